@@ -1,0 +1,42 @@
+//! Command-line arguments, one module per subcommand.
+
+pub mod ingest;
+pub mod progress;
+pub mod specs;
+pub mod summary;
+
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+/// Turns the provider lists of US childcare-licensing agencies into one clean `leads` table.
+#[derive(Debug, Parser)]
+#[command(name = "leadpipe", version, about, long_about = None)]
+pub struct Args {
+    /// Log more: -v for each file's steps, -vv for debugging. LEADPIPE_LOG (e.g. `debug`)
+    /// overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Ingest(ingest::IngestArgs),
+    Specs(specs::SpecsArgs),
+}
+
+/// Logs go to stderr, at warnings by default.
+pub fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "leadpipe=info",
+        _ => "leadpipe=debug",
+    };
+    let filter =
+        EnvFilter::try_from_env("LEADPIPE_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

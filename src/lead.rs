@@ -1,0 +1,141 @@
+//! The target: the columns of the `leads` table and the typed values they hold.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+
+/// The SQL type of a lead column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnType {
+    Text,
+    Integer,
+    Boolean,
+    Date,
+}
+
+impl fmt::Display for ColumnType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ColumnType::Text => "TEXT",
+            ColumnType::Integer => "INTEGER",
+            ColumnType::Boolean => "BOOLEAN",
+            ColumnType::Date => "DATE",
+        })
+    }
+}
+
+/// One data column of `leads` that a source spec can fill.
+#[derive(Clone, Copy, Debug)]
+pub struct Column {
+    pub name: &'static str,
+    pub ty: ColumnType,
+}
+
+const fn col(name: &'static str, ty: ColumnType) -> Column {
+    Column { name, ty }
+}
+
+use ColumnType::{Boolean, Date, Integer, Text};
+
+/// The 32 data columns of `leads`, in table order. Lineage columns follow them in the table.
+pub const LEAD_COLUMNS: [Column; 32] = [
+    col("accepts_financial_aid", Boolean),
+    col("ages_served", Text),
+    col("capacity", Integer),
+    col("certificate_expiration_date", Date),
+    col("city", Text),
+    col("address1", Text),
+    col("address2", Text),
+    col("company", Text),
+    col("phone", Text),
+    col("phone2", Text),
+    col("county", Text),
+    col("curriculum_type", Text),
+    col("email", Text),
+    col("first_name", Text),
+    col("language", Text),
+    col("last_name", Text),
+    col("license_status", Text),
+    col("license_issued", Date),
+    col("license_number", Text),
+    col("license_renewed", Date),
+    col("license_type", Text),
+    col("licensee_name", Text),
+    col("max_age", Integer),
+    col("min_age", Integer),
+    col("operator", Text),
+    col("provider_id", Text),
+    col("schedule", Text),
+    col("state", Text),
+    col("title", Text),
+    col("website_address", Text),
+    col("zip", Text),
+    col("facility_type", Text),
+];
+
+/// The position of a data column in [`LEAD_COLUMNS`], by name.
+pub fn column_index(name: &str) -> Option<usize> {
+    LEAD_COLUMNS.iter().position(|c| c.name == name)
+}
+
+/// A typed field value, on its way from a normalizer to the database.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Value {
+    #[default]
+    Null,
+    Text(String),
+    Integer(i64),
+    Boolean(bool),
+    Date(NaiveDate),
+}
+
+impl Value {
+    /// Text, or `Null` when the text is empty.
+    pub fn text(s: impl Into<String>) -> Value {
+        let s = s.into();
+        if s.is_empty() {
+            Value::Null
+        } else {
+            Value::Text(s)
+        }
+    }
+
+    /// `Null`, or the text of a present value.
+    pub fn from_option(s: Option<String>) -> Value {
+        s.map_or(Value::Null, Value::text)
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    pub fn as_text(&self) -> Option<&str> {
+        match self {
+            Value::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// The 32 data values of one lead, indexed like [`LEAD_COLUMNS`].
+pub type LeadValues = [Value; 32];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_are_the_original_thirty_two_in_order() {
+        assert_eq!(LEAD_COLUMNS.len(), 32);
+        assert_eq!(LEAD_COLUMNS[0].name, "accepts_financial_aid");
+        assert_eq!(LEAD_COLUMNS[31].name, "facility_type");
+        assert_eq!(column_index("zip"), Some(30));
+        assert_eq!(column_index("nope"), None);
+    }
+
+    #[test]
+    fn empty_text_is_null() {
+        assert_eq!(Value::text(""), Value::Null);
+        assert_eq!(Value::text("x"), Value::Text("x".into()));
+    }
+}

@@ -1,0 +1,201 @@
+//! Mapping: a spec's rules applied to one record's fields give the lead's values.
+
+use serde::Serialize;
+
+use crate::lead::{LEAD_COLUMNS, LeadValues, Value};
+use crate::normalize::Issue;
+use crate::spec::{Input, Spec};
+
+/// A doubtful field value of a loaded lead, kept with the lead.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldIssue {
+    pub column: &'static str,
+    pub reason: &'static str,
+    pub message: String,
+}
+
+/// Why a record is not loaded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejection {
+    pub reason: String,
+    pub message: String,
+}
+
+/// A record mapped onto the lead columns.
+#[derive(Debug)]
+pub struct MappedLead {
+    pub values: LeadValues,
+    pub issues: Vec<FieldIssue>,
+}
+
+impl MappedLead {
+    /// The natural key's value.
+    pub fn key<'a>(&'a self, spec: &Spec) -> Option<&'a str> {
+        self.values[spec.key_column].as_text()
+    }
+}
+
+/// Applies every rule of `spec` to a record's fields (one per header column). A rule marked
+/// `required` that yields no value rejects the record; other unusable values become NULL
+/// and are noted as issues.
+pub fn map_record(spec: &Spec, fields: &[String]) -> Result<MappedLead, Rejection> {
+    let mut values: LeadValues = Default::default();
+    let mut issues = Vec::new();
+    let mut inputs: Vec<&str> = Vec::with_capacity(8);
+    let mut out: Vec<Value> = Vec::with_capacity(8);
+    for rule in &spec.rules {
+        inputs.clear();
+        inputs.extend(rule.inputs.iter().map(|input| match input {
+            Input::Column(i) => fields[*i].as_str(),
+            Input::Constant(value) => value.as_str(),
+        }));
+        out.clear();
+        out.resize(rule.normalizer.parts().len(), Value::Null);
+        let verdict = rule.normalizer.apply(&inputs, &mut out);
+        let first_column = LEAD_COLUMNS[rule.outputs[0].1].name;
+        let issue = match verdict {
+            Ok(issue) => issue,
+            Err(issue) if rule.required => {
+                return Err(Rejection {
+                    reason: issue.reason.to_string(),
+                    message: format!(
+                        "{}: {}",
+                        describe_inputs(spec, rule, &inputs),
+                        issue.message
+                    ),
+                });
+            }
+            Err(issue) => {
+                out.fill(Value::Null);
+                Some(issue)
+            }
+        };
+        if let Some(Issue { reason, message }) = issue {
+            issues.push(FieldIssue {
+                column: first_column,
+                reason,
+                message,
+            });
+        }
+        for &(part, column) in &rule.outputs {
+            if rule.required && out[part].is_null() {
+                return Err(Rejection {
+                    reason: "missing_required".into(),
+                    message: format!(
+                        "{} gives no `{}`, which the spec requires",
+                        describe_inputs(spec, rule, &inputs),
+                        LEAD_COLUMNS[column].name
+                    ),
+                });
+            }
+            values[column] = out[part].clone();
+        }
+    }
+    Ok(MappedLead { values, issues })
+}
+
+fn describe_inputs(spec: &Spec, rule: &crate::spec::Rule, inputs: &[&str]) -> String {
+    let described: Vec<String> = rule
+        .inputs
+        .iter()
+        .zip(inputs)
+        .map(|(input, value)| match input {
+            Input::Column(i) => format!("`{}` = {value:?}", spec.header[*i]),
+            Input::Constant(_) => format!("constant {value:?}"),
+        })
+        .collect();
+    described.join(", ")
+}
+
+/// The record's values as published, as a JSON object of header → value, in header order.
+pub fn source_record_json(header: &[String], fields: &[String]) -> String {
+    let object: serde_json::Map<String, serde_json::Value> = header
+        .iter()
+        .zip(fields)
+        .map(|(name, value)| (name.clone(), serde_json::Value::String(value.clone())))
+        .collect();
+    serde_json::Value::Object(object).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lead::column_index;
+
+    fn spec() -> Spec {
+        Spec::parse(
+            r#"
+            id = "demo"
+            name = "Demo"
+            key = "license_number"
+            header = ["License", "Phone", "Cap"]
+            [[map]]
+            from = "License"
+            to = "license_number"
+            required = true
+            [[map]]
+            from = "Phone"
+            with = "phone"
+            to = "phone"
+            [[map]]
+            from = "Cap"
+            with = "integer"
+            to = "capacity"
+            "#,
+            "demo.toml",
+        )
+        .unwrap()
+    }
+
+    fn fields(values: [&str; 3]) -> Vec<String> {
+        values.map(String::from).to_vec()
+    }
+
+    #[test]
+    fn maps_values_by_rule() {
+        let lead = map_record(&spec(), &fields(["K1", "(209) 747-1797", "12.0"])).unwrap();
+        assert_eq!(lead.key(&spec()), Some("K1"));
+        assert_eq!(
+            lead.values[column_index("phone").unwrap()],
+            Value::text("+12097471797")
+        );
+        assert_eq!(
+            lead.values[column_index("capacity").unwrap()],
+            Value::Integer(12)
+        );
+        assert!(lead.issues.is_empty());
+    }
+
+    #[test]
+    fn an_unusable_optional_value_is_null_with_an_issue() {
+        let lead = map_record(&spec(), &fields(["K1", "555-123-4567", "many"])).unwrap();
+        assert_eq!(lead.values[column_index("capacity").unwrap()], Value::Null);
+        let reasons: Vec<_> = lead.issues.iter().map(|i| (i.column, i.reason)).collect();
+        assert_eq!(
+            reasons,
+            [
+                ("phone", "unassigned_phone"),
+                ("capacity", "invalid_integer")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_required_value_rejects_the_record() {
+        let rejection = map_record(&spec(), &fields([" ", "", ""])).unwrap_err();
+        assert_eq!(rejection.reason, "missing_required");
+        assert_eq!(
+            rejection.message,
+            "`License` = \" \" gives no `license_number`, which the spec requires"
+        );
+    }
+
+    #[test]
+    fn source_record_keeps_header_order_and_exact_values() {
+        let header = fields(["b", "a", ""]);
+        assert_eq!(
+            source_record_json(&header, &fields([" x ", "y\r\nz", ""])),
+            r#"{"b":" x ","a":"y\r\nz","":""}"#
+        );
+    }
+}

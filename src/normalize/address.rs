@@ -1,0 +1,247 @@
+//! US postal addresses: one-line addresses split into parts, units moved to `address2`.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::Issue;
+use super::text::clean;
+use super::zip::zip;
+
+/// A postal address in the parts of the `leads` table.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Address {
+    pub address1: String,
+    pub address2: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub zip: Option<String>,
+}
+
+static TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<rest>.*?)[\s,]+(?P<state>[A-Za-z]{2})\.?\s+(?P<zip>\d{5}(?:-?\d{4})?)$")
+        .unwrap()
+});
+
+static UNIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?P<street>.+?)[\s,]+(?P<unit>(?:(?:STE|SUITE|UNIT|APT|APARTMENT|BLDG|BUILDING|RM|ROOM|SPC|LOT)\.?\s+|#\s*)\S.*)$",
+    )
+    .unwrap()
+});
+
+/// Every city name the US ZIP dataset accepts for a ZIP code, upper-cased.
+static CITIES_BY_ZIP: LazyLock<HashMap<&'static str, Vec<String>>> = LazyLock::new(|| {
+    zipcodes::database()
+        .iter()
+        .map(|z| {
+            let cities = std::iter::once(&z.city)
+                .chain(&z.acceptable_cities)
+                .map(|c| c.to_uppercase())
+                .collect();
+            (z.zip_code.as_str(), cities)
+        })
+        .collect()
+});
+
+/// Every city name of the ZIP dataset, by state, upper-cased.
+static CITIES_BY_STATE: LazyLock<HashMap<&'static str, Vec<String>>> = LazyLock::new(|| {
+    let mut cities: HashMap<&'static str, Vec<String>> = HashMap::new();
+    for z in zipcodes::database() {
+        cities
+            .entry(z.state.as_str())
+            .or_default()
+            .push(z.city.to_uppercase());
+    }
+    for names in cities.values_mut() {
+        names.sort_unstable();
+        names.dedup();
+    }
+    cities
+});
+
+/// Splits a one-field address (`8889 S. EASTERN AVE., STE 160 LAS VEGAS, NV 89123`).
+/// With no comma between street and city, the city is the longest name that ends the
+/// street text among the cities the ZIP dataset accepts for the ZIP code, or else among
+/// all cities of the state.
+pub fn one_line(s: &str) -> Result<Option<(Address, Option<Issue>)>, Issue> {
+    let s = clean(s);
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let Some(tail) = TAIL.captures(&s) else {
+        let issue = Issue::new(
+            "unparsed_address",
+            format!("`{s}` does not end in a state and ZIP code"),
+        );
+        let (address1, address2) = street_and_unit(&s);
+        return Ok(Some((
+            Address {
+                address1,
+                address2,
+                ..Address::default()
+            },
+            Some(issue),
+        )));
+    };
+    let zip = zip(&tail["zip"])?;
+    let rest = tail["rest"].trim_end_matches(',');
+    let state = tail["state"].to_uppercase();
+    let zip_cities = zip.as_deref().and_then(|z| CITIES_BY_ZIP.get(z.get(..5)?));
+    let state_cities = CITIES_BY_STATE.get(state.as_str());
+    let city_len = zip_cities
+        .and_then(|cities| city_suffix(rest, cities))
+        .or_else(|| state_cities.and_then(|cities| city_suffix(rest, cities)));
+    let (street, city, issue) = match city_len {
+        Some(city_len) => {
+            let (street, city) = rest.split_at(rest.len() - city_len);
+            (
+                street.trim_end_matches([' ', ',']),
+                Some(city.to_string()),
+                None,
+            )
+        }
+        None => {
+            let issue = Issue::new(
+                "unresolved_city",
+                format!(
+                    "no city of ZIP code {} or of {state} ends `{rest}`",
+                    &tail["zip"]
+                ),
+            );
+            (rest, None, Some(issue))
+        }
+    };
+    let (address1, address2) = street_and_unit(street);
+    let address = Address {
+        address1,
+        address2,
+        city,
+        state: Some(state),
+        zip,
+    };
+    Ok(Some((address, issue)))
+}
+
+/// The byte length of the longest of `cities` that ends `rest` as whole words.
+fn city_suffix(rest: &str, cities: &[String]) -> Option<usize> {
+    let upper = rest.to_uppercase();
+    cities
+        .iter()
+        .filter(|city| {
+            upper.ends_with(city.as_str())
+                && upper.len() > city.len()
+                && matches!(upper.as_bytes()[upper.len() - city.len() - 1], b' ' | b',')
+        })
+        .map(String::len)
+        .max()
+}
+
+/// Splits a unit designator (STE, SUITE, #, UNIT, APT, BLDG, …) off a street line:
+/// `401 FM 685 STE 104` → (`401 FM 685`, `STE 104`).
+pub fn street_and_unit(s: &str) -> (String, Option<String>) {
+    let s = clean(s);
+    match UNIT.captures(&s) {
+        Some(c) => (
+            c["street"].trim_end_matches(',').to_string(),
+            Some(c["unit"].to_string()),
+        ),
+        None => (s, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(s: &str) -> Address {
+        let (address, issue) = one_line(s).unwrap().unwrap();
+        assert_eq!(issue, None, "{s}");
+        address
+    }
+
+    fn address(a1: &str, a2: Option<&str>, city: &str, state: &str, zip: &str) -> Address {
+        Address {
+            address1: a1.into(),
+            address2: a2.map(Into::into),
+            city: Some(city.into()),
+            state: Some(state.into()),
+            zip: Some(zip.into()),
+        }
+    }
+
+    #[test]
+    fn splits_street_unit_city_state_zip() {
+        assert_eq!(
+            parts("8889 S. EASTERN AVE., STE 160 LAS VEGAS, NV 89123"),
+            address(
+                "8889 S. EASTERN AVE.",
+                Some("STE 160"),
+                "LAS VEGAS",
+                "NV",
+                "89123"
+            )
+        );
+    }
+
+    #[test]
+    fn finds_the_city_without_a_comma_from_the_zip_dataset() {
+        assert_eq!(
+            parts("6044 RIVER BELLE ST NORTH LAS VEGAS, NV 89031"),
+            address(
+                "6044 RIVER BELLE ST",
+                None,
+                "NORTH LAS VEGAS",
+                "NV",
+                "89031"
+            )
+        );
+        assert_eq!(
+            parts("470 GYPSUM DRIVE SPRING CREEK, NV 89815"),
+            address("470 GYPSUM DRIVE", None, "SPRING CREEK", "NV", "89815")
+        );
+        assert_eq!(
+            parts("1915 SIMMONS STREET SUITE B LAS VEGAS, NV 89106"),
+            address(
+                "1915 SIMMONS STREET",
+                Some("SUITE B"),
+                "LAS VEGAS",
+                "NV",
+                "89106"
+            )
+        );
+    }
+
+    #[test]
+    fn falls_back_to_the_cities_of_the_state() {
+        assert_eq!(
+            parts("7980 S. EASTERN AVE HENDERSON, NV 89123"),
+            address("7980 S. EASTERN AVE", None, "HENDERSON", "NV", "89123")
+        );
+    }
+
+    #[test]
+    fn keeps_the_street_when_the_city_is_unknown() {
+        let (a, issue) = one_line("1 MAIN ST NOWHEREVILLE, NV 00000")
+            .unwrap()
+            .unwrap();
+        assert_eq!(a.address1, "1 MAIN ST NOWHEREVILLE");
+        assert_eq!(a.city, None);
+        assert_eq!(issue.unwrap().reason, "unresolved_city");
+    }
+
+    #[test]
+    fn moves_units_to_address2() {
+        assert_eq!(
+            street_and_unit("401 FM 685 STE 104"),
+            ("401 FM 685".into(), Some("STE 104".into()))
+        );
+        assert_eq!(
+            street_and_unit("12 ELM ST #5"),
+            ("12 ELM ST".into(), Some("#5".into()))
+        );
+        assert_eq!(street_and_unit("19290 K ST "), ("19290 K ST".into(), None));
+        assert_eq!(street_and_unit("3 UNITY DR"), ("3 UNITY DR".into(), None));
+    }
+}

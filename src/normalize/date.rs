@@ -1,0 +1,88 @@
+//! Calendar dates in the forms agencies publish them, to ISO dates.
+
+use std::sync::LazyLock;
+
+use chrono::NaiveDate;
+use regex::Regex;
+
+use super::Issue;
+
+/// Two-digit years below this pivot are 20xx, the others 19xx (`23` → 2023, `85` → 1985),
+/// the POSIX `strptime` convention.
+pub const TWO_DIGIT_YEAR_PIVOT: i32 = 69;
+
+static US_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b").unwrap());
+static ISO_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b").unwrap());
+
+/// Finds one date in the text: `11/30/2023`, `11/30/23`, `2023-05-02`, or one of those inside
+/// words (`Monitoring since 2020-09-02`).
+pub fn date(s: &str) -> Result<Option<NaiveDate>, Issue> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let ymd = if let Some(c) = ISO_DATE.captures(s) {
+        (num(&c[1]), num(&c[2]), num(&c[3]))
+    } else if let Some(c) = US_DATE.captures(s) {
+        (year(&c[3]), num(&c[1]), num(&c[2]))
+    } else {
+        return Err(Issue::new(
+            "invalid_date",
+            format!("no date found in `{s}`"),
+        ));
+    };
+    let (y, m, d) = ymd;
+    NaiveDate::from_ymd_opt(y, m as u32, d as u32)
+        .map(Some)
+        .ok_or_else(|| Issue::new("invalid_date", format!("`{s}` is not a calendar date")))
+}
+
+fn num(digits: &str) -> i32 {
+    digits.parse().expect("the pattern matched digits only")
+}
+
+fn year(digits: &str) -> i32 {
+    let y = num(digits);
+    match digits.len() {
+        2 if y < TWO_DIGIT_YEAR_PIVOT => 2000 + y,
+        2 => 1900 + y,
+        _ => y,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    #[test]
+    fn reads_us_and_iso_dates() {
+        assert_eq!(date("11/30/2023"), Ok(ymd(2023, 11, 30)));
+        assert_eq!(date("7/1/2022"), Ok(ymd(2022, 7, 1)));
+        assert_eq!(date("2023-05-02"), Ok(ymd(2023, 5, 2)));
+        assert_eq!(date(""), Ok(None));
+    }
+
+    #[test]
+    fn two_digit_years_follow_the_pivot() {
+        assert_eq!(date("11/30/23"), Ok(ymd(2023, 11, 30)));
+        assert_eq!(date("1/2/68"), Ok(ymd(2068, 1, 2)));
+        assert_eq!(date("1/2/69"), Ok(ymd(1969, 1, 2)));
+    }
+
+    #[test]
+    fn finds_a_date_inside_text() {
+        assert_eq!(date("Monitoring since 2020-09-02"), Ok(ymd(2020, 9, 2)));
+    }
+
+    #[test]
+    fn refuses_impossible_dates() {
+        assert_eq!(date("2/30/2023").unwrap_err().reason, "invalid_date");
+        assert_eq!(date("soon").unwrap_err().reason, "invalid_date");
+    }
+}

@@ -1,0 +1,39 @@
+//! Whole numbers as published in spreadsheets (`82`, `82.0`, `1,200`).
+
+use super::Issue;
+
+/// Parses a whole number; a spreadsheet's `82.0` is 82, but `82.5` is refused.
+pub fn integer(s: &str) -> Result<Option<i64>, Issue> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
+    }
+    let digits: String = s.chars().filter(|&c| c != ',').collect();
+    let whole = digits
+        .strip_suffix(".0")
+        .or_else(|| digits.strip_suffix(".00"))
+        .unwrap_or(&digits);
+    whole
+        .parse::<i64>()
+        .map(Some)
+        .map_err(|_| Issue::new("invalid_integer", format!("`{s}` is not a whole number")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_spreadsheet_numbers() {
+        assert_eq!(integer("82"), Ok(Some(82)));
+        assert_eq!(integer(" 82.0 "), Ok(Some(82)));
+        assert_eq!(integer("1,200"), Ok(Some(1200)));
+        assert_eq!(integer(""), Ok(None));
+    }
+
+    #[test]
+    fn refuses_fractions_and_words() {
+        assert_eq!(integer("82.5").unwrap_err().reason, "invalid_integer");
+        assert_eq!(integer("twelve").unwrap_err().reason, "invalid_integer");
+    }
+}

@@ -1,0 +1,126 @@
+//! Weekly opening hours, from one column per weekday to one line of text.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::Issue;
+use super::text::clean;
+
+const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+static HOURS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(\d{1,2}):(\d{2})\s*([AP]M)\s*-\s*(\d{1,2}):(\d{2})\s*([AP]M)$").unwrap()
+});
+
+/// Writes Monday-to-Sunday hours (`7:30AM - 5:30PM`, `CLOSED`) as one line, with days of
+/// equal hours grouped: `Mon-Fri 07:30-17:30; Sat-Sun closed`. Days left blank are `?`.
+/// Hours that cannot be read are kept as written, with an issue.
+pub fn weekly(days: &[&str]) -> Result<Option<(String, Option<Issue>)>, Issue> {
+    if days.len() != DAYS.len() {
+        return Err(Issue::new(
+            "invalid_schedule",
+            format!("a week has 7 days, not {}", days.len()),
+        ));
+    }
+    if days.iter().all(|d| d.trim().is_empty()) {
+        return Ok(None);
+    }
+    let mut issue = None;
+    let hours: Vec<String> = days
+        .iter()
+        .map(|d| {
+            day_hours(d).unwrap_or_else(|| {
+                issue = Some(Issue::new(
+                    "unreadable_hours",
+                    format!("cannot read hours `{}`", d.trim()),
+                ));
+                clean(d)
+            })
+        })
+        .collect();
+    let mut groups: Vec<String> = Vec::new();
+    let mut start = 0;
+    for end in 1..=DAYS.len() {
+        if end == DAYS.len() || hours[end] != hours[start] {
+            let days = if end - start == 1 {
+                DAYS[start].to_string()
+            } else {
+                format!("{}-{}", DAYS[start], DAYS[end - 1])
+            };
+            groups.push(format!("{days} {}", hours[start]));
+            start = end;
+        }
+    }
+    Ok(Some((groups.join("; "), issue)))
+}
+
+fn day_hours(s: &str) -> Option<String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Some("?".into());
+    }
+    if s.eq_ignore_ascii_case("closed") {
+        return Some("closed".into());
+    }
+    let c = HOURS.captures(s)?;
+    let open = clock(&c[1], &c[2], &c[3], false)?;
+    let close = clock(&c[4], &c[5], &c[6], true)?;
+    Some(format!("{open}-{close}"))
+}
+
+/// 24-hour `HH:MM`; a closing time of 12:00AM is the end of the day, `24:00`.
+fn clock(hour: &str, minute: &str, meridiem: &str, closing: bool) -> Option<String> {
+    let hour: u32 = hour.parse().ok()?;
+    let minute: u32 = minute.parse().ok()?;
+    if !(1..=12).contains(&hour) || minute > 59 {
+        return None;
+    }
+    let pm = meridiem.eq_ignore_ascii_case("PM");
+    let h24 = match (hour, pm) {
+        (12, false) if closing && minute == 0 => 24,
+        (12, false) => 0,
+        (12, true) => 12,
+        (h, true) => h + 12,
+        (h, false) => h,
+    };
+    Some(format!("{h24:02}:{minute:02}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn week(days: [&str; 7]) -> String {
+        weekly(&days).unwrap().unwrap().0
+    }
+
+    #[test]
+    fn groups_equal_days() {
+        let weekday = "7:30AM - 5:30PM";
+        assert_eq!(
+            week([
+                weekday, weekday, weekday, weekday, weekday, "CLOSED", "CLOSED"
+            ]),
+            "Mon-Fri 07:30-17:30; Sat-Sun closed"
+        );
+    }
+
+    #[test]
+    fn reads_midnight_and_late_hours() {
+        let c = "CLOSED";
+        assert_eq!(
+            week([c, c, c, c, c, "12:00AM - 12:00AM", "5:30AM - 11:59PM"]),
+            "Mon-Fri closed; Sat 00:00-24:00; Sun 05:30-23:59"
+        );
+    }
+
+    #[test]
+    fn keeps_unreadable_hours_with_an_issue() {
+        let c = "CLOSED";
+        let (text, issue) = weekly(&["by appt", c, c, c, c, c, ""]).unwrap().unwrap();
+        assert_eq!(text, "Mon by appt; Tue-Sat closed; Sun ?");
+        assert_eq!(issue.unwrap().reason, "unreadable_hours");
+        assert_eq!(weekly(&[""; 7]), Ok(None));
+    }
+}

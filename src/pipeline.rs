@@ -1,0 +1,351 @@
+//! The ingest pipeline: for each input file, claim → read → decode → map → validate → load,
+//! in one database transaction for the whole run.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::load::sqlite::{Sqlite, SqliteError};
+use crate::load::{Batch, FileCounts, FileInfo, LeadRow, RejectRow, RunInfo, now};
+use crate::map::{map_record, source_record_json};
+use crate::read::input::InputFile;
+use crate::read::{SourceReader, peek_header};
+use crate::spec::{Claim, Spec, Specs, header};
+use crate::validate::KeyCheck;
+
+/// Records written to the database at a time.
+pub const BATCH_SIZE: usize = 2_000;
+
+/// What became of one input file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileOutcome {
+    Loaded,
+    /// Content already loaded, by an earlier run or earlier in this one.
+    AlreadyLoaded {
+        by: String,
+    },
+    /// No spec claims the file (found in a folder or by a pattern).
+    Unclaimed,
+    /// Nothing of the file was loaded.
+    Failed {
+        error: String,
+    },
+}
+
+/// The account of one input file.
+#[derive(Clone, Debug)]
+pub struct FileReport {
+    pub path: String,
+    pub source: Option<String>,
+    pub outcome: FileOutcome,
+    pub encoding: Option<String>,
+    pub counts: FileCounts,
+    /// Rejected records by reason.
+    pub reject_reasons: BTreeMap<String, u64>,
+    /// Loaded leads with doubtful values, by issue reason.
+    pub issue_reasons: BTreeMap<String, u64>,
+}
+
+impl FileReport {
+    fn new(path: String, source: Option<String>, outcome: FileOutcome) -> FileReport {
+        FileReport {
+            path,
+            source,
+            outcome,
+            encoding: None,
+            counts: FileCounts::default(),
+            reject_reasons: BTreeMap::new(),
+            issue_reasons: BTreeMap::new(),
+        }
+    }
+}
+
+/// The account of a whole run.
+#[derive(Clone, Debug)]
+pub struct RunReport {
+    pub run_id: String,
+    pub files: Vec<FileReport>,
+}
+
+impl RunReport {
+    pub fn failed_files(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| matches!(f.outcome, FileOutcome::Failed { .. }))
+            .count()
+    }
+}
+
+/// Hears how far the run has come, to show progress.
+pub trait Progress {
+    fn file_started(&self, _path: &str, _size: u64) {}
+    fn advanced(&self, _bytes: u64) {}
+}
+
+/// Shows nothing.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// A failure that ends the whole run; the database is left as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Database(#[from] SqliteError),
+}
+
+/// Loads the input files into the database as one run: all of it is committed, or none.
+/// A file that cannot be loaded (unreadable, a header that breaks its spec's contract) is
+/// reported and leaves nothing of itself; the others still load.
+pub fn ingest(
+    db: &mut Sqlite,
+    specs: &Specs,
+    files: &[InputFile],
+    progress: &dyn Progress,
+) -> Result<RunReport, RunError> {
+    let run = RunInfo {
+        run_id: uuid::Uuid::now_v7().to_string(),
+        started_at: now(),
+    };
+    db.begin_run(&run)?;
+    let mut reports = Vec::with_capacity(files.len());
+    let mut loaded_this_run: HashMap<String, String> = HashMap::new();
+    for file in files {
+        let report = ingest_file(db, specs, &run, file, &mut loaded_this_run, progress)?;
+        reports.push(report);
+    }
+    let failed = reports
+        .iter()
+        .any(|r| matches!(r.outcome, FileOutcome::Failed { .. }));
+    db.commit_run(
+        &run,
+        if failed {
+            "completed_with_failures"
+        } else {
+            "completed"
+        },
+    )?;
+    Ok(RunReport {
+        run_id: run.run_id,
+        files: reports,
+    })
+}
+
+fn ingest_file(
+    db: &mut Sqlite,
+    specs: &Specs,
+    run: &RunInfo,
+    input: &InputFile,
+    loaded_this_run: &mut HashMap<String, String>,
+    progress: &dyn Progress,
+) -> Result<FileReport, RunError> {
+    let path = input.path.display().to_string();
+    let file_name = input
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let spec = match specs.claim(&file_name, || {
+        File::open(&input.path).ok().and_then(peek_header)
+    }) {
+        Claim::ByName(spec) | Claim::ByHeader(spec) => spec,
+        Claim::Ambiguous(ids) => {
+            let error = format!(
+                "claimed by several specs ({}); make their `files.names` patterns exclusive",
+                ids.join(", ")
+            );
+            return Ok(FileReport::new(path, None, FileOutcome::Failed { error }));
+        }
+        Claim::Unclaimed if input.named => {
+            let error = "no source spec claims this file by its name or its header; add a spec with --specs".to_string();
+            return Ok(FileReport::new(path, None, FileOutcome::Failed { error }));
+        }
+        Claim::Unclaimed => return Ok(FileReport::new(path, None, FileOutcome::Unclaimed)),
+    };
+    let source = Some(spec.id.clone());
+    let (content_sha256, size_bytes) = match hash_file(&input.path) {
+        Ok(hashed) => hashed,
+        Err(e) => {
+            let error = format!("cannot read the file: {e}");
+            return Ok(FileReport::new(path, source, FileOutcome::Failed { error }));
+        }
+    };
+    let info = FileInfo {
+        source: spec.id.clone(),
+        path: path.clone(),
+        content_sha256,
+        size_bytes,
+    };
+
+    let earlier = match loaded_this_run.get(&info.content_sha256) {
+        Some(earlier_path) => Some(format!("{earlier_path}, earlier in this run")),
+        None => db.prior_load(&info.content_sha256)?.map(|prior| {
+            format!(
+                "{} in run {} at {}",
+                prior.path, prior.run_id, prior.processed_at
+            )
+        }),
+    };
+    if let Some(by) = earlier {
+        db.record_file(run, &info, "skipped", &format!("same content as {by}"))?;
+        return Ok(FileReport::new(
+            path,
+            source,
+            FileOutcome::AlreadyLoaded { by },
+        ));
+    }
+
+    progress.file_started(&path, size_bytes);
+    let reader = File::open(&input.path)
+        .and_then(|f| SourceReader::new(f, spec.encoding, spec.delimiter, spec.max_record_lines));
+    let mut reader = match reader {
+        Ok(reader) => reader,
+        Err(e) => return fail_file(db, run, &info, format!("cannot read the file: {e}")),
+    };
+    if let Err(mismatch) = header::check(spec, reader.header()) {
+        let error = format!(
+            "the header does not match spec `{}` ({}): {mismatch}",
+            spec.id, spec.origin
+        );
+        return fail_file(db, run, &info, error);
+    }
+
+    let file_id = db.begin_file(run, &info)?;
+    match load_records(db, spec, run, &info, &mut reader, progress) {
+        Ok(Ok(mut report)) => {
+            let encoding = reader.encoding();
+            db.finish_file(file_id, &encoding, &report.counts)?;
+            tracing::info!(file = %path, read = report.counts.read, loaded = report.counts.loaded,
+                rejected = report.counts.rejected, "file loaded");
+            report.encoding = Some(encoding);
+            loaded_this_run.insert(info.content_sha256, path);
+            Ok(report)
+        }
+        Ok(Err(read_error)) => {
+            db.abandon_file()?;
+            fail_file(
+                db,
+                run,
+                &info,
+                format!("cannot read the file: {read_error}"),
+            )
+        }
+        Err(db_error) => Err(db_error),
+    }
+}
+
+fn fail_file(
+    db: &mut Sqlite,
+    run: &RunInfo,
+    info: &FileInfo,
+    error: String,
+) -> Result<FileReport, RunError> {
+    db.record_file(run, info, "failed", &error)?;
+    Ok(FileReport::new(
+        info.path.clone(),
+        Some(info.source.clone()),
+        FileOutcome::Failed { error },
+    ))
+}
+
+/// Streams a file's records into the database in bounded batches. The outer error ends the
+/// run; the inner one (the file became unreadable part-way) ends only this file.
+fn load_records(
+    db: &mut Sqlite,
+    spec: &Spec,
+    run: &RunInfo,
+    info: &FileInfo,
+    reader: &mut SourceReader,
+    progress: &dyn Progress,
+) -> Result<io::Result<FileReport>, RunError> {
+    let mut report = FileReport::new(
+        info.path.clone(),
+        Some(spec.id.clone()),
+        FileOutcome::Loaded,
+    );
+    let header = reader.header().to_vec();
+    let key_column = crate::lead::LEAD_COLUMNS[spec.key_column].name;
+    let mut keys = KeyCheck::default();
+    let mut batch = Batch::default();
+    let mut reported_bytes = 0;
+    loop {
+        let record = match reader.next_record() {
+            Ok(Some(record)) => record,
+            Ok(None) => break,
+            Err(e) => return Ok(Err(e)),
+        };
+        report.counts.read += 1;
+        let mapped = match &record.defect {
+            Some(defect) => Err(crate::map::Rejection {
+                reason: defect.reason().into(),
+                message: defect.message(),
+            }),
+            None => map_record(spec, &record.fields).and_then(|lead| {
+                keys.check(lead.key(spec), key_column)?;
+                Ok(lead)
+            }),
+        };
+        match mapped {
+            Ok(lead) => {
+                report.counts.loaded += 1;
+                for issue in &lead.issues {
+                    *report
+                        .issue_reasons
+                        .entry(issue.reason.to_string())
+                        .or_default() += 1;
+                }
+                let key = lead.key(spec).unwrap_or_default();
+                batch.leads.push(LeadRow {
+                    lead_id: format!("{}:{key}", spec.id),
+                    source_line: record.line,
+                    source_record: source_record_json(&header, &record.fields),
+                    issues: (!lead.issues.is_empty())
+                        .then(|| serde_json::to_string(&lead.issues).expect("issues serialize")),
+                    values: lead.values,
+                });
+            }
+            Err(rejection) => {
+                report.counts.rejected += 1;
+                *report
+                    .reject_reasons
+                    .entry(rejection.reason.clone())
+                    .or_default() += 1;
+                batch.rejects.push(RejectRow {
+                    source_line: record.line,
+                    reason: rejection.reason,
+                    message: rejection.message,
+                    raw_text: record.raw,
+                });
+            }
+        }
+        if batch.len() >= BATCH_SIZE {
+            db.write_batch(run, info, &batch)?;
+            batch = Batch::default();
+            let bytes = reader.bytes_read();
+            progress.advanced(bytes - reported_bytes);
+            reported_bytes = bytes;
+        }
+    }
+    db.write_batch(run, info, &batch)?;
+    progress.advanced(reader.bytes_read() - reported_bytes);
+    Ok(Ok(report))
+}
+
+/// The SHA-256 of a file's content, in hex, and its size.
+fn hash_file(path: &Path) -> io::Result<(String, u64)> {
+    let mut file = File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 1 << 16];
+    let mut size = 0;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+        size += n as u64;
+    }
+    Ok((format!("{:x}", hasher.finalize()), size))
+}

@@ -1,0 +1,107 @@
+//! The TOML form of a source spec, exactly as written; [`super::Spec`] is its checked form.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::normalize::NormalizerName;
+
+/// One source (agency) as a spec file describes it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecConfig {
+    /// Short stable name, stored as `leads.source` (`nevada`).
+    pub id: String,
+    /// Who publishes the files, for people.
+    pub name: String,
+    /// The lead column that identifies a record within this source (its natural key).
+    pub key: String,
+    #[serde(default)]
+    pub files: FilesConfig,
+    #[serde(default)]
+    pub format: FormatConfig,
+    /// The expected header, column by column.
+    pub header: Vec<String>,
+    /// Other names accepted for a header column: `"Phone#" = ["Telephone"]`.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, Vec<String>>,
+    /// How source columns become lead columns.
+    #[serde(rename = "map")]
+    pub rules: Vec<RuleConfig>,
+}
+
+/// Which files belong to the source.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilesConfig {
+    /// Glob patterns on the file name, matched ignoring case (`*Nevada*.csv`).
+    #[serde(default)]
+    pub names: Vec<String>,
+}
+
+/// How the files are written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FormatConfig {
+    /// `auto` (UTF-8, with stray Windows-1252 bytes repaired per field, and byte-order marks
+    /// honoured), or any WHATWG encoding label (`windows-1252`, `utf-16le`).
+    pub encoding: String,
+    /// The field separator, one ASCII character.
+    pub delimiter: char,
+    /// A quoted field still open after this many lines is taken to be missing its closing
+    /// quote.
+    pub max_record_lines: usize,
+}
+
+impl Default for FormatConfig {
+    fn default() -> Self {
+        FormatConfig {
+            encoding: "auto".into(),
+            delimiter: ',',
+            max_record_lines: 20,
+        }
+    }
+}
+
+/// One mapping rule: source columns (or a constant) through a normalizer into lead columns.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleConfig {
+    /// The source column or columns read.
+    pub from: Option<OneOrMany>,
+    /// A constant used instead of a source column.
+    pub value: Option<String>,
+    /// The normalizer; `text` when absent.
+    #[serde(default = "default_normalizer")]
+    pub with: NormalizerName,
+    /// Arguments of normalizers that take some.
+    pub args: Option<toml::Table>,
+    /// The lead column that receives the normalizer's first part.
+    pub to: Option<String>,
+    /// Lead column → part, for normalizers with several parts.
+    pub into: Option<BTreeMap<String, String>>,
+    /// A record whose value here is missing or unusable is rejected.
+    #[serde(default)]
+    pub required: bool,
+}
+
+fn default_normalizer() -> NormalizerName {
+    NormalizerName::Text
+}
+
+/// A column name, or a list of them.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn names(&self) -> &[String] {
+        match self {
+            OneOrMany::One(name) => std::slice::from_ref(name),
+            OneOrMany::Many(names) => names,
+        }
+    }
+}

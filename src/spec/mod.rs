@@ -1,0 +1,358 @@
+//! Source specs: one TOML file per agency says which files are its, what their header is,
+//! and how each column maps to the `leads` table.
+
+pub mod config;
+pub mod header;
+pub mod registry;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use encoding_rs::Encoding;
+
+use crate::lead::{LEAD_COLUMNS, column_index};
+use crate::normalize::Normalizer;
+use config::{RuleConfig, SpecConfig};
+
+pub use registry::{Claim, Specs};
+
+/// A spec that cannot be used, with the file it came from.
+#[derive(Debug, thiserror::Error)]
+#[error("source spec {origin}: {message}")]
+pub struct SpecError {
+    pub origin: String,
+    pub message: String,
+}
+
+/// A checked source spec, ready to map records.
+#[derive(Debug)]
+pub struct Spec {
+    pub id: String,
+    pub name: String,
+    /// Where the spec came from: `built-in nevada.toml` or a file path.
+    pub origin: String,
+    pub name_patterns: Vec<glob::Pattern>,
+    /// `None` for `auto`.
+    pub encoding: Option<&'static Encoding>,
+    pub delimiter: u8,
+    pub max_record_lines: usize,
+    pub header: Vec<String>,
+    /// Alternative header name → the header name it stands for.
+    pub aliases: HashMap<String, String>,
+    /// The lead column of the natural key.
+    pub key_column: usize,
+    pub rules: Vec<Rule>,
+}
+
+/// Where a rule's input comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Input {
+    /// The source column at this header position.
+    Column(usize),
+    Constant(String),
+}
+
+/// A checked mapping rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub inputs: Vec<Input>,
+    pub normalizer: Normalizer,
+    /// (normalizer part index, lead column index) pairs.
+    pub outputs: Vec<(usize, usize)>,
+    pub required: bool,
+}
+
+impl Spec {
+    /// Parses and checks a spec's TOML text. `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Spec, SpecError> {
+        let config: SpecConfig = toml::from_str(text).map_err(|e| SpecError {
+            origin: origin.to_string(),
+            message: e.to_string(),
+        })?;
+        validate(config, origin).map_err(|message| SpecError {
+            origin: origin.to_string(),
+            message,
+        })
+    }
+
+    /// Reads and checks a spec file.
+    pub fn load(path: &Path) -> Result<Spec, SpecError> {
+        let origin = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| SpecError {
+            origin: origin.clone(),
+            message: format!("cannot read it: {e}"),
+        })?;
+        Spec::parse(&text, &origin)
+    }
+
+    /// Whether a file name matches one of the spec's name patterns.
+    pub fn claims_name(&self, file_name: &str) -> bool {
+        let options = glob::MatchOptions {
+            case_sensitive: false,
+            ..glob::MatchOptions::new()
+        };
+        self.name_patterns
+            .iter()
+            .any(|p| p.matches_with(file_name, options))
+    }
+}
+
+/// Checks a spec's consistency without any I/O: header, aliases, rules, targets and types.
+pub fn validate(config: SpecConfig, origin: &str) -> Result<Spec, String> {
+    if config.id.is_empty()
+        || !config
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+    {
+        return Err(format!(
+            "`id = \"{}\"`: use lower-case letters, digits, `-` and `_`",
+            config.id
+        ));
+    }
+    if config.header.is_empty() {
+        return Err("`header` lists no columns".into());
+    }
+    let header_position = |name: &str| config.header.iter().position(|h| h == name);
+    for (i, name) in config.header.iter().enumerate() {
+        if header_position(name) != Some(i) {
+            return Err(format!("`header` lists column `{name}` twice"));
+        }
+    }
+    let mut aliases = HashMap::new();
+    for (column, alternatives) in &config.aliases {
+        if header_position(column).is_none() {
+            return Err(format!("`aliases`: `{column}` is not a column of `header`"));
+        }
+        for alternative in alternatives {
+            aliases.insert(alternative.clone(), column.clone());
+        }
+    }
+    let name_patterns = config
+        .files
+        .names
+        .iter()
+        .map(|p| glob::Pattern::new(p).map_err(|e| format!("`files.names`: `{p}`: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let encoding =
+        match config.format.encoding.as_str() {
+            "auto" => None,
+            label => Some(Encoding::for_label(label.as_bytes()).ok_or_else(|| {
+                format!("`format.encoding = \"{label}\"` is not an encoding name")
+            })?),
+        };
+    let delimiter = u8::try_from(config.format.delimiter)
+        .ok()
+        .filter(u8::is_ascii)
+        .ok_or_else(|| "`format.delimiter` must be one ASCII character".to_string())?;
+
+    let mut written_by: HashMap<usize, usize> = HashMap::new();
+    let mut rules = Vec::with_capacity(config.rules.len());
+    for (n, rule) in config.rules.into_iter().enumerate() {
+        let rule = validate_rule(rule, &header_position)
+            .map_err(|e| format!("rule {} (`[[map]]` number {}): {e}", n + 1, n + 1))?;
+        for &(_, column) in &rule.outputs {
+            if let Some(earlier) = written_by.insert(column, n) {
+                return Err(format!(
+                    "rules {} and {} both write lead column `{}`",
+                    earlier + 1,
+                    n + 1,
+                    LEAD_COLUMNS[column].name
+                ));
+            }
+        }
+        rules.push(rule);
+    }
+    let key_column = column_index(&config.key)
+        .ok_or_else(|| format!("`key = \"{}\"` is not a lead column", config.key))?;
+    if !written_by.contains_key(&key_column) {
+        return Err(format!(
+            "`key = \"{}\"`: no rule writes that column",
+            config.key
+        ));
+    }
+    Ok(Spec {
+        id: config.id,
+        name: config.name,
+        origin: origin.to_string(),
+        name_patterns,
+        encoding,
+        delimiter,
+        max_record_lines: config.format.max_record_lines.max(1),
+        header: config.header,
+        aliases,
+        key_column,
+        rules,
+    })
+}
+
+fn validate_rule(
+    rule: RuleConfig,
+    header_position: &dyn Fn(&str) -> Option<usize>,
+) -> Result<Rule, String> {
+    let inputs = match (&rule.from, rule.value) {
+        (Some(from), None) => from
+            .names()
+            .iter()
+            .map(|name| {
+                header_position(name)
+                    .map(Input::Column)
+                    .ok_or_else(|| format!("`from`: `{name}` is not a column of `header`"))
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        (None, Some(value)) => vec![Input::Constant(value)],
+        _ => return Err("give exactly one of `from` and `value`".into()),
+    };
+    let with = rule.with.as_str();
+    let normalizer =
+        Normalizer::new(rule.with, rule.args.as_ref()).map_err(|e| format!("`args`: {e}"))?;
+    if !normalizer.arity().accepts(inputs.len()) {
+        return Err(format!(
+            "`{with}` reads {} input column(s), `from` gives {}",
+            normalizer.arity(),
+            inputs.len()
+        ));
+    }
+    let parts = normalizer.parts();
+    let targets: Vec<(String, String)> = match (rule.to, rule.into) {
+        (Some(to), None) => vec![(to, parts[0].name.to_string())],
+        (None, Some(into)) => into.into_iter().collect(),
+        _ => return Err("give exactly one of `to` and `into`".into()),
+    };
+    let mut outputs = Vec::with_capacity(targets.len());
+    for (column_name, part_name) in targets {
+        let column = column_index(&column_name)
+            .ok_or_else(|| format!("`{column_name}` is not a lead column"))?;
+        let part = parts
+            .iter()
+            .position(|p| p.name == part_name)
+            .ok_or_else(|| {
+                let names: Vec<_> = parts.iter().map(|p| p.name).collect();
+                format!(
+                    "`{with}` has no part `{part_name}` (it has {})",
+                    names.join(", ")
+                )
+            })?;
+        let (part_ty, column_ty) = (parts[part].ty, LEAD_COLUMNS[column].ty);
+        if part_ty != column_ty {
+            return Err(format!(
+                "`{with}` part `{part_name}` is {part_ty}, lead column `{column_name}` is {column_ty}"
+            ));
+        }
+        outputs.push((part, column));
+    }
+    Ok(Rule {
+        inputs,
+        normalizer,
+        outputs,
+        required: rule.required,
+    })
+}
+
+/// Every `*.toml` file in a folder, sorted by name.
+pub fn spec_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+        id = "demo"
+        name = "Demo agency"
+        key = "license_number"
+        header = ["License", "Phone#", ""]
+        [aliases]
+        "Phone#" = ["Telephone"]
+        [[map]]
+        from = "License"
+        to = "license_number"
+        required = true
+        [[map]]
+        from = "Phone#"
+        with = "phone"
+        into = { phone = "value" }
+        [[map]]
+        value = "NV"
+        with = "state"
+        to = "state"
+    "#;
+
+    fn error(text: &str) -> String {
+        Spec::parse(text, "demo.toml").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn the_readme_example_spec_is_valid() {
+        let readme = include_str!("../../README.md");
+        let start = readme.find("```toml\n").expect("README has a TOML example") + 8;
+        let end = start + readme[start..].find("```").unwrap();
+        let spec = Spec::parse(&readme[start..end], "README.md").unwrap();
+        assert_eq!((spec.id.as_str(), spec.rules.len()), ("acme", 6));
+    }
+
+    #[test]
+    fn a_valid_spec_compiles() {
+        let spec = Spec::parse(MINIMAL, "demo.toml").unwrap();
+        assert_eq!(spec.id, "demo");
+        assert_eq!(spec.key_column, column_index("license_number").unwrap());
+        assert_eq!(spec.rules.len(), 3);
+        assert_eq!(spec.rules[1].inputs, vec![Input::Column(1)]);
+        assert_eq!(
+            spec.aliases.get("Telephone").map(String::as_str),
+            Some("Phone#")
+        );
+        assert_eq!(spec.rules[2].inputs, vec![Input::Constant("NV".into())]);
+    }
+
+    #[test]
+    fn unknown_keys_are_named_with_the_file() {
+        let text = MINIMAL.replace("required = true", "requird = true");
+        let message = error(&text);
+        assert!(message.starts_with("source spec demo.toml:"), "{message}");
+        assert!(message.contains("unknown field `requird`"), "{message}");
+    }
+
+    #[test]
+    fn unknown_columns_and_types_are_refused() {
+        let message = error(&MINIMAL.replace("from = \"License\"", "from = \"Licence\""));
+        assert!(
+            message.contains("`Licence` is not a column of `header`"),
+            "{message}"
+        );
+        let message = error(&MINIMAL.replace("to = \"state\"", "to = \"capacity\""));
+        assert!(
+            message.contains("part `value` is TEXT, lead column `capacity` is INTEGER"),
+            "{message}"
+        );
+        let message = error(&MINIMAL.replace("phone = \"value\"", "phone = \"number\""));
+        assert!(
+            message.contains("`phone` has no part `number` (it has value, extension)"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_column_written_twice_is_refused() {
+        let message = error(&MINIMAL.replace("to = \"state\"", "to = \"license_number\""));
+        assert!(
+            message.contains("rules 1 and 3 both write lead column `license_number`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn the_key_must_be_written() {
+        let message = error(&MINIMAL.replace("key = \"license_number\"", "key = \"provider_id\""));
+        assert!(message.contains("no rule writes that column"), "{message}");
+    }
+}

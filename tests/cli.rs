@@ -1,0 +1,180 @@
+//! The command line: help, defaults, specs, inputs and errors.
+
+mod util;
+
+use util::{TEXAS, Workdir, assert_exit, raw_dir, stderr, stdout};
+
+#[test]
+fn help_explains_every_ingest_option() {
+    let w = Workdir::new();
+    let output = w.command(&["ingest", "--help"]).output().unwrap();
+    assert_exit(&output, 0);
+    let help = stdout(&output);
+    for needle in [
+        "--db <URL>",
+        "DATABASE_URL",
+        "sqlite:leads.db",
+        "--specs <DIR>",
+        "glob patterns",
+    ] {
+        assert!(help.contains(needle), "missing {needle:?} in:\n{help}");
+    }
+}
+
+#[test]
+fn the_default_database_is_leads_db_here_and_database_url_overrides_it() {
+    let w = Workdir::new();
+    let texas = raw_dir().join(TEXAS);
+    assert_exit(
+        &w.command(&["ingest", texas.to_str().unwrap()])
+            .output()
+            .unwrap(),
+        0,
+    );
+    assert_eq!(w.query::<i64>("SELECT count(*) FROM leads"), 99);
+
+    let other = w.path().join("other.db");
+    let output = w
+        .command(&["ingest", texas.to_str().unwrap()])
+        .env("DATABASE_URL", format!("sqlite:{}", other.display()))
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let count: i64 = rusqlite::Connection::open(other)
+        .unwrap()
+        .query_row("SELECT count(*) FROM leads", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(count, 99);
+}
+
+#[test]
+fn files_no_spec_claims_are_listed_in_a_folder_and_refused_by_name() {
+    let w = Workdir::new();
+    let notes = w.write("drop/notes.txt", "just notes\n");
+    std::fs::copy(raw_dir().join(TEXAS), w.path().join("drop").join(TEXAS)).unwrap();
+    let output = w.ingest(&[&w.path().join("drop")]);
+    assert_exit(&output, 0);
+    assert!(
+        stdout(&output).contains("no source spec claims this file"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(w.query::<i64>("SELECT count(*) FROM leads"), 99);
+
+    let output = w.ingest(&[&notes]);
+    assert_exit(&output, 1);
+    assert!(
+        stderr(&output).contains("notes.txt: no source spec claims this file"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_user_spec_claims_a_new_source_by_its_header() {
+    let w = Workdir::new();
+    w.write(
+        "specs/acme.toml",
+        r#"
+        id = "acme"
+        name = "Acme county list"
+        key = "license_number"
+        header = ["Lic", "Name", "Phone", "Opened"]
+        [[map]]
+        from = "Lic"
+        to = "license_number"
+        required = true
+        [[map]]
+        from = "Name"
+        to = "company"
+        [[map]]
+        from = "Phone"
+        with = "phone"
+        to = "phone"
+        [[map]]
+        from = "Opened"
+        with = "date"
+        to = "license_issued"
+        "#,
+    );
+    let export = w.write(
+        "export.csv",
+        "Lic,Name,Phone,Opened\nA-1, Tiny Tots ,(702) 555-0100,3/4/21\n,No Key,,\n",
+    );
+    let db = format!("sqlite:{}", w.db_path().display());
+    let specs = w.path().join("specs");
+    let output = w
+        .command(&[
+            "ingest",
+            export.to_str().unwrap(),
+            "--db",
+            &db,
+            "--specs",
+            specs.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let lead: Vec<(String, String)> =
+        w.pairs("SELECT lead_id, company || '|' || phone || '|' || license_issued FROM leads");
+    assert_eq!(
+        lead,
+        [(
+            "acme:A-1".to_string(),
+            "Tiny Tots|+17025550100|2021-03-04".to_string()
+        )]
+    );
+    let reject: Vec<(String, i64)> = w.pairs("SELECT reason, source_line FROM rejects");
+    assert_eq!(reject, [("missing_required".to_string(), 3)]);
+}
+
+#[test]
+fn a_spec_with_an_unknown_key_names_the_key_and_the_file() {
+    let w = Workdir::new();
+    let bad = include_str!("../specs/texas.toml").replace("required = true", "requried = true");
+    let spec = w.write("specs/texas.toml", bad);
+    let output = w
+        .command(&["specs", "--specs", spec.parent().unwrap().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_exit(&output, 2);
+    let err = stderr(&output);
+    assert!(err.contains("specs/texas.toml"), "{err}");
+    assert!(err.contains("unknown field `requried`"), "{err}");
+}
+
+#[test]
+fn specs_lists_the_built_in_sources() {
+    let w = Workdir::new();
+    let output = w.command(&["specs"]).output().unwrap();
+    assert_exit(&output, 0);
+    let out = stdout(&output);
+    let ids: Vec<&str> = out
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(ids, ["nevada", "oklahoma", "texas"]);
+}
+
+#[test]
+fn a_missing_input_or_an_unknown_database_fails_clearly() {
+    let w = Workdir::new();
+    let output = w.command(&["ingest", "no-such.csv"]).output().unwrap();
+    assert_exit(&output, 2);
+    assert_eq!(
+        stderr(&output).trim(),
+        "error: no-such.csv: no such file or folder"
+    );
+
+    let texas = raw_dir().join(TEXAS);
+    let output = w
+        .command(&["ingest", texas.to_str().unwrap(), "--db", "mysql://x"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 2);
+    assert!(
+        stderr(&output).contains("use `sqlite:<path>`"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -1,0 +1,92 @@
+//! The header contract: a file whose header drifts from its spec loads nothing.
+
+mod util;
+
+use util::{NEVADA, TEXAS, Workdir, assert_exit, raw_dir, stderr, stdout};
+
+/// The real Nevada file with one header name changed.
+fn drifted_nevada(w: &Workdir, from: &str, to: &str) -> std::path::PathBuf {
+    let bytes = std::fs::read(raw_dir().join(NEVADA)).unwrap();
+    let header_end = bytes.iter().position(|&b| b == b'\n').unwrap();
+    let header = String::from_utf8(bytes[..header_end].to_vec()).unwrap();
+    assert!(header.contains(from));
+    let mut drifted = header.replace(from, to).into_bytes();
+    drifted.extend_from_slice(&bytes[header_end..]);
+    w.write(&format!("drop/{NEVADA}"), drifted)
+}
+
+#[test]
+fn a_renamed_column_is_named_and_nothing_of_the_file_loads() {
+    let w = Workdir::new();
+    let nevada = drifted_nevada(&w, "Phone#", "Telephone");
+    let output = w.ingest(&[&nevada, &raw_dir().join(TEXAS)]);
+    assert_exit(&output, 1);
+    let err = stderr(&output);
+    assert!(err.contains(NEVADA), "{err}");
+    assert!(
+        err.contains("column 11: expected `Phone#`, found `Telephone`"),
+        "{err}"
+    );
+    assert!(stdout(&output).contains("FAILED"), "{}", stdout(&output));
+    assert_eq!(
+        w.query::<i64>("SELECT count(*) FROM leads WHERE source = 'nevada'"),
+        0
+    );
+    assert_eq!(
+        w.query::<i64>("SELECT count(*) FROM leads WHERE source = 'texas'"),
+        99
+    );
+    let (status, message): (String, String) =
+        w.pairs("SELECT status, message FROM source_files WHERE source = 'nevada'")[0].clone();
+    assert_eq!(status, "failed");
+    assert!(
+        message.contains("expected `Phone#`, found `Telephone`"),
+        "{message}"
+    );
+    assert_eq!(
+        w.query::<String>("SELECT status FROM runs"),
+        "completed_with_failures"
+    );
+}
+
+#[test]
+fn a_missing_column_is_named() {
+    let w = Workdir::new();
+    let nevada = drifted_nevada(&w, ",County,", ",");
+    let output = w.ingest(&[&nevada]);
+    assert_exit(&output, 1);
+    assert!(
+        stderr(&output).contains("missing column `County`"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(w.query::<i64>("SELECT count(*) FROM leads"), 0);
+}
+
+#[test]
+fn an_alias_in_a_user_spec_accepts_a_known_rename() {
+    let w = Workdir::new();
+    let nevada = drifted_nevada(&w, "Phone#", "Telephone");
+    let spec = include_str!("../specs/nevada.toml").replace(
+        "[files]",
+        "[aliases]\n\"Phone#\" = [\"Telephone\"]\n\n[files]",
+    );
+    let specs = w.write("specs/nevada.toml", spec);
+    let db = format!("sqlite:{}", w.db_path().display());
+    let output = w
+        .command(&[
+            "ingest",
+            nevada.to_str().unwrap(),
+            "--db",
+            &db,
+            "--specs",
+            specs.parent().unwrap().to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    assert_eq!(
+        w.query::<i64>("SELECT count(*) FROM leads WHERE phone LIKE '+1%'"),
+        100
+    );
+}
