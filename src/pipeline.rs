@@ -206,7 +206,8 @@ fn ingest_file(
     };
     if let Err(mismatch) = header::check(spec, reader.header()) {
         let error = format!(
-            "the header does not match spec `{}` ({}): {mismatch}",
+            "the header does not match spec `{}` ({}): {mismatch}. If the agency renamed a \
+             column, list the new name under the spec's `aliases`, in a spec folder given with --specs",
             spec.id, spec.origin
         );
         return fail_file(db, run, &info, error);

@@ -101,19 +101,8 @@ fn a_user_spec_claims_a_new_source_by_its_header() {
         "export.csv",
         "Lic,Name,Phone,Opened\nA-1, Tiny Tots ,(702) 555-0100,3/4/21\n,No Key,,\n",
     );
-    let db = format!("sqlite:{}", w.db_path().display());
     let specs = w.path().join("specs");
-    let output = w
-        .command(&[
-            "ingest",
-            export.to_str().unwrap(),
-            "--db",
-            &db,
-            "--specs",
-            specs.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let output = w.ingest_with(&[&export], &["--specs", specs.to_str().unwrap()]);
     assert_exit(&output, 0);
     let lead: Vec<(String, String)> =
         w.pairs("SELECT lead_id, company || '|' || phone || '|' || license_issued FROM leads");

@@ -72,18 +72,10 @@ fn an_alias_in_a_user_spec_accepts_a_known_rename() {
         "[aliases]\n\"Phone#\" = [\"Telephone\"]\n\n[files]",
     );
     let specs = w.write("specs/nevada.toml", spec);
-    let db = format!("sqlite:{}", w.db_path().display());
-    let output = w
-        .command(&[
-            "ingest",
-            nevada.to_str().unwrap(),
-            "--db",
-            &db,
-            "--specs",
-            specs.parent().unwrap().to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let output = w.ingest_with(
+        &[&nevada],
+        &["--specs", specs.parent().unwrap().to_str().unwrap()],
+    );
     assert_exit(&output, 0);
     assert_eq!(
         w.query::<i64>("SELECT count(*) FROM leads WHERE phone LIKE '+1%'"),

@@ -55,10 +55,18 @@ impl Workdir {
 
     /// Runs `leadpipe ingest <inputs> --db sqlite:<here>/leads.db`.
     pub fn ingest(&self, inputs: &[&Path]) -> Output {
-        let db = format!("sqlite:{}", self.db_path().display());
+        self.ingest_with(inputs, &[])
+    }
+
+    /// Runs `leadpipe ingest <inputs> --db sqlite:<here>/leads.db <extra>`.
+    pub fn ingest_with(&self, inputs: &[&Path], extra: &[&str]) -> Output {
         let mut args = vec!["ingest".to_string()];
         args.extend(inputs.iter().map(|p| p.display().to_string()));
-        args.extend(["--db".to_string(), db]);
+        args.extend([
+            "--db".to_string(),
+            format!("sqlite:{}", self.db_path().display()),
+        ]);
+        args.extend(extra.iter().map(|s| s.to_string()));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         self.command(&args).output().unwrap()
     }
