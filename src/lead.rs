@@ -37,8 +37,13 @@ const fn col(name: &'static str, ty: ColumnType) -> Column {
 
 use ColumnType::{Boolean, Date, Integer, Text};
 
-/// The 32 data columns of `leads`, in table order. Lineage columns follow them in the table.
-pub const LEAD_COLUMNS: [Column; 32] = [
+/// How many of [`LEAD_COLUMNS`] are the original exercise's columns.
+pub const ORIGINAL_COLUMNS: usize = 32;
+
+/// The data columns of `leads`: the 32 columns of the original exercise, in their order,
+/// then the quality columns that qualify them. In the table, lineage columns follow the
+/// first 32.
+pub const LEAD_COLUMNS: [Column; 35] = [
     col("accepts_financial_aid", Boolean),
     col("ages_served", Text),
     col("capacity", Integer),
@@ -71,6 +76,9 @@ pub const LEAD_COLUMNS: [Column; 32] = [
     col("website_address", Text),
     col("zip", Text),
     col("facility_type", Text),
+    col("phone_extension", Text),
+    col("phone_valid", Boolean),
+    col("email_valid", Boolean),
 ];
 
 /// The position of a data column in [`LEAD_COLUMNS`], by name.
@@ -117,8 +125,8 @@ impl Value {
     }
 }
 
-/// The 32 data values of one lead, indexed like [`LEAD_COLUMNS`].
-pub type LeadValues = [Value; 32];
+/// The data values of one lead, indexed like [`LEAD_COLUMNS`].
+pub type LeadValues = [Value; LEAD_COLUMNS.len()];
 
 #[cfg(test)]
 mod tests {
@@ -126,9 +134,8 @@ mod tests {
 
     #[test]
     fn columns_are_the_original_thirty_two_in_order() {
-        assert_eq!(LEAD_COLUMNS.len(), 32);
         assert_eq!(LEAD_COLUMNS[0].name, "accepts_financial_aid");
-        assert_eq!(LEAD_COLUMNS[31].name, "facility_type");
+        assert_eq!(LEAD_COLUMNS[ORIGINAL_COLUMNS - 1].name, "facility_type");
         assert_eq!(column_index("zip"), Some(30));
         assert_eq!(column_index("nope"), None);
     }

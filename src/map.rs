@@ -39,7 +39,7 @@ impl MappedLead {
 /// `required` that yields no value rejects the record; other unusable values become NULL
 /// and are noted as issues.
 pub fn map_record(spec: &Spec, fields: &[String]) -> Result<MappedLead, Rejection> {
-    let mut values: LeadValues = Default::default();
+    let mut values: LeadValues = std::array::from_fn(|_| Value::Null);
     let mut issues = Vec::new();
     let mut inputs: Vec<&str> = Vec::with_capacity(8);
     let mut out: Vec<Value> = Vec::with_capacity(8);

@@ -45,6 +45,27 @@ static CITIES_BY_ZIP: LazyLock<HashMap<&'static str, Vec<String>>> = LazyLock::n
         .collect()
 });
 
+/// The county of each ZIP code, upper-cased, without `County` (`Canadian County` → `CANADIAN`).
+static COUNTY_BY_ZIP: LazyLock<HashMap<&'static str, String>> = LazyLock::new(|| {
+    zipcodes::database()
+        .iter()
+        .filter(|z| !z.county.is_empty())
+        .map(|z| {
+            let county = z
+                .county
+                .trim_end_matches(" County")
+                .trim_end_matches(" Parish");
+            (z.zip_code.as_str(), county.to_uppercase())
+        })
+        .collect()
+});
+
+/// The county a ZIP code lies in, from the embedded US ZIP dataset.
+pub fn county_of_zip(zip: &str) -> Option<String> {
+    let five = super::zip::zip(zip).ok()??;
+    COUNTY_BY_ZIP.get(&five[..5]).cloned()
+}
+
 /// Every city name of the ZIP dataset, by state, upper-cased.
 static CITIES_BY_STATE: LazyLock<HashMap<&'static str, Vec<String>>> = LazyLock::new(|| {
     let mut cities: HashMap<&'static str, Vec<String>> = HashMap::new();
@@ -143,10 +164,16 @@ fn city_suffix(rest: &str, cities: &[String]) -> Option<usize> {
 pub fn street_and_unit(s: &str) -> (String, Option<String>) {
     let s = clean(s);
     match UNIT.captures(&s) {
-        Some(c) => (
-            c["street"].trim_end_matches(',').to_string(),
-            Some(c["unit"].to_string()),
-        ),
+        Some(c) => {
+            let street = c["street"].trim_end_matches(',').to_string();
+            // In an upper-case address, the unit is upper-case too (`ste 105` → `STE 105`).
+            let unit = if street == street.to_uppercase() {
+                c["unit"].to_uppercase()
+            } else {
+                c["unit"].to_string()
+            };
+            (street, Some(unit))
+        }
         None => (s, None),
     }
 }
@@ -232,6 +259,46 @@ mod tests {
     }
 
     #[test]
+    fn finds_the_county_of_a_zip() {
+        assert_eq!(county_of_zip("73099").as_deref(), Some("CANADIAN"));
+        assert_eq!(county_of_zip("73099.0").as_deref(), Some("CANADIAN"));
+        assert_eq!(county_of_zip("00000"), None);
+        assert_eq!(county_of_zip(""), None);
+    }
+
+    fn words(s: &str) -> Vec<String> {
+        s.split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// Splitting loses no word: the parts re-join to the words of the address.
+        #[test]
+        fn parts_rejoin_to_the_original_words(
+            number in 1u32..99_999,
+            street in proptest::sample::select(vec!["MAIN ST", "N. EASTERN AVE.", "LAKE MEAD PKWY", "FM 685", "RIVER BELLE ST"]),
+            unit in proptest::option::of(proptest::sample::select(vec!["STE 160", "SUITE B", "# 4", "APT 12", "BLDG 2"])),
+            place in proptest::sample::select(vec![
+                ("LAS VEGAS", "NV", "89123"), ("NORTH LAS VEGAS", "NV", "89031"),
+                ("SPRING CREEK", "NV", "89815"), ("HENDERSON", "NV", "89123"), ("YUKON", "OK", "73099"),
+            ]),
+            comma in proptest::bool::ANY,
+        ) {
+            let (city, state, zip) = place;
+            let unit = unit.map(|u| format!(" {u}")).unwrap_or_default();
+            let sep = if comma { ", " } else { " " };
+            let line = format!("{number} {street}{unit}{sep}{city}, {state} {zip}");
+            let (a, issue) = one_line(&line).unwrap().unwrap();
+            proptest::prop_assert_eq!(issue, None);
+            let rejoined = [Some(a.address1), a.address2, a.city.clone(), a.state, a.zip].into_iter().flatten().collect::<Vec<_>>().join(" ");
+            proptest::prop_assert_eq!(words(&rejoined), words(&line));
+            proptest::prop_assert_eq!(a.city.as_deref(), Some(city));
+        }
+    }
+
+    #[test]
     fn moves_units_to_address2() {
         assert_eq!(
             street_and_unit("401 FM 685 STE 104"),
@@ -243,5 +310,9 @@ mod tests {
         );
         assert_eq!(street_and_unit("19290 K ST "), ("19290 K ST".into(), None));
         assert_eq!(street_and_unit("3 UNITY DR"), ("3 UNITY DR".into(), None));
+        assert_eq!(
+            street_and_unit("7460 S WESTMORELAND RD ste 105"),
+            ("7460 S WESTMORELAND RD".into(), Some("STE 105".into()))
+        );
     }
 }

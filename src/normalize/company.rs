@@ -12,9 +12,45 @@ static DBA: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
+/// Words that make a name a business's rather than a person's.
+const BUSINESS_WORDS: &[&str] = &[
+    "LLC",
+    "L.L.C.",
+    "LC",
+    "INC",
+    "INC.",
+    "CORP",
+    "CORP.",
+    "CO",
+    "CO.",
+    "LTD",
+    "LLP",
+    "PLLC",
+    "CENTER",
+    "ACADEMY",
+    "SCHOOL",
+    "DAYCARE",
+    "CARE",
+    "CHILD",
+    "CHILDCARE",
+    "LEARNING",
+    "PRESCHOOL",
+    "CHURCH",
+    "MINISTRIES",
+    "KIDS",
+    "HOME",
+    "CLUB",
+    "THE",
+    "OF",
+    "AND",
+    "&",
+];
+
 /// Splits `BRIGGS, DASHESHIA DBA DEELIGHTFUL LEARNING STATION, LLC` into the business
 /// (`DEELIGHTFUL LEARNING STATION, LLC`) and its owner (`Dasheshia Briggs`). Without a DBA
-/// the whole text is the business, as published.
+/// the whole text is the business, as published; when that text is a person's name
+/// (`HELLSTROM, ELIZABETH`, a family home licensed to its caregiver), the person is also
+/// the owner.
 pub fn business_and_owner(s: &str) -> (String, Option<String>) {
     let s = clean(s);
     match DBA.captures(&s) {
@@ -22,8 +58,29 @@ pub fn business_and_owner(s: &str) -> (String, Option<String>) {
             c["business"].to_string(),
             primary_person(&c["owner"]).map(|p| p.full()),
         ),
-        None => (s, None),
+        None => {
+            let owner = looks_like_last_comma_first(&s)
+                .then(|| primary_person(&s).map(|p| p.full()))
+                .flatten();
+            (s, owner)
+        }
     }
+}
+
+/// `LAST, FIRST`: one comma, a word or two on each side, no digits, no business words.
+fn looks_like_last_comma_first(s: &str) -> bool {
+    let Some((last, first)) = s.split_once(',') else {
+        return false;
+    };
+    let words = |part: &str| part.split_whitespace().count();
+    let personal = |word: &str| !BUSINESS_WORDS.contains(&word.to_uppercase().as_str());
+    !first.contains(',')
+        && (1..=2).contains(&words(last))
+        && (1..=3).contains(&words(first))
+        && !s.chars().any(|c| c.is_ascii_digit())
+        && s.split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty())
+            .all(personal)
 }
 
 #[cfg(test)]
@@ -42,14 +99,37 @@ mod tests {
     }
 
     #[test]
-    fn keeps_a_name_without_dba_as_published() {
+    fn keeps_a_person_named_company_and_names_its_owner() {
         assert_eq!(
             business_and_owner("HELLSTROM, ELIZABETH"),
-            ("HELLSTROM, ELIZABETH".into(), None)
+            (
+                "HELLSTROM, ELIZABETH".into(),
+                Some("Elizabeth Hellstrom".into())
+            )
         );
+        assert_eq!(
+            business_and_owner("DAWSON, TA'SHANA"),
+            ("DAWSON, TA'SHANA".into(), Some("Ta'Shana Dawson".into()))
+        );
+    }
+
+    #[test]
+    fn a_business_without_dba_has_no_owner() {
         assert_eq!(
             business_and_owner("MUDDY PUDDLES LEARNING SPACE, LLC "),
             ("MUDDY PUDDLES LEARNING SPACE, LLC".into(), None)
+        );
+        assert_eq!(
+            business_and_owner("WIGGLES AND GIGGLES ,LLC"),
+            ("WIGGLES AND GIGGLES, LLC".into(), None)
+        );
+        assert_eq!(
+            business_and_owner("BRIGHT ACORN ACADEMY, INC."),
+            ("BRIGHT ACORN ACADEMY, INC.".into(), None)
+        );
+        assert_eq!(
+            business_and_owner("MOTHER GOOSE DAYCARE #2"),
+            ("MOTHER GOOSE DAYCARE #2".into(), None)
         );
     }
 }

@@ -19,6 +19,7 @@ pub mod state;
 pub mod text;
 pub mod zip;
 
+use std::collections::HashMap;
 use std::fmt;
 
 use serde::Deserialize;
@@ -64,6 +65,7 @@ pub enum NormalizerName {
     Phone,
     Email,
     State,
+    ZipCounty,
     YesNo,
     Presence,
     UsAddress,
@@ -72,6 +74,8 @@ pub enum NormalizerName {
     NameAndTitle,
     LicenseNumber,
     Qualified,
+    StatusWithQualifier,
+    Lookup,
     Dba,
     AgesText,
     AgeFlags,
@@ -95,7 +99,13 @@ const VALUE_TEXT: &[Part] = &[part("value", Text)];
 const VALUE_INTEGER: &[Part] = &[part("value", Integer)];
 const VALUE_DATE: &[Part] = &[part("value", Date)];
 const VALUE_BOOLEAN: &[Part] = &[part("value", Boolean)];
-const PHONE: &[Part] = &[part("value", Text), part("extension", Text)];
+const PHONE: &[Part] = &[
+    part("value", Text),
+    part("extension", Text),
+    part("valid", Boolean),
+    part("second", Text),
+];
+const EMAIL: &[Part] = &[part("value", Text), part("valid", Boolean)];
 const STREET: &[Part] = &[part("address1", Text), part("address2", Text)];
 const PERSON: &[Part] = &[
     part("first_name", Text),
@@ -155,7 +165,17 @@ impl fmt::Display for Arity {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Normalizer {
     name: NormalizerName,
-    age_groups: Vec<AgeGroup>,
+    args: Args,
+}
+
+/// The arguments of the normalizers that take some.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Args {
+    None,
+    /// `age_flags`: the age group of each input column.
+    AgeGroups(Vec<AgeGroup>),
+    /// `lookup`: published-value pattern → canonical value.
+    Lookup(Vec<(glob::Pattern, String)>),
 }
 
 #[derive(Deserialize)]
@@ -164,21 +184,48 @@ struct AgeFlagsArgs {
     groups: Vec<AgeGroup>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LookupArgs {
+    values: HashMap<String, String>,
+}
+
 impl Normalizer {
     /// Builds a normalizer from its name and the spec's `args` table.
     pub fn new(name: NormalizerName, args: Option<&toml::Table>) -> Result<Normalizer, String> {
-        let age_groups = match (name, args) {
+        let parse_error = |e: toml::de::Error| e.to_string();
+        let args = match (name, args) {
             (NormalizerName::AgeFlags, Some(args)) => {
-                let args: AgeFlagsArgs = args.clone().try_into().map_err(|e| e.to_string())?;
-                args.groups
+                let args: AgeFlagsArgs = args.clone().try_into().map_err(parse_error)?;
+                Args::AgeGroups(args.groups)
+            }
+            (NormalizerName::Lookup, Some(args)) => {
+                let args: LookupArgs = args.clone().try_into().map_err(parse_error)?;
+                let mut values = args
+                    .values
+                    .into_iter()
+                    .map(|(pattern, value)| {
+                        glob::Pattern::new(&text::clean(&pattern))
+                            .map(|p| (p, value))
+                            .map_err(|e| format!("`args.values`: `{pattern}`: {e}"))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                // The most specific (longest) pattern that matches wins.
+                values.sort_by_key(|(pattern, _)| std::cmp::Reverse(pattern.as_str().len()));
+                Args::Lookup(values)
             }
             (NormalizerName::AgeFlags, None) => {
                 return Err("`age_flags` needs `args.groups`, one group per input column".into());
             }
+            (NormalizerName::Lookup, None) => {
+                return Err(
+                    "`lookup` needs `args.values`, a table of published → canonical values".into(),
+                );
+            }
             (_, Some(_)) => return Err(format!("`{}` takes no `args`", name.as_str())),
-            (_, None) => Vec::new(),
+            (_, None) => Args::None,
         };
-        Ok(Normalizer { name, age_groups })
+        Ok(Normalizer { name, args })
     }
 
     pub fn name(&self) -> NormalizerName {
@@ -190,7 +237,9 @@ impl Normalizer {
     pub fn parts(&self) -> &'static [Part] {
         use NormalizerName as N;
         match self.name {
-            N::Text | N::Upper | N::Zip | N::Email | N::State | N::WeeklySchedule => VALUE_TEXT,
+            N::Text | N::Upper | N::Zip | N::State | N::ZipCounty | N::WeeklySchedule => VALUE_TEXT,
+            N::StatusWithQualifier | N::Lookup => VALUE_TEXT,
+            N::Email => EMAIL,
             N::Integer => VALUE_INTEGER,
             N::Date => VALUE_DATE,
             N::YesNo | N::Presence => VALUE_BOOLEAN,
@@ -211,8 +260,12 @@ impl Normalizer {
         use NormalizerName as N;
         match self.name {
             N::Street => Arity::Between(1, 2),
+            N::StatusWithQualifier => Arity::Exactly(2),
             N::AgesText => Arity::AtLeastOne,
-            N::AgeFlags => Arity::Exactly(self.age_groups.len()),
+            N::AgeFlags => Arity::Exactly(match &self.args {
+                Args::AgeGroups(groups) => groups.len(),
+                _ => 0,
+            }),
             N::WeeklySchedule => Arity::Exactly(7),
             _ => Arity::Exactly(1),
         }
@@ -232,19 +285,39 @@ impl Normalizer {
             N::State => out[0] = Value::from_option(state::state(first)?.map(String::from)),
             N::YesNo => out[0] = flag::yes_no(first)?.map_or(Value::Null, Value::Boolean),
             N::Presence => out[0] = Value::Boolean(flag::presence(first)),
+            N::ZipCounty => out[0] = Value::from_option(address::county_of_zip(first)),
             N::Email => {
-                let Some((email, issue)) = email::email(first) else {
+                let Some((email, valid)) = email::email(first) else {
                     return Ok(None);
                 };
+                let issue = (!valid).then(|| {
+                    Issue::new(
+                        "invalid_email",
+                        format!("`{email}` is not an e-mail address"),
+                    )
+                });
                 out[0] = Value::Text(email);
+                out[1] = Value::Boolean(valid);
                 return Ok(issue);
             }
             N::Phone => {
-                let Some((phone, issue)) = phone::phone(first)? else {
+                let (first_phone, second) = phone::phones(first)?;
+                let Some(phone) = first_phone else {
                     return Ok(None);
                 };
+                let issue = (!phone.valid).then(|| {
+                    Issue::new(
+                        "unassigned_phone",
+                        format!(
+                            "`{}` is not an assigned number in its numbering plan",
+                            first.trim()
+                        ),
+                    )
+                });
                 out[0] = Value::Text(phone.e164);
                 out[1] = Value::from_option(phone.extension);
+                out[2] = Value::Boolean(phone.valid);
+                out[3] = Value::from_option(second.map(|p| p.e164));
                 return Ok(issue);
             }
             N::UsAddress => {
@@ -293,16 +366,51 @@ impl Normalizer {
                 out[0] = Value::text(base);
                 out[1] = Value::from_option(qualifier);
             }
+            N::StatusWithQualifier => {
+                let status = text::clean(first);
+                let (_, qualifier) = license::qualified(inputs[1]);
+                out[0] = Value::text(match qualifier {
+                    Some(q) if !status.is_empty() => format!("{status} ({})", text::title_case(&q)),
+                    Some(q) => text::title_case(&q),
+                    None => status,
+                });
+            }
+            N::Lookup => {
+                let published = text::clean(first);
+                let Args::Lookup(values) = &self.args else {
+                    unreachable!("lookup has values")
+                };
+                let options = glob::MatchOptions {
+                    case_sensitive: false,
+                    ..glob::MatchOptions::new()
+                };
+                match values
+                    .iter()
+                    .find(|(pattern, _)| pattern.matches_with(&published, options))
+                {
+                    Some((_, canonical)) => out[0] = Value::text(canonical.clone()),
+                    None if published.is_empty() => {}
+                    None => {
+                        let issue = Issue::new(
+                            "unmapped_value",
+                            format!(
+                                "`{published}` is not in the spec's lookup table; kept as published"
+                            ),
+                        );
+                        out[0] = Value::Text(published);
+                        return Ok(Some(issue));
+                    }
+                }
+            }
             N::Dba => {
                 let (business, owner) = company::business_and_owner(first);
                 out[0] = Value::text(business);
                 out[1] = Value::from_option(owner);
             }
             N::AgesText | N::AgeFlags => {
-                let served = if self.name == N::AgesText {
-                    ages::from_text(inputs)?
-                } else {
-                    ages::from_flags(inputs, &self.age_groups)?
+                let served = match &self.args {
+                    Args::AgeGroups(groups) => ages::from_flags(inputs, groups)?,
+                    _ => ages::from_text(inputs)?,
                 };
                 out[0] = Value::from_option(served.label_list());
                 out[1] = served.min_months.map_or(Value::Null, Value::Integer);
@@ -333,6 +441,7 @@ impl NormalizerName {
             N::Phone => "phone",
             N::Email => "email",
             N::State => "state",
+            N::ZipCounty => "zip_county",
             N::YesNo => "yes_no",
             N::Presence => "presence",
             N::UsAddress => "us_address",
@@ -341,6 +450,8 @@ impl NormalizerName {
             N::NameAndTitle => "name_and_title",
             N::LicenseNumber => "license_number",
             N::Qualified => "qualified",
+            N::StatusWithQualifier => "status_with_qualifier",
+            N::Lookup => "lookup",
             N::Dba => "dba",
             N::AgesText => "ages_text",
             N::AgeFlags => "age_flags",
@@ -382,6 +493,54 @@ mod tests {
             out,
             vec![Value::text("12 ELM ST"), Value::text("STE 4 REAR")]
         );
+    }
+
+    #[test]
+    fn phone_fills_its_quality_parts() {
+        let (out, verdict) = run(NormalizerName::Phone, &["362-231-1137 x4 / 702-374-1129"]);
+        assert_eq!(verdict.unwrap().unwrap().reason, "unassigned_phone");
+        assert_eq!(
+            out,
+            [
+                Value::text("+13622311137"),
+                Value::text("4"),
+                Value::Boolean(false),
+                Value::text("+17023741129")
+            ]
+        );
+    }
+
+    #[test]
+    fn status_takes_the_qualifier_of_the_type() {
+        let (out, _) = run(
+            NormalizerName::StatusWithQualifier,
+            &["Active", "CENTER (PROVISIONAL)"],
+        );
+        assert_eq!(out, [Value::text("Active (Provisional)")]);
+        let (out, _) = run(NormalizerName::StatusWithQualifier, &["Active", "CENTER"]);
+        assert_eq!(out, [Value::text("Active")]);
+    }
+
+    #[test]
+    fn lookup_maps_known_values_and_keeps_others() {
+        let args: toml::Table = toml::from_str(
+            r#"values = { "Family Care*" = "Family Child Care Home", "Family Care (Group)" = "Group" }"#,
+        )
+        .unwrap();
+        let n = Normalizer::new(NormalizerName::Lookup, Some(&args)).unwrap();
+        let mut out = vec![Value::Null];
+        assert_eq!(
+            n.apply(&[" FAMILY  CARE (PROVISIONAL)"], &mut out),
+            Ok(None)
+        );
+        assert_eq!(out, [Value::text("Family Child Care Home")]);
+        assert_eq!(n.apply(&["family care (group)"], &mut out), Ok(None));
+        assert_eq!(out, [Value::text("Group")]);
+        assert_eq!(
+            n.apply(&["Camp"], &mut out).unwrap().unwrap().reason,
+            "unmapped_value"
+        );
+        assert_eq!(out, [Value::text("Camp")]);
     }
 
     #[test]

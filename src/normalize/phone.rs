@@ -1,47 +1,67 @@
 //! North American phone numbers to E.164, by libphonenumber's rules.
 
+use std::sync::LazyLock;
+
 use phonenumber::{Mode, country};
+use regex::Regex;
 
 use super::Issue;
 
-/// A phone number in E.164 form, and its extension when one was written.
+/// A phone number in E.164 form, its extension when one was written, and whether it is a
+/// valid assignment in its numbering plan.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Phone {
     pub e164: String,
     pub extension: Option<String>,
+    pub valid: bool,
 }
+
+/// Separators between several numbers in one field (`702-555-0100 / 702-555-0101`).
+static SEVERAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\s*(?:/|;|\bor\b|&)\s*").unwrap());
 
 /// Parses a phone number written any usual way (`346-393-9400`, `(209) 747-1797`,
 /// `2097471797`, `702-374-1129 x12`). A number of the right shape that is not a valid
-/// assignment is returned together with an `unassigned_phone` issue, never dropped.
-pub fn phone(s: &str) -> Result<Option<(Phone, Option<Issue>)>, Issue> {
+/// assignment is returned with `valid: false`, never dropped.
+pub fn phone(s: &str) -> Result<Option<Phone>, Issue> {
     let s = s.trim();
     if s.is_empty() {
         return Ok(None);
     }
     // Older libphonenumber ports panicked on odd input; a panic must not end a load.
     let parsed = std::panic::catch_unwind(|| phonenumber::parse(Some(country::Id::US), s))
-        .map_err(|_| Issue::new("invalid_phone", format!("`{s}` is not a phone number")))?
-        .map_err(|e| Issue::new("invalid_phone", format!("`{s}` is not a phone number: {e}")))?;
-    let phone = Phone {
+        .map_err(|_| invalid(s, None))?
+        .map_err(|e| invalid(s, Some(e)))?;
+    Ok(Some(Phone {
         e164: parsed.format().mode(Mode::E164).to_string(),
         extension: parsed.extension().map(|e| e.to_string()),
-    };
-    let issue = (!phonenumber::is_valid(&parsed)).then(|| {
-        Issue::new(
-            "unassigned_phone",
-            format!("`{s}` is not an assigned number in its numbering plan"),
-        )
-    });
-    Ok(Some((phone, issue)))
+        valid: phonenumber::is_valid(&parsed),
+    }))
+}
+
+/// Up to two numbers of one field, for `phone` and `phone2`.
+pub fn phones(s: &str) -> Result<(Option<Phone>, Option<Phone>), Issue> {
+    let mut numbers = SEVERAL.split(s.trim()).filter(|n| !n.is_empty());
+    let first = numbers.next().map(phone).transpose()?.flatten();
+    let second = numbers.next().map(phone).transpose()?.flatten();
+    Ok((first, second))
+}
+
+fn invalid(s: &str, cause: Option<phonenumber::ParseError>) -> Issue {
+    let cause = cause.map(|e| format!(": {e}")).unwrap_or_default();
+    Issue::new(
+        "invalid_phone",
+        format!("`{s}` is not a phone number{cause}"),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn e164(s: &str) -> String {
-        phone(s).unwrap().unwrap().0.e164
+        phone(s).unwrap().unwrap().e164
     }
 
     #[test]
@@ -50,26 +70,54 @@ mod tests {
         assert_eq!(e164("(209) 747-1797"), "+12097471797");
         assert_eq!(e164("2097471797"), "+12097471797");
         assert_eq!(e164("+1 209.747.1797"), "+12097471797");
+        assert_eq!(e164("1-209-747-1797"), "+12097471797");
     }
 
     #[test]
     fn keeps_the_extension_apart() {
-        let (p, issue) = phone("702-374-1129 x12").unwrap().unwrap();
-        assert_eq!(p.e164, "+17023741129");
-        assert_eq!(p.extension.as_deref(), Some("12"));
-        assert!(issue.is_none());
+        let p = phone("702-374-1129 x12").unwrap().unwrap();
+        assert_eq!(
+            (p.e164.as_str(), p.extension.as_deref(), p.valid),
+            ("+17023741129", Some("12"), true)
+        );
+        let p = phone("(405) 230-6108 ext. 7").unwrap().unwrap();
+        assert_eq!(p.extension.as_deref(), Some("7"));
     }
 
     #[test]
-    fn flags_but_keeps_an_unassigned_number() {
-        let (p, issue) = phone("555-123-4567").unwrap().unwrap();
-        assert_eq!(p.e164, "+15551234567");
-        assert_eq!(issue.unwrap().reason, "unassigned_phone");
+    fn keeps_an_unassigned_number_marked_invalid() {
+        let p = phone("362-231-1137").unwrap().unwrap();
+        assert_eq!((p.e164.as_str(), p.valid), ("+13622311137", false));
     }
 
     #[test]
     fn refuses_text_that_is_no_number() {
         assert_eq!(phone("call us").unwrap_err().reason, "invalid_phone");
         assert_eq!(phone(" "), Ok(None));
+    }
+
+    #[test]
+    fn splits_two_numbers_in_one_field() {
+        let (first, second) = phones("702-642-1100 / 702-642-1101").unwrap();
+        assert_eq!(first.unwrap().e164, "+17026421100");
+        assert_eq!(second.unwrap().e164, "+17026421101");
+        assert_eq!(phones("").unwrap(), (None, None));
+    }
+
+    proptest! {
+        /// Any ten-digit NANP number, however punctuated, gives E.164 that reads back the same.
+        #[test]
+        fn e164_round_trips(area in 201u32..=989, exchange in 200u32..=999, line in 0u32..=9999,
+                            style in 0usize..4) {
+            let written = match style {
+                0 => format!("{area}-{exchange}-{line:04}"),
+                1 => format!("({area}) {exchange}-{line:04}"),
+                2 => format!("{area}{exchange}{line:04}"),
+                _ => format!("+1 {area}.{exchange}.{line:04}"),
+            };
+            let e164 = phone(&written).unwrap().unwrap().e164;
+            prop_assert_eq!(&e164, &format!("+1{area}{exchange}{line:04}"));
+            prop_assert_eq!(phone(&e164).unwrap().unwrap().e164, e164);
+        }
     }
 }

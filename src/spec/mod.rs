@@ -336,7 +336,8 @@ mod tests {
         );
         let message = error(&MINIMAL.replace("phone = \"value\"", "phone = \"number\""));
         assert!(
-            message.contains("`phone` has no part `number` (it has value, extension)"),
+            message
+                .contains("`phone` has no part `number` (it has value, extension, valid, second)"),
             "{message}"
         );
     }
