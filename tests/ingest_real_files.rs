@@ -171,3 +171,56 @@ fn a_second_run_over_the_same_files_loads_nothing_twice() {
     assert_eq!(statuses, counts(&[("loaded", 3), ("skipped", 3)]));
     assert_eq!(w.query::<i64>("SELECT count(*) FROM runs"), 2);
 }
+
+/// The real Texas file with some names edited; every record still accounted for.
+fn edited_texas(w: &Workdir, edits: &[(&str, &str)]) -> std::path::PathBuf {
+    let mut text = std::fs::read_to_string(raw_dir().join(TEXAS)).unwrap();
+    for (from, to) in edits {
+        assert!(text.contains(from), "{from}");
+        text = text.replacen(from, to, 1);
+    }
+    w.write(&format!("edited/{TEXAS}"), text)
+}
+
+#[test]
+fn quotes_inside_unquoted_fields_lose_no_record() {
+    let w = Workdir::new();
+    let texas = edited_texas(
+        &w,
+        &[
+            ("1.2..me Kidz", "1.2..me 5\" Kidz"),
+            ("123-Abc Learning", "123-Abc 3\" Learning"),
+        ],
+    );
+    let output = w.ingest(&[&texas]);
+    assert_exit(&output, 0);
+    assert!(
+        stdout(&output).contains("99 read = 99 loaded + 0 rejected"),
+        "{}",
+        stdout(&output)
+    );
+    let company: String = w.query("SELECT company FROM leads WHERE license_number = '1687698'");
+    assert_eq!(company, "1.2..me 5\" Kidz");
+}
+
+#[test]
+fn a_quote_that_opens_and_never_closes_costs_its_line_only() {
+    let w = Workdir::new();
+    let texas = edited_texas(
+        &w,
+        &[("1 on 1 Childcare Academy,11925", "Kid\"s Academy,\"11925")],
+    );
+    let output = w.ingest(&[&texas]);
+    assert_exit(&output, 0);
+    assert!(
+        stdout(&output).contains("99 read = 98 loaded + 1 rejected"),
+        "{}",
+        stdout(&output)
+    );
+    let reject: Vec<(String, i64)> = w.pairs("SELECT reason, source_line FROM rejects");
+    assert_eq!(reject, [("unterminated_quote".to_string(), 3)]);
+    assert_eq!(
+        w.query::<i64>("SELECT min(source_line) FROM leads WHERE source_line > 3"),
+        4
+    );
+}

@@ -15,19 +15,21 @@ pub struct Repairs {
     pub nul_removed: bool,
 }
 
-/// Decodes one field. Valid UTF-8 is kept as is; anything else is read as Windows-1252,
-/// which maps every byte (0x92 → U+2019 `’`). Only the offending field is affected, so one
-/// stray byte does not garble the UTF-8 of the rest of the file.
+/// Decodes one field. Valid UTF-8 is kept as is; bytes that are not valid UTF-8 are read as
+/// Windows-1252, which maps every byte (0x92 → U+2019 `’`). Only those bytes are affected, so
+/// one stray byte garbles neither the rest of its field nor the rest of the file.
 pub fn decode_field(bytes: &[u8]) -> (String, Repairs) {
     let mut repairs = Repairs::default();
     let mut text = match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
         Err(_) => {
             repairs.windows_1252 = true;
-            WINDOWS_1252
-                .decode_without_bom_handling(bytes)
-                .0
-                .into_owned()
+            let mut text = String::with_capacity(bytes.len() + 8);
+            for chunk in bytes.utf8_chunks() {
+                text.push_str(chunk.valid());
+                text.push_str(&WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0);
+            }
+            text
         }
     };
     if text.contains('\0') {
@@ -88,6 +90,21 @@ mod tests {
     fn repairs_a_stray_windows_1252_byte_in_one_field() {
         let (text, repairs) = decode_field(b"MY LITTLE ANGEL\x92S HOME DAYCARE LLC");
         assert_eq!(text, "MY LITTLE ANGEL\u{2019}S HOME DAYCARE LLC");
+        assert!(repairs.windows_1252);
+    }
+
+    #[test]
+    fn repairs_only_the_invalid_bytes_of_a_field() {
+        let (text, repairs) = decode_field(
+            "Café "
+                .as_bytes()
+                .iter()
+                .chain(b"\x92s")
+                .copied()
+                .collect::<Vec<_>>()
+                .as_slice(),
+        );
+        assert_eq!(text, "Café \u{2019}s");
         assert!(repairs.windows_1252);
     }
 

@@ -21,11 +21,13 @@ impl FieldSplitter {
     }
 
     /// Splits a record (its text without the line break); the fields are then read with
-    /// [`FieldSplitter::fields`].
-    pub fn split(&mut self, record: &[u8]) {
+    /// [`FieldSplitter::fields`]. Returns false when the text is not exactly one record (a
+    /// quote left open, or a line break outside quotes); the framer never passes such text.
+    pub fn split(&mut self, record: &[u8]) -> bool {
+        self.parser.reset();
         let (mut input, mut out_len, mut ends_len) = (record, 0, 0);
         let mut finishing = false;
-        loop {
+        let whole = loop {
             let (result, read, written, ended) = self.parser.read_record(
                 input,
                 &mut self.output[out_len..],
@@ -38,17 +40,17 @@ impl FieldSplitter {
             match result {
                 ReadRecordResult::OutputFull => self.output.resize(self.output.len() * 2, 0),
                 ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
-                // A line break ends the record and leaves the parser ready for the next one.
+                // A line break ends the record, unless a quote is still open.
                 ReadRecordResult::InputEmpty if !finishing => {
                     finishing = true;
                     input = b"\n";
                 }
-                ReadRecordResult::Record | ReadRecordResult::End | ReadRecordResult::InputEmpty => {
-                    break;
-                }
+                ReadRecordResult::Record => break finishing && input.is_empty(),
+                ReadRecordResult::InputEmpty | ReadRecordResult::End => break false,
             }
-        }
+        };
         self.fields = ends_len;
+        whole
     }
 
     /// The fields of the last record split.
@@ -66,7 +68,7 @@ mod tests {
 
     fn split(record: &str) -> Vec<String> {
         let mut splitter = FieldSplitter::new(b',');
-        splitter.split(record.as_bytes());
+        assert!(splitter.split(record.as_bytes()), "{record}");
         splitter
             .fields()
             .map(|f| String::from_utf8(f.to_vec()).unwrap())
@@ -92,18 +94,27 @@ mod tests {
         let long = "x".repeat(5000);
         let many = vec!["f"; 200].join(",");
         let mut splitter = FieldSplitter::new(b',');
-        splitter.split(long.as_bytes());
+        assert!(splitter.split(long.as_bytes()));
         assert_eq!(splitter.fields().next().unwrap().len(), 5000);
-        splitter.split(many.as_bytes());
+        assert!(splitter.split(many.as_bytes()));
         assert_eq!(splitter.fields().len(), 200);
-        splitter.split(b"a;b");
+        assert!(splitter.split(b"a;b"));
         assert_eq!(splitter.fields().len(), 1);
+    }
+
+    #[test]
+    fn text_that_is_not_one_whole_record_is_refused_and_the_next_one_is_fine() {
+        let mut splitter = FieldSplitter::new(b',');
+        assert!(!splitter.split(b"a,\"open"));
+        assert!(!splitter.split(b"a,b\nc,d"));
+        assert!(splitter.split(b"x,y"));
+        assert_eq!(splitter.fields().collect::<Vec<_>>(), [b"x", b"y"]);
     }
 
     #[test]
     fn honours_the_delimiter() {
         let mut splitter = FieldSplitter::new(b';');
-        splitter.split(b"a;b");
+        assert!(splitter.split(b"a;b"));
         assert_eq!(splitter.fields().len(), 2);
     }
 }

@@ -1,16 +1,27 @@
 //! Splits a byte stream into raw CSV records, and finds quotes that never close.
 //!
 //! The `csv` crate reads an unclosed quote as a field running to the end of the file, with
-//! no error. The framer tracks quotes itself: a record ends at a line break outside quotes;
-//! a quoted field still open after `max_record_lines` lines, or at the end of the file, is
-//! taken to be missing its closing quote. That record is then only its first line, marked
-//! [`RawRecord::unterminated`], and reading resumes on the next line, so one stray quote
+//! no error. The framer follows quotes with the same rules as the `csv-core` parser that
+//! later splits each record into fields (a quote opens a quoted field only at the start of
+//! a field; `""` inside one is a quote), so both agree on where records end. A quoted field
+//! still open after `max_record_lines` lines, or at the end of the input, is taken to be
+//! missing its closing quote: that record is only its first line, marked
+//! [`Problem::UnterminatedQuote`], and reading resumes on the next line, so one stray quote
 //! costs one line, not the rest of the file.
 
 use std::io::{self, BufRead};
 
-/// A quoted field longer than this is taken to be missing its closing quote.
-const MAX_RECORD_BYTES: usize = 1 << 20;
+/// A record longer than this is cut off at its first line break ([`Problem::Oversized`]).
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// Why a raw record is not a sound record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// A quote opened in the record never closes; the record is its first line.
+    UnterminatedQuote,
+    /// The line is longer than [`MAX_RECORD_BYTES`]; the record holds its first bytes.
+    Oversized,
+}
 
 /// One record's text as published, without its line break.
 #[derive(Debug, PartialEq, Eq)]
@@ -18,42 +29,69 @@ pub struct RawRecord {
     /// The line the record starts on, counting from 1.
     pub line: u64,
     pub bytes: Vec<u8>,
-    /// A quote opened in this record never closes; `bytes` is the record's first line.
-    pub unterminated: bool,
+    pub problem: Option<Problem>,
 }
 
 /// Yields the records of a byte stream. Blank lines are skipped.
 pub struct Framer<R> {
     input: R,
+    delimiter: u8,
+    max_record_lines: usize,
     /// Text already read that must be scanned again, before `input`.
     replay: Vec<u8>,
     replay_pos: usize,
     next_line: u64,
-    /// The last record ended with `\r`: a `\n` right after it belongs to that line break.
+    /// The last line break was `\r`: a `\n` right after it belongs to it.
     after_cr: bool,
-    max_record_lines: usize,
+    /// The line break that ended the last record; `None` at the end of the input.
+    last_terminator: Option<u8>,
     bytes_read: u64,
 }
 
-/// Where a scan of the current record stands.
+/// Where a field stands, as `csv-core` would see it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Field {
+    #[default]
+    Start,
+    Unquoted,
+    Quoted,
+    /// A quote inside a quoted field: it closes the field, or escapes a second quote.
+    QuoteInQuoted,
+}
+
+/// Where the scan of the current record stands.
 #[derive(Default)]
 struct Scan {
-    in_quotes: bool,
-    /// Line breaks inside quotes so far.
+    field: Field,
+    /// Line breaks inside quotes so far (`\r\n` counts once).
     newlines: usize,
     /// Offset in the record of its first line break inside quotes.
     first_newline: Option<usize>,
+    /// The last byte was a `\r` inside quotes.
+    cr_in_quotes: bool,
+}
+
+/// Where the scan of a chunk stopped.
+enum Stop {
+    /// The record ends at this line break (`\n` or `\r`) outside quotes.
+    End { at: usize, terminator: u8 },
+    /// A quoted field has gone on for too many lines; stopped before this byte.
+    Runaway { at: usize },
+    /// The record goes on past the chunk.
+    NotYet,
 }
 
 impl<R: BufRead> Framer<R> {
-    pub fn new(input: R, max_record_lines: usize) -> Framer<R> {
+    pub fn new(input: R, delimiter: u8, max_record_lines: usize) -> Framer<R> {
         Framer {
             input,
+            delimiter,
+            max_record_lines,
             replay: Vec::new(),
             replay_pos: 0,
             next_line: 1,
             after_cr: false,
-            max_record_lines,
+            last_terminator: None,
             bytes_read: 0,
         }
     }
@@ -83,22 +121,26 @@ impl<R: BufRead> Framer<R> {
                 continue;
             }
             self.after_cr = false;
-            match find_record_end(chunk, bytes.len(), self.max_record_lines, &mut scan) {
+            let stop = find_record_end(
+                chunk,
+                bytes.len(),
+                self.delimiter,
+                self.max_record_lines,
+                &mut scan,
+            );
+            match stop {
                 Stop::End { at, terminator } => {
                     bytes.extend_from_slice(&chunk[..at]);
                     self.consume(at + 1, from_replay);
                     self.after_cr = terminator == b'\r';
+                    self.last_terminator = Some(terminator);
                     let line = self.next_line;
                     self.next_line += 1 + scan.newlines as u64;
                     if bytes.is_empty() {
                         scan = Scan::default();
                         continue;
                     }
-                    return Ok(Some(RawRecord {
-                        line,
-                        bytes,
-                        unterminated: false,
-                    }));
+                    return Ok(Some(complete(line, bytes)));
                 }
                 Stop::Runaway { at } => {
                     bytes.extend_from_slice(&chunk[..at]);
@@ -109,8 +151,8 @@ impl<R: BufRead> Framer<R> {
                     let n = chunk.len();
                     bytes.extend_from_slice(chunk);
                     self.consume(n, from_replay);
-                    if scan.in_quotes && bytes.len() > MAX_RECORD_BYTES {
-                        return Ok(Some(self.first_line_only(bytes, &scan)));
+                    if bytes.len() > MAX_RECORD_BYTES {
+                        return self.oversized(bytes, &scan).map(Some);
                     }
                 }
             }
@@ -126,20 +168,42 @@ impl<R: BufRead> Framer<R> {
         }
     }
 
+    /// Takes back the last record returned, which spans several lines, as a record with a
+    /// quote that never closes: it becomes its first line, and the lines after it are read
+    /// again. For a reader that finds the record malformed, a stray quote being the likely
+    /// cause.
+    pub fn take_back_as_unterminated(&mut self, record: RawRecord) -> RawRecord {
+        let Some(at) = record.bytes.iter().position(|&b| b == b'\n' || b == b'\r') else {
+            return record;
+        };
+        let mut bytes = record.bytes;
+        let crlf = bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n');
+        let mut rest = bytes.split_off(at + 1 + usize::from(crlf));
+        bytes.truncate(at);
+        rest.extend(self.last_terminator.take());
+        rest.extend_from_slice(&self.replay[self.replay_pos..]);
+        self.replay = rest;
+        self.replay_pos = 0;
+        self.after_cr = false;
+        self.next_line = record.line + 1;
+        RawRecord {
+            line: record.line,
+            bytes,
+            problem: Some(Problem::UnterminatedQuote),
+        }
+    }
+
     fn end_of_input(&mut self, bytes: Vec<u8>, scan: &Scan) -> Option<RawRecord> {
+        self.last_terminator = None;
         if bytes.is_empty() {
             return None;
         }
-        if scan.in_quotes && scan.first_newline.is_some() {
+        if scan.field == Field::Quoted {
             return Some(self.first_line_only(bytes, scan));
         }
         let line = self.next_line;
         self.next_line += 1 + scan.newlines as u64;
-        Some(RawRecord {
-            line,
-            bytes,
-            unterminated: scan.in_quotes,
-        })
+        Some(complete(line, bytes))
     }
 
     /// Cuts an unterminated record to its first line and queues the rest to be read again.
@@ -147,11 +211,9 @@ impl<R: BufRead> Framer<R> {
         let line = self.next_line;
         self.next_line += 1;
         if let Some(at) = scan.first_newline {
-            let mut rest = bytes.split_off(at + 1);
+            let crlf = bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n');
+            let mut rest = bytes.split_off(at + 1 + usize::from(crlf));
             bytes.truncate(at);
-            if bytes.last() == Some(&b'\r') {
-                bytes.pop();
-            }
             rest.extend_from_slice(&self.replay[self.replay_pos..]);
             self.replay = rest;
             self.replay_pos = 0;
@@ -159,38 +221,98 @@ impl<R: BufRead> Framer<R> {
         RawRecord {
             line,
             bytes,
-            unterminated: true,
+            problem: Some(Problem::UnterminatedQuote),
         }
+    }
+
+    /// Ends a record that outgrew [`MAX_RECORD_BYTES`]: an open quote with a line break in
+    /// it is cut back to its first line; otherwise the rest of the physical line is skipped.
+    fn oversized(&mut self, mut bytes: Vec<u8>, scan: &Scan) -> io::Result<RawRecord> {
+        if scan.field == Field::Quoted && scan.first_newline.is_some() {
+            return Ok(self.first_line_only(bytes, scan));
+        }
+        bytes.truncate(MAX_RECORD_BYTES);
+        loop {
+            let from_replay = self.replay_pos < self.replay.len();
+            let chunk = if from_replay {
+                &self.replay[self.replay_pos..]
+            } else {
+                self.input.fill_buf()?
+            };
+            if chunk.is_empty() {
+                break;
+            }
+            match chunk.iter().position(|&b| b == b'\n' || b == b'\r') {
+                Some(at) => {
+                    self.after_cr = chunk[at] == b'\r';
+                    self.consume(at + 1, from_replay);
+                    break;
+                }
+                None => {
+                    let n = chunk.len();
+                    self.consume(n, from_replay);
+                }
+            }
+        }
+        let line = self.next_line;
+        self.next_line += 1;
+        Ok(RawRecord {
+            line,
+            bytes,
+            problem: Some(Problem::Oversized),
+        })
     }
 }
 
-/// Where the scan of a chunk stopped.
-enum Stop {
-    /// The record ends at this line break (`\n` or `\r`) outside quotes.
-    End { at: usize, terminator: u8 },
-    /// A quoted field has gone on for too many lines; stopped before this byte.
-    Runaway { at: usize },
-    /// The record goes on past the chunk.
-    NotYet,
+/// A record whose end was found; an oversized one keeps its first bytes.
+fn complete(line: u64, mut bytes: Vec<u8>) -> RawRecord {
+    let problem = (bytes.len() > MAX_RECORD_BYTES).then(|| {
+        bytes.truncate(MAX_RECORD_BYTES);
+        Problem::Oversized
+    });
+    RawRecord {
+        line,
+        bytes,
+        problem,
+    }
 }
 
 /// Scans `chunk`, which continues a record already `offset` bytes long.
-fn find_record_end(chunk: &[u8], offset: usize, max_lines: usize, scan: &mut Scan) -> Stop {
+fn find_record_end(
+    chunk: &[u8],
+    offset: usize,
+    delimiter: u8,
+    max_lines: usize,
+    scan: &mut Scan,
+) -> Stop {
     for (i, &b) in chunk.iter().enumerate() {
-        match b {
-            b'"' => scan.in_quotes = !scan.in_quotes,
-            b'\n' | b'\r' if !scan.in_quotes => {
+        let cr_before = std::mem::take(&mut scan.cr_in_quotes);
+        match (scan.field, b) {
+            (Field::Quoted, b'"') => scan.field = Field::QuoteInQuoted,
+            (Field::Quoted, b'\n' | b'\r') => {
+                scan.cr_in_quotes = b == b'\r';
+                if b == b'\n' && cr_before {
+                    continue;
+                }
+                if scan.newlines >= max_lines {
+                    return Stop::Runaway { at: i };
+                }
+                scan.newlines += 1;
+                scan.first_newline.get_or_insert(offset + i);
+            }
+            (Field::Quoted, _) => {}
+            (Field::QuoteInQuoted, b'"') => scan.field = Field::Quoted,
+            (_, b'\n' | b'\r') => {
                 return Stop::End {
                     at: i,
                     terminator: b,
                 };
             }
-            b'\n' if scan.newlines >= max_lines => return Stop::Runaway { at: i },
-            b'\n' => {
-                scan.newlines += 1;
-                scan.first_newline.get_or_insert(offset + i);
+            (_, d) if d == delimiter => scan.field = Field::Start,
+            (Field::Start, b'"') => scan.field = Field::Quoted,
+            (Field::Start | Field::QuoteInQuoted | Field::Unquoted, _) => {
+                scan.field = Field::Unquoted
             }
-            _ => {}
         }
     }
     Stop::NotYet
@@ -208,17 +330,25 @@ impl<R: BufRead> Iterator for Framer<R> {
 mod tests {
     use super::*;
 
-    fn frame(text: &str, max_lines: usize) -> Vec<(u64, String, bool)> {
-        Framer::new(text.as_bytes(), max_lines)
+    fn frame_with(input: impl BufRead, max_lines: usize) -> Vec<(u64, String, Option<Problem>)> {
+        Framer::new(input, b',', max_lines)
             .map(|r| {
                 let r = r.unwrap();
-                (r.line, String::from_utf8(r.bytes).unwrap(), r.unterminated)
+                (r.line, String::from_utf8(r.bytes).unwrap(), r.problem)
             })
             .collect()
     }
 
-    fn ok(line: u64, text: &str) -> (u64, String, bool) {
-        (line, text.to_string(), false)
+    fn frame(text: &str, max_lines: usize) -> Vec<(u64, String, Option<Problem>)> {
+        frame_with(text.as_bytes(), max_lines)
+    }
+
+    fn ok(line: u64, text: &str) -> (u64, String, Option<Problem>) {
+        (line, text.to_string(), None)
+    }
+
+    fn cut(line: u64, text: &str) -> (u64, String, Option<Problem>) {
+        (line, text.to_string(), Some(Problem::UnterminatedQuote))
     }
 
     #[test]
@@ -235,6 +365,10 @@ mod tests {
             frame("h\r\n\"Name\r\nTitle\",x\r\nnext,y\r\n", 20),
             [ok(1, "h"), ok(2, "\"Name\r\nTitle\",x"), ok(4, "next,y")]
         );
+        assert_eq!(
+            frame("h\r\"a\rb\",x\ry,1\r", 20),
+            [ok(1, "h"), ok(2, "\"a\rb\",x"), ok(4, "y,1")]
+        );
     }
 
     #[test]
@@ -243,23 +377,47 @@ mod tests {
     }
 
     #[test]
+    fn a_quote_inside_an_unquoted_field_is_a_plain_character() {
+        assert_eq!(
+            frame("x,5\" wide,1\ny,2\nz,3\" tall\nw,4\n", 20),
+            [
+                ok(1, "x,5\" wide,1"),
+                ok(2, "y,2"),
+                ok(3, "z,3\" tall"),
+                ok(4, "w,4")
+            ]
+        );
+        assert_eq!(
+            frame("Kid\"s,\"1 A ST\nb,2\n", 1),
+            [cut(1, "Kid\"s,\"1 A ST"), ok(2, "b,2")]
+        );
+    }
+
+    #[test]
+    fn escaped_and_closed_quotes_follow_csv_core() {
+        assert_eq!(
+            frame("\"K\"\" Street LLC\"\"\",1\n\"ab\"cd,2\n", 20),
+            [ok(1, "\"K\"\" Street LLC\"\"\",1"), ok(2, "\"ab\"cd,2")]
+        );
+    }
+
+    #[test]
     fn an_unclosed_quote_at_the_end_of_the_file_is_marked() {
         assert_eq!(
             frame("h\r\nx,\"Monica Kaler", 20),
-            [ok(1, "h"), (2, "x,\"Monica Kaler".into(), true)]
+            [ok(1, "h"), cut(2, "x,\"Monica Kaler")]
         );
     }
 
     #[test]
     fn an_unclosed_quote_costs_one_line_not_the_rest_of_the_file() {
         assert_eq!(
-            frame("h\nx,\"open\ny,1\nz,2\n", 20),
-            [
-                ok(1, "h"),
-                (2, "x,\"open".into(), true),
-                ok(3, "y,1"),
-                ok(4, "z,2")
-            ]
+            frame("h\r\nx,\"open\r\ny,1\r\nz,2\r\n", 20),
+            [ok(1, "h"), cut(2, "x,\"open"), ok(3, "y,1"), ok(4, "z,2")]
+        );
+        assert_eq!(
+            frame("h\rx,\"open\ry,1\rz,2\r", 20),
+            [ok(1, "h"), cut(2, "x,\"open"), ok(3, "y,1"), ok(4, "z,2")]
         );
     }
 
@@ -273,17 +431,66 @@ mod tests {
         assert_eq!(
             frame(text, 1),
             [
-                (1, "x,\"open".into(), true),
+                cut(1, "x,\"open"),
                 ok(2, "y,1"),
-                (3, "z,\"2".into(), true),
+                cut(3, "z,\"2"),
                 ok(4, "w,3")
             ]
         );
     }
 
     #[test]
+    fn the_same_records_from_tiny_chunks() {
+        let text = "h\r\n\"a\r\nb\",x\r\nc,\"open\r\nd,1\r\ne,\"\"\"q\"\"\"\r\n";
+        let expected = frame(text, 20);
+        for capacity in 1..6 {
+            let chunked = std::io::BufReader::with_capacity(capacity, text.as_bytes());
+            assert_eq!(frame_with(chunked, 20), expected, "capacity {capacity}");
+        }
+    }
+
+    #[test]
+    fn an_oversized_line_is_cut_and_costs_one_line() {
+        let long = "x".repeat(MAX_RECORD_BYTES + 10);
+        let text = format!("a,1\n\"{long}\",2\nb,3\n");
+        let records = frame(&text, 20);
+        assert_eq!(records.len(), 3);
+        assert_eq!(records[1].0, 2);
+        assert_eq!(records[1].2, Some(Problem::Oversized));
+        assert_eq!(records[1].1.len(), MAX_RECORD_BYTES);
+        assert_eq!(records[2], ok(3, "b,3"));
+        let chunked = std::io::BufReader::with_capacity(4096, text.as_bytes());
+        assert_eq!(frame_with(chunked, 20), records);
+    }
+
+    #[test]
+    fn a_record_taken_back_is_read_again_from_its_second_line() {
+        for text in ["x,\"a\r\ny,1\r\nz,\"2\r\nw,3\r\n", "x,\"a\ny,1\nz,\"2\nw,3"] {
+            let mut framer = Framer::new(text.as_bytes(), b',', 20);
+            let joined = framer.next_record().unwrap().unwrap();
+            assert_eq!((joined.line, joined.problem), (1, None));
+            let first = framer.take_back_as_unterminated(joined);
+            assert_eq!((first.line, first.bytes.as_slice()), (1, &b"x,\"a"[..]));
+            assert_eq!(first.problem, Some(Problem::UnterminatedQuote));
+            let rest: Vec<_> = framer
+                .map(|r| r.unwrap())
+                .map(|r| (r.line, r.bytes))
+                .collect();
+            assert_eq!(
+                rest,
+                [
+                    (2, b"y,1".to_vec()),
+                    (3, b"z,\"2".to_vec()),
+                    (4, b"w,3".to_vec())
+                ],
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
     fn counts_bytes_read() {
-        let mut framer = Framer::new("a,b\nc,d".as_bytes(), 20);
+        let mut framer = Framer::new("a,b\nc,d".as_bytes(), b',', 20);
         while framer.next_record().unwrap().is_some() {}
         assert_eq!(framer.bytes_read(), 7);
     }

@@ -64,8 +64,17 @@ pub fn expand(args: &[String]) -> Result<Vec<InputFile>, InputError> {
             return Err(InputError::Missing(arg.clone()));
         }
     }
+    // Each file once, where it first appears; named on the command line if it was anywhere.
+    let named: std::collections::HashSet<PathBuf> = files
+        .iter()
+        .filter(|f| f.named)
+        .map(|f| f.path.clone())
+        .collect();
     let mut seen = std::collections::HashSet::new();
     files.retain(|f| seen.insert(f.path.clone()));
+    for file in &mut files {
+        file.named = named.contains(&file.path);
+    }
     Ok(files)
 }
 
@@ -114,7 +123,12 @@ mod tests {
             .map(|f| f.path.strip_prefix(root).unwrap().display().to_string())
             .collect();
         assert_eq!(names, ["a.csv", "b.csv", "sub/c.csv"]);
-        assert!(files.iter().all(|f| !f.named));
+        let named: Vec<bool> = files.iter().map(|f| f.named).collect();
+        assert_eq!(
+            named,
+            [true, false, false],
+            "a.csv was also named on its own"
+        );
     }
 
     #[test]

@@ -11,13 +11,17 @@ use encoding_rs::Encoding;
 
 use decode::decode_field;
 use fields::FieldSplitter;
-use framer::{Framer, RawRecord};
+use framer::{Framer, MAX_RECORD_BYTES, Problem, RawRecord};
 
 /// What is wrong with a record's structure, before any field is looked at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Defect {
     /// A quote opened in the record never closes (the file was cut off, or a stray quote).
     UnterminatedQuote,
+    /// The record is longer than any sound record; its first bytes are kept.
+    Oversized,
+    /// The text does not parse as one record.
+    Unparsable,
     TooFewFields {
         found: usize,
         expected: usize,
@@ -33,6 +37,8 @@ impl Defect {
     pub fn reason(&self) -> &'static str {
         match self {
             Defect::UnterminatedQuote => "unterminated_quote",
+            Defect::Oversized => "oversized_record",
+            Defect::Unparsable => "unparsable_record",
             Defect::TooFewFields { .. } => "too_few_fields",
             Defect::TooManyFields { .. } => "too_many_fields",
         }
@@ -44,6 +50,12 @@ impl Defect {
                 "a quoted field is never closed: the record is cut off or holds a stray quote"
                     .into()
             }
+            Defect::Oversized => {
+                format!(
+                    "the line is longer than {MAX_RECORD_BYTES} bytes; its first bytes are kept"
+                )
+            }
+            Defect::Unparsable => "the text does not parse as one CSV record".into(),
             Defect::TooFewFields { found, expected } => {
                 format!("{found} fields where the header has {expected}")
             }
@@ -87,7 +99,7 @@ impl SourceReader {
     ) -> io::Result<SourceReader> {
         let (input, encoding) = decode::open_as_utf8(input, encoding)?;
         let mut reader = SourceReader {
-            framer: Framer::new(input, max_record_lines),
+            framer: Framer::new(input, delimiter, max_record_lines),
             splitter: FieldSplitter::new(delimiter),
             header: Vec::new(),
             encoding,
@@ -99,7 +111,13 @@ impl SourceReader {
                 "the file is empty: no header",
             ));
         };
-        reader.header = reader.split(&first.bytes);
+        match (first.problem, reader.split(&first.bytes)) {
+            (None, Some(header)) => reader.header = header,
+            _ => {
+                let message = format!("the header (line {}) is not a sound CSV record", first.line);
+                return Err(io::Error::new(io::ErrorKind::InvalidData, message));
+            }
+        }
         Ok(reader)
     }
 
@@ -123,28 +141,56 @@ impl SourceReader {
         self.framer.bytes_read()
     }
 
-    /// The next record, or `None` at the end of the file.
+    /// The next record, or `None` at the end of the file. A record that spans several lines
+    /// but does not have the header's number of fields is taken to hold a stray quote that
+    /// swallowed the lines after it: it is rejected as its first line, and those lines are
+    /// read again.
     pub fn next_record(&mut self) -> io::Result<Option<Record>> {
-        let Some(RawRecord {
-            line,
-            bytes,
-            unterminated,
-        }) = self.framer.next_record()?
-        else {
+        let Some(mut raw_record) = self.framer.next_record()? else {
             return Ok(None);
         };
-        let raw = decode_field(&bytes).0;
-        if unterminated {
-            return Ok(Some(Record {
-                line,
-                raw,
-                fields: Vec::new(),
-                defect: Some(Defect::UnterminatedQuote),
-            }));
+        let mut fields = None;
+        if raw_record.problem.is_none() {
+            fields = self.split(&raw_record.bytes);
+            let multiline = raw_record.bytes.iter().any(|&b| b == b'\n' || b == b'\r');
+            let width_ok = fields
+                .as_ref()
+                .is_some_and(|f| f.len() == self.header.len());
+            if multiline && !width_ok {
+                raw_record = self.framer.take_back_as_unterminated(raw_record);
+                fields = None;
+            }
         }
-        let mut fields = self.split(&bytes);
+        let RawRecord {
+            line,
+            bytes,
+            problem,
+        } = raw_record;
+        let raw = decode_field(&bytes).0;
+        let defect = match (problem, fields.as_mut()) {
+            (Some(Problem::UnterminatedQuote), _) => Some(Defect::UnterminatedQuote),
+            (Some(Problem::Oversized), _) => Some(Defect::Oversized),
+            (None, None) => Some(Defect::Unparsable),
+            (None, Some(fields)) => self.width_defect(fields),
+        };
+        let fields = if defect.is_some() {
+            Vec::new()
+        } else {
+            fields.unwrap_or_default()
+        };
+        Ok(Some(Record {
+            line,
+            raw,
+            fields,
+            defect,
+        }))
+    }
+
+    /// A record with too few fields, or extra fields that are not empty, is defective;
+    /// empty extra fields are dropped.
+    fn width_defect(&self, fields: &mut Vec<String>) -> Option<Defect> {
         let expected = self.header.len();
-        let defect = if fields.len() < expected {
+        if fields.len() < expected {
             Some(Defect::TooFewFields {
                 found: fields.len(),
                 expected,
@@ -157,25 +203,24 @@ impl SourceReader {
         } else {
             fields.truncate(expected);
             None
-        };
-        Ok(Some(Record {
-            line,
-            raw,
-            fields,
-            defect,
-        }))
+        }
     }
 
-    fn split(&mut self, record: &[u8]) -> Vec<String> {
-        self.splitter.split(record);
-        self.splitter
+    /// The decoded fields of one record's text, or `None` when it is not one record.
+    fn split(&mut self, record: &[u8]) -> Option<Vec<String>> {
+        if !self.splitter.split(record) {
+            return None;
+        }
+        let fields = self
+            .splitter
             .fields()
             .map(|bytes| {
                 let (text, repairs) = decode_field(bytes);
                 self.repaired_fields += u64::from(repairs.windows_1252);
                 text
             })
-            .collect()
+            .collect();
+        Some(fields)
     }
 }
 
@@ -241,6 +286,71 @@ mod tests {
         );
         assert_eq!(records[2].raw, "1,\"cut off");
         assert_eq!(records[2].line, 4);
+    }
+
+    #[test]
+    fn stray_quotes_inside_fields_lose_no_record() {
+        let (_, records) = read(b"a,b\n5\" wide,1\nx,2\n3\" tall,3\ny,4\nKid\"s,\"1 A ST\nz,5\n");
+        let lines: Vec<_> = records
+            .iter()
+            .map(|r| (r.line, r.fields.clone(), r.defect.clone()))
+            .collect();
+        let sound = |line: u64, a: &str, b: &str| (line, vec![a.to_string(), b.to_string()], None);
+        assert_eq!(
+            lines,
+            [
+                sound(2, "5\" wide", "1"),
+                sound(3, "x", "2"),
+                sound(4, "3\" tall", "3"),
+                sound(5, "y", "4"),
+                (6, vec![], Some(Defect::UnterminatedQuote)),
+                sound(7, "z", "5"),
+            ]
+        );
+    }
+
+    proptest::proptest! {
+        /// Whatever the fields hold, a file written by the `csv` crate reads back the same,
+        /// record for record, with the line each record starts on.
+        #[test]
+        fn reads_back_what_the_csv_crate_writes(
+            rows in proptest::collection::vec(
+                proptest::collection::vec("[a-c\", \r\n]{0,6}", 3),
+                1..12,
+            ),
+            crlf in proptest::bool::ANY,
+        ) {
+            let terminator = if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') };
+            let mut writer = csv::WriterBuilder::new().terminator(terminator).from_writer(Vec::new());
+            writer.write_record(["x", "y", "z"]).unwrap();
+            for row in &rows {
+                writer.write_record(row).unwrap();
+            }
+            let bytes = std::io::Cursor::new(writer.into_inner().unwrap());
+            let mut reader = SourceReader::new(bytes, None, b',', 20).unwrap();
+            let mut line = 2;
+            let mut read = Vec::new();
+            while let Some(record) = reader.next_record().unwrap() {
+                proptest::prop_assert_eq!(record.defect, None);
+                proptest::prop_assert_eq!(record.line, line);
+                line += 1 + record.raw.matches('\n').count() as u64
+                    + record.raw.matches('\r').count() as u64
+                    - record.raw.matches("\r\n").count() as u64;
+                read.push(record.fields);
+            }
+            proptest::prop_assert_eq!(read, rows);
+        }
+    }
+
+    #[test]
+    fn a_header_with_an_open_quote_is_an_error() {
+        let err = SourceReader::new(&b"a,\"b\n1,2\n"[..], None, b',', 1)
+            .err()
+            .unwrap();
+        assert_eq!(
+            err.to_string(),
+            "the header (line 1) is not a sound CSV record"
+        );
     }
 
     #[test]
