@@ -6,10 +6,12 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
+use chrono::{DateTime, NaiveDate, Utc};
 use sha2::{Digest, Sha256};
 
-use crate::load::sqlite::{Sqlite, SqliteError};
-use crate::load::{Batch, FileCounts, FileInfo, LeadRow, RejectRow, RunInfo, now};
+use crate::load::{
+    Batch, FileCounts, FileInfo, FileStatus, LeadRow, LoadError, RejectRow, RunInfo, Target, now,
+};
 use crate::map::{map_record, source_record_json};
 use crate::read::input::InputFile;
 use crate::read::{SourceReader, peek_header};
@@ -26,6 +28,12 @@ pub enum FileOutcome {
     /// Content already loaded, by an earlier run or earlier in this one.
     AlreadyLoaded {
         by: String,
+    },
+    /// A snapshot older than one of its source already loaded: applying it would roll
+    /// leads back.
+    OlderSnapshot {
+        snapshot: NaiveDate,
+        loaded: NaiveDate,
     },
     /// No spec claims the file (found in a folder or by a pattern).
     Unclaimed,
@@ -93,14 +101,17 @@ impl Progress for NoProgress {}
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     #[error(transparent)]
-    Database(#[from] SqliteError),
+    Database(#[from] LoadError),
 }
 
 /// Loads the input files into the database as one run: all of it is committed, or none.
-/// A file that cannot be loaded (unreadable, a header that breaks its spec's contract) is
-/// reported and leaves nothing of itself; the others still load.
+/// Each file is a full snapshot of its source, applied in the order of the snapshots' dates
+/// (from the file name by the spec's `files.date` rule, else the file's modification time),
+/// whatever the order of the inputs. A file that cannot be loaded (unreadable, a header
+/// that breaks its spec's contract) is reported and leaves nothing of itself; the others
+/// still load.
 pub fn ingest(
-    db: &mut Sqlite,
+    db: &mut dyn Target,
     specs: &Specs,
     files: &[InputFile],
     progress: &dyn Progress,
@@ -109,14 +120,31 @@ pub fn ingest(
         run_id: uuid::Uuid::now_v7().to_string(),
         started_at: now(),
     };
+    let mut planned: Vec<Planned> = files.iter().map(|file| plan(specs, file)).collect();
+    planned.sort_by_key(|p| (p.snapshot_date(), p.input().path.clone()));
     db.begin_run(&run)?;
     let mut reports = Vec::with_capacity(files.len());
     let mut loaded_this_run: HashMap<String, String> = HashMap::new();
-    for file in files {
-        let report = ingest_file(db, specs, &run, file, &mut loaded_this_run, progress)?;
+    for planned in planned {
+        let input = planned.input().clone();
+        let report = match planned {
+            Planned::Load {
+                input,
+                spec,
+                snapshot_date,
+            } => {
+                let file = ClaimedFile {
+                    input: &input,
+                    spec,
+                    snapshot_date,
+                };
+                ingest_file(db, &run, &file, &mut loaded_this_run, progress)?
+            }
+            Planned::Done { report, .. } => report,
+        };
         if report.outcome != FileOutcome::Loaded {
             // The bar counts every input byte; a file not read passes at once.
-            progress.advanced(file.path.metadata().map_or(0, |m| m.len()));
+            progress.advanced(input.path.metadata().map_or(0, |m| m.len()));
         }
         reports.push(report);
     }
@@ -137,15 +165,48 @@ pub fn ingest(
     })
 }
 
-fn ingest_file(
-    db: &mut Sqlite,
-    specs: &Specs,
-    run: &RunInfo,
-    input: &InputFile,
-    loaded_this_run: &mut HashMap<String, String>,
-    progress: &dyn Progress,
-) -> Result<FileReport, RunError> {
+/// What to do with an input file, decided before the run takes its lock.
+enum Planned<'a> {
+    Load {
+        input: InputFile,
+        spec: &'a Spec,
+        snapshot_date: NaiveDate,
+    },
+    Done {
+        input: InputFile,
+        report: FileReport,
+    },
+}
+
+impl Planned<'_> {
+    fn input(&self) -> &InputFile {
+        match self {
+            Planned::Load { input, .. } | Planned::Done { input, .. } => input,
+        }
+    }
+
+    fn snapshot_date(&self) -> NaiveDate {
+        match self {
+            Planned::Load { snapshot_date, .. } => *snapshot_date,
+            Planned::Done { .. } => NaiveDate::MIN,
+        }
+    }
+}
+
+/// A file with the spec that claims it.
+struct ClaimedFile<'a> {
+    input: &'a InputFile,
+    spec: &'a Spec,
+    snapshot_date: NaiveDate,
+}
+
+/// Claims a file for a spec and dates its snapshot.
+fn plan<'a>(specs: &'a Specs, input: &InputFile) -> Planned<'a> {
     let path = input.path.display().to_string();
+    let done = |outcome| Planned::Done {
+        input: input.clone(),
+        report: FileReport::new(path.clone(), None, outcome),
+    };
     let file_name = input
         .path
         .file_name()
@@ -154,20 +215,58 @@ fn ingest_file(
     let spec = match specs.claim(&file_name, || {
         File::open(&input.path).ok().and_then(peek_header)
     }) {
-        Claim::ByName(spec) | Claim::ByHeader(spec) => spec,
+        Claim::ByName(spec) => {
+            tracing::debug!(file = %path, source = %spec.id, "claimed by file name");
+            spec
+        }
+        Claim::ByHeader(spec) => {
+            tracing::debug!(file = %path, source = %spec.id, "claimed by header");
+            spec
+        }
         Claim::Ambiguous(ids) => {
             let error = format!(
                 "claimed by several specs ({}); make their `files.names` patterns exclusive",
                 ids.join(", ")
             );
-            return Ok(FileReport::new(path, None, FileOutcome::Failed { error }));
+            return done(FileOutcome::Failed { error });
         }
         Claim::Unclaimed if input.named => {
             let error = "no source spec claims this file by its name or its header; add a spec with --specs".to_string();
-            return Ok(FileReport::new(path, None, FileOutcome::Failed { error }));
+            return done(FileOutcome::Failed { error });
         }
-        Claim::Unclaimed => return Ok(FileReport::new(path, None, FileOutcome::Unclaimed)),
+        Claim::Unclaimed => return done(FileOutcome::Unclaimed),
     };
+    let snapshot_date = spec
+        .snapshot_date(&file_name)
+        .unwrap_or_else(|| modified_date(&input.path));
+    Planned::Load {
+        input: input.clone(),
+        spec,
+        snapshot_date,
+    }
+}
+
+/// The day a file was last modified (UTC): the snapshot date of a file whose name has none.
+fn modified_date(path: &Path) -> NaiveDate {
+    path.metadata()
+        .and_then(|m| m.modified())
+        .map(|t| DateTime::<Utc>::from(t).date_naive())
+        .unwrap_or_else(|_| now().date_naive())
+}
+
+fn ingest_file(
+    db: &mut dyn Target,
+    run: &RunInfo,
+    file: &ClaimedFile,
+    loaded_this_run: &mut HashMap<String, String>,
+    progress: &dyn Progress,
+) -> Result<FileReport, RunError> {
+    let ClaimedFile {
+        input,
+        spec,
+        snapshot_date,
+    } = *file;
+    let path = input.path.display().to_string();
     let source = Some(spec.id.clone());
     let (content_sha256, size_bytes) = match hash_file(&input.path) {
         Ok(hashed) => hashed,
@@ -181,6 +280,7 @@ fn ingest_file(
         path: path.clone(),
         content_sha256,
         size_bytes,
+        snapshot_date,
     };
 
     let earlier = match loaded_this_run.get(&info.content_sha256) {
@@ -193,11 +293,34 @@ fn ingest_file(
         }),
     };
     if let Some(by) = earlier {
-        db.record_file(run, &info, "skipped", &format!("same content as {by}"))?;
+        db.record_file(
+            run,
+            &info,
+            FileStatus::Skipped,
+            &format!("same content as {by}"),
+        )?;
         return Ok(FileReport::new(
             path,
             source,
             FileOutcome::AlreadyLoaded { by },
+        ));
+    }
+    if let Some(loaded) = db
+        .latest_snapshot(&spec.id)?
+        .filter(|loaded| *loaded > snapshot_date)
+    {
+        let message = format!(
+            "snapshot of {snapshot_date} is older than the {loaded} snapshot of `{}` already loaded; not applied",
+            spec.id
+        );
+        db.record_file(run, &info, FileStatus::Skipped, &message)?;
+        return Ok(FileReport::new(
+            path,
+            source,
+            FileOutcome::OlderSnapshot {
+                snapshot: snapshot_date,
+                loaded,
+            },
         ));
     }
 
@@ -218,17 +341,21 @@ fn ingest_file(
     }
 
     let file_id = db.begin_file(run, &info)?;
-    match load_records(db, spec, run, &info, &mut reader, progress) {
-        Ok(Ok(mut report)) => {
+    match load_records(db, spec, run, &info, &mut reader, progress)? {
+        Ok(mut report) => {
             let encoding = reader.encoding();
-            db.finish_file(file_id, &encoding, &report.counts)?;
+            let merged = db.finish_file(run, file_id, &info, &encoding, &report.counts)?;
+            report.counts.inserted = merged.inserted;
+            report.counts.updated = merged.updated;
+            report.counts.unchanged = merged.unchanged;
+            report.counts.deactivated = merged.deactivated;
+            report.encoding = Some(encoding);
             tracing::info!(file = %path, read = report.counts.read, loaded = report.counts.loaded,
                 rejected = report.counts.rejected, "file loaded");
-            report.encoding = Some(encoding);
             loaded_this_run.insert(info.content_sha256, path);
             Ok(report)
         }
-        Ok(Err(read_error)) => {
+        Err(read_error) => {
             db.abandon_file()?;
             fail_file(
                 db,
@@ -237,17 +364,16 @@ fn ingest_file(
                 format!("cannot read the file: {read_error}"),
             )
         }
-        Err(db_error) => Err(db_error),
     }
 }
 
 fn fail_file(
-    db: &mut Sqlite,
+    db: &mut dyn Target,
     run: &RunInfo,
     info: &FileInfo,
     error: String,
 ) -> Result<FileReport, RunError> {
-    db.record_file(run, info, "failed", &error)?;
+    db.record_file(run, info, FileStatus::Failed, &error)?;
     Ok(FileReport::new(
         info.path.clone(),
         Some(info.source.clone()),
@@ -258,7 +384,7 @@ fn fail_file(
 /// Streams a file's records into the database in bounded batches. The outer error ends the
 /// run; the inner one (the file became unreadable part-way) ends only this file.
 fn load_records(
-    db: &mut Sqlite,
+    db: &mut dyn Target,
     spec: &Spec,
     run: &RunInfo,
     info: &FileInfo,

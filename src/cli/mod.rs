@@ -1,6 +1,7 @@
 //! Command-line arguments, one module per subcommand.
 
 pub mod ingest;
+pub mod migrate;
 pub mod progress;
 pub mod specs;
 pub mod summary;
@@ -23,6 +24,7 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Ingest(ingest::IngestArgs),
+    Migrate(migrate::MigrateArgs),
     Specs(specs::SpecsArgs),
 }
 

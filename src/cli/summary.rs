@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use leadpipe::load::DatabaseUrl;
+use leadpipe::load::{DatabaseUrl, FileCounts};
 use leadpipe::pipeline::{FileOutcome, RunReport};
 
 pub fn print(report: &RunReport, url: &DatabaseUrl) {
@@ -13,39 +13,66 @@ pub fn print(report: &RunReport, url: &DatabaseUrl) {
         .max()
         .unwrap_or(4)
         .max(4);
-    println!(
-        "{:<width$}  {:<10} {:<8} {:>8} {:>8} {:>8}",
-        "FILE", "SOURCE", "STATUS", "READ", "LOADED", "REJECTED"
-    );
-    let (mut read, mut loaded, mut rejected) = (0, 0, 0);
+    let row = |file: &str, source: &str, status: &str, c: &[String; 7]| {
+        println!(
+            "{file:<width$}  {source:<10} {status:<8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>11}",
+            c[0], c[1], c[2], c[3], c[4], c[5], c[6]
+        );
+    };
+    let headings = [
+        "READ",
+        "LOADED",
+        "REJECTED",
+        "INSERTED",
+        "UPDATED",
+        "UNCHANGED",
+        "DEACTIVATED",
+    ];
+    row("FILE", "SOURCE", "STATUS", &headings.map(String::from));
+    let mut total = FileCounts::default();
     let mut rejects: BTreeMap<&str, u64> = BTreeMap::new();
     let mut issues: BTreeMap<&str, u64> = BTreeMap::new();
     for file in &report.files {
         let status = match &file.outcome {
             FileOutcome::Loaded => "loaded",
-            FileOutcome::AlreadyLoaded { .. } => "skipped",
-            FileOutcome::Unclaimed => "skipped",
             FileOutcome::Failed { .. } => "FAILED",
+            _ => "skipped",
         };
         let c = &file.counts;
-        println!(
-            "{:<width$}  {:<10} {:<8} {:>8} {:>8} {:>8}",
-            file.path,
-            file.source.as_deref().unwrap_or("-"),
-            status,
+        let counts = [
             c.read,
             c.loaded,
-            c.rejected
+            c.rejected,
+            c.inserted,
+            c.updated,
+            c.unchanged,
+            c.deactivated,
+        ];
+        row(
+            &file.path,
+            file.source.as_deref().unwrap_or("-"),
+            status,
+            &counts.map(|n| n.to_string()),
         );
         match &file.outcome {
             FileOutcome::AlreadyLoaded { by } => {
                 println!("    already loaded: same content as {by}")
             }
+            FileOutcome::OlderSnapshot { snapshot, loaded } => {
+                println!(
+                    "    snapshot of {snapshot} is older than the {loaded} snapshot already loaded; not applied"
+                )
+            }
             FileOutcome::Unclaimed => println!("    no source spec claims this file"),
             FileOutcome::Failed { error } => eprintln!("error: {}: {error}", file.path),
             FileOutcome::Loaded => {}
         }
-        (read, loaded, rejected) = (read + c.read, loaded + c.loaded, rejected + c.rejected);
+        total.read += c.read;
+        total.loaded += c.loaded;
+        total.rejected += c.rejected;
+        total.inserted += c.inserted;
+        total.updated += c.updated;
+        total.deactivated += c.deactivated;
         for (reason, n) in &file.reject_reasons {
             *rejects.entry(reason).or_default() += n;
         }
@@ -66,7 +93,13 @@ pub fn print(report: &RunReport, url: &DatabaseUrl) {
         }
     }
     println!(
-        "run {} into {url}: {read} read = {loaded} loaded + {rejected} rejected",
-        report.run_id
+        "run {} into {url}: {} read = {} loaded + {} rejected; {} inserted, {} updated, {} deactivated",
+        report.run_id,
+        total.read,
+        total.loaded,
+        total.rejected,
+        total.inserted,
+        total.updated,
+        total.deactivated
     );
 }

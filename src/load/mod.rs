@@ -1,51 +1,20 @@
-//! Loading: the target database, and the rows written to it.
+//! Loading: the target databases, and the rows written to them.
+//!
+//! Both targets have the same tables and the same semantics. A run is one transaction,
+//! taken under a lock that keeps two runs from interleaving. Each file is staged in bulk,
+//! then merged into `leads` by set-based SQL ([`merge`]) as a full snapshot of its source.
 
+pub mod merge;
+pub mod postgres;
 pub mod sqlite;
+pub mod url;
 
-use std::fmt;
-use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::lead::LeadValues;
-
-/// Where leads are loaded.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum DatabaseUrl {
-    Sqlite(PathBuf),
-}
-
-/// A database URL that leadpipe cannot use.
-#[derive(Debug, thiserror::Error)]
-pub enum UrlError {
-    #[error("`{0}` is not a database URL leadpipe knows: use `sqlite:<path>`")]
-    Unknown(String),
-    #[error("PostgreSQL targets are not supported yet: use `sqlite:<path>`")]
-    PostgresNotYet,
-}
-
-impl DatabaseUrl {
-    /// Parses `sqlite:<path>` (also `sqlite://<path>`).
-    pub fn parse(url: &str) -> Result<DatabaseUrl, UrlError> {
-        if let Some(path) = url.strip_prefix("sqlite:") {
-            let path = path.strip_prefix("//").unwrap_or(path);
-            if path.is_empty() {
-                return Err(UrlError::Unknown(url.to_string()));
-            }
-            return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
-        }
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Err(UrlError::PostgresNotYet);
-        }
-        Err(UrlError::Unknown(url.to_string()))
-    }
-}
-
-impl fmt::Display for DatabaseUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DatabaseUrl::Sqlite(path) => write!(f, "sqlite:{}", path.display()),
-        }
-    }
-}
+pub use url::{DatabaseUrl, UrlError};
 
 /// A lead ready to be written.
 #[derive(Debug)]
@@ -89,8 +58,7 @@ impl Batch {
 #[derive(Clone, Debug)]
 pub struct RunInfo {
     pub run_id: String,
-    /// RFC 3339, UTC.
-    pub started_at: String,
+    pub started_at: DateTime<Utc>,
 }
 
 /// One file of a run, as the ledger records it.
@@ -101,14 +69,32 @@ pub struct FileInfo {
     pub path: String,
     pub content_sha256: String,
     pub size_bytes: u64,
+    /// The day the snapshot was published.
+    pub snapshot_date: NaiveDate,
 }
 
-/// How a file's load ended, with its counts.
+/// A file's records, and what merging them into `leads` did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileCounts {
     pub read: u64,
     pub loaded: u64,
     pub rejected: u64,
+    /// Leads new to the table.
+    pub inserted: u64,
+    /// Leads whose values changed, or that came back after being deactivated.
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Leads of the source that the snapshot no longer lists.
+    pub deactivated: u64,
+}
+
+/// What merging a file's snapshot into `leads` did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MergeCounts {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub deactivated: u64,
 }
 
 /// A file whose content was loaded before.
@@ -119,32 +105,107 @@ pub struct PriorLoad {
     pub processed_at: String,
 }
 
-/// The current time, RFC 3339 in UTC, as the ledger records times.
-pub fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+/// How a file that loads nothing is recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileStatus {
+    Skipped,
+    Failed,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_sqlite_urls() {
-        assert_eq!(
-            DatabaseUrl::parse("sqlite:leads.db").unwrap(),
-            DatabaseUrl::Sqlite("leads.db".into())
-        );
-        assert_eq!(
-            DatabaseUrl::parse("sqlite:///tmp/x.db").unwrap(),
-            DatabaseUrl::Sqlite("/tmp/x.db".into())
-        );
-        assert!(matches!(
-            DatabaseUrl::parse("mysql://x"),
-            Err(UrlError::Unknown(_))
-        ));
-        assert!(matches!(
-            DatabaseUrl::parse("sqlite:"),
-            Err(UrlError::Unknown(_))
-        ));
+impl FileStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileStatus::Skipped => "skipped",
+            FileStatus::Failed => "failed",
+        }
     }
+}
+
+/// A failure of the target database; the run's transaction is rolled back.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// Cannot connect: one line that says what to check, without the password.
+    #[error("{0}")]
+    Connect(String),
+    #[error(
+        "another leadpipe run is loading into {target}; gave up waiting after {} s \
+         (wait for it to finish, or raise --lock-timeout)",
+        .waited.as_secs()
+    )]
+    LockTimeout { target: String, waited: Duration },
+    // The causes below are printed after these words, as the error's source.
+    #[error("cannot migrate the database schema")]
+    Migrate(#[from] refinery::Error),
+    #[error("SQLite")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("PostgreSQL")]
+    Postgres(#[from] ::postgres::Error),
+}
+
+/// A database that leads are loaded into.
+pub trait Target {
+    /// Starts a run: takes the run lock (waiting up to the lock timeout), opens the run's
+    /// transaction and records the run.
+    fn begin_run(&mut self, run: &RunInfo) -> Result<(), LoadError>;
+
+    /// The earliest completed load of a file with this content, if any.
+    fn prior_load(&mut self, content_sha256: &str) -> Result<Option<PriorLoad>, LoadError>;
+
+    /// The date of the newest snapshot of a source loaded so far.
+    fn latest_snapshot(&mut self, source: &str) -> Result<Option<NaiveDate>, LoadError>;
+
+    /// Records a file that loads nothing, with why.
+    fn record_file(
+        &mut self,
+        run: &RunInfo,
+        file: &FileInfo,
+        status: FileStatus,
+        message: &str,
+    ) -> Result<(), LoadError>;
+
+    /// Starts loading a file; returns its ledger id. Its writes can be undone alone with
+    /// [`Target::abandon_file`].
+    fn begin_file(&mut self, run: &RunInfo, file: &FileInfo) -> Result<i64, LoadError>;
+
+    /// Stages a batch of the file's leads and writes its rejects.
+    fn write_batch(
+        &mut self,
+        run: &RunInfo,
+        file: &FileInfo,
+        batch: &Batch,
+    ) -> Result<(), LoadError>;
+
+    /// Merges the staged snapshot into `leads`, records the changes and the file's counts.
+    fn finish_file(
+        &mut self,
+        run: &RunInfo,
+        file_id: i64,
+        file: &FileInfo,
+        encoding: &str,
+        counts: &FileCounts,
+    ) -> Result<MergeCounts, LoadError>;
+
+    /// Undoes everything written for the file being loaded.
+    fn abandon_file(&mut self) -> Result<(), LoadError>;
+
+    /// Ends the run with its totals, commits it and releases the lock.
+    fn commit_run(&mut self, run: &RunInfo, status: &str) -> Result<(), LoadError>;
+}
+
+/// Opens a target and brings its schema up to date (versioned migrations).
+pub fn open(url: &DatabaseUrl, lock_timeout: Duration) -> Result<Box<dyn Target>, LoadError> {
+    Ok(match url {
+        DatabaseUrl::Sqlite(path) => Box::new(sqlite::Sqlite::open(path, lock_timeout)?),
+        DatabaseUrl::Postgres(config) => Box::new(postgres::Postgres::open(config, lock_timeout)?),
+    })
+}
+
+/// Applies the migrations without loading anything.
+pub fn migrate(url: &DatabaseUrl) -> Result<(), LoadError> {
+    open(url, Duration::ZERO).map(drop)
+}
+
+/// The current time, as the ledger records times.
+pub fn now() -> DateTime<Utc> {
+    Utc::now()
 }

@@ -1,35 +1,27 @@
 //! The embedded SQLite target: one transaction per run, one savepoint per file.
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::types::{ToSqlOutput, Value as SqlValue};
-use rusqlite::{Connection, OptionalExtension, ToSql, params};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, ToSql, params};
 
-use super::{Batch, FileCounts, FileInfo, PriorLoad, RunInfo, now};
-use crate::lead::{LEAD_COLUMNS, Value};
+use super::merge::{Counted, Dialect, Param, staged_columns};
+use super::{
+    Batch, FileCounts, FileInfo, FileStatus, LoadError, MergeCounts, PriorLoad, RunInfo, Target,
+};
+use crate::lead::Value;
 
 mod embedded {
     refinery::embed_migrations!("migrations/sqlite");
 }
 
-/// A failure of the SQLite target.
-#[derive(Debug, thiserror::Error)]
-pub enum SqliteError {
-    #[error("cannot open the SQLite database {path}: {source}")]
-    Open {
-        path: String,
-        source: rusqlite::Error,
-    },
-    #[error("cannot migrate the SQLite database schema: {0}")]
-    Migrate(#[from] refinery::Error),
-    #[error("SQLite: {0}")]
-    Sql(#[from] rusqlite::Error),
-}
-
 /// An open SQLite database with leadpipe's schema.
 pub struct Sqlite {
     conn: Connection,
+    path: String,
+    lock_timeout: Duration,
     in_run: bool,
 }
 
@@ -40,44 +32,106 @@ impl ToSql for Value {
             Value::Text(s) => ToSqlOutput::from(s.as_str()),
             Value::Integer(i) => ToSqlOutput::from(*i),
             Value::Boolean(b) => ToSqlOutput::from(*b),
-            Value::Date(d) => ToSqlOutput::Owned(SqlValue::Text(d.format("%Y-%m-%d").to_string())),
+            Value::Date(d) => ToSqlOutput::Owned(SqlValue::Text(date_text(*d))),
         })
     }
 }
 
+fn date_text(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// Times are stored as RFC 3339 text in UTC.
+fn time_text(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
 impl Sqlite {
     /// Opens (creating when absent) a database file and brings its schema up to date.
-    pub fn open(path: &Path) -> Result<Sqlite, SqliteError> {
-        let mut conn = Connection::open(path).map_err(|source| SqliteError::Open {
-            path: path.display().to_string(),
-            source,
+    pub fn open(path: &Path, lock_timeout: Duration) -> Result<Sqlite, LoadError> {
+        let shown = path.display().to_string();
+        let mut conn = Connection::open(path).map_err(|e| {
+            LoadError::Connect(format!("cannot open the SQLite database {shown}: {e}"))
         })?;
-        conn.busy_timeout(Duration::from_secs(60))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(lock_timeout.max(Duration::from_secs(5)))?;
         embedded::migrations::runner()
             .set_grouped(true)
             .run(&mut conn)?;
+        // From here on, waiting for the lock is done by `begin_run`, with a message.
+        conn.busy_timeout(Duration::from_millis(200))?;
         Ok(Sqlite {
             conn,
+            path: shown,
+            lock_timeout,
             in_run: false,
         })
     }
 
-    /// Starts a run: everything until [`Sqlite::commit_run`] is one transaction.
-    pub fn begin_run(&mut self, run: &RunInfo) -> Result<(), SqliteError> {
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+    /// `BEGIN IMMEDIATE` takes SQLite's write lock: a second run waits here for the first.
+    fn take_write_lock(&mut self) -> Result<(), LoadError> {
+        let started = Instant::now();
+        let mut told = false;
+        loop {
+            match self.conn.execute_batch("BEGIN IMMEDIATE") {
+                Ok(()) => return Ok(()),
+                Err(e) if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) => {
+                    if started.elapsed() >= self.lock_timeout {
+                        return Err(LoadError::LockTimeout {
+                            target: format!("sqlite:{}", self.path),
+                            waited: started.elapsed(),
+                        });
+                    }
+                    if !told {
+                        tracing::warn!(
+                            "another leadpipe run is loading into sqlite:{}; waiting up to {} s for it to finish",
+                            self.path,
+                            self.lock_timeout.as_secs()
+                        );
+                        told = true;
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    fn execute(
+        &self,
+        sql: &str,
+        params: &[Param],
+        run: &RunInfo,
+        file_id: i64,
+        source: &str,
+    ) -> Result<u64, LoadError> {
+        let now = time_text(super::now());
+        let values: Vec<&dyn ToSql> = params
+            .iter()
+            .map(|p| match p {
+                Param::RunId => &run.run_id as &dyn ToSql,
+                Param::FileId => &file_id,
+                Param::Source => &source,
+                Param::Now => &now,
+            })
+            .collect();
+        Ok(self.conn.execute(sql, values.as_slice())? as u64)
+    }
+}
+
+impl Target for Sqlite {
+    fn begin_run(&mut self, run: &RunInfo) -> Result<(), LoadError> {
+        self.take_write_lock()?;
         self.in_run = true;
         self.conn.execute(
             "INSERT INTO runs (run_id, started_at, status, leadpipe_version) VALUES (?1, ?2, 'running', ?3)",
-            params![run.run_id, run.started_at, env!("CARGO_PKG_VERSION")],
+            params![run.run_id, time_text(run.started_at), env!("CARGO_PKG_VERSION")],
         )?;
         Ok(())
     }
 
-    /// The earlier load of a file with this content, if any.
-    pub fn prior_load(&self, content_sha256: &str) -> Result<Option<PriorLoad>, SqliteError> {
+    fn prior_load(&mut self, content_sha256: &str) -> Result<Option<PriorLoad>, LoadError> {
         Ok(self
             .conn
             .query_row(
@@ -95,55 +149,88 @@ impl Sqlite {
             .optional()?)
     }
 
-    /// Records a file that is not loaded (skipped or failed), with why.
-    pub fn record_file(
+    fn latest_snapshot(&mut self, source: &str) -> Result<Option<NaiveDate>, LoadError> {
+        let latest: Option<String> = self.conn.query_row(
+            "SELECT max(snapshot_date) FROM source_files WHERE source = ?1 AND status = 'loaded'",
+            [source],
+            |row| row.get(0),
+        )?;
+        Ok(latest.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
+    }
+
+    fn record_file(
         &mut self,
         run: &RunInfo,
         file: &FileInfo,
-        status: &str,
+        status: FileStatus,
         message: &str,
-    ) -> Result<(), SqliteError> {
+    ) -> Result<(), LoadError> {
         self.conn.execute(
-            "INSERT INTO source_files (run_id, source, path, content_sha256, size_bytes, status, message, processed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![run.run_id, file.source, file.path, file.content_sha256, file.size_bytes as i64, status, message, now()],
+            "INSERT INTO source_files (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, message, processed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                run.run_id,
+                file.source,
+                file.path,
+                file.content_sha256,
+                file.size_bytes as i64,
+                date_text(file.snapshot_date),
+                status.as_str(),
+                message,
+                time_text(super::now())
+            ],
         )?;
         Ok(())
     }
 
-    /// Starts loading a file; its writes can be undone alone with [`Sqlite::abandon_file`].
-    pub fn begin_file(&mut self, run: &RunInfo, file: &FileInfo) -> Result<i64, SqliteError> {
+    fn begin_file(&mut self, run: &RunInfo, file: &FileInfo) -> Result<i64, LoadError> {
         self.conn.execute_batch("SAVEPOINT file")?;
+        self.conn
+            .execute_batch(&Dialect::Sqlite.prepare_staging())?;
         self.conn.execute(
-            "INSERT INTO source_files (run_id, source, path, content_sha256, size_bytes, status, processed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 'loading', ?6)",
-            params![run.run_id, file.source, file.path, file.content_sha256, file.size_bytes as i64, now()],
+            "INSERT INTO source_files (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, processed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'loading', ?7)",
+            params![
+                run.run_id,
+                file.source,
+                file.path,
+                file.content_sha256,
+                file.size_bytes as i64,
+                date_text(file.snapshot_date),
+                time_text(super::now())
+            ],
         )?;
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// Writes a batch of a file's leads (inserted, or replacing the lead of the same id)
-    /// and rejects.
-    pub fn write_batch(
+    fn write_batch(
         &mut self,
         run: &RunInfo,
         file: &FileInfo,
         batch: &Batch,
-    ) -> Result<(), SqliteError> {
-        let mut insert_lead = self.conn.prepare_cached(&upsert_lead_sql())?;
+    ) -> Result<(), LoadError> {
+        let columns: Vec<&str> = staged_columns().collect();
+        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+        let mut stage = self.conn.prepare_cached(&format!(
+            "INSERT INTO staged_leads ({}) VALUES ({})",
+            columns.join(", "),
+            placeholders.join(", ")
+        ))?;
+        let ingested_at = time_text(run.started_at);
         for lead in &batch.leads {
+            let line = lead.source_line as i64;
             let lineage: [&dyn ToSql; 8] = [
                 &lead.lead_id,
                 &file.source,
                 &file.path,
-                &(lead.source_line as i64),
-                &run.started_at,
+                &line,
+                &ingested_at,
                 &run.run_id,
                 &lead.source_record,
                 &lead.issues,
             ];
             let values = lead.values.iter().map(|v| v as &dyn ToSql);
-            insert_lead.execute(rusqlite::params_from_iter(values.chain(lineage)))?;
+            stage.execute(rusqlite::params_from_iter(values.chain(lineage)))?;
         }
         let mut insert_reject = self.conn.prepare_cached(
             "INSERT INTO rejects (run_id, source, source_file, source_line, reason, message, raw_text)
@@ -163,47 +250,62 @@ impl Sqlite {
         Ok(())
     }
 
-    /// Ends a file's load with its counts.
-    pub fn finish_file(
+    fn finish_file(
         &mut self,
+        run: &RunInfo,
         file_id: i64,
+        file: &FileInfo,
         encoding: &str,
         counts: &FileCounts,
-    ) -> Result<(), SqliteError> {
+    ) -> Result<MergeCounts, LoadError> {
+        let mut merged = MergeCounts::default();
+        for statement in Dialect::Sqlite.merge_statements(counts.loaded > 0) {
+            let n = self.execute(
+                &statement.sql,
+                &statement.params,
+                run,
+                file_id,
+                &file.source,
+            )?;
+            match statement.counted {
+                Counted::Inserted => merged.inserted = n,
+                Counted::Updated => merged.updated = n,
+                Counted::Deactivated => merged.deactivated = n,
+                Counted::Nothing => {}
+            }
+        }
+        merged.unchanged = counts.loaded - merged.inserted - merged.updated;
         self.conn.execute(
             "UPDATE source_files SET status = 'loaded', encoding = ?2, records_read = ?3,
-             records_loaded = ?4, records_rejected = ?5, processed_at = ?6 WHERE id = ?1",
+               records_loaded = ?4, records_rejected = ?5, records_inserted = ?6, records_updated = ?7,
+               records_unchanged = ?8, records_deactivated = ?9, processed_at = ?10
+             WHERE id = ?1",
             params![
                 file_id,
                 encoding,
                 counts.read as i64,
                 counts.loaded as i64,
                 counts.rejected as i64,
-                now()
+                merged.inserted as i64,
+                merged.updated as i64,
+                merged.unchanged as i64,
+                merged.deactivated as i64,
+                time_text(super::now())
             ],
         )?;
         self.conn.execute_batch("RELEASE file")?;
-        Ok(())
+        Ok(merged)
     }
 
-    /// Undoes everything written for the file being loaded.
-    pub fn abandon_file(&mut self) -> Result<(), SqliteError> {
+    fn abandon_file(&mut self) -> Result<(), LoadError> {
         self.conn.execute_batch("ROLLBACK TO file; RELEASE file")?;
         Ok(())
     }
 
-    /// Ends the run with its totals and commits it.
-    pub fn commit_run(&mut self, run: &RunInfo, status: &str) -> Result<(), SqliteError> {
+    fn commit_run(&mut self, run: &RunInfo, status: &str) -> Result<(), LoadError> {
         self.conn.execute(
-            "UPDATE runs SET finished_at = ?2, status = ?3,
-               files_loaded = (SELECT count(*) FROM source_files WHERE run_id = ?1 AND status = 'loaded'),
-               files_skipped = (SELECT count(*) FROM source_files WHERE run_id = ?1 AND status = 'skipped'),
-               files_failed = (SELECT count(*) FROM source_files WHERE run_id = ?1 AND status = 'failed'),
-               records_read = (SELECT coalesce(sum(records_read), 0) FROM source_files WHERE run_id = ?1),
-               records_loaded = (SELECT coalesce(sum(records_loaded), 0) FROM source_files WHERE run_id = ?1),
-               records_rejected = (SELECT coalesce(sum(records_rejected), 0) FROM source_files WHERE run_id = ?1)
-             WHERE run_id = ?1",
-            params![run.run_id, now(), status],
+            &super::merge::RUN_TOTALS_SQL.replace('$', "?"),
+            params![run.run_id, time_text(super::now()), status],
         )?;
         self.conn.execute_batch("COMMIT")?;
         self.in_run = false;
@@ -218,31 +320,4 @@ impl Drop for Sqlite {
             let _ = self.conn.execute_batch("ROLLBACK");
         }
     }
-}
-
-fn upsert_lead_sql() -> String {
-    let data: Vec<&str> = LEAD_COLUMNS.iter().map(|c| c.name).collect();
-    let lineage = [
-        "lead_id",
-        "source",
-        "source_file",
-        "source_line",
-        "ingested_at",
-        "run_id",
-        "source_record",
-        "issues",
-    ];
-    let columns: Vec<&str> = data.iter().copied().chain(lineage).collect();
-    let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-    let updates: Vec<String> = columns
-        .iter()
-        .filter(|c| **c != "lead_id")
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect();
-    format!(
-        "INSERT INTO leads ({}) VALUES ({}) ON CONFLICT (lead_id) DO UPDATE SET {}",
-        columns.join(", "),
-        placeholders.join(", "),
-        updates.join(", ")
-    )
 }

@@ -37,6 +37,17 @@ pub struct FilesConfig {
     /// Glob patterns on the file name, matched ignoring case (`*Nevada*.csv`).
     #[serde(default)]
     pub names: Vec<String>,
+    /// How to read the snapshot's date from the file name.
+    pub date: Option<DateRuleConfig>,
+}
+
+/// The date of a snapshot in its file name: `pattern` finds it (its first capture group, or
+/// the whole match), `format` reads it (`%m-%d-%Y`, chrono's syntax).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateRuleConfig {
+    pub pattern: String,
+    pub format: String,
 }
 
 /// How the files are written.

@@ -32,6 +32,8 @@ pub struct Spec {
     /// Where the spec came from: `built-in nevada.toml` or a file path.
     pub origin: String,
     pub name_patterns: Vec<glob::Pattern>,
+    /// Finds the snapshot date in a file name, and its format.
+    pub date_rule: Option<(regex::Regex, String)>,
     /// `None` for `auto`.
     pub encoding: Option<&'static Encoding>,
     pub delimiter: u8,
@@ -85,6 +87,14 @@ impl Spec {
         Spec::parse(&text, &origin)
     }
 
+    /// The snapshot date in a file name, by the spec's `files.date` rule.
+    pub fn snapshot_date(&self, file_name: &str) -> Option<chrono::NaiveDate> {
+        let (pattern, format) = self.date_rule.as_ref()?;
+        let found = pattern.captures(file_name)?;
+        let text = found.get(1).or_else(|| found.get(0))?.as_str();
+        chrono::NaiveDate::parse_from_str(text, format).ok()
+    }
+
     /// Whether a file name matches one of the spec's name patterns.
     pub fn claims_name(&self, file_name: &str) -> bool {
         let options = glob::MatchOptions {
@@ -134,6 +144,14 @@ pub fn validate(config: SpecConfig, origin: &str) -> Result<Spec, String> {
         .iter()
         .map(|p| glob::Pattern::new(p).map_err(|e| format!("`files.names`: `{p}`: {e}")))
         .collect::<Result<Vec<_>, _>>()?;
+    let date_rule = match &config.files.date {
+        Some(rule) => {
+            let pattern = regex::Regex::new(&rule.pattern)
+                .map_err(|e| format!("`files.date.pattern`: {e}"))?;
+            Some((pattern, rule.format.clone()))
+        }
+        None => None,
+    };
     let encoding =
         match config.format.encoding.as_str() {
             "auto" => None,
@@ -176,6 +194,7 @@ pub fn validate(config: SpecConfig, origin: &str) -> Result<Spec, String> {
         name: config.name,
         origin: origin.to_string(),
         name_patterns,
+        date_rule,
         encoding,
         delimiter,
         max_record_lines: config.format.max_record_lines.max(1),
@@ -298,6 +317,19 @@ mod tests {
         let end = start + readme[start..].find("```").unwrap();
         let spec = Spec::parse(&readme[start..end], "README.md").unwrap();
         assert_eq!((spec.id.as_str(), spec.rules.len()), ("acme", 6));
+    }
+
+    #[test]
+    fn reads_the_snapshot_date_from_the_file_name() {
+        let text = MINIMAL.replace(
+            "[aliases]",
+            "[files]\ndate = { pattern = '(\\d{2}-\\d{2}-\\d{4})', format = '%m-%d-%Y' }\n[aliases]",
+        );
+        let spec = Spec::parse(&text, "demo.toml").unwrap();
+        let date = spec.snapshot_date("07-14-2023 Nevada Dept.csv");
+        assert_eq!(date, chrono::NaiveDate::from_ymd_opt(2023, 7, 14));
+        assert_eq!(spec.snapshot_date("nevada.csv"), None);
+        assert_eq!(spec.snapshot_date("13-45-2023 x.csv"), None);
     }
 
     #[test]

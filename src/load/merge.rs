@@ -1,0 +1,310 @@
+//! The set-based SQL that merges a staged snapshot into `leads`, for both targets.
+//!
+//! A file's leads are staged in `staged_leads`. Merging then, in order: finds the leads whose
+//! values changed or that come back after being deactivated (`merge_changed`), keeps one
+//! `lead_changes` row per changed column, updates those leads, inserts the new ones, and
+//! marks the source's leads that the snapshot no longer lists inactive. Unchanged leads are
+//! not touched.
+
+use crate::lead::{ColumnType, LEAD_COLUMNS};
+
+/// The SQL flavour of a target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// A value a statement is run with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Param {
+    RunId,
+    FileId,
+    Source,
+    Now,
+}
+
+/// Which count a statement's affected rows are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Counted {
+    Nothing,
+    Inserted,
+    Updated,
+    Deactivated,
+}
+
+/// One SQL statement with the values its placeholders take, in placeholder order.
+#[derive(Debug)]
+pub struct Statement {
+    pub sql: String,
+    pub params: Vec<Param>,
+    pub counted: Counted,
+}
+
+/// The lineage columns of `leads` that a staged row fills, after the data columns.
+pub const LINEAGE: [(&str, &str); 8] = [
+    ("lead_id", "TEXT"),
+    ("source", "TEXT"),
+    ("source_file", "TEXT"),
+    ("source_line", "BIGINT"),
+    ("ingested_at", "TIMESTAMPTZ"),
+    ("run_id", "TEXT"),
+    ("source_record", "TEXT"),
+    ("issues", "TEXT"),
+];
+
+/// Every column of `staged_leads`, in the order rows are written: data, then lineage.
+pub fn staged_columns() -> impl Iterator<Item = &'static str> {
+    LEAD_COLUMNS
+        .iter()
+        .map(|c| c.name)
+        .chain(LINEAGE.iter().map(|(name, _)| *name))
+}
+
+/// Columns whose change makes a lead updated: its data, and its record as published.
+fn compared_columns() -> impl Iterator<Item = (&'static str, Option<ColumnType>)> {
+    LEAD_COLUMNS
+        .iter()
+        .map(|c| (c.name, Some(c.ty)))
+        .chain(std::iter::once(("source_record", None)))
+}
+
+impl Dialect {
+    /// Creates (once per connection or transaction) and empties the staging tables.
+    pub fn prepare_staging(self) -> String {
+        let columns: Vec<String> = LEAD_COLUMNS
+            .iter()
+            .map(|c| format!("{} {}", c.name, c.ty))
+            .chain(LINEAGE.iter().map(|(name, ty)| format!("{name} {ty}")))
+            .collect();
+        let on_commit = match self {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " ON COMMIT DROP",
+        };
+        format!(
+            "CREATE TEMP TABLE IF NOT EXISTS staged_leads ({}, PRIMARY KEY (lead_id)){on_commit};
+             CREATE TEMP TABLE IF NOT EXISTS merge_changed (lead_id TEXT PRIMARY KEY, reactivated BOOLEAN NOT NULL){on_commit};
+             DELETE FROM staged_leads;
+             DELETE FROM merge_changed;",
+            columns.join(", ")
+        )
+    }
+
+    /// The statements that merge the staged snapshot; `deactivate` is false for a snapshot
+    /// without a single lead, which must not empty its source.
+    pub fn merge_statements(self, deactivate: bool) -> Vec<Statement> {
+        let new =
+            "staged_leads s WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.lead_id = s.lead_id)";
+        let mut statements = vec![
+            self.find_changed(),
+            self.record_updates(),
+            self.record("reactivated", "m", |_| {
+                "merge_changed m WHERE m.reactivated".into()
+            }),
+            self.update_changed(),
+            self.record("inserted", "s", |_| new.into()),
+            self.insert_new(),
+        ];
+        if deactivate {
+            statements.push(self.record("deactivated", "l", |b| {
+                format!(
+                    "leads l WHERE l.source = {} AND l.is_active
+                     AND NOT EXISTS (SELECT 1 FROM staged_leads s WHERE s.lead_id = l.lead_id)",
+                    b.param(Param::Source)
+                )
+            }));
+            let mut builder = Builder::new(self);
+            let source = builder.param(Param::Source);
+            let now = builder.param(Param::Now);
+            statements.push(builder.finish(
+                format!(
+                    "UPDATE leads SET is_active = FALSE, deactivated_at = {now}
+                     WHERE source = {source} AND is_active
+                     AND NOT EXISTS (SELECT 1 FROM staged_leads s WHERE s.lead_id = leads.lead_id)"
+                ),
+                Counted::Deactivated,
+            ));
+        }
+        statements
+    }
+
+    fn find_changed(self) -> Statement {
+        let differs: Vec<String> = compared_columns()
+            .map(|(c, _)| self.distinct(&format!("l.{c}"), &self.staged(c)))
+            .collect();
+        Builder::new(self).finish(
+            format!(
+                "INSERT INTO merge_changed (lead_id, reactivated)
+                 SELECT s.lead_id, NOT l.is_active FROM staged_leads s JOIN leads l ON l.lead_id = s.lead_id
+                 WHERE NOT l.is_active OR {}",
+                differs.join(" OR ")
+            ),
+            Counted::Nothing,
+        )
+    }
+
+    fn record_updates(self) -> Statement {
+        let mut builder = Builder::new(self);
+        let (run, file) = (builder.param(Param::RunId), builder.param(Param::FileId));
+        let selects: Vec<String> = compared_columns()
+            .map(|(c, ty)| {
+                let (old, new) = (format!("l.{c}"), self.staged(c));
+                format!(
+                    "SELECT {run}, {file}, s.lead_id, 'updated', '{c}', {}, {}
+                     FROM staged_leads s JOIN merge_changed m ON m.lead_id = s.lead_id
+                     JOIN leads l ON l.lead_id = s.lead_id WHERE {}",
+                    self.text(&old, ty),
+                    self.text(&new, ty),
+                    self.distinct(&old, &new)
+                )
+            })
+            .collect();
+        builder.finish(
+            format!(
+                "INSERT INTO lead_changes (run_id, source_file_id, lead_id, change, column_name, old_value, new_value)
+                 {}",
+                selects.join(" UNION ALL ")
+            ),
+            Counted::Nothing,
+        )
+    }
+
+    /// A `lead_changes` row without column values for each lead of `from` (a table alias
+    /// `alias`, and its conditions, built with the statement's placeholders).
+    fn record(
+        self,
+        change: &str,
+        alias: &str,
+        from: impl FnOnce(&mut Builder) -> String,
+    ) -> Statement {
+        let mut builder = Builder::new(self);
+        let (run, file) = (builder.param(Param::RunId), builder.param(Param::FileId));
+        let from = from(&mut builder);
+        builder.finish(
+            format!(
+                "INSERT INTO lead_changes (run_id, source_file_id, lead_id, change)
+                 SELECT {run}, {file}, {alias}.lead_id, '{change}' FROM {from}"
+            ),
+            Counted::Nothing,
+        )
+    }
+
+    fn update_changed(self) -> Statement {
+        let sets: Vec<String> = staged_columns()
+            .filter(|c| *c != "lead_id")
+            .map(|c| format!("{c} = {}", self.staged(c)))
+            .collect();
+        Builder::new(self).finish(
+            format!(
+                "UPDATE leads SET {}, is_active = TRUE, deactivated_at = NULL
+                 FROM staged_leads s JOIN merge_changed m ON m.lead_id = s.lead_id
+                 WHERE leads.lead_id = s.lead_id",
+                sets.join(", ")
+            ),
+            Counted::Updated,
+        )
+    }
+
+    fn insert_new(self) -> Statement {
+        let columns: Vec<&str> = staged_columns().collect();
+        let values: Vec<String> = columns.iter().map(|c| self.staged(c)).collect();
+        Builder::new(self).finish(
+            format!(
+                "INSERT INTO leads ({}) SELECT {} FROM staged_leads s
+                 WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.lead_id = s.lead_id)",
+                columns.join(", "),
+                values.join(", ")
+            ),
+            Counted::Inserted,
+        )
+    }
+
+    /// A staged column as the `leads` column it fills (JSON is staged as text).
+    fn staged(self, column: &str) -> String {
+        match (self, column) {
+            (Dialect::Postgres, "source_record" | "issues") => format!("s.{column}::jsonb"),
+            _ => format!("s.{column}"),
+        }
+    }
+
+    fn distinct(self, a: &str, b: &str) -> String {
+        match self {
+            Dialect::Sqlite => format!("{a} IS NOT {b}"),
+            Dialect::Postgres => format!("{a} IS DISTINCT FROM {b}"),
+        }
+    }
+
+    /// A value as the text `lead_changes` keeps; booleans read `true`/`false` on both.
+    fn text(self, expr: &str, ty: Option<ColumnType>) -> String {
+        match (self, ty) {
+            (Dialect::Sqlite, Some(ColumnType::Boolean)) => {
+                format!("CASE {expr} WHEN 1 THEN 'true' WHEN 0 THEN 'false' END")
+            }
+            _ => format!("CAST({expr} AS TEXT)"),
+        }
+    }
+
+    /// Placeholder `n` for a value; PostgreSQL is told its type, which a `UNION` hides.
+    fn placeholder(self, n: usize, param: Param) -> String {
+        match self {
+            Dialect::Sqlite => format!("?{n}"),
+            Dialect::Postgres => {
+                let ty = match param {
+                    Param::RunId | Param::Source => "text",
+                    Param::FileId => "bigint",
+                    Param::Now => "timestamptz",
+                };
+                format!("${n}::{ty}")
+            }
+        }
+    }
+}
+
+/// Numbers a statement's placeholders in the order its values first appear.
+struct Builder {
+    dialect: Dialect,
+    params: Vec<Param>,
+}
+
+impl Builder {
+    fn new(dialect: Dialect) -> Builder {
+        Builder {
+            dialect,
+            params: Vec::new(),
+        }
+    }
+
+    fn param(&mut self, param: Param) -> String {
+        let n = match self.params.iter().position(|p| *p == param) {
+            Some(i) => i + 1,
+            None => {
+                self.params.push(param);
+                self.params.len()
+            }
+        };
+        self.dialect.placeholder(n, param)
+    }
+
+    fn finish(self, sql: String, counted: Counted) -> Statement {
+        Statement {
+            sql,
+            params: self.params,
+            counted,
+        }
+    }
+}
+
+/// Ends a run with its status and the totals of its files: `$1` run id, `$2` the time it
+/// finished, `$3` its status.
+pub const RUN_TOTALS_SQL: &str = "UPDATE runs SET finished_at = $2, status = $3,
+    files_loaded = (SELECT count(*) FROM source_files WHERE run_id = $1 AND status = 'loaded'),
+    files_skipped = (SELECT count(*) FROM source_files WHERE run_id = $1 AND status = 'skipped'),
+    files_failed = (SELECT count(*) FROM source_files WHERE run_id = $1 AND status = 'failed'),
+    records_read = (SELECT coalesce(sum(records_read), 0) FROM source_files WHERE run_id = $1),
+    records_loaded = (SELECT coalesce(sum(records_loaded), 0) FROM source_files WHERE run_id = $1),
+    records_rejected = (SELECT coalesce(sum(records_rejected), 0) FROM source_files WHERE run_id = $1),
+    records_inserted = (SELECT coalesce(sum(records_inserted), 0) FROM source_files WHERE run_id = $1),
+    records_updated = (SELECT coalesce(sum(records_updated), 0) FROM source_files WHERE run_id = $1),
+    records_unchanged = (SELECT coalesce(sum(records_unchanged), 0) FROM source_files WHERE run_id = $1),
+    records_deactivated = (SELECT coalesce(sum(records_deactivated), 0) FROM source_files WHERE run_id = $1)
+  WHERE run_id = $1";

@@ -1,0 +1,410 @@
+//! The PostgreSQL target: binary COPY into a per-file staging table, set-based merges, one
+//! transaction per run under an advisory lock.
+
+use std::error::Error as _;
+use std::time::{Duration, Instant};
+
+use bytes::BytesMut;
+use chrono::{DateTime, NaiveDate, Utc};
+use postgres::binary_copy::BinaryCopyInWriter;
+use postgres::error::SqlState;
+use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use postgres::{Client, NoTls};
+
+use super::merge::{Counted, Dialect, LINEAGE, Param, RUN_TOTALS_SQL, staged_columns};
+use super::{
+    Batch, FileCounts, FileInfo, FileStatus, LoadError, MergeCounts, PriorLoad, RunInfo, Target,
+};
+use crate::lead::{ColumnType, LEAD_COLUMNS, Value};
+
+mod embedded {
+    refinery::embed_migrations!("migrations/postgres");
+}
+
+/// The advisory lock that keeps two leadpipe runs on one database from interleaving.
+const RUN_LOCK: i64 = 0x6c65_6164_7069_7065; // "leadpipe"
+
+/// A connected PostgreSQL database with leadpipe's schema.
+pub struct Postgres {
+    client: Client,
+    shown: String,
+    lock_timeout: Duration,
+    in_run: bool,
+}
+
+impl ToSql for Value {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Text(s) => s.to_sql(ty, out),
+            Value::Integer(i) if *ty == Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+            Value::Integer(i) => i.to_sql(ty, out),
+            Value::Boolean(b) => b.to_sql(ty, out),
+            Value::Date(d) => d.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        [Type::TEXT, Type::INT4, Type::INT8, Type::BOOL, Type::DATE].contains(ty)
+    }
+
+    to_sql_checked!();
+}
+
+fn pg_type(ty: ColumnType) -> Type {
+    match ty {
+        ColumnType::Text => Type::TEXT,
+        ColumnType::Integer => Type::INT4,
+        ColumnType::Boolean => Type::BOOL,
+        ColumnType::Date => Type::DATE,
+    }
+}
+
+/// The binary COPY types of `staged_leads`, in [`staged_columns`] order.
+fn staged_types() -> Vec<Type> {
+    let lineage = LINEAGE.iter().map(|(_, ty)| match *ty {
+        "BIGINT" => Type::INT8,
+        "TIMESTAMPTZ" => Type::TIMESTAMPTZ,
+        _ => Type::TEXT,
+    });
+    LEAD_COLUMNS
+        .iter()
+        .map(|c| pg_type(c.ty))
+        .chain(lineage)
+        .collect()
+}
+
+/// One line that says what failed and what to check; the password is never in it.
+fn connect_error(e: postgres::Error, config: &postgres::Config, shown: &str) -> LoadError {
+    let user = config.get_user().unwrap_or_default();
+    let db = config.get_dbname().unwrap_or_default();
+    let message = match e.code() {
+        Some(c) if *c == SqlState::INVALID_PASSWORD => {
+            format!(
+                "PostgreSQL refused the password of user `{user}` ({shown}); check the URL's password or PGPASSWORD"
+            )
+        }
+        Some(c) if *c == SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
+            format!(
+                "PostgreSQL does not let user `{user}` in ({shown}): the role may not exist or pg_hba.conf refuses it"
+            )
+        }
+        Some(c) if *c == SqlState::INVALID_CATALOG_NAME => {
+            format!(
+                "database `{db}` does not exist ({shown}); create it (`createdb {db}`) or fix the URL"
+            )
+        }
+        Some(c) if *c == SqlState::INSUFFICIENT_PRIVILEGE => {
+            format!(
+                "user `{user}` may not use database `{db}` ({shown}); grant it CONNECT and CREATE"
+            )
+        }
+        _ => {
+            let cause = e.source().map_or_else(|| e.to_string(), |s| s.to_string());
+            format!(
+                "cannot connect to PostgreSQL at {shown}: {cause}; check the host and port and that the server is running"
+            )
+        }
+    };
+    LoadError::Connect(message)
+}
+
+impl Postgres {
+    /// Connects and brings the schema up to date.
+    pub fn open(config: &postgres::Config, lock_timeout: Duration) -> Result<Postgres, LoadError> {
+        let shown = super::DatabaseUrl::Postgres(Box::new(config.clone())).to_string();
+        let mut config = config.clone();
+        config.connect_timeout(Duration::from_secs(10));
+        let mut client = config
+            .connect(NoTls)
+            .map_err(|e| connect_error(e, &config, &shown))?;
+        embedded::migrations::runner().set_grouped(true).run(&mut client).map_err(|e| {
+            match e.kind() {
+                refinery::error::Kind::Connection(_, source) if source.to_string().contains("permission denied") => {
+                    LoadError::Connect(format!(
+                        "user `{}` may not create leadpipe's tables in {shown}; grant it CREATE on the database",
+                        config.get_user().unwrap_or_default()
+                    ))
+                }
+                _ => LoadError::Migrate(e),
+            }
+        })?;
+        Ok(Postgres {
+            client,
+            shown,
+            lock_timeout,
+            in_run: false,
+        })
+    }
+
+    /// Takes the run lock, waiting up to the lock timeout with a message.
+    fn take_run_lock(&mut self) -> Result<(), LoadError> {
+        let started = Instant::now();
+        let mut told = false;
+        loop {
+            let locked: bool = self
+                .client
+                .query_one("SELECT pg_try_advisory_lock($1)", &[&RUN_LOCK])?
+                .get(0);
+            if locked {
+                return Ok(());
+            }
+            if started.elapsed() >= self.lock_timeout {
+                return Err(LoadError::LockTimeout {
+                    target: self.shown.clone(),
+                    waited: started.elapsed(),
+                });
+            }
+            if !told {
+                tracing::warn!(
+                    "another leadpipe run is loading into {}; waiting up to {} s for it to finish",
+                    self.shown,
+                    self.lock_timeout.as_secs()
+                );
+                told = true;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn execute(
+        &mut self,
+        sql: &str,
+        params: &[Param],
+        run: &RunInfo,
+        file_id: i64,
+        source: &str,
+    ) -> Result<u64, LoadError> {
+        let now = super::now();
+        let source = source.to_string();
+        let values: Vec<&(dyn ToSql + Sync)> = params
+            .iter()
+            .map(|p| match p {
+                Param::RunId => &run.run_id as &(dyn ToSql + Sync),
+                Param::FileId => &file_id,
+                Param::Source => &source,
+                Param::Now => &now,
+            })
+            .collect();
+        Ok(self.client.execute(sql, &values)?)
+    }
+}
+
+impl Target for Postgres {
+    fn begin_run(&mut self, run: &RunInfo) -> Result<(), LoadError> {
+        self.take_run_lock()?;
+        self.client.batch_execute("BEGIN")?;
+        self.in_run = true;
+        self.client.execute(
+            "INSERT INTO runs (run_id, started_at, status, leadpipe_version) VALUES ($1, $2, 'running', $3)",
+            &[&run.run_id, &run.started_at, &env!("CARGO_PKG_VERSION")],
+        )?;
+        Ok(())
+    }
+
+    fn prior_load(&mut self, content_sha256: &str) -> Result<Option<PriorLoad>, LoadError> {
+        let row = self.client.query_opt(
+            "SELECT run_id, path, processed_at FROM source_files
+             WHERE content_sha256 = $1 AND status = 'loaded' ORDER BY id LIMIT 1",
+            &[&content_sha256],
+        )?;
+        Ok(row.map(|row| PriorLoad {
+            run_id: row.get(0),
+            path: row.get(1),
+            processed_at: row.get::<_, DateTime<Utc>>(2).to_rfc3339(),
+        }))
+    }
+
+    fn latest_snapshot(&mut self, source: &str) -> Result<Option<NaiveDate>, LoadError> {
+        let row = self.client.query_one(
+            "SELECT max(snapshot_date) FROM source_files WHERE source = $1 AND status = 'loaded'",
+            &[&source],
+        )?;
+        Ok(row.get(0))
+    }
+
+    fn record_file(
+        &mut self,
+        run: &RunInfo,
+        file: &FileInfo,
+        status: FileStatus,
+        message: &str,
+    ) -> Result<(), LoadError> {
+        self.client.execute(
+            "INSERT INTO source_files (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, message, processed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[
+                &run.run_id,
+                &file.source,
+                &file.path,
+                &file.content_sha256,
+                &(file.size_bytes as i64),
+                &file.snapshot_date,
+                &status.as_str(),
+                &message,
+                &super::now(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn begin_file(&mut self, run: &RunInfo, file: &FileInfo) -> Result<i64, LoadError> {
+        self.client.batch_execute("SAVEPOINT file")?;
+        self.client
+            .batch_execute(&Dialect::Postgres.prepare_staging())?;
+        let row = self.client.query_one(
+            "INSERT INTO source_files (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, processed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 'loading', $7) RETURNING id",
+            &[
+                &run.run_id,
+                &file.source,
+                &file.path,
+                &file.content_sha256,
+                &(file.size_bytes as i64),
+                &file.snapshot_date,
+                &super::now(),
+            ],
+        )?;
+        Ok(row.get(0))
+    }
+
+    fn write_batch(
+        &mut self,
+        run: &RunInfo,
+        file: &FileInfo,
+        batch: &Batch,
+    ) -> Result<(), LoadError> {
+        if !batch.leads.is_empty() {
+            let columns: Vec<&str> = staged_columns().collect();
+            let sink = self.client.copy_in(&format!(
+                "COPY staged_leads ({}) FROM STDIN (FORMAT binary)",
+                columns.join(", ")
+            ))?;
+            let mut writer = BinaryCopyInWriter::new(sink, &staged_types());
+            for lead in &batch.leads {
+                let line = lead.source_line as i64;
+                let mut row: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(columns.len());
+                row.extend(lead.values.iter().map(|v| v as &(dyn ToSql + Sync)));
+                row.extend([
+                    &lead.lead_id as &(dyn ToSql + Sync),
+                    &file.source,
+                    &file.path,
+                    &line,
+                    &run.started_at,
+                    &run.run_id,
+                    &lead.source_record,
+                    &lead.issues,
+                ]);
+                writer.write(&row)?;
+            }
+            writer.finish()?;
+        }
+        if !batch.rejects.is_empty() {
+            let sink = self.client.copy_in(
+                "COPY rejects (run_id, source, source_file, source_line, reason, message, raw_text) FROM STDIN (FORMAT binary)",
+            )?;
+            let types = [
+                Type::TEXT,
+                Type::TEXT,
+                Type::TEXT,
+                Type::INT8,
+                Type::TEXT,
+                Type::TEXT,
+                Type::TEXT,
+            ];
+            let mut writer = BinaryCopyInWriter::new(sink, &types);
+            for reject in &batch.rejects {
+                let line = reject.source_line as i64;
+                writer.write(&[
+                    &run.run_id,
+                    &file.source,
+                    &file.path,
+                    &line,
+                    &reject.reason,
+                    &reject.message,
+                    &reject.raw_text,
+                ])?;
+            }
+            writer.finish()?;
+        }
+        Ok(())
+    }
+
+    fn finish_file(
+        &mut self,
+        run: &RunInfo,
+        file_id: i64,
+        file: &FileInfo,
+        encoding: &str,
+        counts: &FileCounts,
+    ) -> Result<MergeCounts, LoadError> {
+        self.client.batch_execute("ANALYZE staged_leads")?;
+        let mut merged = MergeCounts::default();
+        for statement in Dialect::Postgres.merge_statements(counts.loaded > 0) {
+            let n = self.execute(
+                &statement.sql,
+                &statement.params,
+                run,
+                file_id,
+                &file.source,
+            )?;
+            match statement.counted {
+                Counted::Inserted => merged.inserted = n,
+                Counted::Updated => merged.updated = n,
+                Counted::Deactivated => merged.deactivated = n,
+                Counted::Nothing => {}
+            }
+        }
+        merged.unchanged = counts.loaded - merged.inserted - merged.updated;
+        self.client.execute(
+            "UPDATE source_files SET status = 'loaded', encoding = $2, records_read = $3,
+               records_loaded = $4, records_rejected = $5, records_inserted = $6, records_updated = $7,
+               records_unchanged = $8, records_deactivated = $9, processed_at = $10
+             WHERE id = $1",
+            &[
+                &file_id,
+                &encoding,
+                &(counts.read as i64),
+                &(counts.loaded as i64),
+                &(counts.rejected as i64),
+                &(merged.inserted as i64),
+                &(merged.updated as i64),
+                &(merged.unchanged as i64),
+                &(merged.deactivated as i64),
+                &super::now(),
+            ],
+        )?;
+        self.client.batch_execute("RELEASE SAVEPOINT file")?;
+        Ok(merged)
+    }
+
+    fn abandon_file(&mut self) -> Result<(), LoadError> {
+        self.client
+            .batch_execute("ROLLBACK TO SAVEPOINT file; RELEASE SAVEPOINT file")?;
+        Ok(())
+    }
+
+    fn commit_run(&mut self, run: &RunInfo, status: &str) -> Result<(), LoadError> {
+        self.client
+            .execute(RUN_TOTALS_SQL, &[&run.run_id, &super::now(), &status])?;
+        self.client.batch_execute("COMMIT")?;
+        self.in_run = false;
+        self.client
+            .execute("SELECT pg_advisory_unlock($1)", &[&RUN_LOCK])?;
+        Ok(())
+    }
+}
+
+impl Drop for Postgres {
+    /// A run that did not commit leaves nothing behind, and releases the lock.
+    fn drop(&mut self) {
+        if self.in_run {
+            let _ = self.client.batch_execute("ROLLBACK");
+        }
+        let _ = self.client.execute("SELECT pg_advisory_unlock_all()", &[]);
+    }
+}
