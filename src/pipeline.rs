@@ -1,7 +1,7 @@
 //! The ingest pipeline: for each input file, claim → read → decode → map → validate → load,
 //! in one database transaction for the whole run.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
@@ -124,7 +124,6 @@ pub fn ingest(
     planned.sort_by_key(|p| (p.snapshot_date(), p.input().path.clone()));
     db.begin_run(&run)?;
     let mut reports = Vec::with_capacity(files.len());
-    let mut loaded_this_run: HashMap<String, String> = HashMap::new();
     for planned in planned {
         let input = planned.input().clone();
         let report = match planned {
@@ -138,7 +137,7 @@ pub fn ingest(
                     spec,
                     snapshot_date,
                 };
-                ingest_file(db, &run, &file, &mut loaded_this_run, progress)?
+                ingest_file(db, &run, &file, progress)?
             }
             Planned::Done { report, .. } => report,
         };
@@ -258,7 +257,6 @@ fn ingest_file(
     db: &mut dyn Target,
     run: &RunInfo,
     file: &ClaimedFile,
-    loaded_this_run: &mut HashMap<String, String>,
     progress: &dyn Progress,
 ) -> Result<FileReport, RunError> {
     let ClaimedFile {
@@ -283,15 +281,16 @@ fn ingest_file(
         snapshot_date,
     };
 
-    let earlier = match loaded_this_run.get(&info.content_sha256) {
-        Some(earlier_path) => Some(format!("{earlier_path}, earlier in this run")),
-        None => db.prior_load(&info.content_sha256)?.map(|prior| {
+    let earlier = db.prior_load(&info.content_sha256)?.map(|prior| {
+        if prior.run_id == run.run_id {
+            format!("{}, earlier in this run", prior.path)
+        } else {
             format!(
                 "{} in run {} at {}",
                 prior.path, prior.run_id, prior.processed_at
             )
-        }),
-    };
+        }
+    });
     if let Some(by) = earlier {
         db.record_file(
             run,
@@ -352,7 +351,6 @@ fn ingest_file(
             report.encoding = Some(encoding);
             tracing::info!(file = %path, read = report.counts.read, loaded = report.counts.loaded,
                 rejected = report.counts.rejected, "file loaded");
-            loaded_this_run.insert(info.content_sha256, path);
             Ok(report)
         }
         Err(read_error) => {

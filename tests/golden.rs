@@ -66,9 +66,16 @@ fn a_full_ingest_of_the_raw_files_gives_the_golden_values() {
 fn the_golden_file_covers_every_column_and_state() {
     let golden: Vec<Map<String, Value>> =
         serde_json::from_str(include_str!("golden/leads.json")).unwrap();
-    let data_columns: Vec<&str> = leadpipe::lead::LEAD_COLUMNS.iter().map(|c| c.name).collect();
+    let data_columns: Vec<&str> = leadpipe::lead::LEAD_COLUMNS
+        .iter()
+        .map(|c| c.name)
+        .collect();
     for record in &golden {
-        let keys: Vec<&str> = record.keys().map(String::as_str).filter(|k| *k != "lead_id").collect();
+        let keys: Vec<&str> = record
+            .keys()
+            .map(String::as_str)
+            .filter(|k| *k != "lead_id")
+            .collect();
         assert_eq!(keys, data_columns, "{}", record["lead_id"]);
     }
     for state in ["nevada:", "oklahoma:", "texas:"] {

@@ -308,3 +308,14 @@ pub const RUN_TOTALS_SQL: &str = "UPDATE runs SET finished_at = $2, status = $3,
     records_unchanged = (SELECT coalesce(sum(records_unchanged), 0) FROM source_files WHERE run_id = $1),
     records_deactivated = (SELECT coalesce(sum(records_deactivated), 0) FROM source_files WHERE run_id = $1)
   WHERE run_id = $1";
+
+/// The earliest load of content `$1` that is still its source's newest snapshot.
+pub const PRIOR_LOAD_SQL: &str = "SELECT run_id, path, processed_at FROM source_files f
+    WHERE content_sha256 = $1 AND status = 'loaded'
+    AND NOT EXISTS (SELECT 1 FROM source_files g WHERE g.source = f.source
+                    AND g.status = 'loaded' AND g.snapshot_date > f.snapshot_date)
+    ORDER BY id LIMIT 1";
+
+/// The date of the newest snapshot of source `$1` loaded so far.
+pub const LATEST_SNAPSHOT_SQL: &str =
+    "SELECT max(snapshot_date) FROM source_files WHERE source = $1 AND status = 'loaded'";

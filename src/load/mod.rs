@@ -148,7 +148,9 @@ pub trait Target {
     /// transaction and records the run.
     fn begin_run(&mut self, run: &RunInfo) -> Result<(), LoadError>;
 
-    /// The earliest completed load of a file with this content, if any.
+    /// The earliest load of a file with this content that is still its source's newest
+    /// snapshot, if any: loading it again would change nothing. (Content that a newer
+    /// snapshot has replaced is loaded again when it comes back with a newer date.)
     fn prior_load(&mut self, content_sha256: &str) -> Result<Option<PriorLoad>, LoadError>;
 
     /// The date of the newest snapshot of a source loaded so far.

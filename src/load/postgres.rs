@@ -11,7 +11,10 @@ use postgres::error::SqlState;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls};
 
-use super::merge::{Counted, Dialect, LINEAGE, Param, RUN_TOTALS_SQL, staged_columns};
+use super::merge::{
+    Counted, Dialect, LATEST_SNAPSHOT_SQL, LINEAGE, PRIOR_LOAD_SQL, Param, RUN_TOTALS_SQL,
+    staged_columns,
+};
 use super::{
     Batch, FileCounts, FileInfo, FileStatus, LoadError, MergeCounts, PriorLoad, RunInfo, Target,
 };
@@ -22,7 +25,10 @@ mod embedded {
 }
 
 /// The advisory lock that keeps two leadpipe runs on one database from interleaving.
-const RUN_LOCK: i64 = 0x6c65_6164_7069_7065; // "leadpipe"
+pub const RUN_LOCK: i64 = 0x6c65_6164_7069_7065; // "leadpipe"
+
+/// The advisory lock that keeps two connections from migrating the schema at once.
+const MIGRATION_LOCK: i64 = RUN_LOCK + 1;
 
 /// A connected PostgreSQL database with leadpipe's schema.
 pub struct Postgres {
@@ -122,16 +128,24 @@ impl Postgres {
         let mut client = config
             .connect(NoTls)
             .map_err(|e| connect_error(e, &config, &shown))?;
-        embedded::migrations::runner().set_grouped(true).run(&mut client).map_err(|e| {
-            match e.kind() {
-                refinery::error::Kind::Connection(_, source) if source.to_string().contains("permission denied") => {
-                    LoadError::Connect(format!(
-                        "user `{}` may not create leadpipe's tables in {shown}; grant it CREATE on the database",
-                        config.get_user().unwrap_or_default()
-                    ))
-                }
-                _ => LoadError::Migrate(e),
+        client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])?;
+        let migrated = embedded::migrations::runner()
+            .set_grouped(true)
+            .run(&mut client);
+        client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])?;
+        migrated.map_err(|e| match e.kind() {
+            refinery::error::Kind::Connection(_, source)
+                if source
+                    .downcast_ref::<postgres::Error>()
+                    .and_then(postgres::Error::code)
+                    .is_some_and(|c| *c == SqlState::INSUFFICIENT_PRIVILEGE) =>
+            {
+                LoadError::Connect(format!(
+                    "user `{}` may not create leadpipe's tables in {shown}; grant it CREATE on schema public, or use a database it owns",
+                    config.get_user().unwrap_or_default()
+                ))
             }
+            _ => LoadError::Migrate(e),
         })?;
         Ok(Postgres {
             client,
@@ -207,11 +221,7 @@ impl Target for Postgres {
     }
 
     fn prior_load(&mut self, content_sha256: &str) -> Result<Option<PriorLoad>, LoadError> {
-        let row = self.client.query_opt(
-            "SELECT run_id, path, processed_at FROM source_files
-             WHERE content_sha256 = $1 AND status = 'loaded' ORDER BY id LIMIT 1",
-            &[&content_sha256],
-        )?;
+        let row = self.client.query_opt(PRIOR_LOAD_SQL, &[&content_sha256])?;
         Ok(row.map(|row| PriorLoad {
             run_id: row.get(0),
             path: row.get(1),
@@ -220,10 +230,7 @@ impl Target for Postgres {
     }
 
     fn latest_snapshot(&mut self, source: &str) -> Result<Option<NaiveDate>, LoadError> {
-        let row = self.client.query_one(
-            "SELECT max(snapshot_date) FROM source_files WHERE source = $1 AND status = 'loaded'",
-            &[&source],
-        )?;
+        let row = self.client.query_one(LATEST_SNAPSHOT_SQL, &[&source])?;
         Ok(row.get(0))
     }
 

@@ -7,7 +7,9 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::types::{ToSqlOutput, Value as SqlValue};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, ToSql, params};
 
-use super::merge::{Counted, Dialect, Param, staged_columns};
+use super::merge::{
+    Counted, Dialect, LATEST_SNAPSHOT_SQL, PRIOR_LOAD_SQL, Param, RUN_TOTALS_SQL, staged_columns,
+};
 use super::{
     Batch, FileCounts, FileInfo, FileStatus, LoadError, MergeCounts, PriorLoad, RunInfo, Target,
 };
@@ -134,27 +136,22 @@ impl Target for Sqlite {
     fn prior_load(&mut self, content_sha256: &str) -> Result<Option<PriorLoad>, LoadError> {
         Ok(self
             .conn
-            .query_row(
-                "SELECT run_id, path, processed_at FROM source_files
-                 WHERE content_sha256 = ?1 AND status = 'loaded' ORDER BY id LIMIT 1",
-                [content_sha256],
-                |row| {
-                    Ok(PriorLoad {
-                        run_id: row.get(0)?,
-                        path: row.get(1)?,
-                        processed_at: row.get(2)?,
-                    })
-                },
-            )
+            .query_row(&PRIOR_LOAD_SQL.replace('$', "?"), [content_sha256], |row| {
+                Ok(PriorLoad {
+                    run_id: row.get(0)?,
+                    path: row.get(1)?,
+                    processed_at: row.get(2)?,
+                })
+            })
             .optional()?)
     }
 
     fn latest_snapshot(&mut self, source: &str) -> Result<Option<NaiveDate>, LoadError> {
-        let latest: Option<String> = self.conn.query_row(
-            "SELECT max(snapshot_date) FROM source_files WHERE source = ?1 AND status = 'loaded'",
-            [source],
-            |row| row.get(0),
-        )?;
+        let latest: Option<String> =
+            self.conn
+                .query_row(&LATEST_SNAPSHOT_SQL.replace('$', "?"), [source], |row| {
+                    row.get(0)
+                })?;
         Ok(latest.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
     }
 
@@ -304,7 +301,7 @@ impl Target for Sqlite {
 
     fn commit_run(&mut self, run: &RunInfo, status: &str) -> Result<(), LoadError> {
         self.conn.execute(
-            &super::merge::RUN_TOTALS_SQL.replace('$', "?"),
+            &RUN_TOTALS_SQL.replace('$', "?"),
             params![run.run_id, time_text(super::now()), status],
         )?;
         self.conn.execute_batch("COMMIT")?;

@@ -123,3 +123,172 @@ pub fn assert_exit(output: &Output, code: i32) {
         stderr(output)
     );
 }
+
+/// A database under test: a SQLite file in a scratch folder, or a throwaway PostgreSQL
+/// database created for the test and dropped after it.
+pub enum Db {
+    Sqlite(PathBuf),
+    Postgres { name: String },
+}
+
+/// The PostgreSQL server tests create their databases on: `$LEADPIPE_TEST_POSTGRES`, or
+/// the local server.
+fn postgres_admin_url() -> String {
+    std::env::var("LEADPIPE_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn postgres_admin() -> postgres::Client {
+    let url = postgres_admin_url();
+    postgres::Client::connect(&url, postgres::NoTls)
+        .unwrap_or_else(|e| panic!("tests need PostgreSQL at {url} (see .ci/run): {e}"))
+}
+
+impl Db {
+    /// Both targets: a SQLite file in `w`, and a new PostgreSQL database.
+    pub fn both(w: &Workdir) -> [Db; 2] {
+        [Db::Sqlite(w.path().join("target.db")), Db::postgres()]
+    }
+
+    pub fn postgres() -> Db {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let name = format!("leadpipe_test_{}_{n}_{}", std::process::id(), rand_suffix());
+        postgres_admin()
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        Db::Postgres { name }
+    }
+
+    pub fn url(&self) -> String {
+        match self {
+            Db::Sqlite(path) => format!("sqlite:{}", path.display()),
+            Db::Postgres { name } => {
+                let admin = postgres_admin_url();
+                let base = admin
+                    .rsplit_once('/')
+                    .map_or(admin.as_str(), |(base, _)| base);
+                format!("{base}/{name}")
+            }
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres { .. } => "postgres",
+        }
+    }
+
+    /// Every row of a query whose columns are all text (cast them), as strings.
+    pub fn texts(&self, sql: &str) -> Vec<Vec<Option<String>>> {
+        match self {
+            Db::Sqlite(path) => {
+                let conn = Connection::open(path).unwrap();
+                let mut stmt = conn.prepare(sql).unwrap();
+                let width = stmt.column_count();
+                stmt.query_map([], |row| {
+                    (0..width)
+                        .map(|i| row.get::<_, Option<String>>(i))
+                        .collect()
+                })
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+            }
+            Db::Postgres { .. } => {
+                let mut client = postgres::Client::connect(&self.url(), postgres::NoTls).unwrap();
+                client
+                    .query(sql, &[])
+                    .unwrap()
+                    .iter()
+                    .map(|row| {
+                        (0..row.len())
+                            .map(|i| row.get::<_, Option<String>>(i))
+                            .collect()
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// The single value of a query, as text.
+    pub fn text(&self, sql: &str) -> String {
+        let rows = self.texts(sql);
+        assert_eq!(rows.len(), 1, "{sql}");
+        rows[0][0].clone().unwrap_or_default()
+    }
+
+    /// A count.
+    pub fn count(&self, sql: &str) -> i64 {
+        self.text(&format!("SELECT CAST(({sql}) AS TEXT)"))
+            .parse()
+            .unwrap()
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        if let Db::Postgres { name } = self {
+            let _ = postgres_admin()
+                .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+fn rand_suffix() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!("{nanos:x}")
+}
+
+impl Workdir {
+    /// Runs `leadpipe ingest <inputs> --db <db> <extra>`.
+    pub fn ingest_into(&self, db: &Db, inputs: &[&Path], extra: &[&str]) -> Output {
+        let mut args = vec!["ingest".to_string()];
+        args.extend(inputs.iter().map(|p| p.display().to_string()));
+        args.extend(["--db".to_string(), db.url()]);
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.command(&args).output().unwrap()
+    }
+}
+
+/// A count from the PostgreSQL server's administrative database.
+pub fn postgres_count(sql: &str) -> i64 {
+    postgres_admin().query_one(sql, &[]).unwrap().get(0)
+}
+
+/// Holds the lock a leadpipe run takes, until dropped.
+pub enum LockHolder {
+    Sqlite(Connection),
+    Postgres(postgres::Client),
+}
+
+/// Takes the run lock of a database as another leadpipe run would.
+pub fn hold_run_lock(db: &Db) -> LockHolder {
+    match db {
+        Db::Sqlite(path) => {
+            let conn = Connection::open(path).unwrap();
+            conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+            LockHolder::Sqlite(conn)
+        }
+        Db::Postgres { .. } => {
+            let mut client = postgres::Client::connect(&db.url(), postgres::NoTls).unwrap();
+            client
+                .execute(
+                    "SELECT pg_advisory_lock($1)",
+                    &[&leadpipe::load::postgres::RUN_LOCK],
+                )
+                .unwrap();
+            LockHolder::Postgres(client)
+        }
+    }
+}
+
+/// Runs a statement on the PostgreSQL server's administrative database.
+pub fn postgres_execute(sql: &str) {
+    postgres_admin().batch_execute(sql).unwrap();
+}

@@ -1,0 +1,487 @@
+//! One suite, both targets: every scenario runs against SQLite and against a throwaway
+//! PostgreSQL database on the local server, and must end in the same tables.
+
+mod util;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use util::{Db, NEVADA, TEXAS, Workdir, assert_exit, raw_dir, stderr, stdout};
+
+/// A Nevada snapshot of another day, edited from the real one: `1106-22` gone, the phone of
+/// `1288-22` changed, `9999-23` new.
+fn later_nevada(w: &Workdir, date: &str) -> PathBuf {
+    let text = std::fs::read(raw_dir().join(NEVADA)).unwrap();
+    let mut lines: Vec<Vec<u8>> = text.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+    lines.retain(|l| !l.starts_with(b"SUNSHINE ACADEMY PRE-SCHOOL,"));
+    for line in &mut lines {
+        if line.windows(7).any(|w| w == b"1288-22") {
+            let text = String::from_utf8(line.clone())
+                .unwrap()
+                .replace("362-231-1137", "702-555-0199");
+            *line = text.into_bytes();
+        }
+    }
+    let new = b"NEW STAR KIDS,CENTER,9999-23,Active,12/31/2024,N,\"1 NEW ST LAS VEGAS, NV 89101\",,NV,CLARK,702-222-3333,7/10/2023,ANNA NEW,Director\r";
+    lines.insert(lines.len() - 1, new.to_vec());
+    w.write(
+        &format!("{date}/{}", NEVADA.replace("07-07-2023", date)),
+        lines.join(&b'\n'),
+    )
+}
+
+/// A copy of a real file under another date.
+fn redated(w: &Workdir, file: &str, date: &str) -> PathBuf {
+    let bytes = std::fs::read(raw_dir().join(file)).unwrap();
+    w.write(
+        &format!("{date}/{}", file.replace("07-07-2023", date)),
+        bytes,
+    )
+}
+
+fn rows(db: &Db, sql: &str) -> Vec<Vec<String>> {
+    db.texts(sql)
+        .into_iter()
+        .map(|r| r.into_iter().map(Option::unwrap_or_default).collect())
+        .collect()
+}
+
+fn strings<const N: usize>(rows: &[[&str; N]]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| r.iter().map(|s| s.to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn first_load_of_the_raw_files() {
+    let w = Workdir::new();
+    for db in Db::both(&w) {
+        assert_exit(&w.ingest_into(&db, &[&raw_dir()], &[]), 0);
+        let kind = db.kind();
+        assert_eq!(
+            db.count("SELECT count(*) FROM leads WHERE is_active"),
+            248,
+            "{kind}"
+        );
+        assert_eq!(db.count("SELECT count(*) FROM rejects"), 1, "{kind}");
+        assert_eq!(
+            db.count("SELECT count(*) FROM lead_changes WHERE change = 'inserted'"),
+            248,
+            "{kind}"
+        );
+        assert_eq!(
+            rows(
+                &db,
+                "SELECT source, CAST(records_inserted AS TEXT), CAST(snapshot_date AS TEXT) FROM source_files ORDER BY source"
+            ),
+            strings(&[
+                ["nevada", "100", "2023-07-07"],
+                ["oklahoma", "49", "2023-07-07"],
+                ["texas", "99", "2023-07-07"]
+            ]),
+            "{kind}"
+        );
+        assert_eq!(
+            db.text("SELECT CAST(records_inserted AS TEXT) || '/' || CAST(records_read AS TEXT) FROM runs"),
+            "248/249",
+            "{kind}"
+        );
+        assert_eq!(
+            db.text("SELECT company FROM leads WHERE lead_id = 'nevada:2907-23'"),
+            "MY LITTLE ANGEL\u{2019}S HOME DAYCARE LLC",
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn reloading_the_same_files_changes_nothing() {
+    let w = Workdir::new();
+    for db in Db::both(&w) {
+        let kind = db.kind();
+        assert_exit(&w.ingest_into(&db, &[&raw_dir()], &[]), 0);
+        let output = w.ingest_into(&db, &[&raw_dir()], &[]);
+        assert_exit(&output, 0);
+        assert_eq!(
+            stdout(&output).matches("already loaded").count(),
+            3,
+            "{kind}"
+        );
+        assert_eq!(db.count("SELECT count(*) FROM leads"), 248, "{kind}");
+        assert_eq!(db.count("SELECT count(*) FROM lead_changes"), 248, "{kind}");
+        assert_eq!(
+            db.count("SELECT count(*) FROM source_files WHERE status = 'skipped'"),
+            3,
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn a_newer_snapshot_inserts_updates_and_deactivates() {
+    let w = Workdir::new();
+    let newer = later_nevada(&w, "07-14-2023");
+    for db in Db::both(&w) {
+        let kind = db.kind();
+        assert_exit(&w.ingest_into(&db, &[&raw_dir()], &[]), 0);
+        let output = w.ingest_into(&db, &[&newer], &[]);
+        assert_exit(&output, 0);
+        assert_eq!(
+            rows(&db, "SELECT CAST(records_inserted AS TEXT), CAST(records_updated AS TEXT), CAST(records_unchanged AS TEXT),
+                              CAST(records_deactivated AS TEXT) FROM source_files WHERE snapshot_date > '2023-07-07'"),
+            strings(&[["1", "1", "98", "1"]]),
+            "{kind}"
+        );
+        // The README's query: what changed since the last load.
+        let changed = rows(
+            &db,
+            "SELECT change, lead_id, coalesce(column_name, ''), coalesce(old_value, ''), coalesce(new_value, '')
+             FROM lead_changes
+             WHERE run_id = (SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1)
+               AND coalesce(column_name, '') <> 'source_record'
+             ORDER BY change, lead_id, column_name",
+        );
+        assert_eq!(
+            changed,
+            strings(&[
+                ["deactivated", "nevada:1106-22", "", "", ""],
+                ["inserted", "nevada:9999-23", "", "", ""],
+                [
+                    "updated",
+                    "nevada:1288-22",
+                    "phone",
+                    "+13622311137",
+                    "+17025550199"
+                ],
+                ["updated", "nevada:1288-22", "phone_valid", "false", "true"],
+            ]),
+            "{kind}"
+        );
+        assert_eq!(
+            db.count("SELECT count(*) FROM lead_changes WHERE column_name = 'source_record'"),
+            1,
+            "{kind}"
+        );
+        assert_eq!(
+            db.text("SELECT CAST(is_active AS TEXT) FROM leads WHERE lead_id = 'nevada:1106-22'"),
+            if kind == "sqlite" { "0" } else { "false" },
+            "{kind}"
+        );
+        assert_eq!(
+            db.count("SELECT count(*) FROM leads WHERE deactivated_at IS NOT NULL"),
+            1,
+            "{kind}"
+        );
+        assert_eq!(
+            db.count("SELECT count(*) FROM leads WHERE is_active"),
+            248,
+            "{kind}"
+        );
+        // Unchanged leads are untouched: still from the first run.
+        assert_eq!(
+            db.count("SELECT count(DISTINCT run_id) FROM leads WHERE source = 'nevada'"),
+            2,
+            "{kind}"
+        );
+        assert_eq!(
+            db.count("SELECT count(*) FROM leads WHERE source = 'nevada' AND source_file LIKE '%07-14-2023%'"),
+            2,
+            "{kind}"
+        );
+        // The README's query: net-new leads per file.
+        assert_eq!(
+            rows(
+                &db,
+                "SELECT f.source, CAST(count(c.id) AS TEXT) FROM source_files f
+                 LEFT JOIN lead_changes c ON c.source_file_id = f.id AND c.change = 'inserted'
+                 WHERE f.status = 'loaded' GROUP BY f.id, f.source ORDER BY f.id"
+            ),
+            strings(&[
+                ["nevada", "100"],
+                ["oklahoma", "49"],
+                ["texas", "99"],
+                ["nevada", "1"]
+            ]),
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn snapshots_apply_in_date_order_and_an_older_one_never_rolls_back() {
+    let w = Workdir::new();
+    let newer = later_nevada(&w, "07-14-2023");
+    for db in Db::both(&w) {
+        let kind = db.kind();
+        // Given newest first in one run, they still apply oldest first.
+        let output = w.ingest_into(&db, &[&newer, &raw_dir().join(NEVADA)], &[]);
+        assert_exit(&output, 0);
+        assert_eq!(
+            db.text("SELECT phone FROM leads WHERE lead_id = 'nevada:1288-22'"),
+            "+17025550199",
+            "{kind}"
+        );
+        assert_eq!(
+            db.count("SELECT count(*) FROM leads WHERE NOT is_active"),
+            1,
+            "{kind}"
+        );
+
+        // An older snapshot after them is skipped.
+        let older = redated(&w, NEVADA, "06-30-2023");
+        let output = w.ingest_into(&db, &[&older], &[]);
+        assert_exit(&output, 0);
+        assert!(
+            stdout(&output).contains("older than the 2023-07-14 snapshot"),
+            "{kind}: {}",
+            stdout(&output)
+        );
+        assert_eq!(
+            db.text("SELECT phone FROM leads WHERE lead_id = 'nevada:1288-22'"),
+            "+17025550199",
+            "{kind}"
+        );
+        assert_eq!(
+            db.count("SELECT count(*) FROM leads WHERE NOT is_active"),
+            1,
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn a_key_that_comes_back_is_reactivated() {
+    let w = Workdir::new();
+    let newer = later_nevada(&w, "07-14-2023");
+    let back = redated(&w, NEVADA, "07-21-2023");
+    for db in Db::both(&w) {
+        let kind = db.kind();
+        assert_exit(
+            &w.ingest_into(&db, &[&raw_dir().join(NEVADA), &newer], &[]),
+            0,
+        );
+        // Same content as the first snapshot, published later: applied, not skipped.
+        let output = w.ingest_into(&db, &[&back], &[]);
+        assert_exit(&output, 0);
+        assert_eq!(
+            db.count("SELECT count(*) FROM leads WHERE NOT is_active"),
+            1,
+            "{kind}: 9999-23 is gone now"
+        );
+        assert_eq!(
+            db.text("SELECT lead_id FROM leads WHERE NOT is_active"),
+            "nevada:9999-23",
+            "{kind}"
+        );
+        assert_eq!(db.count("SELECT count(*) FROM leads WHERE deactivated_at IS NULL AND lead_id = 'nevada:1106-22'"), 1, "{kind}");
+        assert_eq!(
+            rows(
+                &db,
+                "SELECT change, lead_id FROM lead_changes WHERE change IN ('reactivated', 'deactivated') ORDER BY id"
+            ),
+            strings(&[
+                ["deactivated", "nevada:1106-22"],
+                ["reactivated", "nevada:1106-22"],
+                ["deactivated", "nevada:9999-23"],
+            ]),
+            "{kind}"
+        );
+        assert_eq!(
+            db.text("SELECT phone FROM leads WHERE lead_id = 'nevada:1288-22'"),
+            "+13622311137",
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn a_repeated_key_in_one_file_is_rejected_not_a_crash() {
+    let w = Workdir::new();
+    let text = std::fs::read_to_string(raw_dir().join(TEXAS)).unwrap();
+    let second = text.lines().nth(2).unwrap().to_string();
+    let file = w.write(&format!("dup/{TEXAS}"), format!("{text}\r\n{second}"));
+    for db in Db::both(&w) {
+        let kind = db.kind();
+        assert_exit(&w.ingest_into(&db, &[&file], &[]), 0);
+        assert_eq!(db.count("SELECT count(*) FROM leads"), 99, "{kind}");
+        assert_eq!(
+            rows(&db, "SELECT reason, CAST(source_line AS TEXT) FROM rejects"),
+            strings(&[["duplicate_key", "101"]]),
+            "{kind}"
+        );
+    }
+}
+
+/// A Texas-format file of `records` providers with distinct operation numbers.
+fn large_texas_file(w: &Workdir, records: usize) -> PathBuf {
+    let real = std::fs::read_to_string(raw_dir().join(TEXAS)).unwrap();
+    let mut lines = real.lines();
+    let header = lines.next().unwrap();
+    let sample = lines.nth(1).unwrap();
+    let (_, rest) = sample.split_once(',').unwrap();
+    let mut text = format!("{header}\r\n");
+    for i in 0..records {
+        text.push_str(&format!("{},{rest}\r\n", 5_000_000 + i));
+    }
+    w.write(&format!("big/{TEXAS}"), text)
+}
+
+fn spawn_ingest(w: &Workdir, db: &Db, input: &Path) -> Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("leadpipe"))
+        .current_dir(w.path())
+        .env_remove("DATABASE_URL")
+        .args(["ingest", input.to_str().unwrap(), "--db", &db.url()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits until a load is writing: staged rows in SQLite's WAL, or a COPY on PostgreSQL.
+fn wait_until_loading(db: &Db, child: &mut Child) {
+    let started = Instant::now();
+    loop {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the load ended before it could be killed"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the load never started writing"
+        );
+        let loading = match db {
+            Db::Sqlite(path) => {
+                let wal = path.with_extension("db-wal");
+                wal.metadata().map_or(0, |m| m.len()) > 1 << 20
+            }
+            Db::Postgres { name } => {
+                let sql = format!(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = '{name}' AND query LIKE 'COPY staged_leads%'"
+                );
+                util::postgres_count(&sql) > 0
+            }
+        };
+        if loading {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_load_killed_mid_way_leaves_the_database_as_it_was() {
+    let w = Workdir::new();
+    let big = large_texas_file(&w, 60_000);
+    for db in Db::both(&w) {
+        let kind = db.kind();
+        assert_exit(&w.ingest_into(&db, &[&raw_dir().join(NEVADA)], &[]), 0);
+        let mut child = spawn_ingest(&w, &db, &big);
+        wait_until_loading(&db, &mut child);
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+
+        assert_eq!(db.count("SELECT count(*) FROM leads"), 100, "{kind}");
+        assert_eq!(db.count("SELECT count(*) FROM runs"), 1, "{kind}");
+        assert_eq!(db.count("SELECT count(*) FROM source_files"), 1, "{kind}");
+        assert_eq!(db.count("SELECT count(*) FROM lead_changes"), 100, "{kind}");
+
+        let output = w.ingest_into(&db, &[&big], &["--lock-timeout", "30"]);
+        assert_exit(&output, 0);
+        assert_eq!(
+            db.count("SELECT count(*) FROM leads"),
+            100 + 60_000,
+            "{kind}"
+        );
+        assert_eq!(
+            db.count("SELECT count(*) FROM runs WHERE status = 'completed'"),
+            2,
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn two_concurrent_runs_of_the_same_input_load_it_once() {
+    let w = Workdir::new();
+    for db in Db::both(&w) {
+        let kind = db.kind();
+        let raw = raw_dir();
+        let children = [spawn_ingest(&w, &db, &raw), spawn_ingest(&w, &db, &raw)];
+        for child in children {
+            let output = child.wait_with_output().unwrap();
+            assert!(
+                output.status.success(),
+                "{kind}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        assert_eq!(db.count("SELECT count(*) FROM leads"), 248, "{kind}");
+        assert_eq!(db.count("SELECT count(*) FROM lead_changes"), 248, "{kind}");
+        assert_eq!(db.count("SELECT count(*) FROM rejects"), 1, "{kind}");
+        assert_eq!(
+            rows(
+                &db,
+                "SELECT status, CAST(count(*) AS TEXT) FROM source_files GROUP BY status ORDER BY status"
+            ),
+            strings(&[["loaded", "3"], ["skipped", "3"]]),
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn a_second_run_gives_up_after_the_lock_timeout_with_a_clear_error() {
+    let w = Workdir::new();
+    let texas = raw_dir().join(TEXAS);
+    for db in Db::both(&w) {
+        let kind = db.kind();
+        assert_exit(
+            &w.command(&["migrate", "--db", &db.url()]).output().unwrap(),
+            0,
+        );
+        let holder = util::hold_run_lock(&db);
+        let started = Instant::now();
+        let output = w.ingest_into(&db, &[&texas], &["--lock-timeout", "1"]);
+        assert_exit(&output, 2);
+        assert!(started.elapsed() >= Duration::from_secs(1), "{kind}");
+        let err = stderr(&output);
+        assert!(
+            err.contains("another leadpipe run is loading into"),
+            "{kind}: {err}"
+        );
+        assert!(err.contains("gave up waiting after 1 s"), "{kind}: {err}");
+        drop(holder);
+        assert_eq!(db.count("SELECT count(*) FROM leads"), 0, "{kind}");
+        assert_exit(&w.ingest_into(&db, &[&texas], &[]), 0);
+        assert_eq!(db.count("SELECT count(*) FROM leads"), 99, "{kind}");
+    }
+}
+
+#[test]
+fn migrate_creates_the_same_schema_on_both_targets() {
+    let w = Workdir::new();
+    let [sqlite, postgres] = Db::both(&w);
+    let mut columns = Vec::new();
+    for db in [&sqlite, &postgres] {
+        let output = w.command(&["migrate", "--db", &db.url()]).output().unwrap();
+        assert_exit(&output, 0);
+        assert!(
+            stdout(&output).contains("schema is up to date"),
+            "{}",
+            stdout(&output)
+        );
+        let sql = match db {
+            Db::Sqlite(_) => "SELECT name FROM pragma_table_info('leads') ORDER BY cid".to_string(),
+            Db::Postgres { .. } => {
+                "SELECT CAST(column_name AS TEXT) FROM information_schema.columns
+                 WHERE table_name = 'leads' ORDER BY ordinal_position"
+                    .to_string()
+            }
+        };
+        columns.push(rows(db, &sql));
+    }
+    assert_eq!(columns[0], columns[1]);
+    assert_eq!(columns[0].len(), 32 + 8 + 3 + 2);
+    assert_eq!(columns[0][0], ["accepts_financial_aid"]);
+}
