@@ -138,7 +138,7 @@ fn a_newer_snapshot_inserts_updates_and_deactivates() {
             &db,
             "SELECT change, lead_id, coalesce(column_name, ''), coalesce(old_value, ''), coalesce(new_value, '')
              FROM lead_changes
-             WHERE run_id = (SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1)
+             WHERE run_id = (SELECT run_id FROM runs WHERE files_loaded > 0 ORDER BY started_at DESC LIMIT 1)
                AND coalesce(column_name, '') <> 'source_record'
              ORDER BY change, lead_id, column_name",
         );
