@@ -2,15 +2,14 @@
 //! in one database transaction for the whole run.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::{self, Read};
-use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use crate::load::{
-    Batch, FileCounts, FileInfo, FileStatus, LeadRow, LoadError, RejectRow, RunInfo, Target, now,
+    Batch, FileCounts, FileInfo, FileStatus, Identity, LeadRow, LoadError, RejectRow, RunInfo,
+    Target, now,
 };
 use crate::map::{map_record, source_record_json};
 use crate::read::input::InputFile;
@@ -102,6 +101,9 @@ impl Progress for NoProgress {}
 pub enum RunError {
     #[error(transparent)]
     Database(#[from] LoadError),
+    /// A file's bytes could not be read (a disk or network failure, after retries).
+    #[error("cannot read {file}: {error}")]
+    Read { file: String, error: io::Error },
 }
 
 /// Loads the input files into the database as one run: all of it is committed, or none.
@@ -121,7 +123,7 @@ pub fn ingest(
         started_at: now(),
     };
     let mut planned: Vec<Planned> = files.iter().map(|file| plan(specs, file)).collect();
-    planned.sort_by_key(|p| (p.snapshot_date(), p.input().path.clone()));
+    planned.sort_by_key(|p| (p.snapshot_date(), p.input().address()));
     db.begin_run(&run)?;
     let mut reports = Vec::with_capacity(files.len());
     for planned in planned {
@@ -143,7 +145,7 @@ pub fn ingest(
         };
         if report.outcome != FileOutcome::Loaded {
             // The bar counts every input byte; a file not read passes at once.
-            progress.advanced(input.path.metadata().map_or(0, |m| m.len()));
+            progress.advanced(input.size());
         }
         reports.push(report);
     }
@@ -201,19 +203,13 @@ struct ClaimedFile<'a> {
 
 /// Claims a file for a spec and dates its snapshot.
 fn plan<'a>(specs: &'a Specs, input: &InputFile) -> Planned<'a> {
-    let path = input.path.display().to_string();
+    let path = input.address();
     let done = |outcome| Planned::Done {
         input: input.clone(),
         report: FileReport::new(path.clone(), None, outcome),
     };
-    let file_name = input
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let spec = match specs.claim(&file_name, || {
-        File::open(&input.path).ok().and_then(peek_header)
-    }) {
+    let file_name = input.name();
+    let spec = match specs.claim(&file_name, || input.open().ok().and_then(peek_header)) {
         Claim::ByName(spec) => {
             tracing::debug!(file = %path, source = %spec.id, "claimed by file name");
             spec
@@ -237,20 +233,13 @@ fn plan<'a>(specs: &'a Specs, input: &InputFile) -> Planned<'a> {
     };
     let snapshot_date = spec
         .snapshot_date(&file_name)
-        .unwrap_or_else(|| modified_date(&input.path));
+        .or_else(|| input.modified().map(|m| m.date_naive()))
+        .unwrap_or_else(|| now().date_naive());
     Planned::Load {
         input: input.clone(),
         spec,
         snapshot_date,
     }
-}
-
-/// The day a file was last modified (UTC): the snapshot date of a file whose name has none.
-fn modified_date(path: &Path) -> NaiveDate {
-    path.metadata()
-        .and_then(|m| m.modified())
-        .map(|t| DateTime::<Utc>::from(t).date_naive())
-        .unwrap_or_else(|_| now().date_naive())
 }
 
 fn ingest_file(
@@ -264,13 +253,27 @@ fn ingest_file(
         spec,
         snapshot_date,
     } = *file;
-    let path = input.path.display().to_string();
+    let path = input.address();
     let source = Some(spec.id.clone());
-    let (content_sha256, size_bytes) = match hash_file(&input.path) {
-        Ok(hashed) => hashed,
-        Err(e) => {
-            let error = format!("cannot read the file: {e}");
-            return Ok(FileReport::new(path, source, FileOutcome::Failed { error }));
+    let size_bytes = input.size();
+    let read_error = |error: io::Error| RunError::Read {
+        file: path.clone(),
+        error,
+    };
+    // An object whose version tag was loaded before is known without downloading it.
+    let by_tag = match input.e_tag() {
+        Some(e_tag) => db.prior_load(Identity::Tag {
+            e_tag,
+            size: size_bytes,
+        })?,
+        None => None,
+    };
+    let (content_sha256, earlier) = match by_tag {
+        Some(prior) => (prior.content_sha256.clone(), Some(prior)),
+        None => {
+            let sha = hash(input.open().map_err(read_error)?).map_err(read_error)?;
+            let earlier = db.prior_load(Identity::Content(&sha))?;
+            (sha, earlier)
         }
     };
     let info = FileInfo {
@@ -278,20 +281,18 @@ fn ingest_file(
         path: path.clone(),
         content_sha256,
         size_bytes,
+        e_tag: input.e_tag().map(str::to_string),
         snapshot_date,
     };
-
-    let earlier = db.prior_load(&info.content_sha256)?.map(|prior| {
-        if prior.run_id == run.run_id {
+    if let Some(prior) = earlier {
+        let by = if prior.run_id == run.run_id {
             format!("{}, earlier in this run", prior.path)
         } else {
             format!(
                 "{} in run {} at {}",
                 prior.path, prior.run_id, prior.processed_at
             )
-        }
-    });
-    if let Some(by) = earlier {
+        };
         db.record_file(
             run,
             &info,
@@ -324,12 +325,21 @@ fn ingest_file(
     }
 
     progress.file_started(&path, size_bytes);
-    let reader = File::open(&input.path)
-        .and_then(|f| SourceReader::new(f, spec.encoding, spec.delimiter, spec.max_record_lines));
-    let mut reader = match reader {
-        Ok(reader) => reader,
-        Err(e) => return fail_file(db, run, &info, format!("cannot read the file: {e}")),
-    };
+    let bytes = input.open().map_err(read_error)?;
+    let mut reader =
+        match SourceReader::new(bytes, spec.encoding, spec.delimiter, spec.max_record_lines) {
+            Ok(reader) => reader,
+            // An empty file, or a header that is no CSV record: the file's own fault.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData
+                ) =>
+            {
+                return fail_file(db, run, &info, format!("cannot read the file: {e}"));
+            }
+            Err(e) => return Err(read_error(e)),
+        };
     if let Err(mismatch) = header::check(spec, reader.header()) {
         let error = format!(
             "the header does not match spec `{}` ({}): {mismatch}. If the agency renamed a \
@@ -340,29 +350,18 @@ fn ingest_file(
     }
 
     let file_id = db.begin_file(run, &info)?;
-    match load_records(db, spec, run, &info, &mut reader, progress)? {
-        Ok(mut report) => {
-            let encoding = reader.encoding();
-            let merged = db.finish_file(run, file_id, &info, &encoding, &report.counts)?;
-            report.counts.inserted = merged.inserted;
-            report.counts.updated = merged.updated;
-            report.counts.unchanged = merged.unchanged;
-            report.counts.deactivated = merged.deactivated;
-            report.encoding = Some(encoding);
-            tracing::info!(file = %path, read = report.counts.read, loaded = report.counts.loaded,
-                rejected = report.counts.rejected, "file loaded");
-            Ok(report)
-        }
-        Err(read_error) => {
-            db.abandon_file()?;
-            fail_file(
-                db,
-                run,
-                &info,
-                format!("cannot read the file: {read_error}"),
-            )
-        }
-    }
+    let mut report =
+        load_records(db, spec, run, &info, &mut reader, progress)?.map_err(read_error)?;
+    let encoding = reader.encoding();
+    let merged = db.finish_file(run, file_id, &info, &encoding, &report.counts)?;
+    report.counts.inserted = merged.inserted;
+    report.counts.updated = merged.updated;
+    report.counts.unchanged = merged.unchanged;
+    report.counts.deactivated = merged.deactivated;
+    report.encoding = Some(encoding);
+    tracing::info!(file = %path, read = report.counts.read, loaded = report.counts.loaded,
+        rejected = report.counts.rejected, "file loaded");
+    Ok(report)
 }
 
 fn fail_file(
@@ -462,19 +461,9 @@ fn load_records(
     Ok(Ok(report))
 }
 
-/// The SHA-256 of a file's content, in hex, and its size.
-fn hash_file(path: &Path) -> io::Result<(String, u64)> {
-    let mut file = File::open(path)?;
+/// The SHA-256 of a stream's content, in hex.
+fn hash(mut input: impl Read) -> io::Result<String> {
     let mut hasher = Sha256::new();
-    let mut buffer = vec![0; 1 << 16];
-    let mut size = 0;
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buffer[..n]);
-        size += n as u64;
-    }
-    Ok((format!("{:x}", hasher.finalize()), size))
+    io::copy(&mut input, &mut hasher)?;
+    Ok(format!("{:x}", hasher.finalize()))
 }

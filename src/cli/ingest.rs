@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 
 use leadpipe::load::{self, DatabaseUrl};
@@ -28,8 +29,12 @@ use super::summary;
 /// is then 1.
 #[derive(Debug, Args)]
 pub struct IngestArgs {
-    /// Files, folders (every file below, hidden ones excluded) and glob patterns
-    /// (`drops/*.csv`; quote them so the shell does not expand them).
+    /// Files, folders (every file below, hidden ones excluded), glob patterns
+    /// (`drops/*.csv`; quote them so the shell does not expand them) and S3 prefixes
+    /// (`s3://bucket/drops/`: every object under it). S3 access uses the standard AWS
+    /// settings: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION,
+    /// AWS_PROFILE with ~/.aws/config and ~/.aws/credentials, and AWS_ENDPOINT_URL for
+    /// another S3-compatible store.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<String>,
 
@@ -50,6 +55,11 @@ pub struct IngestArgs {
     #[arg(long, value_name = "DIR")]
     pub specs: Option<PathBuf>,
 
+    /// Only files and objects last modified on or after this day (`2023-07-01`, midnight
+    /// UTC) or time (`2023-07-01T12:00:00Z`); for a weekly schedule.
+    #[arg(long, value_name = "DATE", value_parser = parse_since)]
+    pub since: Option<DateTime<Utc>>,
+
     /// How long to wait, in seconds, for another run loading into the same database to
     /// finish before giving up.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
@@ -58,7 +68,21 @@ pub struct IngestArgs {
 
 pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let specs = Specs::load(args.specs.as_deref())?;
-    let files = input::expand(&args.inputs)?;
+    let expanded = input::expand(&args.inputs, args.since)?;
+    for empty in &expanded.empty {
+        eprintln!("warning: {empty}: nothing to load there");
+    }
+    if expanded.older_than_since > 0 {
+        eprintln!(
+            "note: {} file(s) modified before --since left out",
+            expanded.older_than_since
+        );
+    }
+    let files = expanded.files;
+    if files.is_empty() {
+        eprintln!("warning: no file to load; the database was not touched");
+        return Ok(ExitCode::SUCCESS);
+    }
     let url = DatabaseUrl::parse(&args.db, |name| std::env::var(name).ok())?;
     let mut db = load::open(&url, Duration::from_secs(args.lock_timeout))?;
     let progress = ProgressBar::for_files(&files);
@@ -71,4 +95,16 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `2023-07-01` (midnight UTC) or an RFC 3339 time.
+fn parse_since(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(day.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc());
+    }
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            format!("`{text}` is neither a day (2023-07-01) nor a time (2023-07-01T12:00:00Z)")
+        })
 }

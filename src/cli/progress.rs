@@ -12,11 +12,7 @@ pub struct ProgressBar(indicatif::ProgressBar);
 impl ProgressBar {
     /// A bar sized to the files' total bytes; hidden unless stdout and stderr are terminals.
     pub fn for_files(files: &[InputFile]) -> ProgressBar {
-        let total = files
-            .iter()
-            .filter_map(|f| f.path.metadata().ok())
-            .map(|m| m.len())
-            .sum();
+        let total = files.iter().map(InputFile::size).sum();
         let bar = indicatif::ProgressBar::new(total);
         if std::io::stdout().is_terminal() && std::io::stderr().is_terminal() {
             bar.set_draw_target(ProgressDrawTarget::stderr());

@@ -310,8 +310,17 @@ pub const RUN_TOTALS_SQL: &str = "UPDATE runs SET finished_at = $2, status = $3,
   WHERE run_id = $1";
 
 /// The earliest load of content `$1` that is still its source's newest snapshot.
-pub const PRIOR_LOAD_SQL: &str = "SELECT run_id, path, processed_at FROM source_files f
+pub const PRIOR_LOAD_SQL: &str =
+    "SELECT run_id, path, processed_at, content_sha256 FROM source_files f
     WHERE content_sha256 = $1 AND status = 'loaded'
+    AND NOT EXISTS (SELECT 1 FROM source_files g WHERE g.source = f.source
+                    AND g.status = 'loaded' AND g.snapshot_date > f.snapshot_date)
+    ORDER BY id LIMIT 1";
+
+/// The same, for an object of version tag `$1` and size `$2`.
+pub const PRIOR_LOAD_BY_TAG_SQL: &str =
+    "SELECT run_id, path, processed_at, content_sha256 FROM source_files f
+    WHERE e_tag = $1 AND size_bytes = $2 AND status = 'loaded'
     AND NOT EXISTS (SELECT 1 FROM source_files g WHERE g.source = f.source
                     AND g.status = 'loaded' AND g.snapshot_date > f.snapshot_date)
     ORDER BY id LIMIT 1";

@@ -69,8 +69,19 @@ pub struct FileInfo {
     pub path: String,
     pub content_sha256: String,
     pub size_bytes: u64,
+    /// The store's version tag of the content (an S3 ETag), when it keeps one.
+    pub e_tag: Option<String>,
     /// The day the snapshot was published.
     pub snapshot_date: NaiveDate,
+}
+
+/// How a file is recognised as loaded before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Identity<'a> {
+    /// The SHA-256 of its content.
+    Content(&'a str),
+    /// An object's version tag and size, known before downloading it.
+    Tag { e_tag: &'a str, size: u64 },
 }
 
 /// A file's records, and what merging them into `leads` did.
@@ -103,6 +114,7 @@ pub struct PriorLoad {
     pub run_id: String,
     pub path: String,
     pub processed_at: String,
+    pub content_sha256: String,
 }
 
 /// How a file that loads nothing is recorded.
@@ -151,7 +163,7 @@ pub trait Target {
     /// The earliest load of a file with this content that is still its source's newest
     /// snapshot, if any: loading it again would change nothing. (Content that a newer
     /// snapshot has replaced is loaded again when it comes back with a newer date.)
-    fn prior_load(&mut self, content_sha256: &str) -> Result<Option<PriorLoad>, LoadError>;
+    fn prior_load(&mut self, identity: Identity) -> Result<Option<PriorLoad>, LoadError>;
 
     /// The date of the newest snapshot of a source loaded so far.
     fn latest_snapshot(&mut self, source: &str) -> Result<Option<NaiveDate>, LoadError>;

@@ -12,11 +12,12 @@ use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls};
 
 use super::merge::{
-    Counted, Dialect, LATEST_SNAPSHOT_SQL, LINEAGE, PRIOR_LOAD_SQL, Param, RUN_TOTALS_SQL,
-    staged_columns,
+    Counted, Dialect, LATEST_SNAPSHOT_SQL, LINEAGE, PRIOR_LOAD_BY_TAG_SQL, PRIOR_LOAD_SQL, Param,
+    RUN_TOTALS_SQL, staged_columns,
 };
 use super::{
-    Batch, FileCounts, FileInfo, FileStatus, LoadError, MergeCounts, PriorLoad, RunInfo, Target,
+    Batch, FileCounts, FileInfo, FileStatus, Identity, LoadError, MergeCounts, PriorLoad, RunInfo,
+    Target,
 };
 use crate::lead::{ColumnType, LEAD_COLUMNS, Value};
 
@@ -220,12 +221,18 @@ impl Target for Postgres {
         Ok(())
     }
 
-    fn prior_load(&mut self, content_sha256: &str) -> Result<Option<PriorLoad>, LoadError> {
-        let row = self.client.query_opt(PRIOR_LOAD_SQL, &[&content_sha256])?;
+    fn prior_load(&mut self, identity: Identity) -> Result<Option<PriorLoad>, LoadError> {
+        let row = match identity {
+            Identity::Content(sha) => self.client.query_opt(PRIOR_LOAD_SQL, &[&sha])?,
+            Identity::Tag { e_tag, size } => self
+                .client
+                .query_opt(PRIOR_LOAD_BY_TAG_SQL, &[&e_tag, &(size as i64)])?,
+        };
         Ok(row.map(|row| PriorLoad {
             run_id: row.get(0),
             path: row.get(1),
             processed_at: row.get::<_, DateTime<Utc>>(2).to_rfc3339(),
+            content_sha256: row.get(3),
         }))
     }
 
@@ -242,8 +249,8 @@ impl Target for Postgres {
         message: &str,
     ) -> Result<(), LoadError> {
         self.client.execute(
-            "INSERT INTO source_files (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, message, processed_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO source_files (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, message, processed_at, e_tag)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             &[
                 &run.run_id,
                 &file.source,
@@ -254,6 +261,7 @@ impl Target for Postgres {
                 &status.as_str(),
                 &message,
                 &super::now(),
+                &file.e_tag,
             ],
         )?;
         Ok(())
@@ -264,8 +272,8 @@ impl Target for Postgres {
         self.client
             .batch_execute(&Dialect::Postgres.prepare_staging())?;
         let row = self.client.query_one(
-            "INSERT INTO source_files (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, processed_at)
-             VALUES ($1, $2, $3, $4, $5, $6, 'loading', $7) RETURNING id",
+            "INSERT INTO source_files (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, processed_at, e_tag)
+             VALUES ($1, $2, $3, $4, $5, $6, 'loading', $7, $8) RETURNING id",
             &[
                 &run.run_id,
                 &file.source,
@@ -274,6 +282,7 @@ impl Target for Postgres {
                 &(file.size_bytes as i64),
                 &file.snapshot_date,
                 &super::now(),
+                &file.e_tag,
             ],
         )?;
         Ok(row.get(0))

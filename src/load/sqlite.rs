@@ -8,10 +8,12 @@ use rusqlite::types::{ToSqlOutput, Value as SqlValue};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, ToSql, params};
 
 use super::merge::{
-    Counted, Dialect, LATEST_SNAPSHOT_SQL, PRIOR_LOAD_SQL, Param, RUN_TOTALS_SQL, staged_columns,
+    Counted, Dialect, LATEST_SNAPSHOT_SQL, PRIOR_LOAD_BY_TAG_SQL, PRIOR_LOAD_SQL, Param,
+    RUN_TOTALS_SQL, staged_columns,
 };
 use super::{
-    Batch, FileCounts, FileInfo, FileStatus, LoadError, MergeCounts, PriorLoad, RunInfo, Target,
+    Batch, FileCounts, FileInfo, FileStatus, Identity, LoadError, MergeCounts, PriorLoad, RunInfo,
+    Target,
 };
 use crate::lead::Value;
 
@@ -133,17 +135,27 @@ impl Target for Sqlite {
         Ok(())
     }
 
-    fn prior_load(&mut self, content_sha256: &str) -> Result<Option<PriorLoad>, LoadError> {
-        Ok(self
-            .conn
-            .query_row(&PRIOR_LOAD_SQL.replace('$', "?"), [content_sha256], |row| {
-                Ok(PriorLoad {
-                    run_id: row.get(0)?,
-                    path: row.get(1)?,
-                    processed_at: row.get(2)?,
-                })
+    fn prior_load(&mut self, identity: Identity) -> Result<Option<PriorLoad>, LoadError> {
+        let prior = |row: &rusqlite::Row| {
+            Ok(PriorLoad {
+                run_id: row.get(0)?,
+                path: row.get(1)?,
+                processed_at: row.get(2)?,
+                content_sha256: row.get(3)?,
             })
-            .optional()?)
+        };
+        let found = match identity {
+            Identity::Content(sha) => {
+                self.conn
+                    .query_row(&PRIOR_LOAD_SQL.replace('$', "?"), [sha], prior)
+            }
+            Identity::Tag { e_tag, size } => self.conn.query_row(
+                &PRIOR_LOAD_BY_TAG_SQL.replace('$', "?"),
+                params![e_tag, size as i64],
+                prior,
+            ),
+        };
+        Ok(found.optional()?)
     }
 
     fn latest_snapshot(&mut self, source: &str) -> Result<Option<NaiveDate>, LoadError> {
@@ -163,8 +175,8 @@ impl Target for Sqlite {
         message: &str,
     ) -> Result<(), LoadError> {
         self.conn.execute(
-            "INSERT INTO source_files (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, message, processed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO source_files (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, message, processed_at, e_tag)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 run.run_id,
                 file.source,
@@ -174,7 +186,8 @@ impl Target for Sqlite {
                 date_text(file.snapshot_date),
                 status.as_str(),
                 message,
-                time_text(super::now())
+                time_text(super::now()),
+                file.e_tag
             ],
         )?;
         Ok(())
@@ -185,8 +198,8 @@ impl Target for Sqlite {
         self.conn
             .execute_batch(&Dialect::Sqlite.prepare_staging())?;
         self.conn.execute(
-            "INSERT INTO source_files (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, processed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'loading', ?7)",
+            "INSERT INTO source_files (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, processed_at, e_tag)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'loading', ?7, ?8)",
             params![
                 run.run_id,
                 file.source,
@@ -194,7 +207,8 @@ impl Target for Sqlite {
                 file.content_sha256,
                 file.size_bytes as i64,
                 date_text(file.snapshot_date),
-                time_text(super::now())
+                time_text(super::now()),
+                file.e_tag
             ],
         )?;
         Ok(self.conn.last_insert_rowid())

@@ -4,6 +4,7 @@ pub mod decode;
 pub mod fields;
 pub mod framer;
 pub mod input;
+pub mod s3;
 
 use std::io::{self, BufRead, Read};
 

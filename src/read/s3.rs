@@ -1,0 +1,368 @@
+//! Objects in S3 (or any S3-compatible store) as input files: listing, streaming, and
+//! errors that say what to check.
+//!
+//! Configuration is the standard AWS one: `AWS_*` environment variables first, then the
+//! shared config and credentials files (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`,
+//! default `~/.aws/…`) for the profile `AWS_PROFILE` (default `default`). `AWS_ENDPOINT_URL`
+//! (or `AWS_ENDPOINT_URL_S3`, or a profile's `endpoint_url`) points at another store; a
+//! plain-http endpoint is allowed. Requests that fail for a transient reason (timeouts,
+//! 5xx, throttling) are retried with backoff, a bounded number of times.
+
+use std::collections::HashMap;
+use std::io::{self, Read};
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use futures::stream::BoxStream;
+use object_store::aws::{AmazonS3, AmazonS3Builder};
+use object_store::path::Path as ObjectPath;
+use object_store::{BackoffConfig, ObjectStore, ObjectStoreExt, RetryConfig};
+use regex::Regex;
+use tokio::runtime::Runtime;
+
+/// An `s3://bucket/prefix` address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct S3Url {
+    pub bucket: String,
+    pub prefix: String,
+}
+
+impl S3Url {
+    /// Parses `s3://bucket` or `s3://bucket/prefix`; `None` for anything else.
+    pub fn parse(url: &str) -> Option<S3Url> {
+        let rest = url.strip_prefix("s3://")?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        (!bucket.is_empty()).then(|| S3Url {
+            bucket: bucket.to_string(),
+            prefix: prefix.to_string(),
+        })
+    }
+}
+
+/// One object to read.
+#[derive(Clone)]
+pub struct S3Object {
+    bucket: Arc<S3Bucket>,
+    pub key: String,
+    pub size: u64,
+    pub e_tag: Option<String>,
+    pub last_modified: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for S3Object {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.url())
+    }
+}
+
+impl PartialEq for S3Object {
+    fn eq(&self, other: &S3Object) -> bool {
+        self.url() == other.url()
+    }
+}
+
+impl Eq for S3Object {}
+
+impl S3Object {
+    /// `s3://bucket/key`.
+    pub fn url(&self) -> String {
+        format!("s3://{}/{}", self.bucket.name, self.key)
+    }
+
+    /// Streams the object's bytes; nothing is held in memory beyond the current chunk.
+    pub fn open(&self) -> io::Result<Box<dyn Read + Send>> {
+        let bucket = Arc::clone(&self.bucket);
+        let path = ObjectPath::from(self.key.as_str());
+        let stream = bucket
+            .runtime
+            .block_on(async {
+                bucket
+                    .store
+                    .get(&path)
+                    .await
+                    .map(|result| result.into_stream())
+            })
+            .map_err(|e| {
+                io::Error::other(describe(&e, &bucket.name, &self.key, &bucket.endpoint))
+            })?;
+        Ok(Box::new(ObjectReader {
+            bucket,
+            key: self.key.clone(),
+            stream,
+            chunk: Bytes::new(),
+        }))
+    }
+}
+
+/// A bucket with the client and runtime that reach it.
+struct S3Bucket {
+    name: String,
+    store: AmazonS3,
+    runtime: Runtime,
+    /// For messages: the endpoint, or `AWS` for the default one.
+    endpoint: String,
+}
+
+/// A failure to list or read S3 objects, described for the user.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct S3Error(pub String);
+
+/// Lists the objects under an `s3://` address.
+pub fn list(url: &S3Url) -> Result<Vec<S3Object>, S3Error> {
+    let bucket = Arc::new(connect(&url.bucket)?);
+    let prefix = (!url.prefix.is_empty()).then(|| ObjectPath::from(url.prefix.as_str()));
+    let listed: Vec<_> = bucket.runtime.block_on(async {
+        let mut stream = bucket.store.list(prefix.as_ref());
+        let mut listed = Vec::new();
+        while let Some(meta) = stream.next().await {
+            listed.push(meta);
+        }
+        listed
+    });
+    let mut objects = Vec::with_capacity(listed.len());
+    for meta in listed {
+        let meta =
+            meta.map_err(|e| S3Error(describe(&e, &url.bucket, &url.prefix, &bucket.endpoint)))?;
+        objects.push(S3Object {
+            bucket: Arc::clone(&bucket),
+            key: meta.location.to_string(),
+            size: meta.size,
+            e_tag: meta.e_tag.map(|t| t.trim_matches('"').to_string()),
+            last_modified: meta.last_modified,
+        });
+    }
+    objects.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(objects)
+}
+
+fn connect(bucket: &str) -> Result<S3Bucket, S3Error> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let profile = Profile::load(&env);
+    let mut builder = AmazonS3Builder::from_env().with_bucket_name(bucket);
+    if env("AWS_ACCESS_KEY_ID").is_none() {
+        match (
+            profile.get("aws_access_key_id"),
+            profile.get("aws_secret_access_key"),
+        ) {
+            (Some(key), Some(secret)) => {
+                builder = builder
+                    .with_access_key_id(key)
+                    .with_secret_access_key(secret);
+                if let Some(token) = profile.get("aws_session_token") {
+                    builder = builder.with_token(token);
+                }
+            }
+            _ => {
+                return Err(S3Error(format!(
+                    "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give profile `{}` \
+                     aws_access_key_id and aws_secret_access_key in {}",
+                    profile.name,
+                    profile.credentials_file.display()
+                )));
+            }
+        }
+    }
+    let region = env("AWS_REGION")
+        .or_else(|| env("AWS_DEFAULT_REGION"))
+        .or_else(|| profile.get("region"));
+    builder = builder.with_region(region.unwrap_or_else(|| "us-east-1".into()));
+    let endpoint = env("AWS_ENDPOINT_URL_S3")
+        .or_else(|| env("AWS_ENDPOINT_URL"))
+        .or_else(|| profile.get("endpoint_url"));
+    if let Some(endpoint) = &endpoint {
+        builder = builder
+            .with_endpoint(endpoint)
+            .with_allow_http(endpoint.starts_with("http://"));
+    }
+    let retry = RetryConfig {
+        backoff: BackoffConfig {
+            init_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(5),
+            base: 2.0,
+        },
+        max_retries: 5,
+        retry_timeout: Duration::from_secs(60),
+    };
+    let store = builder
+        .with_retry(retry)
+        .build()
+        .map_err(|e| S3Error(format!("cannot set up S3 access to bucket `{bucket}`: {e}")))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| S3Error(format!("cannot start the S3 client: {e}")))?;
+    let endpoint = endpoint.unwrap_or_else(|| "AWS".into());
+    Ok(S3Bucket {
+        name: bucket.to_string(),
+        store,
+        runtime,
+        endpoint,
+    })
+}
+
+/// The settings of one profile of the shared AWS config and credentials files.
+struct Profile {
+    name: String,
+    credentials_file: PathBuf,
+    values: HashMap<String, String>,
+}
+
+impl Profile {
+    fn load(env: &dyn Fn(&str) -> Option<String>) -> Profile {
+        let name = env("AWS_PROFILE").unwrap_or_else(|| "default".into());
+        let home = env("HOME").map(PathBuf::from).unwrap_or_default();
+        let config_file =
+            env("AWS_CONFIG_FILE").map_or_else(|| home.join(".aws/config"), PathBuf::from);
+        let credentials_file = env("AWS_SHARED_CREDENTIALS_FILE")
+            .map_or_else(|| home.join(".aws/credentials"), PathBuf::from);
+        let mut values = HashMap::new();
+        // The config file names sections `profile NAME` (but `default`); the credentials
+        // file names them `NAME`. Credentials win.
+        let config_section = if name == "default" {
+            name.clone()
+        } else {
+            format!("profile {name}")
+        };
+        for (file, section) in [
+            (&config_file, config_section.as_str()),
+            (&credentials_file, name.as_str()),
+        ] {
+            let Ok(ini) = ini::Ini::load_from_file(file) else {
+                continue;
+            };
+            if let Some(properties) = ini.section(Some(section)) {
+                for (key, value) in properties.iter() {
+                    values.insert(key.to_string(), value.to_string());
+                }
+            }
+        }
+        Profile {
+            name,
+            credentials_file,
+            values,
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<String> {
+        self.values.get(key).cloned()
+    }
+}
+
+/// Reads an object's byte stream as `std::io::Read`.
+struct ObjectReader {
+    bucket: Arc<S3Bucket>,
+    key: String,
+    stream: BoxStream<'static, object_store::Result<Bytes>>,
+    chunk: Bytes,
+}
+
+impl Read for ObjectReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.chunk.is_empty() {
+            match self.bucket.runtime.block_on(self.stream.next()) {
+                None => return Ok(0),
+                Some(Ok(chunk)) => self.chunk = chunk,
+                Some(Err(e)) => {
+                    return Err(io::Error::other(describe(
+                        &e,
+                        &self.bucket.name,
+                        &self.key,
+                        &self.bucket.endpoint,
+                    )));
+                }
+            }
+        }
+        let n = buf.len().min(self.chunk.len());
+        buf[..n].copy_from_slice(&self.chunk.split_to(n));
+        Ok(n)
+    }
+}
+
+static S3_CODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<Code>([^<]+)</Code>").unwrap());
+
+/// One line that says what failed and what to check; never a credential.
+fn describe(error: &object_store::Error, bucket: &str, key: &str, endpoint: &str) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    let code = S3_CODE.captures(&text).map(|c| c[1].to_string());
+    let at = format!("s3://{bucket}/{key}");
+    match code.as_deref() {
+        Some("InvalidAccessKeyId") => format!(
+            "{endpoint} does not know the access key (InvalidAccessKeyId) used for {at}: check AWS_ACCESS_KEY_ID or the profile's aws_access_key_id"
+        ),
+        Some("SignatureDoesNotMatch") => format!(
+            "the secret key does not match the access key (SignatureDoesNotMatch) for {at}: check AWS_SECRET_ACCESS_KEY or the profile's aws_secret_access_key"
+        ),
+        Some(code @ ("ExpiredToken" | "InvalidToken" | "TokenRefreshRequired")) => format!(
+            "the session token was refused ({code}) for {at}: it has expired or does not belong to the key; refresh AWS_SESSION_TOKEN (for example with `aws sso login`)"
+        ),
+        Some("NoSuchBucket") => format!(
+            "bucket `{bucket}` does not exist at {endpoint}: check the bucket name, the region and AWS_ENDPOINT_URL"
+        ),
+        Some("AccessDenied") => format!(
+            "access denied to {at} (AccessDenied): the credentials need s3:ListBucket on the bucket and s3:GetObject on its objects"
+        ),
+        Some("NoSuchKey") => {
+            format!("object {at} no longer exists (NoSuchKey): it was deleted while leadpipe ran")
+        }
+        Some(code) => format!(
+            "S3 refused a request for {at} ({code}): {}",
+            first_line(&text)
+        ),
+        None if is_unreachable(&text) => format!(
+            "cannot reach the S3 endpoint {endpoint} for {at}: {}; check AWS_ENDPOINT_URL and the network",
+            first_line(&text)
+        ),
+        None => format!("S3 request for {at} failed: {}", first_line(&text)),
+    }
+}
+
+fn is_unreachable(text: &str) -> bool {
+    [
+        "error sending request",
+        "Connection refused",
+        "dns error",
+        "timed out",
+        "connect",
+    ]
+    .iter()
+    .any(|needle| text.contains(needle))
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_s3_addresses() {
+        assert_eq!(
+            S3Url::parse("s3://drops/weekly/"),
+            Some(S3Url {
+                bucket: "drops".into(),
+                prefix: "weekly/".into()
+            })
+        );
+        assert_eq!(
+            S3Url::parse("s3://drops"),
+            Some(S3Url {
+                bucket: "drops".into(),
+                prefix: String::new()
+            })
+        );
+        assert_eq!(S3Url::parse("s3://"), None);
+        assert_eq!(S3Url::parse("/local/path"), None);
+    }
+}
