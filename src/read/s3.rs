@@ -112,15 +112,21 @@ struct S3Bucket {
 #[error("{0}")]
 pub struct S3Error(pub String);
 
-/// Lists the objects under an `s3://` address.
+/// Lists the objects under an `s3://` address: every object below the prefix as a folder
+/// (`s3://drops/weekly/`), or the one object it names (`s3://drops/weekly/texas.csv`).
 pub fn list(url: &S3Url) -> Result<Vec<S3Object>, S3Error> {
     let bucket = Arc::new(connect(&url.bucket)?);
     let prefix = (!url.prefix.is_empty()).then(|| ObjectPath::from(url.prefix.as_str()));
-    let listed: Vec<_> = bucket.runtime.block_on(async {
-        let mut stream = bucket.store.list(prefix.as_ref());
-        let mut listed = Vec::new();
-        while let Some(meta) = stream.next().await {
-            listed.push(meta);
+    let listed = bucket.runtime.block_on(async {
+        let mut listed: Vec<_> = bucket.store.list(prefix.as_ref()).collect().await;
+        if listed.is_empty()
+            && let Some(path) = &prefix
+        {
+            match bucket.store.head(path).await {
+                Ok(meta) => listed.push(Ok(meta)),
+                Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => listed.push(Err(e)),
+            }
         }
         listed
     });
@@ -287,12 +293,14 @@ static S3_CODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<Code>([^<]+)</C
 
 /// One line that says what failed and what to check; never a credential.
 fn describe(error: &object_store::Error, bucket: &str, key: &str, endpoint: &str) -> String {
-    let mut text = error.to_string();
+    let mut chain = vec![error.to_string()];
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
-        text.push_str(&format!(": {cause}"));
+        chain.push(cause.to_string());
         source = cause.source();
     }
+    let text = chain.join(": ");
+    let root_cause = chain.last().map(String::as_str).unwrap_or_default();
     let code = S3_CODE.captures(&text).map(|c| c[1].to_string());
     let at = format!("s3://{bucket}/{key}");
     match code.as_deref() {
@@ -314,16 +322,22 @@ fn describe(error: &object_store::Error, bucket: &str, key: &str, endpoint: &str
         Some("NoSuchKey") => {
             format!("object {at} no longer exists (NoSuchKey): it was deleted while leadpipe ran")
         }
-        Some(code) => format!(
-            "S3 refused a request for {at} ({code}): {}",
-            first_line(&text)
-        ),
+        Some(code) => format!("S3 refused a request for {at} ({code}){}", retries(&text)),
         None if is_unreachable(&text) => format!(
-            "cannot reach the S3 endpoint {endpoint} for {at}: {}; check AWS_ENDPOINT_URL and the network",
-            first_line(&text)
+            "cannot reach the S3 endpoint {endpoint} for {at}: {root_cause}{}; check AWS_ENDPOINT_URL and the network",
+            retries(&text)
         ),
-        None => format!("S3 request for {at} failed: {}", first_line(&text)),
+        None => format!("S3 request for {at} failed: {root_cause}{}", retries(&text)),
     }
+}
+
+/// ` (after 5 retries)` when the client retried.
+fn retries(text: &str) -> String {
+    static RETRIES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"after (\d+) retries").unwrap());
+    RETRIES
+        .captures(text)
+        .map(|c| format!(" (after {} retries)", &c[1]))
+        .unwrap_or_default()
 }
 
 fn is_unreachable(text: &str) -> bool {
@@ -336,10 +350,6 @@ fn is_unreachable(text: &str) -> bool {
     ]
     .iter()
     .any(|needle| text.contains(needle))
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or(text)
 }
 
 #[cfg(test)]

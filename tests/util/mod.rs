@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // Each test crate uses its own subset of these helpers.
 
+pub mod moto;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
