@@ -6,6 +6,7 @@
 //! marks the source's leads that the snapshot no longer lists inactive. Unchanged leads are
 //! not touched.
 
+use super::{LoadError, MergeCounts};
 use crate::lead::{ColumnType, LEAD_COLUMNS};
 
 /// The SQL flavour of a target.
@@ -293,6 +294,45 @@ impl Builder {
         }
     }
 }
+
+/// Merges a staged snapshot of `loaded` leads, running each statement with `execute`, which
+/// returns the rows it affected.
+pub fn merge_snapshot(
+    dialect: Dialect,
+    loaded: u64,
+    mut execute: impl FnMut(&Statement) -> Result<u64, LoadError>,
+) -> Result<MergeCounts, LoadError> {
+    let mut merged = MergeCounts::default();
+    for statement in dialect.merge_statements(loaded > 0) {
+        let n = execute(&statement)?;
+        match statement.counted {
+            Counted::Inserted => merged.inserted = n,
+            Counted::Updated => merged.updated = n,
+            Counted::Deactivated => merged.deactivated = n,
+            Counted::Nothing => {}
+        }
+    }
+    merged.unchanged = loaded - merged.inserted - merged.updated;
+    Ok(merged)
+}
+
+/// Records a file that loads nothing: `$1` run, `$2` source, `$3` path, `$4` content hash,
+/// `$5` size, `$6` snapshot date, `$7` status, `$8` message, `$9` time, `$10` version tag.
+pub const RECORD_FILE_SQL: &str = "INSERT INTO source_files
+    (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, message, processed_at, e_tag)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+/// Starts a file's load, with the values of [`RECORD_FILE_SQL`] but status and message.
+pub const BEGIN_FILE_SQL: &str = "INSERT INTO source_files
+    (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, processed_at, e_tag)
+    VALUES ($1, $2, $3, $4, $5, $6, 'loading', $7, $8) RETURNING id";
+
+/// Ends a file's load: `$1` file id, `$2` encoding, `$3`…`$9` read, loaded, rejected,
+/// inserted, updated, unchanged and deactivated records, `$10` time.
+pub const FINISH_FILE_SQL: &str = "UPDATE source_files SET status = 'loaded', encoding = $2,
+    records_read = $3, records_loaded = $4, records_rejected = $5, records_inserted = $6,
+    records_updated = $7, records_unchanged = $8, records_deactivated = $9, processed_at = $10
+    WHERE id = $1";
 
 /// Ends a run with its status and the totals of its files: `$1` run id, `$2` the time it
 /// finished, `$3` its status.

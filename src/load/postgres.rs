@@ -12,8 +12,8 @@ use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls};
 
 use super::merge::{
-    Counted, Dialect, LATEST_SNAPSHOT_SQL, LINEAGE, PRIOR_LOAD_BY_TAG_SQL, PRIOR_LOAD_SQL, Param,
-    RUN_TOTALS_SQL, staged_columns,
+    BEGIN_FILE_SQL, Dialect, FINISH_FILE_SQL, LATEST_SNAPSHOT_SQL, LINEAGE, PRIOR_LOAD_BY_TAG_SQL,
+    PRIOR_LOAD_SQL, Param, RECORD_FILE_SQL, RUN_TOTALS_SQL, merge_snapshot, staged_columns,
 };
 use super::{
     Batch, FileCounts, FileInfo, FileStatus, Identity, LoadError, MergeCounts, PriorLoad, RunInfo,
@@ -249,8 +249,7 @@ impl Target for Postgres {
         message: &str,
     ) -> Result<(), LoadError> {
         self.client.execute(
-            "INSERT INTO source_files (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, message, processed_at, e_tag)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            RECORD_FILE_SQL,
             &[
                 &run.run_id,
                 &file.source,
@@ -272,8 +271,7 @@ impl Target for Postgres {
         self.client
             .batch_execute(&Dialect::Postgres.prepare_staging())?;
         let row = self.client.query_one(
-            "INSERT INTO source_files (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, processed_at, e_tag)
-             VALUES ($1, $2, $3, $4, $5, $6, 'loading', $7, $8) RETURNING id",
+            BEGIN_FILE_SQL,
             &[
                 &run.run_id,
                 &file.source,
@@ -359,28 +357,17 @@ impl Target for Postgres {
         counts: &FileCounts,
     ) -> Result<MergeCounts, LoadError> {
         self.client.batch_execute("ANALYZE staged_leads")?;
-        let mut merged = MergeCounts::default();
-        for statement in Dialect::Postgres.merge_statements(counts.loaded > 0) {
-            let n = self.execute(
+        let merged = merge_snapshot(Dialect::Postgres, counts.loaded, |statement| {
+            self.execute(
                 &statement.sql,
                 &statement.params,
                 run,
                 file_id,
                 &file.source,
-            )?;
-            match statement.counted {
-                Counted::Inserted => merged.inserted = n,
-                Counted::Updated => merged.updated = n,
-                Counted::Deactivated => merged.deactivated = n,
-                Counted::Nothing => {}
-            }
-        }
-        merged.unchanged = counts.loaded - merged.inserted - merged.updated;
+            )
+        })?;
         self.client.execute(
-            "UPDATE source_files SET status = 'loaded', encoding = $2, records_read = $3,
-               records_loaded = $4, records_rejected = $5, records_inserted = $6, records_updated = $7,
-               records_unchanged = $8, records_deactivated = $9, processed_at = $10
-             WHERE id = $1",
+            FINISH_FILE_SQL,
             &[
                 &file_id,
                 &encoding,

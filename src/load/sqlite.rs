@@ -8,8 +8,8 @@ use rusqlite::types::{ToSqlOutput, Value as SqlValue};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, ToSql, params};
 
 use super::merge::{
-    Counted, Dialect, LATEST_SNAPSHOT_SQL, PRIOR_LOAD_BY_TAG_SQL, PRIOR_LOAD_SQL, Param,
-    RUN_TOTALS_SQL, staged_columns,
+    BEGIN_FILE_SQL, Dialect, FINISH_FILE_SQL, LATEST_SNAPSHOT_SQL, PRIOR_LOAD_BY_TAG_SQL,
+    PRIOR_LOAD_SQL, Param, RECORD_FILE_SQL, RUN_TOTALS_SQL, merge_snapshot, staged_columns,
 };
 use super::{
     Batch, FileCounts, FileInfo, FileStatus, Identity, LoadError, MergeCounts, PriorLoad, RunInfo,
@@ -43,6 +43,11 @@ impl ToSql for Value {
 
 fn date_text(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
+}
+
+/// A statement shared with PostgreSQL, with SQLite's `?N` placeholders for `$N`.
+fn sql(shared: &str) -> String {
+    shared.replace('$', "?")
 }
 
 /// Times are stored as RFC 3339 text in UTC.
@@ -145,12 +150,9 @@ impl Target for Sqlite {
             })
         };
         let found = match identity {
-            Identity::Content(sha) => {
-                self.conn
-                    .query_row(&PRIOR_LOAD_SQL.replace('$', "?"), [sha], prior)
-            }
+            Identity::Content(sha) => self.conn.query_row(&sql(PRIOR_LOAD_SQL), [sha], prior),
             Identity::Tag { e_tag, size } => self.conn.query_row(
-                &PRIOR_LOAD_BY_TAG_SQL.replace('$', "?"),
+                &sql(PRIOR_LOAD_BY_TAG_SQL),
                 params![e_tag, size as i64],
                 prior,
             ),
@@ -161,9 +163,7 @@ impl Target for Sqlite {
     fn latest_snapshot(&mut self, source: &str) -> Result<Option<NaiveDate>, LoadError> {
         let latest: Option<String> =
             self.conn
-                .query_row(&LATEST_SNAPSHOT_SQL.replace('$', "?"), [source], |row| {
-                    row.get(0)
-                })?;
+                .query_row(&sql(LATEST_SNAPSHOT_SQL), [source], |row| row.get(0))?;
         Ok(latest.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()))
     }
 
@@ -175,8 +175,7 @@ impl Target for Sqlite {
         message: &str,
     ) -> Result<(), LoadError> {
         self.conn.execute(
-            "INSERT INTO source_files (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, message, processed_at, e_tag)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            &sql(RECORD_FILE_SQL),
             params![
                 run.run_id,
                 file.source,
@@ -197,9 +196,8 @@ impl Target for Sqlite {
         self.conn.execute_batch("SAVEPOINT file")?;
         self.conn
             .execute_batch(&Dialect::Sqlite.prepare_staging())?;
-        self.conn.execute(
-            "INSERT INTO source_files (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, processed_at, e_tag)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'loading', ?7, ?8)",
+        let id = self.conn.query_row(
+            &sql(BEGIN_FILE_SQL),
             params![
                 run.run_id,
                 file.source,
@@ -210,8 +208,9 @@ impl Target for Sqlite {
                 time_text(super::now()),
                 file.e_tag
             ],
+            |row| row.get(0),
         )?;
-        Ok(self.conn.last_insert_rowid())
+        Ok(id)
     }
 
     fn write_batch(
@@ -269,28 +268,17 @@ impl Target for Sqlite {
         encoding: &str,
         counts: &FileCounts,
     ) -> Result<MergeCounts, LoadError> {
-        let mut merged = MergeCounts::default();
-        for statement in Dialect::Sqlite.merge_statements(counts.loaded > 0) {
-            let n = self.execute(
+        let merged = merge_snapshot(Dialect::Sqlite, counts.loaded, |statement| {
+            self.execute(
                 &statement.sql,
                 &statement.params,
                 run,
                 file_id,
                 &file.source,
-            )?;
-            match statement.counted {
-                Counted::Inserted => merged.inserted = n,
-                Counted::Updated => merged.updated = n,
-                Counted::Deactivated => merged.deactivated = n,
-                Counted::Nothing => {}
-            }
-        }
-        merged.unchanged = counts.loaded - merged.inserted - merged.updated;
+            )
+        })?;
         self.conn.execute(
-            "UPDATE source_files SET status = 'loaded', encoding = ?2, records_read = ?3,
-               records_loaded = ?4, records_rejected = ?5, records_inserted = ?6, records_updated = ?7,
-               records_unchanged = ?8, records_deactivated = ?9, processed_at = ?10
-             WHERE id = ?1",
+            &sql(FINISH_FILE_SQL),
             params![
                 file_id,
                 encoding,
@@ -315,7 +303,7 @@ impl Target for Sqlite {
 
     fn commit_run(&mut self, run: &RunInfo, status: &str) -> Result<(), LoadError> {
         self.conn.execute(
-            &RUN_TOTALS_SQL.replace('$', "?"),
+            &sql(RUN_TOTALS_SQL),
             params![run.run_id, time_text(super::now()), status],
         )?;
         self.conn.execute_batch("COMMIT")?;
