@@ -71,7 +71,8 @@ fn compared_columns() -> impl Iterator<Item = (&'static str, Option<ColumnType>)
 }
 
 impl Dialect {
-    /// Creates (once per connection or transaction) and empties the staging tables.
+    /// Creates the staging tables afresh for a file. `staged_leads` has no index while rows
+    /// stream in; [`Dialect::merge_statements`] indexes it once, in bulk.
     pub fn prepare_staging(self) -> String {
         let columns: Vec<String> = LEAD_COLUMNS
             .iter()
@@ -83,10 +84,10 @@ impl Dialect {
             Dialect::Postgres => " ON COMMIT DROP",
         };
         format!(
-            "CREATE TEMP TABLE IF NOT EXISTS staged_leads ({}, PRIMARY KEY (lead_id)){on_commit};
-             CREATE TEMP TABLE IF NOT EXISTS merge_changed (lead_id TEXT PRIMARY KEY, reactivated BOOLEAN NOT NULL){on_commit};
-             DELETE FROM staged_leads;
-             DELETE FROM merge_changed;",
+            "DROP TABLE IF EXISTS staged_leads;
+             DROP TABLE IF EXISTS merge_changed;
+             CREATE TEMP TABLE staged_leads ({}){on_commit};
+             CREATE TEMP TABLE merge_changed (lead_id TEXT PRIMARY KEY, reactivated BOOLEAN NOT NULL){on_commit};",
             columns.join(", ")
         )
     }
@@ -97,6 +98,10 @@ impl Dialect {
         let new =
             "staged_leads s WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.lead_id = s.lead_id)";
         let mut statements = vec![
+            Builder::new(self).finish(
+                "CREATE UNIQUE INDEX staged_leads_id ON staged_leads (lead_id)".into(),
+                Counted::Nothing,
+            ),
             self.find_changed(),
             self.record_updates(),
             self.record("reactivated", "m", |_| {
@@ -212,7 +217,8 @@ impl Dialect {
         Builder::new(self).finish(
             format!(
                 "INSERT INTO leads ({}) SELECT {} FROM staged_leads s
-                 WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.lead_id = s.lead_id)",
+                 WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.lead_id = s.lead_id)
+                 ORDER BY s.lead_id",
                 columns.join(", "),
                 values.join(", ")
             ),

@@ -65,6 +65,9 @@ impl Sqlite {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // A 64 MiB page cache: merging a large snapshot revisits the same pages.
+        conn.pragma_update(None, "cache_size", -65_536)?;
+        conn.execute_batch("PRAGMA temp.cache_size = -65536")?;
         conn.busy_timeout(lock_timeout.max(Duration::from_secs(5)))?;
         embedded::migrations::runner()
             .set_grouped(true)
