@@ -378,8 +378,9 @@ fn fail_file(
     ))
 }
 
-/// Streams a file's records into the database in bounded batches. The outer error ends the
-/// run; the inner one (the file became unreadable part-way) ends only this file.
+/// Streams a file's records into the database in bounded batches: one thread reads,
+/// decodes, maps and validates while this one writes, so both cores work. The outer error
+/// ends the run; the inner one is the file becoming unreadable part-way.
 fn load_records(
     db: &mut dyn Target,
     spec: &Spec,
@@ -388,6 +389,29 @@ fn load_records(
     reader: &mut SourceReader,
     progress: &dyn Progress,
 ) -> Result<io::Result<FileReport>, RunError> {
+    // Two batches in flight at most: memory stays bounded whatever the file's size.
+    let (batches, received) = std::sync::mpsc::sync_channel::<(Batch, u64)>(2);
+    std::thread::scope(|scope| {
+        let mapper = scope.spawn(move || map_records(spec, info, reader, &batches));
+        let mut reported_bytes = 0;
+        for (batch, bytes_read) in received {
+            db.write_batch(run, info, &batch)?;
+            progress.advanced(bytes_read - reported_bytes);
+            reported_bytes = bytes_read;
+        }
+        // The channel closes when the mapper is done, or stopped early by a write error
+        // above, which drops the receiver.
+        Ok(mapper.join().expect("the mapping thread does not panic"))
+    })
+}
+
+/// Reads, maps and validates a file's records into batches of at most [`BATCH_SIZE`].
+fn map_records(
+    spec: &Spec,
+    info: &FileInfo,
+    reader: &mut SourceReader,
+    batches: &std::sync::mpsc::SyncSender<(Batch, u64)>,
+) -> io::Result<FileReport> {
     let mut report = FileReport::new(
         info.path.clone(),
         Some(spec.id.clone()),
@@ -397,13 +421,7 @@ fn load_records(
     let key_column = crate::lead::LEAD_COLUMNS[spec.key_column].name;
     let mut keys = KeyCheck::default();
     let mut batch = Batch::default();
-    let mut reported_bytes = 0;
-    loop {
-        let record = match reader.next_record() {
-            Ok(Some(record)) => record,
-            Ok(None) => break,
-            Err(e) => return Ok(Err(e)),
-        };
+    while let Some(record) = reader.next_record()? {
         report.counts.read += 1;
         let mapped = match &record.defect {
             Some(defect) => Err(crate::map::Rejection {
@@ -448,17 +466,17 @@ fn load_records(
                 });
             }
         }
-        if batch.len() >= BATCH_SIZE {
-            db.write_batch(run, info, &batch)?;
-            batch = Batch::default();
-            let bytes = reader.bytes_read();
-            progress.advanced(bytes - reported_bytes);
-            reported_bytes = bytes;
+        if batch.len() >= BATCH_SIZE
+            && batches
+                .send((std::mem::take(&mut batch), reader.bytes_read()))
+                .is_err()
+        {
+            // The writer stopped; its error is the one reported.
+            return Ok(report);
         }
     }
-    db.write_batch(run, info, &batch)?;
-    progress.advanced(reader.bytes_read() - reported_bytes);
-    Ok(Ok(report))
+    let _ = batches.send((batch, reader.bytes_read()));
+    Ok(report)
 }
 
 /// The SHA-256 of a stream's content, in hex.

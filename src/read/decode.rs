@@ -43,10 +43,10 @@ pub fn decode_field(bytes: &[u8]) -> (String, Repairs) {
 /// Without (`auto`), a byte-order mark decides: UTF-16 is transcoded, a UTF-8 mark is
 /// dropped, and unmarked bytes pass through for [`decode_field`]. Returns the stream and
 /// the name of the encoding read.
-pub fn open_as_utf8<R: Read + 'static>(
+pub fn open_as_utf8<R: Read + Send + 'static>(
     input: R,
     encoding: Option<&'static Encoding>,
-) -> std::io::Result<(Box<dyn BufRead>, &'static str)> {
+) -> std::io::Result<(Box<dyn BufRead + Send>, &'static str)> {
     let mut input = BufReader::with_capacity(1 << 16, input);
     let encoding = match encoding {
         Some(encoding) => encoding,

@@ -83,7 +83,7 @@ pub struct Record {
 
 /// Reads the records of one file after its header.
 pub struct SourceReader {
-    framer: Framer<Box<dyn BufRead>>,
+    framer: Framer<Box<dyn BufRead + Send>>,
     splitter: FieldSplitter,
     header: Vec<String>,
     encoding: &'static str,
@@ -93,7 +93,7 @@ pub struct SourceReader {
 impl SourceReader {
     /// Opens a byte stream and reads its header. `encoding` is the spec's (`None` for auto).
     pub fn new(
-        input: impl Read + 'static,
+        input: impl Read + Send + 'static,
         encoding: Option<&'static Encoding>,
         delimiter: u8,
         max_record_lines: usize,
@@ -227,7 +227,7 @@ impl SourceReader {
 
 /// The header of a file read with default settings (for claiming a file by its header),
 /// or `None` when it cannot be read.
-pub fn peek_header(input: impl Read + 'static) -> Option<Vec<String>> {
+pub fn peek_header(input: impl Read + Send + 'static) -> Option<Vec<String>> {
     let limited = input.take(1 << 16);
     SourceReader::new(limited, None, b',', 1)
         .ok()

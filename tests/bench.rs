@@ -1,0 +1,57 @@
+//! The benchmark harness, run at a tiny scale: it works, and its figures come from real runs.
+
+mod util;
+
+use std::path::Path;
+use std::process::Command;
+
+use util::Workdir;
+
+#[test]
+fn the_harness_times_every_step_on_scaled_real_files() {
+    let w = Workdir::new();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = w.path().join("bench.json");
+    let output = Command::new("python3")
+        .arg(root.join("bench/bench.py"))
+        .args(["--scale", "3", "--work"])
+        .arg(w.path().join("work"))
+        .arg("--out")
+        .arg(&out)
+        .arg("--leadpipe")
+        .arg(assert_cmd::cargo::cargo_bin("leadpipe"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let results: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    // Three copies of the 249 records, with the one cut-off record kept once at the end.
+    assert_eq!(results["records"], 3 * 248 + 1);
+    for step in [
+        "postgres",
+        "copy_floor",
+        "sql_elt",
+        "sqlite",
+        "rerun",
+        "changed",
+    ] {
+        let seconds = results[step]["seconds"].as_f64().unwrap();
+        assert!(seconds > 0.0, "{step}: {seconds}");
+        let rate = results[step]["records_per_second"].as_f64().unwrap();
+        assert_eq!(rate, (745.0 / seconds).round(), "{step}");
+    }
+    for step in ["postgres", "sqlite", "rerun", "changed"] {
+        assert!(
+            results[step]["peak_rss_kib"].as_u64().unwrap() > 1000,
+            "{step}"
+        );
+    }
+    // The 1% changed snapshot changed phones, so it updated leads and inserted none.
+    let changed = results["changed"]["summary"].as_str().unwrap();
+    assert!(changed.contains("0 inserted"), "{changed}");
+    assert!(!changed.contains(" 0 updated"), "{changed}");
+}
