@@ -106,12 +106,8 @@ impl<R: BufRead> Framer<R> {
         let mut bytes = Vec::new();
         let mut scan = Scan::default();
         loop {
-            let from_replay = self.replay_pos < self.replay.len();
-            let chunk = if from_replay {
-                &self.replay[self.replay_pos..]
-            } else {
-                self.input.fill_buf()?
-            };
+            let (chunk, from_replay) =
+                next_chunk(&self.replay[self.replay_pos..], &mut self.input)?;
             if chunk.is_empty() {
                 return Ok(self.end_of_input(bytes, &scan));
             }
@@ -233,12 +229,8 @@ impl<R: BufRead> Framer<R> {
         }
         bytes.truncate(MAX_RECORD_BYTES);
         loop {
-            let from_replay = self.replay_pos < self.replay.len();
-            let chunk = if from_replay {
-                &self.replay[self.replay_pos..]
-            } else {
-                self.input.fill_buf()?
-            };
+            let (chunk, from_replay) =
+                next_chunk(&self.replay[self.replay_pos..], &mut self.input)?;
             if chunk.is_empty() {
                 break;
             }
@@ -261,6 +253,16 @@ impl<R: BufRead> Framer<R> {
             bytes,
             problem: Some(Problem::Oversized),
         })
+    }
+}
+
+/// The next bytes to scan: what is left to replay, else the input's; and whether they are
+/// replayed.
+fn next_chunk<'a>(replay: &'a [u8], input: &'a mut impl BufRead) -> io::Result<(&'a [u8], bool)> {
+    if replay.is_empty() {
+        Ok((input.fill_buf()?, false))
+    } else {
+        Ok((replay, true))
     }
 }
 
