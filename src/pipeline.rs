@@ -443,10 +443,12 @@ fn map_records(
                         .or_default() += 1;
                 }
                 let key = lead.key(spec).unwrap_or_default();
+                let source_record = source_record_json(&header, &record.fields);
                 batch.leads.push(LeadRow {
                     lead_id: format!("{}:{key}", spec.id),
                     source_line: record.line,
-                    source_record: source_record_json(&header, &record.fields),
+                    record_hash: record_hash(&lead.values, &source_record),
+                    source_record,
                     issues: (!lead.issues.is_empty())
                         .then(|| serde_json::to_string(&lead.issues).expect("issues serialize")),
                     values: lead.values,
@@ -479,9 +481,55 @@ fn map_records(
     Ok(report)
 }
 
+/// A hash of a lead's values and its record as published (128 bits of SHA-256, in hex).
+fn record_hash(values: &crate::lead::LeadValues, source_record: &str) -> String {
+    use std::io::Write;
+    let mut hasher = Sha256::new();
+    for value in values {
+        // A tag per kind keeps `Null`, `""` and `0` apart.
+        let _ = match value {
+            crate::lead::Value::Null => write!(hasher, "N"),
+            crate::lead::Value::Text(s) => write!(hasher, "T{}:{s}", s.len()),
+            crate::lead::Value::Integer(i) => write!(hasher, "I{i};"),
+            crate::lead::Value::Boolean(b) => write!(hasher, "B{b};"),
+            crate::lead::Value::Date(d) => write!(hasher, "D{d};"),
+        };
+    }
+    hasher.update(source_record.as_bytes());
+    let digest = hasher.finalize();
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The SHA-256 of a stream's content, in hex.
 fn hash(mut input: impl Read) -> io::Result<String> {
     let mut hasher = Sha256::new();
     io::copy(&mut input, &mut hasher)?;
     Ok(format!("{:x}", hasher.finalize()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lead::Value;
+
+    #[test]
+    fn the_record_hash_tells_every_difference_apart() {
+        let mut values: crate::lead::LeadValues = std::array::from_fn(|_| Value::Null);
+        let base = record_hash(&values, "{}");
+        assert_eq!(base.len(), 32);
+        assert_eq!(record_hash(&values, "{}"), base);
+        assert_ne!(record_hash(&values, "{\"a\":\"\"}"), base);
+        values[0] = Value::text("x");
+        let text = record_hash(&values, "{}");
+        values[0] = Value::Integer(0);
+        let integer = record_hash(&values, "{}");
+        values[0] = Value::Boolean(false);
+        let boolean = record_hash(&values, "{}");
+        let all = [&base, &text, &integer, &boolean];
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+    }
 }

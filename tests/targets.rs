@@ -482,6 +482,6 @@ fn migrate_creates_the_same_schema_on_both_targets() {
         columns.push(rows(db, &sql));
     }
     assert_eq!(columns[0], columns[1]);
-    assert_eq!(columns[0].len(), 32 + 8 + 3 + 2);
+    assert_eq!(columns[0].len(), 32 + 8 + 3 + 2 + 1);
     assert_eq!(columns[0][0], ["accepts_financial_aid"]);
 }

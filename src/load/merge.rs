@@ -42,8 +42,9 @@ pub struct Statement {
     pub counted: Counted,
 }
 
-/// The lineage columns of `leads` that a staged row fills, after the data columns.
-pub const LINEAGE: [(&str, &str); 8] = [
+/// The lineage columns of `leads` that a staged row fills, after the data columns; last the
+/// hash of the lead's values and record, which tells changed leads from unchanged ones.
+pub const LINEAGE: [(&str, &str); 9] = [
     ("lead_id", "TEXT"),
     ("source", "TEXT"),
     ("source_file", "TEXT"),
@@ -52,6 +53,7 @@ pub const LINEAGE: [(&str, &str); 8] = [
     ("run_id", "TEXT"),
     ("source_record", "TEXT"),
     ("issues", "TEXT"),
+    ("record_hash", "TEXT"),
 ];
 
 /// Every column of `staged_leads`, in the order rows are written: data, then lineage.
@@ -134,6 +136,8 @@ impl Dialect {
         statements
     }
 
+    /// Leads whose hash differs (or, for leads loaded before hashes, whose values differ)
+    /// or that were inactive.
     fn find_changed(self) -> Statement {
         let differs: Vec<String> = compared_columns()
             .map(|(c, _)| self.distinct(&format!("l.{c}"), &self.staged(c)))
@@ -142,7 +146,8 @@ impl Dialect {
             format!(
                 "INSERT INTO merge_changed (lead_id, reactivated)
                  SELECT s.lead_id, NOT l.is_active FROM staged_leads s JOIN leads l ON l.lead_id = s.lead_id
-                 WHERE NOT l.is_active OR {}",
+                 WHERE NOT l.is_active OR l.record_hash <> s.record_hash
+                    OR (l.record_hash IS NULL AND ({}))",
                 differs.join(" OR ")
             ),
             Counted::Nothing,

@@ -26,6 +26,8 @@ pub struct LeadRow {
     pub source_record: String,
     /// Doubtful values, as JSON, when there are any.
     pub issues: Option<String>,
+    /// A hash of the values and the record: equal hashes, unchanged lead.
+    pub record_hash: String,
 }
 
 /// A record that could not be loaded, with why and its text as published.

@@ -312,6 +312,7 @@ impl Target for Postgres {
                     &run.run_id,
                     &lead.source_record,
                     &lead.issues,
+                    &lead.record_hash,
                 ]);
                 writer.write(&row)?;
             }

@@ -232,7 +232,7 @@ impl Target for Sqlite {
         let ingested_at = time_text(run.started_at);
         for lead in &batch.leads {
             let line = lead.source_line as i64;
-            let lineage: [&dyn ToSql; 8] = [
+            let lineage: [&dyn ToSql; 9] = [
                 &lead.lead_id,
                 &file.source,
                 &file.path,
@@ -241,6 +241,7 @@ impl Target for Sqlite {
                 &run.run_id,
                 &lead.source_record,
                 &lead.issues,
+                &lead.record_hash,
             ];
             let values = lead.values.iter().map(|v| v as &dyn ToSql);
             stage.execute(rusqlite::params_from_iter(values.chain(lineage)))?;
