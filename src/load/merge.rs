@@ -105,6 +105,7 @@ impl Dialect {
                 Counted::Nothing,
             ),
             self.find_changed(),
+            self.analyze("merge_changed"),
             self.record_updates(),
             self.record("reactivated", "m", |_| {
                 "merge_changed m WHERE m.reactivated".into()
@@ -138,6 +139,11 @@ impl Dialect {
 
     /// Leads whose hash differs (or, for leads loaded before hashes, whose values differ)
     /// or that were inactive.
+    /// Fresh planner statistics for a table just filled.
+    fn analyze(self, table: &str) -> Statement {
+        Builder::new(self).finish(format!("ANALYZE {table}"), Counted::Nothing)
+    }
+
     fn find_changed(self) -> Statement {
         let differs: Vec<String> = compared_columns()
             .map(|(c, _)| self.distinct(&format!("l.{c}"), &self.staged(c)))
@@ -160,10 +166,11 @@ impl Dialect {
         let selects: Vec<String> = compared_columns()
             .map(|(c, ty)| {
                 let (old, new) = (format!("l.{c}"), self.staged(c));
+                // Driven by the few changed leads, not by the whole snapshot.
                 format!(
-                    "SELECT {run}, {file}, s.lead_id, 'updated', '{c}', {}, {}
-                     FROM staged_leads s JOIN merge_changed m ON m.lead_id = s.lead_id
-                     JOIN leads l ON l.lead_id = s.lead_id WHERE {}",
+                    "SELECT {run}, {file}, m.lead_id, 'updated', '{c}', {}, {}
+                     FROM merge_changed m CROSS JOIN staged_leads s CROSS JOIN leads l
+                     WHERE s.lead_id = m.lead_id AND l.lead_id = m.lead_id AND {}",
                     self.text(&old, ty),
                     self.text(&new, ty),
                     self.distinct(&old, &new)
