@@ -122,7 +122,10 @@ pub fn ingest(
         run_id: uuid::Uuid::now_v7().to_string(),
         started_at: now(),
     };
-    let mut planned: Vec<Planned> = files.iter().map(|file| plan(specs, file)).collect();
+    let mut planned: Vec<Planned> = files
+        .iter()
+        .map(|file| plan(specs, file))
+        .collect::<Result<_, _>>()?;
     planned.sort_by_key(|p| (p.snapshot_date(), p.input().address()));
     db.begin_run(&run)?;
     let mut reports = Vec::with_capacity(files.len());
@@ -202,14 +205,20 @@ struct ClaimedFile<'a> {
 }
 
 /// Claims a file for a spec and dates its snapshot.
-fn plan<'a>(specs: &'a Specs, input: &InputFile) -> Planned<'a> {
+fn plan<'a>(specs: &'a Specs, input: &InputFile) -> Result<Planned<'a>, RunError> {
     let path = input.address();
     let done = |outcome| Planned::Done {
         input: input.clone(),
         report: FileReport::new(path.clone(), None, outcome),
     };
     let file_name = input.name();
-    let spec = match specs.claim(&file_name, || input.open().ok().and_then(peek_header)) {
+    let claim = specs
+        .claim(&file_name, || peek_header(input.open()?))
+        .map_err(|error| RunError::Read {
+            file: path.clone(),
+            error,
+        })?;
+    let spec = match claim {
         Claim::ByName(spec) => {
             tracing::debug!(file = %path, source = %spec.id, "claimed by file name");
             spec
@@ -223,23 +232,23 @@ fn plan<'a>(specs: &'a Specs, input: &InputFile) -> Planned<'a> {
                 "claimed by several specs ({}); make their `files.names` patterns exclusive",
                 ids.join(", ")
             );
-            return done(FileOutcome::Failed { error });
+            return Ok(done(FileOutcome::Failed { error }));
         }
         Claim::Unclaimed if input.named => {
             let error = "no source spec claims this file by its name or its header; add a spec with --specs".to_string();
-            return done(FileOutcome::Failed { error });
+            return Ok(done(FileOutcome::Failed { error }));
         }
-        Claim::Unclaimed => return done(FileOutcome::Unclaimed),
+        Claim::Unclaimed => return Ok(done(FileOutcome::Unclaimed)),
     };
     let snapshot_date = spec
         .snapshot_date(&file_name)
         .or_else(|| input.modified().map(|m| m.date_naive()))
         .unwrap_or_else(|| now().date_naive());
-    Planned::Load {
+    Ok(Planned::Load {
         input: input.clone(),
         spec,
         snapshot_date,
-    }
+    })
 }
 
 fn ingest_file(
@@ -262,17 +271,20 @@ fn ingest_file(
     };
     // An object whose version tag was loaded before is known without downloading it.
     let by_tag = match input.e_tag() {
-        Some(e_tag) => db.prior_load(Identity::Tag {
-            e_tag,
-            size: size_bytes,
-        })?,
+        Some(e_tag) => db.prior_load(
+            &spec.id,
+            Identity::Tag {
+                e_tag,
+                size: size_bytes,
+            },
+        )?,
         None => None,
     };
     let (content_sha256, earlier) = match by_tag {
         Some(prior) => (prior.content_sha256.clone(), Some(prior)),
         None => {
             let sha = hash(input.open().map_err(read_error)?).map_err(read_error)?;
-            let earlier = db.prior_load(Identity::Content(&sha))?;
+            let earlier = db.prior_load(&spec.id, Identity::Content(&sha))?;
             (sha, earlier)
         }
     };

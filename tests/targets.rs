@@ -485,3 +485,39 @@ fn migrate_creates_the_same_schema_on_both_targets() {
     assert_eq!(columns[0].len(), 32 + 8 + 3 + 2 + 1);
     assert_eq!(columns[0][0], ["accepts_financial_aid"]);
 }
+
+#[test]
+fn content_loaded_before_loads_again_once_another_snapshot_replaced_it() {
+    let w = Workdir::new();
+    // Two different files of the same day: the later one loaded wins, and the first one
+    // given again is loaded again rather than skipped.
+    let same_day = later_nevada(&w, "07-07-2023");
+    for db in Db::both(&w) {
+        let kind = db.kind();
+        for file in [raw_dir().join(NEVADA), same_day.clone()] {
+            assert_exit(&w.ingest_into(&db, &[&file], &[]), 0);
+        }
+        assert_eq!(
+            db.count("SELECT count(*) FROM leads WHERE NOT is_active"),
+            1,
+            "{kind}"
+        );
+        let output = w.ingest_into(&db, &[&raw_dir().join(NEVADA)], &[]);
+        assert_exit(&output, 0);
+        assert!(
+            !stdout(&output).contains("already loaded"),
+            "{kind}: {}",
+            stdout(&output)
+        );
+        assert_eq!(
+            db.text("SELECT lead_id FROM leads WHERE NOT is_active"),
+            "nevada:9999-23",
+            "{kind}"
+        );
+        assert_eq!(
+            db.count("SELECT count(*) FROM source_files WHERE status = 'loaded'"),
+            3,
+            "{kind}"
+        );
+    }
+}

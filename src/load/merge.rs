@@ -105,6 +105,13 @@ impl Dialect {
                 Counted::Nothing,
             ),
             self.find_changed(),
+            // Leads loaded before hashes existed get theirs now.
+            Builder::new(self).finish(
+                "UPDATE leads SET record_hash = s.record_hash FROM staged_leads s
+                 WHERE leads.lead_id = s.lead_id AND leads.record_hash IS NULL"
+                    .into(),
+                Counted::Nothing,
+            ),
             self.analyze("merge_changed"),
             self.record_updates(),
             self.record("reactivated", "m", |_| {
@@ -253,12 +260,15 @@ impl Dialect {
         }
     }
 
-    /// A value as the text `lead_changes` keeps; booleans read `true`/`false` on both.
+    /// A value as the text `lead_changes` keeps, the same on both: booleans `true`/`false`,
+    /// dates `YYYY-MM-DD`.
     fn text(self, expr: &str, ty: Option<ColumnType>) -> String {
         match (self, ty) {
             (Dialect::Sqlite, Some(ColumnType::Boolean)) => {
                 format!("CASE {expr} WHEN 1 THEN 'true' WHEN 0 THEN 'false' END")
             }
+            // ISO whatever the server's DateStyle.
+            (Dialect::Postgres, Some(ColumnType::Date)) => format!("to_char({expr}, 'YYYY-MM-DD')"),
             _ => format!("CAST({expr} AS TEXT)"),
         }
     }
@@ -367,21 +377,19 @@ pub const RUN_TOTALS_SQL: &str = "UPDATE runs SET finished_at = $2, status = $3,
     records_deactivated = (SELECT coalesce(sum(records_deactivated), 0) FROM source_files WHERE run_id = $1)
   WHERE run_id = $1";
 
-/// The earliest load of content `$1` that is still its source's newest snapshot.
+/// The newest loaded snapshot of source `$2`, when its content is `$1`.
 pub const PRIOR_LOAD_SQL: &str =
-    "SELECT run_id, path, processed_at, content_sha256 FROM source_files f
-    WHERE content_sha256 = $1 AND status = 'loaded'
-    AND NOT EXISTS (SELECT 1 FROM source_files g WHERE g.source = f.source
-                    AND g.status = 'loaded' AND g.snapshot_date > f.snapshot_date)
-    ORDER BY id LIMIT 1";
+    "SELECT run_id, path, processed_at, content_sha256 FROM source_files
+    WHERE id = (SELECT id FROM source_files WHERE source = $2 AND status = 'loaded'
+                ORDER BY snapshot_date IS NULL, snapshot_date DESC, id DESC LIMIT 1)
+      AND content_sha256 = $1";
 
-/// The same, for an object of version tag `$1` and size `$2`.
+/// The same for an object of version tag `$1` and size `$3`.
 pub const PRIOR_LOAD_BY_TAG_SQL: &str =
-    "SELECT run_id, path, processed_at, content_sha256 FROM source_files f
-    WHERE e_tag = $1 AND size_bytes = $2 AND status = 'loaded'
-    AND NOT EXISTS (SELECT 1 FROM source_files g WHERE g.source = f.source
-                    AND g.status = 'loaded' AND g.snapshot_date > f.snapshot_date)
-    ORDER BY id LIMIT 1";
+    "SELECT run_id, path, processed_at, content_sha256 FROM source_files
+    WHERE id = (SELECT id FROM source_files WHERE source = $2 AND status = 'loaded'
+                ORDER BY snapshot_date IS NULL, snapshot_date DESC, id DESC LIMIT 1)
+      AND e_tag = $1 AND size_bytes = $3";
 
 /// The date of the newest snapshot of source `$1` loaded so far.
 pub const LATEST_SNAPSHOT_SQL: &str =

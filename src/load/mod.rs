@@ -162,10 +162,14 @@ pub trait Target {
     /// transaction and records the run.
     fn begin_run(&mut self, run: &RunInfo) -> Result<(), LoadError>;
 
-    /// The earliest load of a file with this content that is still its source's newest
-    /// snapshot, if any: loading it again would change nothing. (Content that a newer
-    /// snapshot has replaced is loaded again when it comes back with a newer date.)
-    fn prior_load(&mut self, identity: Identity) -> Result<Option<PriorLoad>, LoadError>;
+    /// The newest loaded snapshot of `source`, when it has this identity: loading the file
+    /// again would change nothing. (Content that a newer snapshot has replaced is loaded
+    /// again when it comes back.)
+    fn prior_load(
+        &mut self,
+        source: &str,
+        identity: Identity,
+    ) -> Result<Option<PriorLoad>, LoadError>;
 
     /// The date of the newest snapshot of a source loaded so far.
     fn latest_snapshot(&mut self, source: &str) -> Result<Option<NaiveDate>, LoadError>;

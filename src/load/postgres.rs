@@ -221,12 +221,16 @@ impl Target for Postgres {
         Ok(())
     }
 
-    fn prior_load(&mut self, identity: Identity) -> Result<Option<PriorLoad>, LoadError> {
+    fn prior_load(
+        &mut self,
+        source: &str,
+        identity: Identity,
+    ) -> Result<Option<PriorLoad>, LoadError> {
         let row = match identity {
-            Identity::Content(sha) => self.client.query_opt(PRIOR_LOAD_SQL, &[&sha])?,
+            Identity::Content(sha) => self.client.query_opt(PRIOR_LOAD_SQL, &[&sha, &source])?,
             Identity::Tag { e_tag, size } => self
                 .client
-                .query_opt(PRIOR_LOAD_BY_TAG_SQL, &[&e_tag, &(size as i64)])?,
+                .query_opt(PRIOR_LOAD_BY_TAG_SQL, &[&e_tag, &source, &(size as i64)])?,
         };
         Ok(row.map(|row| PriorLoad {
             run_id: row.get(0),

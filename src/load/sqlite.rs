@@ -143,7 +143,11 @@ impl Target for Sqlite {
         Ok(())
     }
 
-    fn prior_load(&mut self, identity: Identity) -> Result<Option<PriorLoad>, LoadError> {
+    fn prior_load(
+        &mut self,
+        source: &str,
+        identity: Identity,
+    ) -> Result<Option<PriorLoad>, LoadError> {
         let prior = |row: &rusqlite::Row| {
             Ok(PriorLoad {
                 run_id: row.get(0)?,
@@ -153,10 +157,13 @@ impl Target for Sqlite {
             })
         };
         let found = match identity {
-            Identity::Content(sha) => self.conn.query_row(&sql(PRIOR_LOAD_SQL), [sha], prior),
+            Identity::Content(sha) => {
+                self.conn
+                    .query_row(&sql(PRIOR_LOAD_SQL), [sha, source], prior)
+            }
             Identity::Tag { e_tag, size } => self.conn.query_row(
                 &sql(PRIOR_LOAD_BY_TAG_SQL),
-                params![e_tag, size as i64],
+                params![e_tag, source, size as i64],
                 prior,
             ),
         };

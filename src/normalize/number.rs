@@ -2,7 +2,8 @@
 
 use super::Issue;
 
-/// Parses a whole number; a spreadsheet's `82.0` is 82, but `82.5` is refused.
+/// Parses a whole number; a spreadsheet's `82.0` is 82, but `82.5` is refused, and so is a
+/// number beyond the 32-bit range of INTEGER columns (a phone number in a capacity column).
 pub fn integer(s: &str) -> Result<Option<i64>, Issue> {
     let s = s.trim();
     if s.is_empty() {
@@ -13,10 +14,16 @@ pub fn integer(s: &str) -> Result<Option<i64>, Issue> {
         .strip_suffix(".0")
         .or_else(|| digits.strip_suffix(".00"))
         .unwrap_or(&digits);
-    whole
-        .parse::<i64>()
-        .map(Some)
-        .map_err(|_| Issue::new("invalid_integer", format!("`{s}` is not a whole number")))
+    let n: i64 = whole
+        .parse()
+        .map_err(|_| Issue::new("invalid_integer", format!("`{s}` is not a whole number")))?;
+    if i32::try_from(n).is_err() {
+        return Err(Issue::new(
+            "integer_out_of_range",
+            format!("`{s}` is too large for a whole-number column"),
+        ));
+    }
+    Ok(Some(n))
 }
 
 #[cfg(test)]
@@ -35,5 +42,10 @@ mod tests {
     fn refuses_fractions_and_words() {
         assert_eq!(integer("82.5").unwrap_err().reason, "invalid_integer");
         assert_eq!(integer("twelve").unwrap_err().reason, "invalid_integer");
+        assert_eq!(
+            integer("7025551234").unwrap_err().reason,
+            "integer_out_of_range"
+        );
+        assert_eq!(integer("2147483647"), Ok(Some(2_147_483_647)));
     }
 }

@@ -225,13 +225,22 @@ impl SourceReader {
     }
 }
 
-/// The header of a file read with default settings (for claiming a file by its header),
-/// or `None` when it cannot be read.
-pub fn peek_header(input: impl Read + Send + 'static) -> Option<Vec<String>> {
+/// The header of a file read with default settings (for claiming a file by its header):
+/// `None` when the file has none that reads as CSV; an error when its bytes cannot be read.
+pub fn peek_header(input: impl Read + Send + 'static) -> io::Result<Option<Vec<String>>> {
     let limited = input.take(1 << 16);
-    SourceReader::new(limited, None, b',', 1)
-        .ok()
-        .map(|r| r.header)
+    match SourceReader::new(limited, None, b',', 1) {
+        Ok(reader) => Ok(Some(reader.header)),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]
@@ -366,8 +375,9 @@ mod tests {
         let err = SourceReader::new(&b""[..], None, b',', 20).err().unwrap();
         assert_eq!(err.to_string(), "the file is empty: no header");
         assert_eq!(
-            peek_header(&b"x,y\n1,2\n"[..]),
+            peek_header(&b"x,y\n1,2\n"[..]).unwrap(),
             Some(vec!["x".into(), "y".into()])
         );
+        assert_eq!(peek_header(&b""[..]).unwrap(), None);
     }
 }

@@ -66,29 +66,35 @@ impl Specs {
     }
 
     /// Finds the spec of a file: by file name first; when no name pattern matches, by a
-    /// header read only then with `read_header`.
+    /// header read only then with `read_header` (`None`: the file has no readable header).
+    /// An error reading the header is returned as it is.
     pub fn claim(
         &self,
         file_name: &str,
-        read_header: impl FnOnce() -> Option<Vec<String>>,
-    ) -> Claim<'_> {
+        read_header: impl FnOnce() -> std::io::Result<Option<Vec<String>>>,
+    ) -> std::io::Result<Claim<'_>> {
         let by_name: Vec<&Spec> = self
             .specs
             .iter()
             .filter(|s| s.claims_name(file_name))
             .collect();
         match by_name.as_slice() {
-            [spec] => return Claim::ByName(spec),
+            [spec] => return Ok(Claim::ByName(spec)),
             [] => {}
-            several => return Claim::Ambiguous(several.iter().map(|s| s.id.as_str()).collect()),
+            several => {
+                return Ok(Claim::Ambiguous(
+                    several.iter().map(|s| s.id.as_str()).collect(),
+                ));
+            }
         }
-        let Some(found) = read_header() else {
-            return Claim::Unclaimed;
+        let Some(found) = read_header()? else {
+            return Ok(Claim::Unclaimed);
         };
-        self.specs
+        Ok(self
+            .specs
             .iter()
             .find(|spec| header::matches(spec, &found))
-            .map_or(Claim::Unclaimed, Claim::ByHeader)
+            .map_or(Claim::Unclaimed, Claim::ByHeader))
     }
 }
 
@@ -106,7 +112,9 @@ mod tests {
     #[test]
     fn files_are_claimed_by_name_then_by_header() {
         let specs = Specs::load(None).unwrap();
-        let claim = specs.claim("07-07-2023 Texas DHHS.csv", || unreachable!());
+        let claim = specs
+            .claim("07-07-2023 Texas DHHS.csv", || unreachable!())
+            .unwrap();
         assert!(matches!(claim, Claim::ByName(s) if s.id == "texas"));
 
         let texas_header = specs
@@ -115,10 +123,14 @@ mod tests {
             .unwrap()
             .header
             .clone();
-        let claim = specs.claim("export.csv", || Some(texas_header));
+        let claim = specs
+            .claim("export.csv", || Ok(Some(texas_header)))
+            .unwrap();
         assert!(matches!(claim, Claim::ByHeader(s) if s.id == "texas"));
 
-        let claim = specs.claim("notes.txt", || Some(vec!["a".into()]));
+        let claim = specs
+            .claim("notes.txt", || Ok(Some(vec!["a".into()])))
+            .unwrap();
         assert!(matches!(claim, Claim::Unclaimed));
     }
 
