@@ -20,7 +20,7 @@ use futures::StreamExt;
 use futures::stream::BoxStream;
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path as ObjectPath;
-use object_store::{BackoffConfig, ObjectStore, ObjectStoreExt, RetryConfig};
+use object_store::{BackoffConfig, GetOptions, ObjectStore, ObjectStoreExt, RetryConfig};
 use regex::Regex;
 use tokio::runtime::Runtime;
 
@@ -77,12 +77,18 @@ impl S3Object {
     pub fn open(&self) -> io::Result<Box<dyn Read + Send>> {
         let bucket = Arc::clone(&self.bucket);
         let path = ObjectPath::from(self.key.as_str());
+        // The object must still be the version listed, so that what is hashed, loaded and
+        // recorded is one and the same content.
+        let options = GetOptions {
+            if_match: self.e_tag.as_ref().map(|tag| format!("\"{tag}\"")),
+            ..GetOptions::default()
+        };
         let stream = bucket
             .runtime
             .block_on(async {
                 bucket
                     .store
-                    .get(&path)
+                    .get_opts(&path, options)
                     .await
                     .map(|result| result.into_stream())
             })
@@ -303,6 +309,11 @@ fn describe(error: &object_store::Error, bucket: &str, key: &str, endpoint: &str
     let root_cause = chain.last().map(String::as_str).unwrap_or_default();
     let code = S3_CODE.captures(&text).map(|c| c[1].to_string());
     let at = format!("s3://{bucket}/{key}");
+    if matches!(error, object_store::Error::Precondition { .. }) {
+        return format!(
+            "object {at} changed while leadpipe ran (its ETag is no longer the one listed); run again to load its new version"
+        );
+    }
     match code.as_deref() {
         Some("InvalidAccessKeyId") => format!(
             "{endpoint} does not know the access key (InvalidAccessKeyId) used for {at}: check AWS_ACCESS_KEY_ID or the profile's aws_access_key_id"
