@@ -1,10 +1,10 @@
 //! The set-based SQL that merges a staged snapshot into `leads`, for both targets.
 //!
 //! A file's leads are staged in `staged_leads`. Merging then, in order: finds the leads whose
-//! values changed or that come back after being deactivated (`merge_changed`), keeps one
-//! `lead_changes` row per changed column, updates those leads, inserts the new ones, and
-//! marks the source's leads that the snapshot no longer lists inactive. Unchanged leads are
-//! not touched.
+//! values changed or that come back after being deactivated (`merge_changed`, out of one
+//! join of the snapshot with `leads` kept in `merge_matched`), keeps one `lead_changes` row
+//! per changed column, updates those leads, inserts the new ones, and marks the source's
+//! leads that the snapshot no longer lists inactive. Unchanged leads are not touched.
 
 use super::{LoadError, MergeCounts};
 use crate::lead::{ColumnType, LEAD_COLUMNS};
@@ -88,8 +88,11 @@ impl Dialect {
         format!(
             "DROP TABLE IF EXISTS staged_leads;
              DROP TABLE IF EXISTS merge_changed;
+             DROP TABLE IF EXISTS merge_matched;
              CREATE TEMP TABLE staged_leads ({}){on_commit};
-             CREATE TEMP TABLE merge_changed (lead_id TEXT PRIMARY KEY, reactivated BOOLEAN NOT NULL){on_commit};",
+             CREATE TEMP TABLE merge_changed (lead_id TEXT PRIMARY KEY, reactivated BOOLEAN NOT NULL){on_commit};
+             CREATE TEMP TABLE merge_matched (lead_id TEXT PRIMARY KEY, changed BOOLEAN NOT NULL,
+                                              reactivated BOOLEAN NOT NULL, unhashed BOOLEAN NOT NULL){on_commit};",
             columns.join(", ")
         )
     }
@@ -97,22 +100,30 @@ impl Dialect {
     /// The statements that merge the staged snapshot; `deactivate` is false for a snapshot
     /// without a single lead, which must not empty its source.
     pub fn merge_statements(self, deactivate: bool) -> Vec<Statement> {
-        let new =
-            "staged_leads s WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.lead_id = s.lead_id)";
+        // New leads are those the one join of the snapshot with `leads` did not match.
+        let new = "staged_leads s WHERE NOT EXISTS (SELECT 1 FROM merge_matched m WHERE m.lead_id = s.lead_id)";
         let mut statements = vec![
             Builder::new(self).finish(
                 "CREATE UNIQUE INDEX staged_leads_id ON staged_leads (lead_id)".into(),
                 Counted::Nothing,
             ),
-            self.find_changed(),
+            self.match_existing(),
+            Builder::new(self).finish(
+                "INSERT INTO merge_changed (lead_id, reactivated)
+                 SELECT lead_id, reactivated FROM merge_matched WHERE changed"
+                    .into(),
+                Counted::Nothing,
+            ),
             // Leads loaded before hashes existed get theirs now.
             Builder::new(self).finish(
-                "UPDATE leads SET record_hash = s.record_hash FROM staged_leads s
-                 WHERE leads.lead_id = s.lead_id AND leads.record_hash IS NULL"
+                "UPDATE leads SET record_hash = s.record_hash
+                 FROM merge_matched m CROSS JOIN staged_leads s
+                 WHERE m.unhashed AND s.lead_id = m.lead_id AND leads.lead_id = m.lead_id"
                     .into(),
                 Counted::Nothing,
             ),
             self.analyze("merge_changed"),
+            self.analyze("merge_matched"),
             self.record_updates(),
             self.record("reactivated", "m", |_| {
                 "merge_changed m WHERE m.reactivated".into()
@@ -144,23 +155,27 @@ impl Dialect {
         statements
     }
 
-    /// Leads whose hash differs (or, for leads loaded before hashes, whose values differ)
-    /// or that were inactive.
     /// Fresh planner statistics for a table just filled.
     fn analyze(self, table: &str) -> Statement {
         Builder::new(self).finish(format!("ANALYZE {table}"), Counted::Nothing)
     }
 
-    fn find_changed(self) -> Statement {
+    /// Joins the snapshot with `leads` once: every staged lead that exists, whether it
+    /// changed (its hash differs or, for leads loaded before hashes, its values), whether
+    /// it was inactive, and whether it lacks a hash.
+    fn match_existing(self) -> Statement {
         let differs: Vec<String> = compared_columns()
             .map(|(c, _)| self.distinct(&format!("l.{c}"), &self.staged(c)))
             .collect();
         Builder::new(self).finish(
             format!(
-                "INSERT INTO merge_changed (lead_id, reactivated)
-                 SELECT s.lead_id, NOT l.is_active FROM staged_leads s JOIN leads l ON l.lead_id = s.lead_id
-                 WHERE NOT l.is_active OR l.record_hash <> s.record_hash
-                    OR (l.record_hash IS NULL AND ({}))",
+                "INSERT INTO merge_matched (lead_id, changed, reactivated, unhashed)
+                 SELECT s.lead_id,
+                        NOT l.is_active OR l.record_hash <> s.record_hash
+                          OR (l.record_hash IS NULL AND ({})),
+                        NOT l.is_active,
+                        l.record_hash IS NULL
+                 FROM staged_leads s JOIN leads l ON l.lead_id = s.lead_id",
                 differs.join(" OR ")
             ),
             Counted::Nothing,
