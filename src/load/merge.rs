@@ -182,28 +182,49 @@ impl Dialect {
         )
     }
 
+    /// One `lead_changes` row per changed column of each changed lead, reading each changed
+    /// lead once: PostgreSQL unpivots its columns with `LATERAL (VALUES …)`; SQLite, which
+    /// has no `LATERAL`, takes the columns one `SELECT` at a time.
     fn record_updates(self) -> Statement {
         let mut builder = Builder::new(self);
         let (run, file) = (builder.param(Param::RunId), builder.param(Param::FileId));
-        let selects: Vec<String> = compared_columns()
-            .map(|(c, ty)| {
-                let (old, new) = (format!("l.{c}"), self.staged(c));
-                // Driven by the few changed leads, not by the whole snapshot.
+        let tables = "merge_changed m CROSS JOIN staged_leads s CROSS JOIN leads l";
+        let on = "s.lead_id = m.lead_id AND l.lead_id = m.lead_id";
+        let column = |(c, ty): (&'static str, Option<ColumnType>)| {
+            let (old, new) = (format!("l.{c}"), self.staged(c));
+            (
+                c,
+                self.text(&old, ty),
+                self.text(&new, ty),
+                self.distinct(&old, &new),
+            )
+        };
+        let select = match self {
+            Dialect::Postgres => {
+                let values: Vec<String> = compared_columns()
+                    .map(column)
+                    .map(|(c, old, new, differs)| format!("('{c}', {old}, {new}, {differs})"))
+                    .collect();
                 format!(
-                    "SELECT {run}, {file}, m.lead_id, 'updated', '{c}', {}, {}
-                     FROM merge_changed m CROSS JOIN staged_leads s CROSS JOIN leads l
-                     WHERE s.lead_id = m.lead_id AND l.lead_id = m.lead_id AND {}",
-                    self.text(&old, ty),
-                    self.text(&new, ty),
-                    self.distinct(&old, &new)
+                    "SELECT {run}, {file}, m.lead_id, 'updated', v.column_name, v.old_value, v.new_value
+                     FROM {tables}
+                     CROSS JOIN LATERAL (VALUES {}) AS v (column_name, old_value, new_value, differs)
+                     WHERE {on} AND v.differs",
+                    values.join(", ")
                 )
-            })
-            .collect();
+            }
+            Dialect::Sqlite => compared_columns()
+                .map(column)
+                .map(|(c, old, new, differs)| {
+                    format!("SELECT {run}, {file}, m.lead_id, 'updated', '{c}', {old}, {new} FROM {tables} WHERE {on} AND {differs}")
+                })
+                .collect::<Vec<_>>()
+                .join(" UNION ALL "),
+        };
         builder.finish(
             format!(
                 "INSERT INTO lead_changes (run_id, source_file_id, lead_id, change, column_name, old_value, new_value)
-                 {}",
-                selects.join(" UNION ALL ")
+                 {select}"
             ),
             Counted::Nothing,
         )
