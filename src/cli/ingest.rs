@@ -8,7 +8,7 @@ use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 
-use leadpipe::load::{self, DatabaseUrl};
+use leadpipe::load;
 use leadpipe::pipeline;
 use leadpipe::read::input;
 use leadpipe::spec::Specs;
@@ -38,17 +38,8 @@ pub struct IngestArgs {
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<String>,
 
-    /// The target database: `sqlite:<path>` or `postgres://user:password@host:port/db`
-    /// (PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE fill what the URL leaves out).
-    /// Default: $DATABASE_URL, else `sqlite:leads.db`.
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "DATABASE_URL",
-        default_value = "sqlite:leads.db",
-        hide_env_values = true
-    )]
-    pub db: String,
+    #[command(flatten)]
+    pub db: super::DbArg,
 
     /// A folder of extra source specs (`*.toml`). A spec with the id of a built-in one
     /// replaces it.
@@ -83,7 +74,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
         eprintln!("warning: no file to load; the database was not touched");
         return Ok(ExitCode::SUCCESS);
     }
-    let url = DatabaseUrl::parse(&args.db, |name| std::env::var(name).ok())?;
+    let url = args.db.parse()?;
     let mut db = load::open(&url, Duration::from_secs(args.lock_timeout))?;
     let progress = ProgressBar::for_files(&files);
     let report = pipeline::ingest(db.as_mut(), &specs, &files, &progress)

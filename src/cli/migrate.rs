@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use leadpipe::load::{self, DatabaseUrl};
+use leadpipe::load;
 
 /// Create the tables in a database, or upgrade them to this version's schema.
 ///
@@ -12,20 +12,12 @@ use leadpipe::load::{self, DatabaseUrl};
 /// load, or checked. Migrations are versioned and the same for SQLite and PostgreSQL.
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
-    /// The database: `sqlite:<path>` or `postgres://…` (PG* variables fill what the URL
-    /// leaves out). Default: $DATABASE_URL, else `sqlite:leads.db`.
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "DATABASE_URL",
-        default_value = "sqlite:leads.db",
-        hide_env_values = true
-    )]
-    pub db: String,
+    #[command(flatten)]
+    pub db: super::DbArg,
 }
 
 pub fn run(args: MigrateArgs) -> anyhow::Result<ExitCode> {
-    let url = DatabaseUrl::parse(&args.db, |name| std::env::var(name).ok())?;
+    let url = args.db.parse()?;
     load::migrate(&url)?;
     println!("{url}: schema is up to date");
     Ok(ExitCode::SUCCESS)

@@ -7,6 +7,7 @@ pub mod specs;
 pub mod summary;
 
 use clap::{Parser, Subcommand};
+use leadpipe::load::DatabaseUrl;
 use tracing_subscriber::EnvFilter;
 
 /// Turns the provider lists of US childcare-licensing agencies into one clean `leads` table.
@@ -26,6 +27,31 @@ pub enum Command {
     Ingest(ingest::IngestArgs),
     Migrate(migrate::MigrateArgs),
     Specs(specs::SpecsArgs),
+}
+
+/// The `--db` option, the same for every subcommand that opens the database.
+#[derive(Debug, clap::Args)]
+pub struct DbArg {
+    /// The database: `sqlite:<path>` or `postgres://user:password@host:port/db`
+    /// (PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE fill what the URL leaves out).
+    /// Default: $DATABASE_URL, else `sqlite:leads.db`.
+    #[arg(
+        long = "db",
+        value_name = "URL",
+        env = "DATABASE_URL",
+        default_value = "sqlite:leads.db",
+        hide_env_values = true
+    )]
+    pub url: String,
+}
+
+impl DbArg {
+    /// The parsed URL, with the process's PG* variables.
+    pub fn parse(&self) -> anyhow::Result<DatabaseUrl> {
+        Ok(DatabaseUrl::parse(&self.url, |name| {
+            std::env::var(name).ok()
+        })?)
+    }
 }
 
 /// Logs go to stderr, at warnings by default.
