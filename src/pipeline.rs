@@ -130,7 +130,7 @@ pub fn ingest(
     db.begin_run(&run)?;
     let mut reports = Vec::with_capacity(files.len());
     for planned in planned {
-        let input = planned.input().clone();
+        let size = planned.input().size();
         let report = match planned {
             Planned::Load {
                 input,
@@ -148,7 +148,7 @@ pub fn ingest(
         };
         if report.outcome != FileOutcome::Loaded {
             // The bar counts every input byte; a file not read passes at once.
-            progress.advanced(input.size());
+            progress.advanced(size);
         }
         reports.push(report);
     }
