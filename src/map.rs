@@ -109,12 +109,14 @@ fn describe_inputs(spec: &Spec, rule: &crate::spec::Rule, inputs: &[&str]) -> St
 
 /// The record's values as published, as a JSON object of header → value, in header order.
 pub fn source_record_json(header: &[String], fields: &[String]) -> String {
-    let object: serde_json::Map<String, serde_json::Value> = header
-        .iter()
-        .zip(fields)
-        .map(|(name, value)| (name.clone(), serde_json::Value::String(value.clone())))
-        .collect();
-    serde_json::Value::Object(object).to_string()
+    /// Serializes the pairs as they are: no copy of names or values per record.
+    struct Record<'a>(&'a [String], &'a [String]);
+    impl Serialize for Record<'_> {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_map(self.0.iter().zip(self.1))
+        }
+    }
+    serde_json::to_string(&Record(header, fields)).expect("strings serialize")
 }
 
 #[cfg(test)]

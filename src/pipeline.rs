@@ -476,7 +476,7 @@ fn map_records(
                     source_line: record.line,
                     reason: rejection.reason,
                     message: rejection.message,
-                    raw_text: record.raw,
+                    raw_text: record.raw_text(),
                 });
             }
         }

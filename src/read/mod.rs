@@ -74,11 +74,19 @@ impl Defect {
 pub struct Record {
     /// The line the record starts on (the header is line 1 of most files).
     pub line: u64,
-    /// The record's text as published (decoded for display), without its line break.
-    pub raw: String,
+    /// The record's bytes as published, without its line break.
+    pub bytes: Vec<u8>,
     /// One value per header column when the record is sound.
     pub fields: Vec<String>,
     pub defect: Option<Defect>,
+}
+
+impl Record {
+    /// The record's text as published, decoded for display (for a reject; sound records
+    /// never need it).
+    pub fn raw_text(&self) -> String {
+        decode_field(&self.bytes).0
+    }
 }
 
 /// Reads the records of one file after its header.
@@ -167,7 +175,6 @@ impl SourceReader {
             bytes,
             problem,
         } = raw_record;
-        let raw = decode_field(&bytes).0;
         let defect = match (problem, fields.as_mut()) {
             (Some(Problem::UnterminatedQuote), _) => Some(Defect::UnterminatedQuote),
             (Some(Problem::Oversized), _) => Some(Defect::Oversized),
@@ -181,7 +188,7 @@ impl SourceReader {
         };
         Ok(Some(Record {
             line,
-            raw,
+            bytes,
             fields,
             defect,
         }))
@@ -294,7 +301,7 @@ mod tests {
                 Some(Defect::UnterminatedQuote),
             ]
         );
-        assert_eq!(records[2].raw, "1,\"cut off");
+        assert_eq!(records[2].raw_text(), "1,\"cut off");
         assert_eq!(records[2].line, 4);
     }
 
@@ -341,11 +348,12 @@ mod tests {
             let mut line = 2;
             let mut read = Vec::new();
             while let Some(record) = reader.next_record().unwrap() {
-                proptest::prop_assert_eq!(record.defect, None);
+                proptest::prop_assert_eq!(&record.defect, &None);
                 proptest::prop_assert_eq!(record.line, line);
-                line += 1 + record.raw.matches('\n').count() as u64
-                    + record.raw.matches('\r').count() as u64
-                    - record.raw.matches("\r\n").count() as u64;
+                let raw = record.raw_text();
+                line += 1 + raw.matches('\n').count() as u64
+                    + raw.matches('\r').count() as u64
+                    - raw.matches("\r\n").count() as u64;
                 read.push(record.fields);
             }
             proptest::prop_assert_eq!(read, rows);
