@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use sha2::{Digest, Sha256};
 
 use crate::load::{
@@ -13,9 +13,9 @@ use crate::load::{
 };
 use crate::map::{map_record, source_record_json};
 use crate::read::input::InputFile;
-use crate::read::{SourceReader, peek_header};
+use crate::read::{Record, SourceReader, peek_header};
 use crate::spec::{Claim, Spec, Specs, header};
-use crate::validate::KeyCheck;
+use crate::validate::{KeyCheck, require_key};
 
 /// Records written to the database at a time.
 pub const BATCH_SIZE: usize = 2_000;
@@ -390,9 +390,34 @@ fn fail_file(
     ))
 }
 
-/// Streams a file's records into the database in bounded batches: one thread reads,
-/// decodes, maps and validates while this one writes, so both cores work. The outer error
-/// ends the run; the inner one is the file becoming unreadable part-way.
+/// Records a mapping worker takes at a time.
+const CHUNK_RECORDS: usize = 500;
+
+/// Records in file order, numbered so that the writer can put mapped chunks back in order.
+struct Chunk<T> {
+    seq: u64,
+    records: Vec<T>,
+    /// Bytes of the file read up to the chunk's end.
+    bytes_read: u64,
+}
+
+/// A record as a worker left it. Whether its key repeats an earlier record's depends on
+/// the order of the records, so the writer checks that.
+enum Mapped {
+    Lead {
+        row: Box<LeadRow>,
+        /// Reasons of the lead's doubtful values, counted once the lead is loaded.
+        issues: Vec<&'static str>,
+        /// The record as published, in case its key turns out to repeat.
+        raw: Vec<u8>,
+    },
+    Reject(RejectRow),
+}
+
+/// Streams a file's records into the database in bounded batches. One thread reads and
+/// decodes, a worker per core maps and normalizes, and this thread checks keys in file
+/// order and writes, so every core works while the database loads. The outer error ends
+/// the run; the inner one is the file becoming unreadable part-way.
 fn load_records(
     db: &mut dyn Target,
     spec: &Spec,
@@ -401,115 +426,205 @@ fn load_records(
     reader: &mut SourceReader,
     progress: &dyn Progress,
 ) -> Result<io::Result<FileReport>, RunError> {
-    // Two batches in flight at most: memory stays bounded whatever the file's size.
-    let (batches, received) = std::sync::mpsc::sync_channel::<(Batch, u64)>(2);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // A few chunks in flight per worker at most: memory stays bounded whatever the size.
+    let (chunks, to_map) = crossbeam_channel::bounded(workers * 2);
+    let (mapped, to_write) = crossbeam_channel::bounded(workers * 2);
+    let header = reader.header().to_vec();
     std::thread::scope(|scope| {
-        let mapper = scope.spawn(move || map_records(spec, info, reader, &batches));
-        let mut reported_bytes = 0;
-        for (batch, bytes_read) in received {
-            db.write_batch(run, info, &batch)?;
-            progress.advanced(bytes_read - reported_bytes);
-            reported_bytes = bytes_read;
+        let reading = scope.spawn(move || read_chunks(reader, &chunks));
+        for _ in 0..workers {
+            let (to_map, mapped) = (to_map.clone(), mapped.clone());
+            let header = &header;
+            scope.spawn(move || {
+                for chunk in to_map {
+                    if mapped.send(map_chunk(spec, header, chunk)).is_err() {
+                        break;
+                    }
+                }
+            });
         }
-        // The channel closes when the mapper is done, or stopped early by a write error
-        // above, which drops the receiver.
-        Ok(mapper.join().expect("the mapping thread does not panic"))
+        drop((to_map, mapped));
+        // Returning drops `to_write`, which stops the workers and then the reader early
+        // when a write fails.
+        let written = write_in_order(db, spec, run, info, to_write, progress);
+        let read = reading.join().expect("the reading thread does not panic");
+        let report = written?;
+        Ok(read.map(|()| report))
     })
 }
 
-/// Reads, maps and validates a file's records into batches of at most [`BATCH_SIZE`].
-fn map_records(
-    spec: &Spec,
-    info: &FileInfo,
+/// Reads a file's records into numbered chunks until the end, or until nobody listens.
+fn read_chunks(
     reader: &mut SourceReader,
-    batches: &std::sync::mpsc::SyncSender<(Batch, u64)>,
-) -> io::Result<FileReport> {
-    let mut report = FileReport::new(
-        info.path.clone(),
-        Some(spec.id.clone()),
-        FileOutcome::Loaded,
-    );
-    let header = reader.header().to_vec();
-    let key_column = crate::lead::LEAD_COLUMNS[spec.key_column].name;
-    let mut keys = KeyCheck::default();
-    let mut batch = Batch::default();
-    while let Some(record) = reader.next_record()? {
-        report.counts.read += 1;
-        let mapped = match &record.defect {
-            Some(defect) => Err(crate::map::Rejection {
-                reason: defect.reason().into(),
-                message: defect.message(),
-            }),
-            None => map_record(spec, &record.fields).and_then(|lead| {
-                keys.check(lead.key(spec), key_column)?;
-                Ok(lead)
-            }),
+    chunks: &crossbeam_channel::Sender<Chunk<Record>>,
+) -> io::Result<()> {
+    for seq in 0.. {
+        let mut records = Vec::with_capacity(CHUNK_RECORDS);
+        while records.len() < CHUNK_RECORDS {
+            match reader.next_record()? {
+                Some(record) => records.push(record),
+                None => break,
+            }
+        }
+        let last = records.len() < CHUNK_RECORDS;
+        let chunk = Chunk {
+            seq,
+            records,
+            bytes_read: reader.bytes_read(),
         };
-        match mapped {
-            Ok(lead) => {
-                report.counts.loaded += 1;
-                for issue in &lead.issues {
-                    *report
-                        .issue_reasons
-                        .entry(issue.reason.to_string())
-                        .or_default() += 1;
-                }
-                let key = lead.key(spec).unwrap_or_default();
-                let source_record = source_record_json(&header, &record.fields);
-                batch.leads.push(LeadRow {
-                    lead_id: format!("{}:{key}", spec.id),
+        if chunks.send(chunk).is_err() || last {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn map_chunk(spec: &Spec, header: &[String], chunk: Chunk<Record>) -> Chunk<Mapped> {
+    Chunk {
+        seq: chunk.seq,
+        records: chunk
+            .records
+            .into_iter()
+            .map(|record| map_one(spec, header, record))
+            .collect(),
+        bytes_read: chunk.bytes_read,
+    }
+}
+
+/// Maps, normalizes and validates one record.
+fn map_one(spec: &Spec, header: &[String], record: Record) -> Mapped {
+    let key_column = crate::lead::LEAD_COLUMNS[spec.key_column].name;
+    let mapped = match &record.defect {
+        Some(defect) => Err(crate::map::Rejection {
+            reason: defect.reason().into(),
+            message: defect.message(),
+        }),
+        None => map_record(spec, &record.fields).and_then(|lead| {
+            let lead_id = format!("{}:{}", spec.id, require_key(lead.key(spec), key_column)?);
+            Ok((lead_id, lead))
+        }),
+    };
+    match mapped {
+        Ok((lead_id, lead)) => {
+            let source_record = source_record_json(header, &record.fields);
+            Mapped::Lead {
+                issues: lead.issues.iter().map(|issue| issue.reason).collect(),
+                row: Box::new(LeadRow {
+                    lead_id,
                     source_line: record.line,
                     record_hash: record_hash(&lead.values, &source_record),
                     source_record,
                     issues: (!lead.issues.is_empty())
                         .then(|| serde_json::to_string(&lead.issues).expect("issues serialize")),
                     values: lead.values,
-                });
-            }
-            Err(rejection) => {
-                report.counts.rejected += 1;
-                *report
-                    .reject_reasons
-                    .entry(rejection.reason.clone())
-                    .or_default() += 1;
-                batch.rejects.push(RejectRow {
-                    source_line: record.line,
-                    reason: rejection.reason,
-                    message: rejection.message,
-                    raw_text: record.raw_text(),
-                });
+                }),
+                raw: record.bytes,
             }
         }
-        if batch.len() >= BATCH_SIZE
-            && batches
-                .send((std::mem::take(&mut batch), reader.bytes_read()))
-                .is_err()
-        {
-            // The writer stopped; its error is the one reported.
-            return Ok(report);
+        Err(rejection) => Mapped::Reject(RejectRow {
+            source_line: record.line,
+            reason: rejection.reason,
+            message: rejection.message,
+            raw_text: record.raw_text(),
+        }),
+    }
+}
+
+/// Takes mapped chunks in file order, checks that keys do not repeat, accounts for every
+/// record and writes batches of at most [`BATCH_SIZE`].
+fn write_in_order(
+    db: &mut dyn Target,
+    spec: &Spec,
+    run: &RunInfo,
+    info: &FileInfo,
+    to_write: crossbeam_channel::Receiver<Chunk<Mapped>>,
+    progress: &dyn Progress,
+) -> Result<FileReport, RunError> {
+    let mut report = FileReport::new(
+        info.path.clone(),
+        Some(spec.id.clone()),
+        FileOutcome::Loaded,
+    );
+    let key_column = crate::lead::LEAD_COLUMNS[spec.key_column].name;
+    let key_start = spec.id.len() + 1;
+    let mut keys = KeyCheck::default();
+    let mut batch = Batch::default();
+    let mut waiting = BTreeMap::new();
+    let (mut next, mut reported_bytes) = (0, 0);
+    for chunk in to_write {
+        waiting.insert(chunk.seq, chunk);
+        while let Some(chunk) = waiting.remove(&next) {
+            next += 1;
+            for mapped in chunk.records {
+                report.counts.read += 1;
+                let reject = match mapped {
+                    Mapped::Lead { row, issues, raw } => {
+                        match keys.check(&row.lead_id[key_start..], key_column) {
+                            Ok(()) => {
+                                report.counts.loaded += 1;
+                                for reason in issues {
+                                    *report.issue_reasons.entry(reason.into()).or_default() += 1;
+                                }
+                                batch.leads.push(*row);
+                                None
+                            }
+                            Err(rejection) => Some(RejectRow {
+                                source_line: row.source_line,
+                                reason: rejection.reason,
+                                message: rejection.message,
+                                raw_text: crate::read::raw_text(&raw),
+                            }),
+                        }
+                    }
+                    Mapped::Reject(row) => Some(row),
+                };
+                if let Some(row) = reject {
+                    report.counts.rejected += 1;
+                    *report.reject_reasons.entry(row.reason.clone()).or_default() += 1;
+                    batch.rejects.push(row);
+                }
+                if batch.len() >= BATCH_SIZE {
+                    db.write_batch(run, info, &std::mem::take(&mut batch))?;
+                }
+            }
+            progress.advanced(chunk.bytes_read - reported_bytes);
+            reported_bytes = chunk.bytes_read;
         }
     }
-    let _ = batches.send((batch, reader.bytes_read()));
+    if !batch.is_empty() {
+        db.write_batch(run, info, &batch)?;
+    }
     Ok(report)
 }
 
-/// A hash of a lead's values and its record as published (128 bits of SHA-256, in hex).
+/// A hash of a lead's values and its record as published (128-bit XXH3, in hex): a lead
+/// whose hash is the one stored is unchanged.
 fn record_hash(values: &crate::lead::LeadValues, source_record: &str) -> String {
-    use std::io::Write;
-    let mut hasher = Sha256::new();
+    use crate::lead::Value;
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     for value in values {
-        // A tag per kind keeps `Null`, `""` and `0` apart.
-        let _ = match value {
-            crate::lead::Value::Null => write!(hasher, "N"),
-            crate::lead::Value::Text(s) => write!(hasher, "T{}:{s}", s.len()),
-            crate::lead::Value::Integer(i) => write!(hasher, "I{i};"),
-            crate::lead::Value::Boolean(b) => write!(hasher, "B{b};"),
-            crate::lead::Value::Date(d) => write!(hasher, "D{d};"),
-        };
+        // A tag per kind, and the length of text, keep `Null`, `""` and `0` apart.
+        match value {
+            Value::Null => hasher.update(b"N"),
+            Value::Text(s) => {
+                hasher.update(b"T");
+                hasher.update(&s.len().to_le_bytes());
+                hasher.update(s.as_bytes());
+            }
+            Value::Integer(i) => {
+                hasher.update(b"I");
+                hasher.update(&i.to_le_bytes());
+            }
+            Value::Boolean(b) => hasher.update(if *b { b"B1" } else { b"B0" }),
+            Value::Date(d) => {
+                hasher.update(b"D");
+                hasher.update(&d.num_days_from_ce().to_le_bytes());
+            }
+        }
     }
     hasher.update(source_record.as_bytes());
-    let digest = hasher.finalize();
-    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    format!("{:032x}", hasher.digest128())
 }
 
 /// The SHA-256 of a stream's content, in hex.

@@ -1,31 +1,39 @@
-//! Record-level checks on mapped leads, across the records of one file.
+//! Record-level checks on mapped leads: each has a natural key, and no key repeats within
+//! one file.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
+use xxhash_rust::xxh3::xxh3_128;
 
 use crate::map::Rejection;
 
-/// Checks that each lead of a file has a natural key, and a key no earlier record of the
-/// same file had. A snapshot holds each provider once; a repeated key is a publishing error.
+/// A lead's natural key, or why the record cannot be loaded without one.
+pub fn require_key<'a>(key: Option<&'a str>, key_column: &str) -> Result<&'a str, Rejection> {
+    key.ok_or_else(|| Rejection {
+        reason: "missing_key".into(),
+        message: format!("no `{key_column}`, which identifies a record of this source"),
+    })
+}
+
+/// Checks that no earlier record of the same file had a lead's key. A snapshot holds each
+/// provider once; a repeated key is a publishing error. The check depends on the order of
+/// the records: the first one with a key is loaded.
+///
+/// Keys are kept as 128-bit hashes, 16 bytes each whatever their length: two keys of one
+/// file colliding is far less likely than a disk error.
 #[derive(Default)]
 pub struct KeyCheck {
-    seen: HashSet<String>,
+    seen: FxHashSet<u128>,
 }
 
 impl KeyCheck {
-    pub fn check(&mut self, key: Option<&str>, key_column: &str) -> Result<(), Rejection> {
-        let Some(key) = key else {
-            return Err(Rejection {
-                reason: "missing_key".into(),
-                message: format!("no `{key_column}`, which identifies a record of this source"),
-            });
-        };
-        if !self.seen.insert(key.to_string()) {
-            return Err(Rejection {
-                reason: "duplicate_key".into(),
-                message: format!("`{key_column}` {key} already appeared earlier in this file"),
-            });
+    pub fn check(&mut self, key: &str, key_column: &str) -> Result<(), Rejection> {
+        if self.seen.insert(xxh3_128(key.as_bytes())) {
+            return Ok(());
         }
-        Ok(())
+        Err(Rejection {
+            reason: "duplicate_key".into(),
+            message: format!("`{key_column}` {key} already appeared earlier in this file"),
+        })
     }
 }
 
@@ -34,19 +42,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn refuses_missing_and_repeated_keys() {
+    fn refuses_repeated_keys() {
         let mut check = KeyCheck::default();
-        assert_eq!(check.check(Some("1106-22"), "license_number"), Ok(()));
-        let repeated = check.check(Some("1106-22"), "license_number").unwrap_err();
+        assert_eq!(check.check("1106-22", "license_number"), Ok(()));
+        let repeated = check.check("1106-22", "license_number").unwrap_err();
         assert_eq!(repeated.reason, "duplicate_key");
         assert_eq!(
             repeated.message,
             "`license_number` 1106-22 already appeared earlier in this file"
         );
+        assert_eq!(check.check("1288-22", "license_number"), Ok(()));
+        assert_eq!(check.check("1106-2", "license_number"), Ok(()));
+    }
+
+    #[test]
+    fn refuses_a_missing_key() {
+        assert_eq!(require_key(Some("K1"), "license_number"), Ok("K1"));
+        let missing = require_key(None, "license_number").unwrap_err();
+        assert_eq!(missing.reason, "missing_key");
         assert_eq!(
-            check.check(None, "license_number").unwrap_err().reason,
-            "missing_key"
+            missing.message,
+            "no `license_number`, which identifies a record of this source"
         );
-        assert_eq!(check.check(Some("1288-22"), "license_number"), Ok(()));
     }
 }

@@ -209,6 +209,41 @@ fn a_newer_snapshot_inserts_updates_and_deactivates() {
 }
 
 #[test]
+fn a_lead_stored_under_another_hash_but_with_the_same_values_is_unchanged() {
+    let w = Workdir::new();
+    let newer = later_nevada(&w, "07-14-2023");
+    for db in Db::both(&w) {
+        let kind = db.kind();
+        assert_exit(&w.ingest_into(&db, &[&raw_dir()], &[]), 0);
+        // As if loaded before hashes existed, or hashed by another version of leadpipe.
+        db.execute(
+            "UPDATE leads SET record_hash = NULL WHERE lead_id = 'nevada:2919-23';
+             UPDATE leads SET record_hash = '0' WHERE lead_id = 'nevada:2199-23';",
+        );
+        assert_exit(&w.ingest_into(&db, &[&newer], &[]), 0);
+        assert_eq!(
+            rows(&db, "SELECT CAST(records_inserted AS TEXT), CAST(records_updated AS TEXT), CAST(records_unchanged AS TEXT),
+                              CAST(records_deactivated AS TEXT) FROM source_files WHERE snapshot_date > '2023-07-07'"),
+            strings(&[["1", "1", "98", "1"]]),
+            "{kind}"
+        );
+        assert_eq!(
+            db.count(
+                "SELECT count(*) FROM leads WHERE lead_id IN ('nevada:2919-23', 'nevada:2199-23')
+                 AND length(record_hash) = 32 AND source_file NOT LIKE '%07-14-2023%'"
+            ),
+            2,
+            "{kind}: the hash is brought up to date, the lead left as it was"
+        );
+        assert_eq!(
+            db.count("SELECT count(*) FROM lead_changes WHERE lead_id IN ('nevada:2919-23', 'nevada:2199-23')"),
+            2,
+            "{kind}: only their `inserted` rows"
+        );
+    }
+}
+
+#[test]
 fn snapshots_apply_in_date_order_and_an_older_one_never_rolls_back() {
     let w = Workdir::new();
     let newer = later_nevada(&w, "07-14-2023");
@@ -338,7 +373,7 @@ fn spawn_ingest(w: &Workdir, db: &Db, input: &Path) -> Child {
         .unwrap()
 }
 
-/// Waits until a load is writing: staged rows in SQLite's WAL, or a COPY on PostgreSQL.
+/// Waits until a load is writing: rows in SQLite's WAL, or a COPY of leads on PostgreSQL.
 fn wait_until_loading(db: &Db, child: &mut Child) {
     let started = Instant::now();
     loop {
@@ -357,7 +392,7 @@ fn wait_until_loading(db: &Db, child: &mut Child) {
             }
             Db::Postgres { name } => {
                 let sql = format!(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = '{name}' AND query LIKE 'COPY staged_leads%'"
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = '{name}' AND query LIKE 'COPY leads %'"
                 );
                 util::postgres_count(&sql) > 0
             }

@@ -1,12 +1,14 @@
-//! The set-based SQL that merges a staged snapshot into `leads`, for both targets.
+//! How a file's snapshot is merged into `leads`, in the SQL of both targets.
 //!
-//! A file's leads are staged in `staged_leads`. Merging then, in order: finds the leads whose
-//! values changed or that come back after being deactivated (`merge_changed`, out of one
-//! join of the snapshot with `leads` kept in `merge_matched`), keeps one `lead_changes` row
-//! per changed column, updates those leads, inserts the new ones, and marks the source's
-//! leads that the snapshot no longer lists inactive. Unchanged leads are not touched.
+//! As a file's batches are written, each lead is looked up by its id: a lead new to
+//! `leads` is inserted at once; one whose stored hash matches is unchanged and only noted
+//! as seen; the others (a different or missing hash, or an inactive lead) are staged in
+//! `staged_leads`. At the end of the file, set-based SQL compares the staged leads column by
+//! column, keeps one `lead_changes` row per changed column, updates the changed leads, and
+//! marks the source's leads that the snapshot no longer lists inactive. The database does
+//! work in proportion to what changed; unchanged leads are not written.
 
-use super::{LoadError, MergeCounts};
+use super::{LeadRow, LoadError};
 use crate::lead::{ColumnType, LEAD_COLUMNS};
 
 /// The SQL flavour of a target.
@@ -29,7 +31,6 @@ pub enum Param {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Counted {
     Nothing,
-    Inserted,
     Updated,
     Deactivated,
 }
@@ -42,8 +43,9 @@ pub struct Statement {
     pub counted: Counted,
 }
 
-/// The lineage columns of `leads` that a staged row fills, after the data columns; last the
-/// hash of the lead's values and record, which tells changed leads from unchanged ones.
+/// The lineage columns of `leads` that a written row fills, after the data columns, with
+/// their PostgreSQL types; last the hash of the lead's values and record, which tells
+/// changed leads from unchanged ones.
 pub const LINEAGE: [(&str, &str); 9] = [
     ("lead_id", "TEXT"),
     ("source", "TEXT"),
@@ -51,13 +53,14 @@ pub const LINEAGE: [(&str, &str); 9] = [
     ("source_line", "BIGINT"),
     ("ingested_at", "TIMESTAMPTZ"),
     ("run_id", "TEXT"),
-    ("source_record", "TEXT"),
-    ("issues", "TEXT"),
+    ("source_record", "JSONB"),
+    ("issues", "JSONB"),
     ("record_hash", "TEXT"),
 ];
 
-/// Every column of `staged_leads`, in the order rows are written: data, then lineage.
-pub fn staged_columns() -> impl Iterator<Item = &'static str> {
+/// Every column a lead is written with, to `leads` or `staged_leads`, in order: data,
+/// then lineage.
+pub fn written_columns() -> impl Iterator<Item = &'static str> {
     LEAD_COLUMNS
         .iter()
         .map(|c| c.name)
@@ -72,82 +75,163 @@ fn compared_columns() -> impl Iterator<Item = (&'static str, Option<ColumnType>)
         .chain(std::iter::once(("source_record", None)))
 }
 
+/// What `leads` holds of a lead that a snapshot lists again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stored {
+    pub record_hash: Option<String>,
+    pub is_active: bool,
+}
+
+/// A batch's leads by what writing them takes.
+#[derive(Debug, Default)]
+pub struct Sorted<'a> {
+    /// New to `leads`: inserted at once.
+    pub new: Vec<&'a LeadRow>,
+    /// Stored with another hash, without one, or inactive: staged, to be compared column
+    /// by column at the end of the file.
+    pub staged: Vec<&'a LeadRow>,
+}
+
+/// Sorts a batch's leads by what `stored` (a lookup by lead id) says of each; a lead
+/// stored active with the same hash is unchanged and in neither list.
+fn sort_leads<'a>(
+    leads: &'a [LeadRow],
+    mut stored: impl FnMut(&str) -> Result<Option<Stored>, LoadError>,
+) -> Result<Sorted<'a>, LoadError> {
+    let mut sorted = Sorted::default();
+    for lead in leads {
+        match stored(&lead.lead_id)? {
+            None => sorted.new.push(lead),
+            Some(Stored {
+                record_hash,
+                is_active,
+            }) => {
+                if !is_active || record_hash.as_deref() != Some(lead.record_hash.as_str()) {
+                    sorted.staged.push(lead);
+                }
+            }
+        }
+    }
+    Ok(sorted)
+}
+
+/// The file a target is loading.
+#[derive(Clone, Copy, Debug)]
+pub struct OpenFile {
+    /// Its ledger id.
+    pub id: i64,
+    /// Its source had no leads before it: every lead is new, and none is looked up.
+    pub fresh: bool,
+    /// Leads inserted so far.
+    pub inserted: u64,
+}
+
+impl OpenFile {
+    /// What loading the file's `loaded` leads did, once its staged leads are merged.
+    pub fn counts(&self, loaded: u64, merged: Merged) -> super::MergeCounts {
+        super::MergeCounts {
+            inserted: self.inserted,
+            updated: merged.updated,
+            unchanged: loaded - self.inserted - merged.updated,
+            deactivated: merged.deactivated,
+        }
+    }
+
+    /// Sorts a batch's leads: all new when the file is fresh, else by `stored`.
+    pub fn sort<'a>(
+        &self,
+        leads: &'a [LeadRow],
+        stored: impl FnMut(&str) -> Result<Option<Stored>, LoadError>,
+    ) -> Result<Sorted<'a>, LoadError> {
+        if self.fresh {
+            return Ok(Sorted {
+                new: leads.iter().collect(),
+                staged: Vec::new(),
+            });
+        }
+        sort_leads(leads, stored)
+    }
+}
+
 impl Dialect {
-    /// Creates the staging tables afresh for a file. `staged_leads` has no index while rows
-    /// stream in; [`Dialect::merge_statements`] indexes it once, in bulk.
+    /// Creates the file's work tables afresh: `staged_leads` has the columns of `leads`
+    /// that a lead is written with, and their types; `seen_leads` the ids of every lead the
+    /// snapshot lists.
     pub fn prepare_staging(self) -> String {
-        let columns: Vec<String> = LEAD_COLUMNS
-            .iter()
-            .map(|c| format!("{} {}", c.name, c.ty))
-            .chain(LINEAGE.iter().map(|(name, ty)| format!("{name} {ty}")))
-            .collect();
-        let on_commit = match self {
-            Dialect::Sqlite => "",
-            Dialect::Postgres => " ON COMMIT DROP",
+        let columns: Vec<&str> = written_columns().collect();
+        let (on_commit, no_data) = match self {
+            Dialect::Sqlite => ("", "WHERE FALSE"),
+            Dialect::Postgres => (" ON COMMIT DROP", "WITH NO DATA"),
         };
         format!(
             "DROP TABLE IF EXISTS staged_leads;
+             DROP TABLE IF EXISTS seen_leads;
              DROP TABLE IF EXISTS merge_changed;
              DROP TABLE IF EXISTS merge_matched;
-             CREATE TEMP TABLE staged_leads ({}){on_commit};
+             CREATE TEMP TABLE staged_leads{on_commit} AS SELECT {} FROM leads {no_data};
+             CREATE TEMP TABLE seen_leads (lead_id TEXT NOT NULL){on_commit};
              CREATE TEMP TABLE merge_changed (lead_id TEXT PRIMARY KEY, reactivated BOOLEAN NOT NULL){on_commit};
              CREATE TEMP TABLE merge_matched (lead_id TEXT PRIMARY KEY, changed BOOLEAN NOT NULL,
-                                              reactivated BOOLEAN NOT NULL, unhashed BOOLEAN NOT NULL){on_commit};",
+                                              reactivated BOOLEAN NOT NULL){on_commit};",
             columns.join(", ")
         )
     }
 
-    /// The statements that merge the staged snapshot; `deactivate` is false for a snapshot
-    /// without a single lead, which must not empty its source.
+    /// The statements that merge the staged leads; `deactivate` is false when nothing of
+    /// the source can be missing from the snapshot: the source had no leads before it, or
+    /// the snapshot has none at all (which must not empty its source).
     pub fn merge_statements(self, deactivate: bool) -> Vec<Statement> {
-        // New leads are those the one join of the snapshot with `leads` did not match.
-        let new = "staged_leads s WHERE NOT EXISTS (SELECT 1 FROM merge_matched m WHERE m.lead_id = s.lead_id)";
         let mut statements = vec![
             Builder::new(self).finish(
                 "CREATE UNIQUE INDEX staged_leads_id ON staged_leads (lead_id)".into(),
                 Counted::Nothing,
             ),
-            self.match_existing(),
+            self.analyze("staged_leads"),
+            self.match_staged(),
             Builder::new(self).finish(
                 "INSERT INTO merge_changed (lead_id, reactivated)
                  SELECT lead_id, reactivated FROM merge_matched WHERE changed"
                     .into(),
                 Counted::Nothing,
             ),
-            // Leads loaded before hashes existed get theirs now.
+            // Same values under another hash (loaded before hashes, or by another version
+            // of leadpipe): only the hash is brought up to date.
             Builder::new(self).finish(
                 "UPDATE leads SET record_hash = s.record_hash
                  FROM merge_matched m CROSS JOIN staged_leads s
-                 WHERE m.unhashed AND s.lead_id = m.lead_id AND leads.lead_id = m.lead_id"
+                 WHERE NOT m.changed AND s.lead_id = m.lead_id AND leads.lead_id = m.lead_id"
                     .into(),
                 Counted::Nothing,
             ),
             self.analyze("merge_changed"),
-            self.analyze("merge_matched"),
             self.record_updates(),
             self.record("reactivated", "m", |_| {
                 "merge_changed m WHERE m.reactivated".into()
             }),
             self.update_changed(),
-            self.record("inserted", "s", |_| new.into()),
-            self.insert_new(),
         ];
         if deactivate {
-            statements.push(self.record("deactivated", "l", |b| {
+            statements.push(Builder::new(self).finish(
+                "CREATE INDEX seen_leads_id ON seen_leads (lead_id)".into(),
+                Counted::Nothing,
+            ));
+            statements.push(self.analyze("seen_leads"));
+            let unseen = |b: &mut Builder, alias: &str| {
                 format!(
-                    "leads l WHERE l.source = {} AND l.is_active
-                     AND NOT EXISTS (SELECT 1 FROM staged_leads s WHERE s.lead_id = l.lead_id)",
+                    "{alias}.source = {} AND {alias}.is_active
+                     AND NOT EXISTS (SELECT 1 FROM seen_leads s WHERE s.lead_id = {alias}.lead_id)",
                     b.param(Param::Source)
                 )
+            };
+            statements.push(self.record("deactivated", "l", |b| {
+                format!("leads l WHERE {}", unseen(b, "l"))
             }));
             let mut builder = Builder::new(self);
-            let source = builder.param(Param::Source);
             let now = builder.param(Param::Now);
+            let unseen = unseen(&mut builder, "leads");
             statements.push(builder.finish(
                 format!(
-                    "UPDATE leads SET is_active = FALSE, deactivated_at = {now}
-                     WHERE source = {source} AND is_active
-                     AND NOT EXISTS (SELECT 1 FROM staged_leads s WHERE s.lead_id = leads.lead_id)"
+                    "UPDATE leads SET is_active = FALSE, deactivated_at = {now} WHERE {unseen}"
                 ),
                 Counted::Deactivated,
             ));
@@ -160,21 +244,16 @@ impl Dialect {
         Builder::new(self).finish(format!("ANALYZE {table}"), Counted::Nothing)
     }
 
-    /// Joins the snapshot with `leads` once: every staged lead that exists, whether it
-    /// changed (its hash differs or, for leads loaded before hashes, its values), whether
-    /// it was inactive, and whether it lacks a hash.
-    fn match_existing(self) -> Statement {
+    /// Compares each staged lead with the stored one: changed when a column differs or the
+    /// stored lead is inactive.
+    fn match_staged(self) -> Statement {
         let differs: Vec<String> = compared_columns()
-            .map(|(c, _)| self.distinct(&format!("l.{c}"), &self.staged(c)))
+            .map(|(c, _)| self.distinct(&format!("l.{c}"), &format!("s.{c}")))
             .collect();
         Builder::new(self).finish(
             format!(
-                "INSERT INTO merge_matched (lead_id, changed, reactivated, unhashed)
-                 SELECT s.lead_id,
-                        NOT l.is_active OR l.record_hash <> s.record_hash
-                          OR (l.record_hash IS NULL AND ({})),
-                        NOT l.is_active,
-                        l.record_hash IS NULL
+                "INSERT INTO merge_matched (lead_id, changed, reactivated)
+                 SELECT s.lead_id, NOT l.is_active OR {}, NOT l.is_active
                  FROM staged_leads s JOIN leads l ON l.lead_id = s.lead_id",
                 differs.join(" OR ")
             ),
@@ -191,7 +270,7 @@ impl Dialect {
         let tables = "merge_changed m CROSS JOIN staged_leads s CROSS JOIN leads l";
         let on = "s.lead_id = m.lead_id AND l.lead_id = m.lead_id";
         let column = |(c, ty): (&'static str, Option<ColumnType>)| {
-            let (old, new) = (format!("l.{c}"), self.staged(c));
+            let (old, new) = (format!("l.{c}"), format!("s.{c}"));
             (
                 c,
                 self.text(&old, ty),
@@ -250,10 +329,11 @@ impl Dialect {
         )
     }
 
+    /// Writes the staged values over the changed leads, and makes them active.
     fn update_changed(self) -> Statement {
-        let sets: Vec<String> = staged_columns()
+        let sets: Vec<String> = written_columns()
             .filter(|c| *c != "lead_id")
-            .map(|c| format!("{c} = {}", self.staged(c)))
+            .map(|c| format!("{c} = s.{c}"))
             .collect();
         Builder::new(self).finish(
             format!(
@@ -264,29 +344,6 @@ impl Dialect {
             ),
             Counted::Updated,
         )
-    }
-
-    fn insert_new(self) -> Statement {
-        let columns: Vec<&str> = staged_columns().collect();
-        let values: Vec<String> = columns.iter().map(|c| self.staged(c)).collect();
-        Builder::new(self).finish(
-            format!(
-                "INSERT INTO leads ({}) SELECT {} FROM staged_leads s
-                 WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.lead_id = s.lead_id)
-                 ORDER BY s.lead_id",
-                columns.join(", "),
-                values.join(", ")
-            ),
-            Counted::Inserted,
-        )
-    }
-
-    /// A staged column as the `leads` column it fills (JSON is staged as text).
-    fn staged(self, column: &str) -> String {
-        match (self, column) {
-            (Dialect::Postgres, "source_record" | "issues") => format!("s.{column}::jsonb"),
-            _ => format!("s.{column}"),
-        }
     }
 
     fn distinct(self, a: &str, b: &str) -> String {
@@ -359,24 +416,29 @@ impl Builder {
     }
 }
 
-/// Merges a staged snapshot of `loaded` leads, running each statement with `execute`, which
-/// returns the rows it affected.
-pub fn merge_snapshot(
+/// What merging a file's staged leads did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Merged {
+    pub updated: u64,
+    pub deactivated: u64,
+}
+
+/// Merges a file's staged leads, running each statement with `execute`, which returns the
+/// rows it affected.
+pub fn merge_staged(
     dialect: Dialect,
-    loaded: u64,
+    deactivate: bool,
     mut execute: impl FnMut(&Statement) -> Result<u64, LoadError>,
-) -> Result<MergeCounts, LoadError> {
-    let mut merged = MergeCounts::default();
-    for statement in dialect.merge_statements(loaded > 0) {
+) -> Result<Merged, LoadError> {
+    let mut merged = Merged::default();
+    for statement in dialect.merge_statements(deactivate) {
         let n = execute(&statement)?;
         match statement.counted {
-            Counted::Inserted => merged.inserted = n,
             Counted::Updated => merged.updated = n,
             Counted::Deactivated => merged.deactivated = n,
             Counted::Nothing => {}
         }
     }
-    merged.unchanged = loaded - merged.inserted - merged.updated;
     Ok(merged)
 }
 
@@ -427,6 +489,100 @@ pub const PRIOR_LOAD_BY_TAG_SQL: &str =
                 ORDER BY snapshot_date IS NULL, snapshot_date DESC, id DESC LIMIT 1)
       AND e_tag = $1 AND size_bytes = $3";
 
+/// Whether source `$1` has any lead, active or not.
+pub const HAS_LEADS_SQL: &str = "SELECT EXISTS (SELECT 1 FROM leads WHERE source = $1)";
+
+/// Records that lead `$3` was inserted by run `$1` from file `$2`.
+pub const INSERTED_SQL: &str = "INSERT INTO lead_changes (run_id, source_file_id, lead_id, change)
+    VALUES ($1, $2, $3, 'inserted')";
+
 /// The date of the newest snapshot of source `$1` loaded so far.
 pub const LATEST_SNAPSHOT_SQL: &str =
     "SELECT max(snapshot_date) FROM source_files WHERE source = $1 AND status = 'loaded'";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lead::Value;
+
+    fn lead(id: &str, hash: &str) -> LeadRow {
+        LeadRow {
+            lead_id: id.into(),
+            values: std::array::from_fn(|_| Value::Null),
+            source_line: 2,
+            source_record: "{}".into(),
+            issues: None,
+            record_hash: hash.into(),
+        }
+    }
+
+    fn stored(hash: Option<&str>, is_active: bool) -> Option<Stored> {
+        Some(Stored {
+            record_hash: hash.map(String::from),
+            is_active,
+        })
+    }
+
+    fn ids(leads: &[&LeadRow]) -> Vec<String> {
+        leads.iter().map(|l| l.lead_id.clone()).collect()
+    }
+
+    #[test]
+    fn only_new_and_possibly_changed_leads_are_written() {
+        let leads = [
+            lead("new", "a"),
+            lead("same", "b"),
+            lead("other_hash", "c"),
+            lead("no_hash", "d"),
+            lead("inactive", "e"),
+        ];
+        let open = OpenFile {
+            id: 1,
+            fresh: false,
+            inserted: 0,
+        };
+        let sorted = open
+            .sort(&leads, |id| {
+                Ok(match id {
+                    "same" => stored(Some("b"), true),
+                    "other_hash" => stored(Some("x"), true),
+                    "no_hash" => stored(None, true),
+                    "inactive" => stored(Some("e"), false),
+                    _ => None,
+                })
+            })
+            .unwrap();
+        assert_eq!(ids(&sorted.new), ["new"]);
+        assert_eq!(ids(&sorted.staged), ["other_hash", "no_hash", "inactive"]);
+    }
+
+    #[test]
+    fn a_fresh_file_inserts_every_lead_without_looking_any_up() {
+        let leads = [lead("a", "1"), lead("b", "2")];
+        let open = OpenFile {
+            id: 1,
+            fresh: true,
+            inserted: 0,
+        };
+        let sorted = open
+            .sort(&leads, |_| panic!("a fresh file looks nothing up"))
+            .unwrap();
+        assert_eq!(ids(&sorted.new), ["a", "b"]);
+        assert!(sorted.staged.is_empty());
+        let counts = OpenFile {
+            inserted: 2,
+            ..open
+        }
+        .counts(
+            5,
+            Merged {
+                updated: 1,
+                deactivated: 0,
+            },
+        );
+        assert_eq!(
+            (counts.inserted, counts.updated, counts.unchanged),
+            (2, 1, 2)
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! The PostgreSQL target: binary COPY into a per-file staging table, set-based merges, one
 //! transaction per run under an advisory lock.
 
+use std::collections::HashMap;
 use std::error::Error as _;
 use std::time::{Duration, Instant};
 
@@ -12,12 +13,13 @@ use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls};
 
 use super::merge::{
-    BEGIN_FILE_SQL, Dialect, FINISH_FILE_SQL, LATEST_SNAPSHOT_SQL, LINEAGE, PRIOR_LOAD_BY_TAG_SQL,
-    PRIOR_LOAD_SQL, Param, RECORD_FILE_SQL, RUN_TOTALS_SQL, merge_snapshot, staged_columns,
+    BEGIN_FILE_SQL, Dialect, FINISH_FILE_SQL, HAS_LEADS_SQL, LATEST_SNAPSHOT_SQL, LINEAGE,
+    OpenFile, PRIOR_LOAD_BY_TAG_SQL, PRIOR_LOAD_SQL, Param, RECORD_FILE_SQL, RUN_TOTALS_SQL,
+    Stored, merge_staged, written_columns,
 };
 use super::{
-    Batch, FileCounts, FileInfo, FileStatus, Identity, LoadError, MergeCounts, PriorLoad, RunInfo,
-    Target,
+    Batch, FileCounts, FileInfo, FileStatus, Identity, LeadRow, LoadError, MergeCounts, PriorLoad,
+    RunInfo, Target,
 };
 use crate::lead::{ColumnType, LEAD_COLUMNS, Value};
 
@@ -37,6 +39,29 @@ pub struct Postgres {
     shown: String,
     lock_timeout: Duration,
     in_run: bool,
+    file: Option<OpenFile>,
+}
+
+/// JSON text for a `jsonb` column in binary COPY: the format's version, 1, then the text.
+#[derive(Debug)]
+struct Jsonb<'a>(&'a str);
+
+impl ToSql for Jsonb<'_> {
+    fn to_sql(
+        &self,
+        _: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        out.extend_from_slice(&[1]);
+        out.extend_from_slice(self.0.as_bytes());
+        Ok(IsNull::No)
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        *ty == Type::JSONB
+    }
+
+    to_sql_checked!();
 }
 
 impl ToSql for Value {
@@ -71,11 +96,13 @@ fn pg_type(ty: ColumnType) -> Type {
     }
 }
 
-/// The binary COPY types of `staged_leads`, in [`staged_columns`] order.
-fn staged_types() -> Vec<Type> {
+/// The binary COPY types of the columns a lead is written with, in [`written_columns`]
+/// order.
+fn written_types() -> Vec<Type> {
     let lineage = LINEAGE.iter().map(|(_, ty)| match *ty {
         "BIGINT" => Type::INT8,
         "TIMESTAMPTZ" => Type::TIMESTAMPTZ,
+        "JSONB" => Type::JSONB,
         _ => Type::TEXT,
     });
     LEAD_COLUMNS
@@ -153,6 +180,7 @@ impl Postgres {
             shown,
             lock_timeout,
             in_run: false,
+            file: None,
         })
     }
 
@@ -206,6 +234,138 @@ impl Postgres {
             })
             .collect();
         Ok(self.client.execute(sql, &values)?)
+    }
+
+    /// What `leads` holds of a batch's leads, by id.
+    fn stored(&mut self, leads: &[LeadRow]) -> Result<HashMap<String, Stored>, LoadError> {
+        let ids: Vec<&str> = leads.iter().map(|lead| lead.lead_id.as_str()).collect();
+        let rows = self.client.query(
+            "SELECT lead_id, record_hash, is_active FROM leads WHERE lead_id = ANY($1)",
+            &[&ids],
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|row| {
+                let stored = Stored {
+                    record_hash: row.get(1),
+                    is_active: row.get(2),
+                };
+                (row.get(0), stored)
+            })
+            .collect())
+    }
+
+    /// Writes leads to `leads` or `staged_leads` with binary COPY.
+    fn copy_leads(
+        &mut self,
+        table: &str,
+        leads: &[&LeadRow],
+        run: &RunInfo,
+        file: &FileInfo,
+    ) -> Result<(), LoadError> {
+        if leads.is_empty() {
+            return Ok(());
+        }
+        let columns: Vec<&str> = written_columns().collect();
+        let sink = self.client.copy_in(&format!(
+            "COPY {table} ({}) FROM STDIN (FORMAT binary)",
+            columns.join(", ")
+        ))?;
+        let mut writer = BinaryCopyInWriter::new(sink, &written_types());
+        for lead in leads {
+            let line = lead.source_line as i64;
+            let source_record = Jsonb(&lead.source_record);
+            let issues = lead.issues.as_deref().map(Jsonb);
+            let mut row: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(columns.len());
+            row.extend(lead.values.iter().map(|v| v as &(dyn ToSql + Sync)));
+            row.extend([
+                &lead.lead_id as &(dyn ToSql + Sync),
+                &file.source,
+                &file.path,
+                &line,
+                &run.started_at,
+                &run.run_id,
+                &source_record,
+                &issues,
+                &lead.record_hash,
+            ]);
+            writer.write(&row)?;
+        }
+        writer.finish()?;
+        Ok(())
+    }
+
+    /// Records the leads just inserted in `lead_changes`.
+    fn copy_changes(
+        &mut self,
+        run: &RunInfo,
+        file_id: i64,
+        inserted: &[&LeadRow],
+    ) -> Result<(), LoadError> {
+        if inserted.is_empty() {
+            return Ok(());
+        }
+        let sink = self.client.copy_in(
+            "COPY lead_changes (run_id, source_file_id, lead_id, change) FROM STDIN (FORMAT binary)",
+        )?;
+        let types = [Type::TEXT, Type::INT8, Type::TEXT, Type::TEXT];
+        let mut writer = BinaryCopyInWriter::new(sink, &types);
+        for lead in inserted {
+            writer.write(&[&run.run_id, &file_id, &lead.lead_id, &"inserted"])?;
+        }
+        writer.finish()?;
+        Ok(())
+    }
+
+    /// Notes the ids of a batch's leads as listed by the snapshot.
+    fn copy_seen(&mut self, leads: &[LeadRow]) -> Result<(), LoadError> {
+        let sink = self
+            .client
+            .copy_in("COPY seen_leads (lead_id) FROM STDIN (FORMAT binary)")?;
+        let mut writer = BinaryCopyInWriter::new(sink, &[Type::TEXT]);
+        for lead in leads {
+            writer.write(&[&lead.lead_id])?;
+        }
+        writer.finish()?;
+        Ok(())
+    }
+
+    fn copy_rejects(
+        &mut self,
+        run: &RunInfo,
+        file: &FileInfo,
+        batch: &Batch,
+    ) -> Result<(), LoadError> {
+        if batch.rejects.is_empty() {
+            return Ok(());
+        }
+        let sink = self.client.copy_in(
+            "COPY rejects (run_id, source, source_file, source_line, reason, message, raw_text) FROM STDIN (FORMAT binary)",
+        )?;
+        let types = [
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::INT8,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+        ];
+        let mut writer = BinaryCopyInWriter::new(sink, &types);
+        for reject in &batch.rejects {
+            let line = reject.source_line as i64;
+            writer.write(&[
+                &run.run_id,
+                &file.source,
+                &file.path,
+                &line,
+                &reject.reason,
+                &reject.message,
+                &reject.raw_text,
+            ])?;
+        }
+        writer.finish()?;
+        Ok(())
     }
 }
 
@@ -287,7 +447,17 @@ impl Target for Postgres {
                 &file.e_tag,
             ],
         )?;
-        Ok(row.get(0))
+        let id = row.get(0);
+        let has_leads: bool = self
+            .client
+            .query_one(HAS_LEADS_SQL, &[&file.source])?
+            .get(0);
+        self.file = Some(OpenFile {
+            id,
+            fresh: !has_leads,
+            inserted: 0,
+        });
+        Ok(id)
     }
 
     fn write_batch(
@@ -296,59 +466,22 @@ impl Target for Postgres {
         file: &FileInfo,
         batch: &Batch,
     ) -> Result<(), LoadError> {
-        if !batch.leads.is_empty() {
-            let columns: Vec<&str> = staged_columns().collect();
-            let sink = self.client.copy_in(&format!(
-                "COPY staged_leads ({}) FROM STDIN (FORMAT binary)",
-                columns.join(", ")
-            ))?;
-            let mut writer = BinaryCopyInWriter::new(sink, &staged_types());
-            for lead in &batch.leads {
-                let line = lead.source_line as i64;
-                let mut row: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(columns.len());
-                row.extend(lead.values.iter().map(|v| v as &(dyn ToSql + Sync)));
-                row.extend([
-                    &lead.lead_id as &(dyn ToSql + Sync),
-                    &file.source,
-                    &file.path,
-                    &line,
-                    &run.started_at,
-                    &run.run_id,
-                    &lead.source_record,
-                    &lead.issues,
-                    &lead.record_hash,
-                ]);
-                writer.write(&row)?;
-            }
-            writer.finish()?;
+        let open = self.file.expect("write_batch follows begin_file");
+        let mut stored = if open.fresh {
+            HashMap::new()
+        } else {
+            self.stored(&batch.leads)?
+        };
+        let sorted = open.sort(&batch.leads, |id| Ok(stored.remove(id)))?;
+        self.copy_leads("leads", &sorted.new, run, file)?;
+        self.copy_changes(run, open.id, &sorted.new)?;
+        if !open.fresh {
+            self.copy_leads("staged_leads", &sorted.staged, run, file)?;
+            self.copy_seen(&batch.leads)?;
         }
-        if !batch.rejects.is_empty() {
-            let sink = self.client.copy_in(
-                "COPY rejects (run_id, source, source_file, source_line, reason, message, raw_text) FROM STDIN (FORMAT binary)",
-            )?;
-            let types = [
-                Type::TEXT,
-                Type::TEXT,
-                Type::TEXT,
-                Type::INT8,
-                Type::TEXT,
-                Type::TEXT,
-                Type::TEXT,
-            ];
-            let mut writer = BinaryCopyInWriter::new(sink, &types);
-            for reject in &batch.rejects {
-                let line = reject.source_line as i64;
-                writer.write(&[
-                    &run.run_id,
-                    &file.source,
-                    &file.path,
-                    &line,
-                    &reject.reason,
-                    &reject.message,
-                    &reject.raw_text,
-                ])?;
-            }
-            writer.finish()?;
+        self.copy_rejects(run, file, batch)?;
+        if let Some(open) = &mut self.file {
+            open.inserted += sorted.new.len() as u64;
         }
         Ok(())
     }
@@ -361,8 +494,9 @@ impl Target for Postgres {
         encoding: &str,
         counts: &FileCounts,
     ) -> Result<MergeCounts, LoadError> {
-        self.client.batch_execute("ANALYZE staged_leads")?;
-        let merged = merge_snapshot(Dialect::Postgres, counts.loaded, |statement| {
+        let open = self.file.take().expect("finish_file follows begin_file");
+        let deactivate = !open.fresh && counts.loaded > 0;
+        let merged = merge_staged(Dialect::Postgres, deactivate, |statement| {
             self.execute(
                 &statement.sql,
                 &statement.params,
@@ -371,6 +505,7 @@ impl Target for Postgres {
                 &file.source,
             )
         })?;
+        let merged = open.counts(counts.loaded, merged);
         self.client.execute(
             FINISH_FILE_SQL,
             &[
@@ -391,6 +526,7 @@ impl Target for Postgres {
     }
 
     fn abandon_file(&mut self) -> Result<(), LoadError> {
+        self.file = None;
         self.client
             .batch_execute("ROLLBACK TO SAVEPOINT file; RELEASE SAVEPOINT file")?;
         Ok(())

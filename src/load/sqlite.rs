@@ -8,12 +8,13 @@ use rusqlite::types::{ToSqlOutput, Value as SqlValue};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, ToSql, params};
 
 use super::merge::{
-    BEGIN_FILE_SQL, Dialect, FINISH_FILE_SQL, LATEST_SNAPSHOT_SQL, PRIOR_LOAD_BY_TAG_SQL,
-    PRIOR_LOAD_SQL, Param, RECORD_FILE_SQL, RUN_TOTALS_SQL, merge_snapshot, staged_columns,
+    BEGIN_FILE_SQL, Dialect, FINISH_FILE_SQL, HAS_LEADS_SQL, INSERTED_SQL, LATEST_SNAPSHOT_SQL,
+    OpenFile, PRIOR_LOAD_BY_TAG_SQL, PRIOR_LOAD_SQL, Param, RECORD_FILE_SQL, RUN_TOTALS_SQL,
+    Stored, merge_staged, written_columns,
 };
 use super::{
-    Batch, FileCounts, FileInfo, FileStatus, Identity, LoadError, MergeCounts, PriorLoad, RunInfo,
-    Target,
+    Batch, FileCounts, FileInfo, FileStatus, Identity, LeadRow, LoadError, MergeCounts, PriorLoad,
+    RunInfo, Target,
 };
 use crate::lead::Value;
 
@@ -27,6 +28,7 @@ pub struct Sqlite {
     path: String,
     lock_timeout: Duration,
     in_run: bool,
+    file: Option<OpenFile>,
 }
 
 impl ToSql for Value {
@@ -79,6 +81,7 @@ impl Sqlite {
             path: shown,
             lock_timeout,
             in_run: false,
+            file: None,
         })
     }
 
@@ -129,6 +132,41 @@ impl Sqlite {
             })
             .collect();
         Ok(self.conn.execute(sql, values.as_slice())? as u64)
+    }
+
+    /// Writes leads to `leads` or `staged_leads`.
+    fn insert_leads(
+        &self,
+        table: &str,
+        leads: &[&LeadRow],
+        run: &RunInfo,
+        file: &FileInfo,
+    ) -> Result<(), LoadError> {
+        let columns: Vec<&str> = written_columns().collect();
+        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+        let mut insert = self.conn.prepare_cached(&format!(
+            "INSERT INTO {table} ({}) VALUES ({})",
+            columns.join(", "),
+            placeholders.join(", ")
+        ))?;
+        let ingested_at = time_text(run.started_at);
+        for lead in leads {
+            let line = lead.source_line as i64;
+            let lineage: [&dyn ToSql; 9] = [
+                &lead.lead_id,
+                &file.source,
+                &file.path,
+                &line,
+                &ingested_at,
+                &run.run_id,
+                &lead.source_record,
+                &lead.issues,
+                &lead.record_hash,
+            ];
+            let values = lead.values.iter().map(|v| v as &dyn ToSql);
+            insert.execute(rusqlite::params_from_iter(values.chain(lineage)))?;
+        }
+        Ok(())
     }
 }
 
@@ -220,6 +258,14 @@ impl Target for Sqlite {
             ],
             |row| row.get(0),
         )?;
+        let has_leads: bool = self
+            .conn
+            .query_row(&sql(HAS_LEADS_SQL), [&file.source], |row| row.get(0))?;
+        self.file = Some(OpenFile {
+            id,
+            fresh: !has_leads,
+            inserted: 0,
+        });
         Ok(id)
     }
 
@@ -229,29 +275,32 @@ impl Target for Sqlite {
         file: &FileInfo,
         batch: &Batch,
     ) -> Result<(), LoadError> {
-        let columns: Vec<&str> = staged_columns().collect();
-        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-        let mut stage = self.conn.prepare_cached(&format!(
-            "INSERT INTO staged_leads ({}) VALUES ({})",
-            columns.join(", "),
-            placeholders.join(", ")
-        ))?;
-        let ingested_at = time_text(run.started_at);
-        for lead in &batch.leads {
-            let line = lead.source_line as i64;
-            let lineage: [&dyn ToSql; 9] = [
-                &lead.lead_id,
-                &file.source,
-                &file.path,
-                &line,
-                &ingested_at,
-                &run.run_id,
-                &lead.source_record,
-                &lead.issues,
-                &lead.record_hash,
-            ];
-            let values = lead.values.iter().map(|v| v as &dyn ToSql);
-            stage.execute(rusqlite::params_from_iter(values.chain(lineage)))?;
+        let open = self.file.expect("write_batch follows begin_file");
+        let mut lookup = self
+            .conn
+            .prepare_cached("SELECT record_hash, is_active FROM leads WHERE lead_id = ?1")?;
+        let sorted = open.sort(&batch.leads, |id| {
+            let stored = lookup.query_row([id], |row| {
+                Ok(Stored {
+                    record_hash: row.get(0)?,
+                    is_active: row.get(1)?,
+                })
+            });
+            Ok(stored.optional()?)
+        })?;
+        self.insert_leads("leads", &sorted.new, run, file)?;
+        let mut inserted = self.conn.prepare_cached(&sql(INSERTED_SQL))?;
+        for lead in &sorted.new {
+            inserted.execute(params![run.run_id, open.id, lead.lead_id])?;
+        }
+        if !open.fresh {
+            self.insert_leads("staged_leads", &sorted.staged, run, file)?;
+            let mut seen = self
+                .conn
+                .prepare_cached("INSERT INTO seen_leads (lead_id) VALUES (?1)")?;
+            for lead in &batch.leads {
+                seen.execute([&lead.lead_id])?;
+            }
         }
         let mut insert_reject = self.conn.prepare_cached(
             "INSERT INTO rejects (run_id, source, source_file, source_line, reason, message, raw_text)
@@ -268,6 +317,9 @@ impl Target for Sqlite {
                 reject.raw_text
             ])?;
         }
+        if let Some(open) = &mut self.file {
+            open.inserted += sorted.new.len() as u64;
+        }
         Ok(())
     }
 
@@ -279,7 +331,9 @@ impl Target for Sqlite {
         encoding: &str,
         counts: &FileCounts,
     ) -> Result<MergeCounts, LoadError> {
-        let merged = merge_snapshot(Dialect::Sqlite, counts.loaded, |statement| {
+        let open = self.file.take().expect("finish_file follows begin_file");
+        let deactivate = !open.fresh && counts.loaded > 0;
+        let merged = merge_staged(Dialect::Sqlite, deactivate, |statement| {
             self.execute(
                 &statement.sql,
                 &statement.params,
@@ -288,6 +342,7 @@ impl Target for Sqlite {
                 &file.source,
             )
         })?;
+        let merged = open.counts(counts.loaded, merged);
         self.conn.execute(
             &sql(FINISH_FILE_SQL),
             params![
@@ -308,6 +363,7 @@ impl Target for Sqlite {
     }
 
     fn abandon_file(&mut self) -> Result<(), LoadError> {
+        self.file = None;
         self.conn.execute_batch("ROLLBACK TO file; RELEASE file")?;
         Ok(())
     }

@@ -85,8 +85,13 @@ impl Record {
     /// The record's text as published, decoded for display (for a reject; sound records
     /// never need it).
     pub fn raw_text(&self) -> String {
-        decode_field(&self.bytes).0
+        raw_text(&self.bytes)
     }
+}
+
+/// A record's bytes as published, decoded for display.
+pub fn raw_text(bytes: &[u8]) -> String {
+    decode_field(bytes).0
 }
 
 /// Reads the records of one file after its header.

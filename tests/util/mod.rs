@@ -214,6 +214,17 @@ impl Db {
         }
     }
 
+    /// Runs statements that return nothing.
+    pub fn execute(&self, sql: &str) {
+        match self {
+            Db::Sqlite(path) => Connection::open(path).unwrap().execute_batch(sql).unwrap(),
+            Db::Postgres { .. } => postgres::Client::connect(&self.url(), postgres::NoTls)
+                .unwrap()
+                .batch_execute(sql)
+                .unwrap(),
+        }
+    }
+
     /// The single value of a query, as text.
     pub fn text(&self, sql: &str) -> String {
         let rows = self.texts(sql);
