@@ -177,10 +177,8 @@ impl Dialect {
         )
     }
 
-    /// The statements that merge the staged leads; `deactivate` is false when nothing of
-    /// the source can be missing from the snapshot: the source had no leads before it, or
-    /// the snapshot has none at all (which must not empty its source).
-    pub fn merge_statements(self, deactivate: bool) -> Vec<Statement> {
+    /// The statements that merge the staged leads of `file`, which loaded `loaded` leads.
+    pub fn merge_statements(self, file: &OpenFile, loaded: u64) -> Vec<Statement> {
         let mut statements = vec![
             Builder::new(self).finish(
                 "CREATE UNIQUE INDEX staged_leads_id ON staged_leads (lead_id)".into(),
@@ -210,7 +208,16 @@ impl Dialect {
             }),
             self.update_changed(),
         ];
-        if deactivate {
+        if file.fresh {
+            // Every lead of a source new to `leads` is the file's: its `inserted` rows are
+            // written at once here rather than batch by batch.
+            statements.push(self.record("inserted", "l", |b| {
+                format!("leads l WHERE l.source = {}", b.param(Param::Source))
+            }));
+        }
+        // A snapshot without a single lead must not empty its source; a fresh source has
+        // nothing to deactivate.
+        if !file.fresh && loaded > 0 {
             statements.push(Builder::new(self).finish(
                 "CREATE INDEX seen_leads_id ON seen_leads (lead_id)".into(),
                 Counted::Nothing,
@@ -427,11 +434,12 @@ pub struct Merged {
 /// rows it affected.
 pub fn merge_staged(
     dialect: Dialect,
-    deactivate: bool,
+    file: &OpenFile,
+    loaded: u64,
     mut execute: impl FnMut(&Statement) -> Result<u64, LoadError>,
 ) -> Result<Merged, LoadError> {
     let mut merged = Merged::default();
-    for statement in dialect.merge_statements(deactivate) {
+    for statement in dialect.merge_statements(file, loaded) {
         let n = execute(&statement)?;
         match statement.counted {
             Counted::Updated => merged.updated = n,
@@ -492,7 +500,8 @@ pub const PRIOR_LOAD_BY_TAG_SQL: &str =
 /// Whether source `$1` has any lead, active or not.
 pub const HAS_LEADS_SQL: &str = "SELECT EXISTS (SELECT 1 FROM leads WHERE source = $1)";
 
-/// Records that lead `$3` was inserted by run `$1` from file `$2`.
+/// Records that lead `$3` was inserted by run `$1` from file `$2` (into a source that had
+/// leads before).
 pub const INSERTED_SQL: &str = "INSERT INTO lead_changes (run_id, source_file_id, lead_id, change)
     VALUES ($1, $2, $3, 'inserted')";
 

@@ -474,8 +474,9 @@ impl Target for Postgres {
         };
         let sorted = open.sort(&batch.leads, |id| Ok(stored.remove(id)))?;
         self.copy_leads("leads", &sorted.new, run, file)?;
-        self.copy_changes(run, open.id, &sorted.new)?;
+        // A fresh file's `inserted` rows are written by its merge, all at once.
         if !open.fresh {
+            self.copy_changes(run, open.id, &sorted.new)?;
             self.copy_leads("staged_leads", &sorted.staged, run, file)?;
             self.copy_seen(&batch.leads)?;
         }
@@ -495,8 +496,7 @@ impl Target for Postgres {
         counts: &FileCounts,
     ) -> Result<MergeCounts, LoadError> {
         let open = self.file.take().expect("finish_file follows begin_file");
-        let deactivate = !open.fresh && counts.loaded > 0;
-        let merged = merge_staged(Dialect::Postgres, deactivate, |statement| {
+        let merged = merge_staged(Dialect::Postgres, &open, counts.loaded, |statement| {
             self.execute(
                 &statement.sql,
                 &statement.params,

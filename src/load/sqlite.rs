@@ -67,9 +67,9 @@ impl Sqlite {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        // A 64 MiB page cache: merging a large snapshot revisits the same pages.
-        conn.pragma_update(None, "cache_size", -65_536)?;
-        conn.execute_batch("PRAGMA temp.cache_size = -65536")?;
+        // 16 MiB page caches: larger ones bought no speed on a million leads, only memory.
+        conn.pragma_update(None, "cache_size", -16_384)?;
+        conn.execute_batch("PRAGMA temp.cache_size = -16384")?;
         conn.busy_timeout(lock_timeout.max(Duration::from_secs(5)))?;
         embedded::migrations::runner()
             .set_grouped(true)
@@ -289,11 +289,12 @@ impl Target for Sqlite {
             Ok(stored.optional()?)
         })?;
         self.insert_leads("leads", &sorted.new, run, file)?;
-        let mut inserted = self.conn.prepare_cached(&sql(INSERTED_SQL))?;
-        for lead in &sorted.new {
-            inserted.execute(params![run.run_id, open.id, lead.lead_id])?;
-        }
+        // A fresh file's `inserted` rows are written by its merge, all at once.
         if !open.fresh {
+            let mut inserted = self.conn.prepare_cached(&sql(INSERTED_SQL))?;
+            for lead in &sorted.new {
+                inserted.execute(params![run.run_id, open.id, lead.lead_id])?;
+            }
             self.insert_leads("staged_leads", &sorted.staged, run, file)?;
             let mut seen = self
                 .conn
@@ -332,8 +333,7 @@ impl Target for Sqlite {
         counts: &FileCounts,
     ) -> Result<MergeCounts, LoadError> {
         let open = self.file.take().expect("finish_file follows begin_file");
-        let deactivate = !open.fresh && counts.loaded > 0;
-        let merged = merge_staged(Dialect::Sqlite, deactivate, |statement| {
+        let merged = merge_staged(Dialect::Sqlite, &open, counts.loaded, |statement| {
             self.execute(
                 &statement.sql,
                 &statement.params,
