@@ -1,8 +1,9 @@
 //! Loading: the target databases, and the rows written to them.
 //!
 //! Both targets have the same tables and the same semantics. A run is one transaction,
-//! taken under a lock that keeps two runs from interleaving. Each file is staged in bulk,
-//! then merged into `leads` by set-based SQL ([`merge`]) as a full snapshot of its source.
+//! taken under a lock that keeps two runs from interleaving. Each file is a full snapshot
+//! of its source: its new leads are inserted as they come, the ones that may have changed
+//! are staged, and set-based SQL ([`merge`]) merges them and deactivates the missing ones.
 
 pub mod merge;
 pub mod postgres;
@@ -187,7 +188,8 @@ pub trait Target {
     /// [`Target::abandon_file`].
     fn begin_file(&mut self, run: &RunInfo, file: &FileInfo) -> Result<i64, LoadError>;
 
-    /// Stages a batch of the file's leads and writes its rejects.
+    /// Writes a batch of the file's records: its new leads to `leads`, the ones whose stored
+    /// hash differs to the staging table, and its rejects.
     fn write_batch(
         &mut self,
         run: &RunInfo,
