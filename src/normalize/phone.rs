@@ -28,34 +28,91 @@ pub fn phone(s: &str) -> Result<Option<Phone>, Issue> {
     if s.is_empty() {
         return Ok(None);
     }
+    match plain_nanp(s) {
+        Some(national) => {
+            let national = national.to_string();
+            Ok(Some(Phone {
+                e164: format!("+1{national}"),
+                extension: None,
+                valid: nanp_valid(&national),
+            }))
+        }
+        None => parsed(s).map(Some),
+    }
+}
+
+/// A number read by the crate's parser, for anything but a plain ten-digit number.
+fn parsed(s: &str) -> Result<Phone, Issue> {
     // Older libphonenumber ports panicked on odd input; a panic must not end a load.
     let parsed = std::panic::catch_unwind(|| phonenumber::parse(Some(country::Id::US), s))
         .map_err(|_| invalid(s, None))?
         .map_err(|e| invalid(s, Some(e)))?;
-    Ok(Some(Phone {
+    let valid = match parsed.code().value() {
+        1 => nanp_valid(&parsed.national().to_string()),
+        _ => phonenumber::is_valid(&parsed),
+    };
+    Ok(Phone {
         e164: parsed.format().mode(Mode::E164).to_string(),
         extension: parsed.extension().map(|e| e.to_string()),
-        valid: is_valid(&parsed),
-    }))
+        valid,
+    })
 }
 
-/// libphonenumber's validity test, `phonenumber::is_valid`. For country code 1, the North
-/// American plan of every lead so far, the same test runs on the crate's own metadata
-/// compiled once: the crate matches its patterns through one regex cache behind a global
-/// lock, which made validity the costliest step of a record and kept the workers waiting on
-/// each other.
-fn is_valid(number: &phonenumber::PhoneNumber) -> bool {
-    if number.code().value() != 1 {
-        return phonenumber::is_valid(number);
+/// The national number of a plainly written North American number, the way nearly every
+/// agency writes them: ten digits, the first an area code's 2–9, after an optional `1`,
+/// with only spaces, dots, dashes and parentheses between them. The crate's parser
+/// gives the same number (a property test checks it); it is left the rest: extensions,
+/// letters, other countries.
+fn plain_nanp(s: &str) -> Option<u64> {
+    if !parentheses_around_area_code(s) {
+        return None;
     }
-    let national = number.national().to_string();
+    let (mut number, mut digits) = (0u64, 0);
+    for c in s.chars() {
+        match c {
+            '0'..='9' if digits < 11 => {
+                number = number * 10 + u64::from(c as u8 - b'0');
+                digits += 1;
+            }
+            ' ' | '-' | '.' | '(' | ')' => {}
+            _ => return None,
+        }
+    }
+    let national = match digits {
+        10 => number,
+        11 if number / 10_000_000_000 == 1 => number % 10_000_000_000,
+        _ => return None,
+    };
+    (national >= 2_000_000_000).then_some(national)
+}
+
+/// No parentheses, or one pair around the three digits of the area code (`(209) 747-1797`).
+fn parentheses_around_area_code(s: &str) -> bool {
+    match (s.find('('), s.rfind(')')) {
+        (None, None) => true,
+        (Some(open), Some(close)) => {
+            let before = s[..open].trim();
+            s.matches(['(', ')']).count() == 2
+                && close == open + 4
+                && s[open + 1..close].bytes().all(|b| b.is_ascii_digit())
+                && (before.is_empty() || before == "1")
+        }
+        _ => false,
+    }
+}
+
+/// libphonenumber's validity test (`phonenumber::is_valid`) for a national number of
+/// country code 1, on the crate's own metadata compiled once: the crate matches its
+/// patterns through one regex cache behind a global lock, which made validity the costliest
+/// step of a record and kept the workers waiting on each other.
+fn nanp_valid(national: &str) -> bool {
     // The number belongs to the first region whose leading digits it starts with, else to
     // the first whose patterns it matches (`phonenumber::validator::source_for`).
     for region in NANP.iter() {
         match &region.leading_digits {
-            Some(leading) if leading.is_match(&national) => return region.has_type(&national),
+            Some(leading) if leading.is_match(national) => return region.has_type(national),
             Some(_) => {}
-            None if region.has_type(&national) => return true,
+            None if region.has_type(national) => return true,
             None => {}
         }
     }
@@ -229,7 +286,26 @@ mod tests {
                 format!("{area}{exchange:03}{line:04}"),
             );
             if let Ok(parsed) = parsed {
-                prop_assert_eq!(is_valid(&parsed), phonenumber::is_valid(&parsed));
+                prop_assert_eq!(
+                    nanp_valid(&parsed.national().to_string()),
+                    phonenumber::is_valid(&parsed)
+                );
+            }
+        }
+
+        /// A plainly written number reads as the crate's parser reads it, whatever its
+        /// digits and separators; what the fast reading declines, the parser gets.
+        #[test]
+        fn the_plain_reading_is_the_parsers(digits in "[0-9]{9,12}",
+                                            separators in proptest::collection::vec("[ .()+-]?", 12),
+                                            prefix in "(\\+1 ?|1-?)?") {
+            let written: String = prefix.chars().chain(
+                digits.chars().zip(&separators).flat_map(|(d, sep)| std::iter::once(d).chain(sep.chars())),
+            ).collect();
+            let written = written.trim();
+            if plain_nanp(written).is_some() {
+                let fast = phone(written).unwrap().unwrap();
+                prop_assert_eq!(Ok(fast), parsed(written), "{}", written);
             }
         }
     }
@@ -245,9 +321,10 @@ mod tests {
             ("362-231-1137", false), // unassigned area code
             ("+44 20 7946 0958", true),
         ] {
-            let parsed = phonenumber::parse(Some(country::Id::US), number).unwrap();
+            let crate_says =
+                phonenumber::is_valid(&phonenumber::parse(Some(country::Id::US), number).unwrap());
             assert_eq!(
-                (is_valid(&parsed), phonenumber::is_valid(&parsed)),
+                (phone(number).unwrap().unwrap().valid, crate_says),
                 (valid, valid),
                 "{number}"
             );
