@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::lead::{LEAD_COLUMNS, LeadValues, Value};
 use crate::normalize::Issue;
-use crate::spec::{Input, Spec};
+use crate::spec::{Input, Rule, Spec};
 
 /// A doubtful field value of a loaded lead, kept with the lead.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -39,11 +39,30 @@ impl MappedLead {
 /// `required` that yields no value rejects the record; other unusable values become NULL
 /// and are noted as issues.
 pub fn map_record(spec: &Spec, fields: &[String]) -> Result<MappedLead, Rejection> {
+    apply_rules(spec, spec.rules.iter(), fields)
+}
+
+/// The natural key alone, from the rules that write it: what a record that is known to be
+/// unchanged needs to be found again.
+pub fn map_key(spec: &Spec, fields: &[String]) -> Result<Option<String>, Rejection> {
+    let writes_key = |rule: &&Rule| rule.outputs.iter().any(|&(_, c)| c == spec.key_column);
+    let mut lead = apply_rules(spec, spec.rules.iter().filter(writes_key), fields)?;
+    Ok(match std::mem::take(&mut lead.values[spec.key_column]) {
+        Value::Text(key) => Some(key),
+        _ => None,
+    })
+}
+
+fn apply_rules<'a>(
+    spec: &Spec,
+    rules: impl Iterator<Item = &'a Rule>,
+    fields: &[String],
+) -> Result<MappedLead, Rejection> {
     let mut values: LeadValues = std::array::from_fn(|_| Value::Null);
     let mut issues = Vec::new();
     let mut inputs: Vec<&str> = Vec::with_capacity(8);
     let mut out: Vec<Value> = Vec::with_capacity(8);
-    for rule in &spec.rules {
+    for rule in rules {
         inputs.clear();
         inputs.extend(rule.inputs.iter().map(|input| match input {
             Input::Column(i) => fields[*i].as_str(),
@@ -94,7 +113,7 @@ pub fn map_record(spec: &Spec, fields: &[String]) -> Result<MappedLead, Rejectio
     Ok(MappedLead { values, issues })
 }
 
-fn describe_inputs(spec: &Spec, rule: &crate::spec::Rule, inputs: &[&str]) -> String {
+fn describe_inputs(spec: &Spec, rule: &Rule, inputs: &[&str]) -> String {
     let described: Vec<String> = rule
         .inputs
         .iter()
@@ -179,6 +198,18 @@ mod tests {
                 ("phone", "unassigned_phone"),
                 ("capacity", "invalid_integer")
             ]
+        );
+    }
+
+    #[test]
+    fn the_key_alone_comes_from_the_rules_that_write_it() {
+        assert_eq!(
+            map_key(&spec(), &fields([" K1 ", "not a phone", "many"])),
+            Ok(Some("K1".into()))
+        );
+        assert_eq!(
+            map_key(&spec(), &fields(["", "", ""])).unwrap_err().reason,
+            "missing_required"
         );
     }
 

@@ -4,14 +4,14 @@
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use crate::load::{
-    Batch, FileCounts, FileInfo, FileStatus, Identity, LeadRow, LoadError, RejectRow, RunInfo,
-    Target, now,
+    Batch, FileCounts, FileInfo, FileStatus, Identity, Known, KnownLeads, LeadRow, LoadError,
+    RejectRow, RunInfo, Target, now,
 };
-use crate::map::{map_record, source_record_json};
+use crate::map::{map_key, map_record, source_record_json};
 use crate::read::input::InputFile;
 use crate::read::{Record, SourceReader, peek_header};
 use crate::spec::{Claim, Spec, Specs, header};
@@ -406,12 +406,30 @@ struct Chunk<T> {
 enum Mapped {
     Lead {
         row: Box<LeadRow>,
+        /// New, or to compare with the stored lead.
+        known: Known,
         /// Reasons of the lead's doubtful values, counted once the lead is loaded.
         issues: Vec<&'static str>,
         /// The record as published, in case its key turns out to repeat.
         raw: Vec<u8>,
     },
+    /// Stored as it is: not mapped beyond its key, not written.
+    Unchanged {
+        lead_id: String,
+        line: u64,
+        raw: Vec<u8>,
+    },
     Reject(RejectRow),
+}
+
+/// What mapping a file's records takes, shared by the workers.
+struct FileMapping<'a> {
+    spec: &'a Spec,
+    header: Vec<String>,
+    /// See [`mapping_salt`].
+    salt: u128,
+    /// The leads the source had, when it had any.
+    known: Option<KnownLeads>,
 }
 
 /// Streams a file's records into the database in bounded batches. One thread reads and
@@ -431,14 +449,21 @@ fn load_records(
     let (chunks, to_map) = crossbeam_channel::bounded(workers * 2);
     let (mapped, to_write) = crossbeam_channel::bounded(workers * 2);
     let header = reader.header().to_vec();
+    let mapping = FileMapping {
+        spec,
+        salt: mapping_salt(spec, &header),
+        header,
+        known: db.known_leads(&spec.id)?,
+    };
+    let listing = mapping.known.is_some();
     std::thread::scope(|scope| {
         let reading = scope.spawn(move || read_chunks(reader, &chunks));
         for _ in 0..workers {
             let (to_map, mapped) = (to_map.clone(), mapped.clone());
-            let header = &header;
+            let mapping = &mapping;
             scope.spawn(move || {
                 for chunk in to_map {
-                    if mapped.send(map_chunk(spec, header, chunk)).is_err() {
+                    if mapped.send(map_chunk(mapping, chunk)).is_err() {
                         break;
                     }
                 }
@@ -447,7 +472,7 @@ fn load_records(
         drop((to_map, mapped));
         // Returning drops `to_write`, which stops the workers and then the reader early
         // when a write fails.
-        let written = write_in_order(db, spec, run, info, to_write, progress);
+        let written = write_in_order(db, spec, run, info, listing, to_write, progress);
         let read = reading.join().expect("the reading thread does not panic");
         let report = written?;
         Ok(read.map(|()| report))
@@ -480,48 +505,66 @@ fn read_chunks(
     Ok(())
 }
 
-fn map_chunk(spec: &Spec, header: &[String], chunk: Chunk<Record>) -> Chunk<Mapped> {
+fn map_chunk(mapping: &FileMapping, chunk: Chunk<Record>) -> Chunk<Mapped> {
     Chunk {
         seq: chunk.seq,
         records: chunk
             .records
             .into_iter()
-            .map(|record| map_one(spec, header, record))
+            .map(|record| map_one(mapping, record))
             .collect(),
         bytes_read: chunk.bytes_read,
     }
 }
 
-/// Maps, normalizes and validates one record.
-fn map_one(spec: &Spec, header: &[String], record: Record) -> Mapped {
-    let key_column = crate::lead::LEAD_COLUMNS[spec.key_column].name;
-    let mapped = match &record.defect {
-        Some(defect) => Err(crate::map::Rejection {
+/// Maps, normalizes and validates one record; a record its source already has, as it is,
+/// is only mapped as far as its key.
+fn map_one(mapping: &FileMapping, record: Record) -> Mapped {
+    let spec = mapping.spec;
+    if let Some(defect) = &record.defect {
+        return Mapped::Reject(RejectRow {
+            source_line: record.line,
             reason: defect.reason().into(),
             message: defect.message(),
-        }),
-        None => map_record(spec, &record.fields).and_then(|lead| {
-            let lead_id = format!("{}:{}", spec.id, require_key(lead.key(spec), key_column)?);
-            Ok((lead_id, lead))
-        }),
-    };
-    match mapped {
-        Ok((lead_id, lead)) => {
-            let source_record = source_record_json(header, &record.fields);
-            Mapped::Lead {
-                issues: lead.issues.iter().map(|issue| issue.reason).collect(),
-                row: Box::new(LeadRow {
-                    lead_id,
-                    source_line: record.line,
-                    record_hash: record_hash(&lead.values, &source_record),
-                    source_record,
-                    issues: (!lead.issues.is_empty())
-                        .then(|| serde_json::to_string(&lead.issues).expect("issues serialize")),
-                    values: lead.values,
-                }),
+            raw_text: record.raw_text(),
+        });
+    }
+    let record_hash = record_hash(mapping.salt, &record.bytes);
+    if let Some(known) = &mapping.known
+        && let Ok(Some(key)) = map_key(spec, &record.fields)
+    {
+        let lead_id = format!("{}:{key}", spec.id);
+        if known.classify(&lead_id, &record_hash) == Known::Unchanged {
+            return Mapped::Unchanged {
+                lead_id,
+                line: record.line,
                 raw: record.bytes,
-            }
+            };
         }
+    }
+    let key_column = crate::lead::LEAD_COLUMNS[spec.key_column].name;
+    let mapped = map_record(spec, &record.fields).and_then(|lead| {
+        let lead_id = format!("{}:{}", spec.id, require_key(lead.key(spec), key_column)?);
+        Ok((lead_id, lead))
+    });
+    match mapped {
+        Ok((lead_id, lead)) => Mapped::Lead {
+            known: mapping
+                .known
+                .as_ref()
+                .map_or(Known::New, |known| known.classify(&lead_id, &record_hash)),
+            issues: lead.issues.iter().map(|issue| issue.reason).collect(),
+            row: Box::new(LeadRow {
+                lead_id,
+                source_line: record.line,
+                record_hash,
+                source_record: source_record_json(&mapping.header, &record.fields),
+                issues: (!lead.issues.is_empty())
+                    .then(|| serde_json::to_string(&lead.issues).expect("issues serialize")),
+                values: lead.values,
+            }),
+            raw: record.bytes,
+        },
         Err(rejection) => Mapped::Reject(RejectRow {
             source_line: record.line,
             reason: rejection.reason,
@@ -532,12 +575,14 @@ fn map_one(spec: &Spec, header: &[String], record: Record) -> Mapped {
 }
 
 /// Takes mapped chunks in file order, checks that keys do not repeat, accounts for every
-/// record and writes batches of at most [`BATCH_SIZE`].
+/// record and writes batches of at most [`BATCH_SIZE`] records. `listing`: the source had
+/// leads, and the ids of the file's leads are written, to deactivate the others.
 fn write_in_order(
     db: &mut dyn Target,
     spec: &Spec,
     run: &RunInfo,
     info: &FileInfo,
+    listing: bool,
     to_write: crossbeam_channel::Receiver<Chunk<Mapped>>,
     progress: &dyn Progress,
 ) -> Result<FileReport, RunError> {
@@ -549,7 +594,7 @@ fn write_in_order(
     let key_column = crate::lead::LEAD_COLUMNS[spec.key_column].name;
     let key_start = spec.id.len() + 1;
     let mut keys = KeyCheck::default();
-    let mut batch = Batch::default();
+    let (mut batch, mut in_batch) = (Batch::default(), 0);
     let mut waiting = BTreeMap::new();
     let (mut next, mut reported_bytes) = (0, 0);
     for chunk in to_write {
@@ -558,72 +603,90 @@ fn write_in_order(
             next += 1;
             for mapped in chunk.records {
                 report.counts.read += 1;
-                let reject = match mapped {
-                    Mapped::Lead { row, issues, raw } => {
-                        match keys.check(&row.lead_id[key_start..], key_column) {
-                            Ok(()) => {
-                                report.counts.loaded += 1;
-                                for reason in issues {
-                                    *report.issue_reasons.entry(reason.into()).or_default() += 1;
-                                }
-                                batch.leads.push(*row);
-                                None
-                            }
-                            Err(rejection) => Some(RejectRow {
-                                source_line: row.source_line,
-                                reason: rejection.reason,
-                                message: rejection.message,
-                                raw_text: crate::read::raw_text(&raw),
-                            }),
+                in_batch += 1;
+                let lead = match &mapped {
+                    Mapped::Lead { row, raw, .. } => Some((&row.lead_id, row.source_line, raw)),
+                    Mapped::Unchanged { lead_id, line, raw } => Some((lead_id, *line, raw)),
+                    Mapped::Reject(_) => None,
+                };
+                let repeated = lead.and_then(|(lead_id, line, raw)| {
+                    let rejection = keys.check(&lead_id[key_start..], key_column).err()?;
+                    Some(RejectRow {
+                        source_line: line,
+                        reason: rejection.reason,
+                        message: rejection.message,
+                        raw_text: crate::read::raw_text(raw),
+                    })
+                });
+                let reject = match (mapped, repeated) {
+                    (Mapped::Reject(row), _) | (_, Some(row)) => Some(row),
+                    (
+                        Mapped::Lead {
+                            row, known, issues, ..
+                        },
+                        None,
+                    ) => {
+                        report.counts.loaded += 1;
+                        for reason in issues {
+                            *report.issue_reasons.entry(reason.into()).or_default() += 1;
                         }
+                        if listing {
+                            batch.seen.push(row.lead_id.clone());
+                        }
+                        match known {
+                            Known::New => batch.new.push(*row),
+                            Known::Compare | Known::Unchanged => batch.staged.push(*row),
+                        }
+                        None
                     }
-                    Mapped::Reject(row) => Some(row),
+                    (Mapped::Unchanged { lead_id, .. }, None) => {
+                        report.counts.loaded += 1;
+                        batch.seen.push(lead_id);
+                        None
+                    }
                 };
                 if let Some(row) = reject {
                     report.counts.rejected += 1;
                     *report.reject_reasons.entry(row.reason.clone()).or_default() += 1;
                     batch.rejects.push(row);
                 }
-                if batch.len() >= BATCH_SIZE {
+                if in_batch >= BATCH_SIZE {
                     db.write_batch(run, info, &std::mem::take(&mut batch))?;
+                    in_batch = 0;
                 }
             }
             progress.advanced(chunk.bytes_read - reported_bytes);
             reported_bytes = chunk.bytes_read;
         }
     }
-    if !batch.is_empty() {
+    if in_batch > 0 {
         db.write_batch(run, info, &batch)?;
     }
     Ok(report)
 }
 
-/// A hash of a lead's values and its record as published (128-bit XXH3, in hex): a lead
-/// whose hash is the one stored is unchanged.
-fn record_hash(values: &crate::lead::LeadValues, source_record: &str) -> String {
-    use crate::lead::Value;
+/// Everything but a record's bytes that its lead depends on: leadpipe's version (its
+/// normalizers and their data), the spec's reading and rules, and the file's header (the
+/// names in `source_record`).
+fn mapping_salt(spec: &Spec, header: &[String]) -> u128 {
+    let described = format!(
+        "{}\n{}\n{:?}\n{}\n{header:?}\n{}\n{:?}",
+        env!("CARGO_PKG_VERSION"),
+        spec.id,
+        spec.encoding.map(encoding_rs::Encoding::name),
+        spec.delimiter,
+        spec.key_column,
+        spec.rules
+    );
+    xxhash_rust::xxh3::xxh3_128(described.as_bytes())
+}
+
+/// A hash of a record as published and of what its lead depends on besides ([`mapping_salt`]),
+/// 128-bit XXH3 in hex: a lead stored with this hash is the lead the record maps to.
+fn record_hash(salt: u128, bytes: &[u8]) -> String {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    for value in values {
-        // A tag per kind, and the length of text, keep `Null`, `""` and `0` apart.
-        match value {
-            Value::Null => hasher.update(b"N"),
-            Value::Text(s) => {
-                hasher.update(b"T");
-                hasher.update(&s.len().to_le_bytes());
-                hasher.update(s.as_bytes());
-            }
-            Value::Integer(i) => {
-                hasher.update(b"I");
-                hasher.update(&i.to_le_bytes());
-            }
-            Value::Boolean(b) => hasher.update(if *b { b"B1" } else { b"B0" }),
-            Value::Date(d) => {
-                hasher.update(b"D");
-                hasher.update(&d.num_days_from_ce().to_le_bytes());
-            }
-        }
-    }
-    hasher.update(source_record.as_bytes());
+    hasher.update(&salt.to_le_bytes());
+    hasher.update(bytes);
     format!("{:032x}", hasher.digest128())
 }
 
@@ -637,26 +700,23 @@ fn hash(mut input: impl Read) -> io::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lead::Value;
 
     #[test]
-    fn the_record_hash_tells_every_difference_apart() {
-        let mut values: crate::lead::LeadValues = std::array::from_fn(|_| Value::Null);
-        let base = record_hash(&values, "{}");
-        assert_eq!(base.len(), 32);
-        assert_eq!(record_hash(&values, "{}"), base);
-        assert_ne!(record_hash(&values, "{\"a\":\"\"}"), base);
-        values[0] = Value::text("x");
-        let text = record_hash(&values, "{}");
-        values[0] = Value::Integer(0);
-        let integer = record_hash(&values, "{}");
-        values[0] = Value::Boolean(false);
-        let boolean = record_hash(&values, "{}");
-        let all = [&base, &text, &integer, &boolean];
-        for (i, a) in all.iter().enumerate() {
-            for b in &all[i + 1..] {
-                assert_ne!(a, b);
-            }
-        }
+    fn the_record_hash_changes_with_the_record_and_with_what_maps_it() {
+        let specs = Specs::load(None).unwrap();
+        let spec = |id: &str| specs.iter().find(|s| s.id == id).unwrap();
+        let nevada = spec("nevada");
+        let header = nevada.header.clone();
+        let salt = mapping_salt(nevada, &header);
+        assert_eq!(salt, mapping_salt(nevada, &header), "the same every run");
+        let hash = record_hash(salt, b"A,B");
+        assert_eq!(hash.len(), 32);
+        assert_eq!(hash, record_hash(salt, b"A,B"));
+        assert_ne!(hash, record_hash(salt, b"A,C"));
+        let mut renamed = header.clone();
+        renamed[0] = format!("{} (renamed)", renamed[0]);
+        assert_ne!(hash, record_hash(mapping_salt(nevada, &renamed), b"A,B"));
+        let texas = spec("texas");
+        assert_ne!(hash, record_hash(mapping_salt(texas, &header), b"A,B"));
     }
 }

@@ -1,14 +1,14 @@
 //! How a file's snapshot is merged into `leads`, in the SQL of both targets.
 //!
-//! As a file's batches are written, each lead is looked up by its id: a lead new to
-//! `leads` is inserted at once; one whose stored hash matches is unchanged and only noted
-//! as seen; the others (a different or missing hash, or an inactive lead) are staged in
-//! `staged_leads`. At the end of the file, set-based SQL compares the staged leads column by
+//! As a file's batches are written, each lead has been told apart by what its source held
+//! when the file began ([`super::KnownLeads`]): a lead new to `leads` is inserted at once;
+//! one whose stored record hash matches is unchanged and only noted in `seen_leads`; the
+//! others (a different or missing hash, or an inactive lead) are staged in `staged_leads`. At the end of the file, set-based SQL compares the staged leads column by
 //! column, keeps one `lead_changes` row per changed column, updates the changed leads, and
 //! marks the source's leads that the snapshot no longer lists inactive. The database does
 //! work in proportion to what changed; unchanged leads are not written.
 
-use super::{LeadRow, LoadError};
+use super::LoadError;
 use crate::lead::{ColumnType, LEAD_COLUMNS};
 
 /// The SQL flavour of a target.
@@ -31,6 +31,7 @@ pub enum Param {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Counted {
     Nothing,
+    Inserted,
     Updated,
     Deactivated,
 }
@@ -75,46 +76,6 @@ fn compared_columns() -> impl Iterator<Item = (&'static str, Option<ColumnType>)
         .chain(std::iter::once(("source_record", None)))
 }
 
-/// What `leads` holds of a lead that a snapshot lists again.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Stored {
-    pub record_hash: Option<String>,
-    pub is_active: bool,
-}
-
-/// A batch's leads by what writing them takes.
-#[derive(Debug, Default)]
-pub struct Sorted<'a> {
-    /// New to `leads`: inserted at once.
-    pub new: Vec<&'a LeadRow>,
-    /// Stored with another hash, without one, or inactive: staged, to be compared column
-    /// by column at the end of the file.
-    pub staged: Vec<&'a LeadRow>,
-}
-
-/// Sorts a batch's leads by what `stored` (a lookup by lead id) says of each; a lead
-/// stored active with the same hash is unchanged and in neither list.
-fn sort_leads<'a>(
-    leads: &'a [LeadRow],
-    mut stored: impl FnMut(&str) -> Result<Option<Stored>, LoadError>,
-) -> Result<Sorted<'a>, LoadError> {
-    let mut sorted = Sorted::default();
-    for lead in leads {
-        match stored(&lead.lead_id)? {
-            None => sorted.new.push(lead),
-            Some(Stored {
-                record_hash,
-                is_active,
-            }) => {
-                if !is_active || record_hash.as_deref() != Some(lead.record_hash.as_str()) {
-                    sorted.staged.push(lead);
-                }
-            }
-        }
-    }
-    Ok(sorted)
-}
-
 /// The file a target is loading.
 #[derive(Clone, Copy, Debug)]
 pub struct OpenFile {
@@ -129,27 +90,13 @@ pub struct OpenFile {
 impl OpenFile {
     /// What loading the file's `loaded` leads did, once its staged leads are merged.
     pub fn counts(&self, loaded: u64, merged: Merged) -> super::MergeCounts {
+        let inserted = self.inserted + merged.inserted;
         super::MergeCounts {
-            inserted: self.inserted,
+            inserted,
             updated: merged.updated,
-            unchanged: loaded - self.inserted - merged.updated,
+            unchanged: loaded - inserted - merged.updated,
             deactivated: merged.deactivated,
         }
-    }
-
-    /// Sorts a batch's leads: all new when the file is fresh, else by `stored`.
-    pub fn sort<'a>(
-        &self,
-        leads: &'a [LeadRow],
-        stored: impl FnMut(&str) -> Result<Option<Stored>, LoadError>,
-    ) -> Result<Sorted<'a>, LoadError> {
-        if self.fresh {
-            return Ok(Sorted {
-                new: leads.iter().collect(),
-                staged: Vec::new(),
-            });
-        }
-        sort_leads(leads, stored)
     }
 }
 
@@ -208,6 +155,11 @@ impl Dialect {
             }),
             self.update_changed(),
         ];
+        // A staged lead that no stored lead has the id of is new after all.
+        let unmatched =
+            "staged_leads s WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.lead_id = s.lead_id)";
+        statements.push(self.record("inserted", "s", |_| unmatched.into()));
+        statements.push(self.insert_unmatched(unmatched));
         if file.fresh {
             // Every lead of a source new to `leads` is the file's: its `inserted` rows are
             // written at once here rather than batch by batch.
@@ -244,6 +196,19 @@ impl Dialect {
             ));
         }
         statements
+    }
+
+    fn insert_unmatched(self, unmatched: &str) -> Statement {
+        let columns: Vec<&str> = written_columns().collect();
+        let values: Vec<String> = columns.iter().map(|c| format!("s.{c}")).collect();
+        Builder::new(self).finish(
+            format!(
+                "INSERT INTO leads ({}) SELECT {} FROM {unmatched}",
+                columns.join(", "),
+                values.join(", ")
+            ),
+            Counted::Inserted,
+        )
     }
 
     /// Fresh planner statistics for a table just filled.
@@ -426,6 +391,8 @@ impl Builder {
 /// What merging a file's staged leads did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Merged {
+    /// Staged leads that no stored lead had the id of (see [`super::Known::Compare`]).
+    pub inserted: u64,
     pub updated: u64,
     pub deactivated: u64,
 }
@@ -442,6 +409,7 @@ pub fn merge_staged(
     for statement in dialect.merge_statements(file, loaded) {
         let n = execute(&statement)?;
         match statement.counted {
+            Counted::Inserted => merged.inserted = n,
             Counted::Updated => merged.updated = n,
             Counted::Deactivated => merged.deactivated = n,
             Counted::Nothing => {}
@@ -512,86 +480,63 @@ pub const LATEST_SNAPSHOT_SQL: &str =
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lead::Value;
-
-    fn lead(id: &str, hash: &str) -> LeadRow {
-        LeadRow {
-            lead_id: id.into(),
-            values: std::array::from_fn(|_| Value::Null),
-            source_line: 2,
-            source_record: "{}".into(),
-            issues: None,
-            record_hash: hash.into(),
-        }
-    }
-
-    fn stored(hash: Option<&str>, is_active: bool) -> Option<Stored> {
-        Some(Stored {
-            record_hash: hash.map(String::from),
-            is_active,
-        })
-    }
-
-    fn ids(leads: &[&LeadRow]) -> Vec<String> {
-        leads.iter().map(|l| l.lead_id.clone()).collect()
-    }
 
     #[test]
-    fn only_new_and_possibly_changed_leads_are_written() {
-        let leads = [
-            lead("new", "a"),
-            lead("same", "b"),
-            lead("other_hash", "c"),
-            lead("no_hash", "d"),
-            lead("inactive", "e"),
-        ];
+    fn counts_add_the_leads_inserted_by_the_merge() {
         let open = OpenFile {
             id: 1,
             fresh: false,
-            inserted: 0,
+            inserted: 2,
         };
-        let sorted = open
-            .sort(&leads, |id| {
-                Ok(match id {
-                    "same" => stored(Some("b"), true),
-                    "other_hash" => stored(Some("x"), true),
-                    "no_hash" => stored(None, true),
-                    "inactive" => stored(Some("e"), false),
-                    _ => None,
-                })
-            })
-            .unwrap();
-        assert_eq!(ids(&sorted.new), ["new"]);
-        assert_eq!(ids(&sorted.staged), ["other_hash", "no_hash", "inactive"]);
+        let counts = open.counts(
+            10,
+            Merged {
+                inserted: 1,
+                updated: 3,
+                deactivated: 4,
+            },
+        );
+        assert_eq!(
+            (
+                counts.inserted,
+                counts.updated,
+                counts.unchanged,
+                counts.deactivated
+            ),
+            (3, 3, 4, 4)
+        );
     }
 
     #[test]
-    fn a_fresh_file_inserts_every_lead_without_looking_any_up() {
-        let leads = [lead("a", "1"), lead("b", "2")];
-        let open = OpenFile {
+    fn a_fresh_source_records_its_inserted_leads_in_the_merge() {
+        let fresh = OpenFile {
             id: 1,
             fresh: true,
             inserted: 0,
         };
-        let sorted = open
-            .sort(&leads, |_| panic!("a fresh file looks nothing up"))
-            .unwrap();
-        assert_eq!(ids(&sorted.new), ["a", "b"]);
-        assert!(sorted.staged.is_empty());
-        let counts = OpenFile {
-            inserted: 2,
-            ..open
-        }
-        .counts(
-            5,
-            Merged {
-                updated: 1,
-                deactivated: 0,
-            },
+        let sql: Vec<String> = Dialect::Postgres
+            .merge_statements(&fresh, 5)
+            .into_iter()
+            .map(|s| s.sql)
+            .collect();
+        assert!(
+            sql.iter()
+                .any(|s| s.contains("'inserted' FROM leads l WHERE l.source"))
         );
-        assert_eq!(
-            (counts.inserted, counts.updated, counts.unchanged),
-            (2, 1, 2)
+        assert!(
+            !sql.iter().any(|s| s.contains("seen_leads")),
+            "nothing to deactivate"
         );
+        let existing = OpenFile {
+            fresh: false,
+            ..fresh
+        };
+        let sql: Vec<String> = Dialect::Sqlite
+            .merge_statements(&existing, 5)
+            .into_iter()
+            .map(|s| s.sql)
+            .collect();
+        assert!(sql.iter().any(|s| s.contains("is_active = FALSE")));
+        assert!(!sql.iter().any(|s| s.contains("'inserted' FROM leads l")));
     }
 }

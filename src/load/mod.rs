@@ -5,6 +5,7 @@
 //! of its source: its new leads are inserted as they come, the ones that may have changed
 //! are staged, and set-based SQL ([`merge`]) merges them and deactivates the missing ones.
 
+pub mod known;
 pub mod merge;
 pub mod postgres;
 pub mod sqlite;
@@ -15,6 +16,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::lead::LeadValues;
+pub use known::{Known, KnownLeads};
 pub use url::{DatabaseUrl, UrlError};
 
 /// A lead ready to be written.
@@ -43,18 +45,14 @@ pub struct RejectRow {
 /// What a bounded batch of records became.
 #[derive(Debug, Default)]
 pub struct Batch {
-    pub leads: Vec<LeadRow>,
+    /// Leads new to `leads`.
+    pub new: Vec<LeadRow>,
+    /// Leads to compare with the stored ones at the end of the file.
+    pub staged: Vec<LeadRow>,
+    /// The id of every lead of the batch, when its source had leads before the file: the
+    /// ones the file does not list are deactivated.
+    pub seen: Vec<String>,
     pub rejects: Vec<RejectRow>,
-}
-
-impl Batch {
-    pub fn len(&self) -> usize {
-        self.leads.len() + self.rejects.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// The run being loaded.
@@ -188,8 +186,11 @@ pub trait Target {
     /// [`Target::abandon_file`].
     fn begin_file(&mut self, run: &RunInfo, file: &FileInfo) -> Result<i64, LoadError>;
 
-    /// Writes a batch of the file's records: its new leads to `leads`, the ones whose stored
-    /// hash differs to the staging table, and its rejects.
+    /// The leads the file's source had when the file began, or `None` when it had none.
+    fn known_leads(&mut self, source: &str) -> Result<Option<KnownLeads>, LoadError>;
+
+    /// Writes a batch of the file's records: its new leads to `leads`, the ones to compare
+    /// to the staging table, the ids it lists, and its rejects.
     fn write_batch(
         &mut self,
         run: &RunInfo,

@@ -1,7 +1,6 @@
 //! The PostgreSQL target: binary COPY into a per-file staging table, set-based merges, one
 //! transaction per run under an advisory lock.
 
-use std::collections::HashMap;
 use std::error::Error as _;
 use std::time::{Duration, Instant};
 
@@ -9,17 +8,18 @@ use bytes::BytesMut;
 use chrono::{DateTime, NaiveDate, Utc};
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::error::SqlState;
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls};
 
 use super::merge::{
     BEGIN_FILE_SQL, Dialect, FINISH_FILE_SQL, HAS_LEADS_SQL, LATEST_SNAPSHOT_SQL, LINEAGE,
     OpenFile, PRIOR_LOAD_BY_TAG_SQL, PRIOR_LOAD_SQL, Param, RECORD_FILE_SQL, RUN_TOTALS_SQL,
-    Stored, merge_staged, written_columns,
+    merge_staged, written_columns,
 };
 use super::{
-    Batch, FileCounts, FileInfo, FileStatus, Identity, LeadRow, LoadError, MergeCounts, PriorLoad,
-    RunInfo, Target,
+    Batch, FileCounts, FileInfo, FileStatus, Identity, KnownLeads, LeadRow, LoadError, MergeCounts,
+    PriorLoad, RunInfo, Target,
 };
 use crate::lead::{ColumnType, LEAD_COLUMNS, Value};
 
@@ -236,30 +236,11 @@ impl Postgres {
         Ok(self.client.execute(sql, &values)?)
     }
 
-    /// What `leads` holds of a batch's leads, by id.
-    fn stored(&mut self, leads: &[LeadRow]) -> Result<HashMap<String, Stored>, LoadError> {
-        let ids: Vec<&str> = leads.iter().map(|lead| lead.lead_id.as_str()).collect();
-        let rows = self.client.query(
-            "SELECT lead_id, record_hash, is_active FROM leads WHERE lead_id = ANY($1)",
-            &[&ids],
-        )?;
-        Ok(rows
-            .into_iter()
-            .map(|row| {
-                let stored = Stored {
-                    record_hash: row.get(1),
-                    is_active: row.get(2),
-                };
-                (row.get(0), stored)
-            })
-            .collect())
-    }
-
     /// Writes leads to `leads` or `staged_leads` with binary COPY.
     fn copy_leads(
         &mut self,
         table: &str,
-        leads: &[&LeadRow],
+        leads: &[LeadRow],
         run: &RunInfo,
         file: &FileInfo,
     ) -> Result<(), LoadError> {
@@ -300,7 +281,7 @@ impl Postgres {
         &mut self,
         run: &RunInfo,
         file_id: i64,
-        inserted: &[&LeadRow],
+        inserted: &[LeadRow],
     ) -> Result<(), LoadError> {
         if inserted.is_empty() {
             return Ok(());
@@ -318,13 +299,16 @@ impl Postgres {
     }
 
     /// Notes the ids of a batch's leads as listed by the snapshot.
-    fn copy_seen(&mut self, leads: &[LeadRow]) -> Result<(), LoadError> {
+    fn copy_seen(&mut self, ids: &[String]) -> Result<(), LoadError> {
+        if ids.is_empty() {
+            return Ok(());
+        }
         let sink = self
             .client
             .copy_in("COPY seen_leads (lead_id) FROM STDIN (FORMAT binary)")?;
         let mut writer = BinaryCopyInWriter::new(sink, &[Type::TEXT]);
-        for lead in leads {
-            writer.write(&[&lead.lead_id])?;
+        for id in ids {
+            writer.write(&[id])?;
         }
         writer.finish()?;
         Ok(())
@@ -460,6 +444,22 @@ impl Target for Postgres {
         Ok(id)
     }
 
+    fn known_leads(&mut self, source: &str) -> Result<Option<KnownLeads>, LoadError> {
+        if self.file.is_none_or(|open| open.fresh) {
+            return Ok(None);
+        }
+        let mut known = KnownLeads::default();
+        // Streamed: a source's million leads are never held as rows.
+        let mut rows = self.client.query_raw(
+            "SELECT lead_id, record_hash, is_active FROM leads WHERE source = $1",
+            [source],
+        )?;
+        while let Some(row) = rows.next()? {
+            known.push(row.get(0), row.get(1), row.get(2));
+        }
+        Ok(Some(known.sorted()))
+    }
+
     fn write_batch(
         &mut self,
         run: &RunInfo,
@@ -467,22 +467,16 @@ impl Target for Postgres {
         batch: &Batch,
     ) -> Result<(), LoadError> {
         let open = self.file.expect("write_batch follows begin_file");
-        let mut stored = if open.fresh {
-            HashMap::new()
-        } else {
-            self.stored(&batch.leads)?
-        };
-        let sorted = open.sort(&batch.leads, |id| Ok(stored.remove(id)))?;
-        self.copy_leads("leads", &sorted.new, run, file)?;
+        self.copy_leads("leads", &batch.new, run, file)?;
         // A fresh file's `inserted` rows are written by its merge, all at once.
         if !open.fresh {
-            self.copy_changes(run, open.id, &sorted.new)?;
-            self.copy_leads("staged_leads", &sorted.staged, run, file)?;
-            self.copy_seen(&batch.leads)?;
+            self.copy_changes(run, open.id, &batch.new)?;
+            self.copy_leads("staged_leads", &batch.staged, run, file)?;
+            self.copy_seen(&batch.seen)?;
         }
         self.copy_rejects(run, file, batch)?;
         if let Some(open) = &mut self.file {
-            open.inserted += sorted.new.len() as u64;
+            open.inserted += batch.new.len() as u64;
         }
         Ok(())
     }

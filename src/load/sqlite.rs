@@ -10,11 +10,11 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, ToSql, params};
 use super::merge::{
     BEGIN_FILE_SQL, Dialect, FINISH_FILE_SQL, HAS_LEADS_SQL, INSERTED_SQL, LATEST_SNAPSHOT_SQL,
     OpenFile, PRIOR_LOAD_BY_TAG_SQL, PRIOR_LOAD_SQL, Param, RECORD_FILE_SQL, RUN_TOTALS_SQL,
-    Stored, merge_staged, written_columns,
+    merge_staged, written_columns,
 };
 use super::{
-    Batch, FileCounts, FileInfo, FileStatus, Identity, LeadRow, LoadError, MergeCounts, PriorLoad,
-    RunInfo, Target,
+    Batch, FileCounts, FileInfo, FileStatus, Identity, KnownLeads, LeadRow, LoadError, MergeCounts,
+    PriorLoad, RunInfo, Target,
 };
 use crate::lead::Value;
 
@@ -138,7 +138,7 @@ impl Sqlite {
     fn insert_leads(
         &self,
         table: &str,
-        leads: &[&LeadRow],
+        leads: &[LeadRow],
         run: &RunInfo,
         file: &FileInfo,
     ) -> Result<(), LoadError> {
@@ -269,6 +269,22 @@ impl Target for Sqlite {
         Ok(id)
     }
 
+    fn known_leads(&mut self, source: &str) -> Result<Option<KnownLeads>, LoadError> {
+        if self.file.is_none_or(|open| open.fresh) {
+            return Ok(None);
+        }
+        let mut known = KnownLeads::default();
+        let mut statement = self
+            .conn
+            .prepare("SELECT lead_id, record_hash, is_active FROM leads WHERE source = ?1")?;
+        let mut rows = statement.query([source])?;
+        while let Some(row) = rows.next()? {
+            let (id, hash): (String, Option<String>) = (row.get(0)?, row.get(1)?);
+            known.push(&id, hash.as_deref(), row.get(2)?);
+        }
+        Ok(Some(known.sorted()))
+    }
+
     fn write_batch(
         &mut self,
         run: &RunInfo,
@@ -276,31 +292,19 @@ impl Target for Sqlite {
         batch: &Batch,
     ) -> Result<(), LoadError> {
         let open = self.file.expect("write_batch follows begin_file");
-        let mut lookup = self
-            .conn
-            .prepare_cached("SELECT record_hash, is_active FROM leads WHERE lead_id = ?1")?;
-        let sorted = open.sort(&batch.leads, |id| {
-            let stored = lookup.query_row([id], |row| {
-                Ok(Stored {
-                    record_hash: row.get(0)?,
-                    is_active: row.get(1)?,
-                })
-            });
-            Ok(stored.optional()?)
-        })?;
-        self.insert_leads("leads", &sorted.new, run, file)?;
+        self.insert_leads("leads", &batch.new, run, file)?;
         // A fresh file's `inserted` rows are written by its merge, all at once.
         if !open.fresh {
             let mut inserted = self.conn.prepare_cached(&sql(INSERTED_SQL))?;
-            for lead in &sorted.new {
+            for lead in &batch.new {
                 inserted.execute(params![run.run_id, open.id, lead.lead_id])?;
             }
-            self.insert_leads("staged_leads", &sorted.staged, run, file)?;
+            self.insert_leads("staged_leads", &batch.staged, run, file)?;
             let mut seen = self
                 .conn
                 .prepare_cached("INSERT INTO seen_leads (lead_id) VALUES (?1)")?;
-            for lead in &batch.leads {
-                seen.execute([&lead.lead_id])?;
+            for id in &batch.seen {
+                seen.execute([id])?;
             }
         }
         let mut insert_reject = self.conn.prepare_cached(
@@ -319,7 +323,7 @@ impl Target for Sqlite {
             ])?;
         }
         if let Some(open) = &mut self.file {
-            open.inserted += sorted.new.len() as u64;
+            open.inserted += batch.new.len() as u64;
         }
         Ok(())
     }

@@ -210,8 +210,11 @@ impl Normalizer {
                             .map_err(|e| format!("`args.values`: `{pattern}`: {e}"))
                     })
                     .collect::<Result<Vec<_>, _>>()?;
-                // The most specific (longest) pattern that matches wins.
-                values.sort_by_key(|(pattern, _)| std::cmp::Reverse(pattern.as_str().len()));
+                // The most specific (longest) pattern that matches wins; patterns of one
+                // length are tried in text order, so every run maps alike.
+                values.sort_by(|(a, _), (b, _)| {
+                    (b.as_str().len(), a.as_str()).cmp(&(a.as_str().len(), b.as_str()))
+                });
                 Args::Lookup(values)
             }
             (NormalizerName::AgeFlags, None) => {
