@@ -64,14 +64,6 @@ impl KnownLeads {
             Known::Compare
         }
     }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
 }
 
 fn hash_fingerprint(record_hash: &str) -> u64 {
@@ -90,7 +82,6 @@ mod tests {
         known.push("nevada:3", Some("cc"), false);
         known.push("nevada:4", None, true);
         let known = known.sorted();
-        assert_eq!(known.len(), 4);
         assert_eq!(known.classify("nevada:1", "aa"), Known::Unchanged);
         assert_eq!(known.classify("nevada:2", "b"), Known::Compare);
         assert_eq!(known.classify("nevada:3", "cc"), Known::Compare, "inactive");
