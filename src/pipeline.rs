@@ -52,7 +52,8 @@ pub struct FileReport {
     pub counts: FileCounts,
     /// Rejected records by reason.
     pub reject_reasons: BTreeMap<String, u64>,
-    /// Loaded leads with doubtful values, by issue reason.
+    /// Leads the file wrote (new or changed) with doubtful values, by issue reason; a lead
+    /// its source already had, as it is, is not mapped again.
     pub issue_reasons: BTreeMap<String, u64>,
 }
 
@@ -445,7 +446,8 @@ fn load_records(
     progress: &dyn Progress,
 ) -> Result<io::Result<FileReport>, RunError> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // A few chunks in flight per worker at most: memory stays bounded whatever the size.
+    // A few chunks wait in each channel, and the writer keeps the ones that arrive while it
+    // waits for the next in order: memory stays bounded whatever the file's size.
     let (chunks, to_map) = crossbeam_channel::bounded(workers * 2);
     let (mapped, to_write) = crossbeam_channel::bounded(workers * 2);
     let header = reader.header().to_vec();
@@ -665,13 +667,13 @@ fn write_in_order(
     Ok(report)
 }
 
-/// Everything but a record's bytes that its lead depends on: leadpipe's version (its
-/// normalizers and their data), the spec's reading and rules, and the file's header (the
-/// names in `source_record`).
+/// Everything but a record's bytes that its lead depends on: leadpipe's build (its mapping
+/// code and the data of its dependencies, fingerprinted by `build.rs`), the spec's reading
+/// and rules, and the file's header (the names in `source_record`).
 fn mapping_salt(spec: &Spec, header: &[String]) -> u128 {
     let described = format!(
         "{}\n{}\n{:?}\n{}\n{header:?}\n{}\n{:?}",
-        env!("CARGO_PKG_VERSION"),
+        env!("LEADPIPE_BUILD_FINGERPRINT"),
         spec.id,
         spec.encoding.map(encoding_rs::Encoding::name),
         spec.delimiter,

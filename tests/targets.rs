@@ -217,7 +217,7 @@ fn a_lead_stored_under_another_hash_but_with_the_same_values_is_unchanged() {
         assert_exit(&w.ingest_into(&db, &[&raw_dir()], &[]), 0);
         // As if loaded before hashes existed, or hashed by another version of leadpipe.
         db.execute(
-            "UPDATE leads SET record_hash = NULL WHERE lead_id = 'nevada:2919-23';
+            "UPDATE leads SET record_hash = NULL, issues = '[{\"column\":\"stale\"}]' WHERE lead_id = 'nevada:2919-23';
              UPDATE leads SET record_hash = '0' WHERE lead_id = 'nevada:2199-23';",
         );
         assert_exit(&w.ingest_into(&db, &[&newer], &[]), 0);
@@ -234,6 +234,11 @@ fn a_lead_stored_under_another_hash_but_with_the_same_values_is_unchanged() {
             ),
             2,
             "{kind}: the hash is brought up to date, the lead left as it was"
+        );
+        assert_eq!(
+            db.count("SELECT count(*) FROM leads WHERE CAST(issues AS TEXT) LIKE '%stale%'"),
+            0,
+            "{kind}: notes on doubtful values are brought up to date with the hash"
         );
         assert_eq!(
             db.count("SELECT count(*) FROM lead_changes WHERE lead_id IN ('nevada:2919-23', 'nevada:2199-23')"),

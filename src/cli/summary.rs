@@ -87,7 +87,7 @@ pub fn print(report: &RunReport, url: &DatabaseUrl) {
         }
     }
     if !issues.is_empty() {
-        println!("doubtful values kept, by reason (column `leads.issues`):");
+        println!("doubtful values in the leads written, by reason (column `leads.issues`):");
         for (reason, n) in &issues {
             println!("    {reason}: {n}");
         }

@@ -139,10 +139,11 @@ impl Dialect {
                     .into(),
                 Counted::Nothing,
             ),
-            // Same values under another hash (loaded before hashes, or by another version
-            // of leadpipe): only the hash is brought up to date.
+            // Same values under another hash (loaded before hashes, or by another build of
+            // leadpipe): the hash is brought up to date, and so are the notes on doubtful
+            // values, which are not history.
             Builder::new(self).finish(
-                "UPDATE leads SET record_hash = s.record_hash
+                "UPDATE leads SET record_hash = s.record_hash, issues = s.issues
                  FROM merge_matched m CROSS JOIN staged_leads s
                  WHERE NOT m.changed AND s.lead_id = m.lead_id AND leads.lead_id = m.lead_id"
                     .into(),
