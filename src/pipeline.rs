@@ -532,17 +532,18 @@ fn map_one(mapping: &FileMapping, record: Record) -> Mapped {
         });
     }
     let record_hash = record_hash(mapping.salt, &record.bytes);
-    if let Some(known) = &mapping.known
-        && let Ok(Some(key)) = map_key(spec, &record.fields)
-    {
+    // What the source had of the lead, found by its key alone.
+    let known = mapping.known.as_ref().and_then(|known| {
+        let key = map_key(spec, &record.fields).ok()??;
         let lead_id = format!("{}:{key}", spec.id);
-        if known.classify(&lead_id, &record_hash) == Known::Unchanged {
-            return Mapped::Unchanged {
-                lead_id,
-                line: record.line,
-                raw: record.bytes,
-            };
-        }
+        Some((known.classify(&lead_id, &record_hash), lead_id))
+    });
+    if let Some((Known::Unchanged, lead_id)) = known {
+        return Mapped::Unchanged {
+            lead_id,
+            line: record.line,
+            raw: record.bytes,
+        };
     }
     let key_column = crate::lead::LEAD_COLUMNS[spec.key_column].name;
     let mapped = map_record(spec, &record.fields).and_then(|lead| {
@@ -551,10 +552,15 @@ fn map_one(mapping: &FileMapping, record: Record) -> Mapped {
     });
     match mapped {
         Ok((lead_id, lead)) => Mapped::Lead {
-            known: mapping
-                .known
-                .as_ref()
-                .map_or(Known::New, |known| known.classify(&lead_id, &record_hash)),
+            // The full mapping gives the key the key rules gave. Without stored leads the
+            // lead is new; a lead whose key alone could not be read is compared, to be safe.
+            known: known.map_or(
+                match mapping.known {
+                    Some(_) => Known::Compare,
+                    None => Known::New,
+                },
+                |(known, _)| known,
+            ),
             issues: lead.issues.iter().map(|issue| issue.reason).collect(),
             row: Box::new(LeadRow {
                 lead_id,

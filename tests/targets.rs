@@ -47,6 +47,16 @@ fn rows(db: &Db, sql: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Inserted, updated, unchanged and deactivated records of the snapshots after 07-07-2023.
+fn later_snapshot_counts(db: &Db) -> Vec<Vec<String>> {
+    rows(
+        db,
+        "SELECT CAST(records_inserted AS TEXT), CAST(records_updated AS TEXT),
+                CAST(records_unchanged AS TEXT), CAST(records_deactivated AS TEXT)
+         FROM source_files WHERE snapshot_date > '2023-07-07'",
+    )
+}
+
 fn strings<const N: usize>(rows: &[[&str; N]]) -> Vec<Vec<String>> {
     rows.iter()
         .map(|r| r.iter().map(|s| s.to_string()).collect())
@@ -128,8 +138,7 @@ fn a_newer_snapshot_inserts_updates_and_deactivates() {
         let output = w.ingest_into(&db, &[&newer], &[]);
         assert_exit(&output, 0);
         assert_eq!(
-            rows(&db, "SELECT CAST(records_inserted AS TEXT), CAST(records_updated AS TEXT), CAST(records_unchanged AS TEXT),
-                              CAST(records_deactivated AS TEXT) FROM source_files WHERE snapshot_date > '2023-07-07'"),
+            later_snapshot_counts(&db),
             strings(&[["1", "1", "98", "1"]]),
             "{kind}"
         );
@@ -215,15 +224,14 @@ fn a_lead_stored_under_another_hash_but_with_the_same_values_is_unchanged() {
     for db in Db::both(&w) {
         let kind = db.kind();
         assert_exit(&w.ingest_into(&db, &[&raw_dir()], &[]), 0);
-        // As if loaded before hashes existed, or hashed by another version of leadpipe.
+        // As if loaded before hashes existed, or hashed by another build of leadpipe.
         db.execute(
             "UPDATE leads SET record_hash = NULL, issues = '[{\"column\":\"stale\"}]' WHERE lead_id = 'nevada:2919-23';
              UPDATE leads SET record_hash = '0' WHERE lead_id = 'nevada:2199-23';",
         );
         assert_exit(&w.ingest_into(&db, &[&newer], &[]), 0);
         assert_eq!(
-            rows(&db, "SELECT CAST(records_inserted AS TEXT), CAST(records_updated AS TEXT), CAST(records_unchanged AS TEXT),
-                              CAST(records_deactivated AS TEXT) FROM source_files WHERE snapshot_date > '2023-07-07'"),
+            later_snapshot_counts(&db),
             strings(&[["1", "1", "98", "1"]]),
             "{kind}"
         );

@@ -20,7 +20,7 @@ pub enum Known {
     /// Its id was not there: inserted at once.
     New,
     /// Stored active with the same record hash: its record as published, its spec and
-    /// leadpipe's version are the stored lead's, so mapping it again would give the same
+    /// leadpipe's build are the stored lead's, so mapping it again would give the same
     /// values. It is neither mapped nor written.
     Unchanged,
     /// Staged, to be compared column by column at the end of the file.

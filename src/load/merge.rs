@@ -3,9 +3,10 @@
 //! As a file's batches are written, each lead has been told apart by what its source held
 //! when the file began ([`super::KnownLeads`]): a lead new to `leads` is inserted at once;
 //! one whose stored record hash matches is unchanged and only noted in `seen_leads`; the
-//! others (a different or missing hash, or an inactive lead) are staged in `staged_leads`. At the end of the file, set-based SQL compares the staged leads column by
-//! column, keeps one `lead_changes` row per changed column, updates the changed leads, and
-//! marks the source's leads that the snapshot no longer lists inactive. The database does
+//! others (a different or missing hash, or an inactive lead) are staged in `staged_leads`.
+//! At the end of the file, set-based SQL compares the staged leads column by column, keeps
+//! one `lead_changes` row per changed column, updates the changed leads, and marks the
+//! source's leads that the snapshot no longer lists inactive. The database does
 //! work in proportion to what changed; unchanged leads are not written.
 
 use super::LoadError;
@@ -45,8 +46,8 @@ pub struct Statement {
 }
 
 /// The lineage columns of `leads` that a written row fills, after the data columns, with
-/// their PostgreSQL types; last the hash of the lead's values and record, which tells
-/// changed leads from unchanged ones.
+/// their PostgreSQL types; last the hash of the record as published, which tells unchanged
+/// leads from the others.
 pub const LINEAGE: [(&str, &str); 9] = [
     ("lead_id", "TEXT"),
     ("source", "TEXT"),
@@ -88,6 +89,15 @@ pub struct OpenFile {
 }
 
 impl OpenFile {
+    /// A file just begun, whose source had leads before it or not.
+    pub fn begun(id: i64, source_had_leads: bool) -> OpenFile {
+        OpenFile {
+            id,
+            fresh: !source_had_leads,
+            inserted: 0,
+        }
+    }
+
     /// What loading the file's `loaded` leads did, once its staged leads are merged.
     pub fn counts(&self, loaded: u64, merged: Merged) -> super::MergeCounts {
         let inserted = self.inserted + merged.inserted;
@@ -468,6 +478,10 @@ pub const PRIOR_LOAD_BY_TAG_SQL: &str =
 
 /// Whether source `$1` has any lead, active or not.
 pub const HAS_LEADS_SQL: &str = "SELECT EXISTS (SELECT 1 FROM leads WHERE source = $1)";
+
+/// The id, record hash and state of every lead of source `$1`.
+pub const KNOWN_LEADS_SQL: &str =
+    "SELECT lead_id, record_hash, is_active FROM leads WHERE source = $1";
 
 /// Records that lead `$3` was inserted by run `$1` from file `$2` (into a source that had
 /// leads before).

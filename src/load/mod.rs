@@ -29,7 +29,8 @@ pub struct LeadRow {
     pub source_record: String,
     /// Doubtful values, as JSON, when there are any.
     pub issues: Option<String>,
-    /// A hash of the values and the record: equal hashes, unchanged lead.
+    /// A hash of the record as published and of what its lead depends on besides: a lead
+    /// stored under it is unchanged.
     pub record_hash: String,
 }
 

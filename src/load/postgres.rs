@@ -13,9 +13,9 @@ use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls};
 
 use super::merge::{
-    BEGIN_FILE_SQL, Dialect, FINISH_FILE_SQL, HAS_LEADS_SQL, LATEST_SNAPSHOT_SQL, LINEAGE,
-    OpenFile, PRIOR_LOAD_BY_TAG_SQL, PRIOR_LOAD_SQL, Param, RECORD_FILE_SQL, RUN_TOTALS_SQL,
-    merge_staged, written_columns,
+    BEGIN_FILE_SQL, Dialect, FINISH_FILE_SQL, HAS_LEADS_SQL, KNOWN_LEADS_SQL, LATEST_SNAPSHOT_SQL,
+    LINEAGE, OpenFile, PRIOR_LOAD_BY_TAG_SQL, PRIOR_LOAD_SQL, Param, RECORD_FILE_SQL,
+    RUN_TOTALS_SQL, merge_staged, written_columns,
 };
 use super::{
     Batch, FileCounts, FileInfo, FileStatus, Identity, KnownLeads, LeadRow, LoadError, MergeCounts,
@@ -432,15 +432,11 @@ impl Target for Postgres {
             ],
         )?;
         let id = row.get(0);
-        let has_leads: bool = self
+        let has_leads = self
             .client
             .query_one(HAS_LEADS_SQL, &[&file.source])?
             .get(0);
-        self.file = Some(OpenFile {
-            id,
-            fresh: !has_leads,
-            inserted: 0,
-        });
+        self.file = Some(OpenFile::begun(id, has_leads));
         Ok(id)
     }
 
@@ -450,10 +446,7 @@ impl Target for Postgres {
         }
         let mut known = KnownLeads::default();
         // Streamed: a source's million leads are never held as rows.
-        let mut rows = self.client.query_raw(
-            "SELECT lead_id, record_hash, is_active FROM leads WHERE source = $1",
-            [source],
-        )?;
+        let mut rows = self.client.query_raw(KNOWN_LEADS_SQL, [source])?;
         while let Some(row) = rows.next()? {
             known.push(row.get(0), row.get(1), row.get(2));
         }

@@ -8,9 +8,9 @@ use rusqlite::types::{ToSqlOutput, Value as SqlValue};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, ToSql, params};
 
 use super::merge::{
-    BEGIN_FILE_SQL, Dialect, FINISH_FILE_SQL, HAS_LEADS_SQL, INSERTED_SQL, LATEST_SNAPSHOT_SQL,
-    OpenFile, PRIOR_LOAD_BY_TAG_SQL, PRIOR_LOAD_SQL, Param, RECORD_FILE_SQL, RUN_TOTALS_SQL,
-    merge_staged, written_columns,
+    BEGIN_FILE_SQL, Dialect, FINISH_FILE_SQL, HAS_LEADS_SQL, INSERTED_SQL, KNOWN_LEADS_SQL,
+    LATEST_SNAPSHOT_SQL, OpenFile, PRIOR_LOAD_BY_TAG_SQL, PRIOR_LOAD_SQL, Param, RECORD_FILE_SQL,
+    RUN_TOTALS_SQL, merge_staged, written_columns,
 };
 use super::{
     Batch, FileCounts, FileInfo, FileStatus, Identity, KnownLeads, LeadRow, LoadError, MergeCounts,
@@ -258,14 +258,10 @@ impl Target for Sqlite {
             ],
             |row| row.get(0),
         )?;
-        let has_leads: bool = self
+        let has_leads = self
             .conn
             .query_row(&sql(HAS_LEADS_SQL), [&file.source], |row| row.get(0))?;
-        self.file = Some(OpenFile {
-            id,
-            fresh: !has_leads,
-            inserted: 0,
-        });
+        self.file = Some(OpenFile::begun(id, has_leads));
         Ok(id)
     }
 
@@ -274,9 +270,7 @@ impl Target for Sqlite {
             return Ok(None);
         }
         let mut known = KnownLeads::default();
-        let mut statement = self
-            .conn
-            .prepare("SELECT lead_id, record_hash, is_active FROM leads WHERE source = ?1")?;
+        let mut statement = self.conn.prepare(&sql(KNOWN_LEADS_SQL))?;
         let mut rows = statement.query([source])?;
         while let Some(row) = rows.next()? {
             let (id, hash): (String, Option<String>) = (row.get(0)?, row.get(1)?);
