@@ -5,8 +5,9 @@
 //! one whose stored record hash matches is unchanged and only noted in `seen_leads`; the
 //! others (a different or missing hash, or an inactive lead) are staged in `staged_leads`.
 //! At the end of the file, set-based SQL compares the staged leads column by column, keeps
-//! one `lead_changes` row per changed column, updates the changed leads, and marks the
-//! source's leads that the snapshot no longer lists inactive. The database does
+//! one `lead_updates` row per changed column, updates the changed leads, and marks the
+//! source's leads that the snapshot no longer lists inactive. (A lead's `inserted` change is
+//! not a row: it is the lead's `first_file_id`, which the view `lead_changes` shows.) The database does
 //! work in proportion to what changed; unchanged leads are not written.
 
 use super::LoadError;
@@ -47,14 +48,16 @@ pub struct Statement {
 
 /// The lineage columns of `leads` that a written row fills, after the data columns, with
 /// their PostgreSQL types; last the hash of the record as published, which tells unchanged
-/// leads from the others.
-pub const LINEAGE: [(&str, &str); 9] = [
+/// leads from the others. `first_file_id`, the file writing the row, is kept by an update:
+/// a lead's `inserted` change is the file that first brought it.
+pub const LINEAGE: [(&str, &str); 10] = [
     ("lead_id", "TEXT"),
     ("source", "TEXT"),
     ("source_file", "TEXT"),
     ("source_line", "BIGINT"),
     ("ingested_at", "TIMESTAMPTZ"),
     ("run_id", "TEXT"),
+    ("first_file_id", "BIGINT"),
     ("source_record", "JSONB"),
     ("issues", "JSONB"),
     ("record_hash", "TEXT"),
@@ -167,17 +170,9 @@ impl Dialect {
             self.update_changed(),
         ];
         // A staged lead that no stored lead has the id of is new after all.
-        let unmatched =
-            "staged_leads s WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.lead_id = s.lead_id)";
-        statements.push(self.record("inserted", "s", |_| unmatched.into()));
-        statements.push(self.insert_unmatched(unmatched));
-        if file.fresh {
-            // Every lead of a source new to `leads` is the file's: its `inserted` rows are
-            // written at once here rather than batch by batch.
-            statements.push(self.record("inserted", "l", |b| {
-                format!("leads l WHERE l.source = {}", b.param(Param::Source))
-            }));
-        }
+        statements.push(self.insert_unmatched(
+            "staged_leads s WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.lead_id = s.lead_id)",
+        ));
         // A snapshot without a single lead must not empty its source; a fresh source has
         // nothing to deactivate.
         if !file.fresh && loaded > 0 {
@@ -244,7 +239,7 @@ impl Dialect {
         )
     }
 
-    /// One `lead_changes` row per changed column of each changed lead, reading each changed
+    /// One `lead_updates` row per changed column of each changed lead, reading each changed
     /// lead once: PostgreSQL unpivots its columns with `LATERAL (VALUES …)`; SQLite, which
     /// has no `LATERAL`, takes the columns one `SELECT` at a time.
     fn record_updates(self) -> Statement {
@@ -285,14 +280,14 @@ impl Dialect {
         };
         builder.finish(
             format!(
-                "INSERT INTO lead_changes (run_id, source_file_id, lead_id, change, column_name, old_value, new_value)
+                "INSERT INTO lead_updates (run_id, source_file_id, lead_id, change, column_name, old_value, new_value)
                  {select}"
             ),
             Counted::Nothing,
         )
     }
 
-    /// A `lead_changes` row without column values for each lead of `from` (a table alias
+    /// A `lead_updates` row without column values for each lead of `from` (a table alias
     /// `alias`, and its conditions, built with the statement's placeholders).
     fn record(
         self,
@@ -305,17 +300,18 @@ impl Dialect {
         let from = from(&mut builder);
         builder.finish(
             format!(
-                "INSERT INTO lead_changes (run_id, source_file_id, lead_id, change)
+                "INSERT INTO lead_updates (run_id, source_file_id, lead_id, change)
                  SELECT {run}, {file}, {alias}.lead_id, '{change}' FROM {from}"
             ),
             Counted::Nothing,
         )
     }
 
-    /// Writes the staged values over the changed leads, and makes them active.
+    /// Writes the staged values over the changed leads, and makes them active; a lead keeps
+    /// its id and the file that first brought it.
     fn update_changed(self) -> Statement {
         let sets: Vec<String> = written_columns()
-            .filter(|c| *c != "lead_id")
+            .filter(|c| !matches!(*c, "lead_id" | "first_file_id"))
             .map(|c| format!("{c} = s.{c}"))
             .collect();
         Builder::new(self).finish(
@@ -483,11 +479,6 @@ pub const HAS_LEADS_SQL: &str = "SELECT EXISTS (SELECT 1 FROM leads WHERE source
 pub const KNOWN_LEADS_SQL: &str =
     "SELECT lead_id, record_hash, is_active FROM leads WHERE source = $1";
 
-/// Records that lead `$3` was inserted by run `$1` from file `$2` (into a source that had
-/// leads before).
-pub const INSERTED_SQL: &str = "INSERT INTO lead_changes (run_id, source_file_id, lead_id, change)
-    VALUES ($1, $2, $3, 'inserted')";
-
 /// The date of the newest snapshot of source `$1` loaded so far.
 pub const LATEST_SNAPSHOT_SQL: &str =
     "SELECT max(snapshot_date) FROM source_files WHERE source = $1 AND status = 'loaded'";
@@ -523,35 +514,41 @@ mod tests {
     }
 
     #[test]
-    fn a_fresh_source_records_its_inserted_leads_in_the_merge() {
+    fn only_a_source_with_leads_is_deactivated() {
         let fresh = OpenFile {
             id: 1,
             fresh: true,
             inserted: 0,
         };
-        let sql: Vec<String> = Dialect::Postgres
-            .merge_statements(&fresh, 5)
-            .into_iter()
-            .map(|s| s.sql)
-            .collect();
+        let sql = |dialect: Dialect, file: &OpenFile| -> Vec<String> {
+            let statements = dialect.merge_statements(file, 5);
+            statements.into_iter().map(|s| s.sql).collect()
+        };
+        let fresh_sql = sql(Dialect::Postgres, &fresh);
         assert!(
-            sql.iter()
-                .any(|s| s.contains("'inserted' FROM leads l WHERE l.source"))
-        );
-        assert!(
-            !sql.iter().any(|s| s.contains("seen_leads")),
+            !fresh_sql.iter().any(|s| s.contains("seen_leads")),
             "nothing to deactivate"
         );
         let existing = OpenFile {
             fresh: false,
             ..fresh
         };
-        let sql: Vec<String> = Dialect::Sqlite
-            .merge_statements(&existing, 5)
-            .into_iter()
-            .map(|s| s.sql)
-            .collect();
-        assert!(sql.iter().any(|s| s.contains("is_active = FALSE")));
-        assert!(!sql.iter().any(|s| s.contains("'inserted' FROM leads l")));
+        let existing_sql = sql(Dialect::Sqlite, &existing);
+        assert!(existing_sql.iter().any(|s| s.contains("is_active = FALSE")));
+        assert!(
+            !fresh_sql
+                .iter()
+                .chain(&existing_sql)
+                .any(|s| s.contains("'inserted'")),
+            "an inserted lead is its first_file_id, not a row"
+        );
+    }
+
+    #[test]
+    fn an_update_keeps_the_file_that_first_brought_the_lead() {
+        let update = Dialect::Postgres.update_changed().sql;
+        assert!(update.contains("source_file = s.source_file"), "{update}");
+        assert!(!update.contains("first_file_id"), "{update}");
+        assert!(!update.contains("lead_id = s.lead_id,"), "{update}");
     }
 }

@@ -236,13 +236,14 @@ impl Postgres {
         Ok(self.client.execute(sql, &values)?)
     }
 
-    /// Writes leads to `leads` or `staged_leads` with binary COPY.
+    /// Writes leads of file `file_id` to `leads` or `staged_leads` with binary COPY.
     fn copy_leads(
         &mut self,
         table: &str,
         leads: &[LeadRow],
         run: &RunInfo,
         file: &FileInfo,
+        file_id: i64,
     ) -> Result<(), LoadError> {
         if leads.is_empty() {
             return Ok(());
@@ -266,33 +267,12 @@ impl Postgres {
                 &line,
                 &run.started_at,
                 &run.run_id,
+                &file_id,
                 &source_record,
                 &issues,
                 &lead.record_hash,
             ]);
             writer.write(&row)?;
-        }
-        writer.finish()?;
-        Ok(())
-    }
-
-    /// Records the leads just inserted in `lead_changes`.
-    fn copy_changes(
-        &mut self,
-        run: &RunInfo,
-        file_id: i64,
-        inserted: &[LeadRow],
-    ) -> Result<(), LoadError> {
-        if inserted.is_empty() {
-            return Ok(());
-        }
-        let sink = self.client.copy_in(
-            "COPY lead_changes (run_id, source_file_id, lead_id, change) FROM STDIN (FORMAT binary)",
-        )?;
-        let types = [Type::TEXT, Type::INT8, Type::TEXT, Type::TEXT];
-        let mut writer = BinaryCopyInWriter::new(sink, &types);
-        for lead in inserted {
-            writer.write(&[&run.run_id, &file_id, &lead.lead_id, &"inserted"])?;
         }
         writer.finish()?;
         Ok(())
@@ -460,11 +440,9 @@ impl Target for Postgres {
         batch: &Batch,
     ) -> Result<(), LoadError> {
         let open = self.file.expect("write_batch follows begin_file");
-        self.copy_leads("leads", &batch.new, run, file)?;
-        // A fresh file's `inserted` rows are written by its merge, all at once.
+        self.copy_leads("leads", &batch.new, run, file, open.id)?;
         if !open.fresh {
-            self.copy_changes(run, open.id, &batch.new)?;
-            self.copy_leads("staged_leads", &batch.staged, run, file)?;
+            self.copy_leads("staged_leads", &batch.staged, run, file, open.id)?;
             self.copy_seen(&batch.seen)?;
         }
         self.copy_rejects(run, file, batch)?;

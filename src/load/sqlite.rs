@@ -8,9 +8,9 @@ use rusqlite::types::{ToSqlOutput, Value as SqlValue};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, ToSql, params};
 
 use super::merge::{
-    BEGIN_FILE_SQL, Dialect, FINISH_FILE_SQL, HAS_LEADS_SQL, INSERTED_SQL, KNOWN_LEADS_SQL,
-    LATEST_SNAPSHOT_SQL, OpenFile, PRIOR_LOAD_BY_TAG_SQL, PRIOR_LOAD_SQL, Param, RECORD_FILE_SQL,
-    RUN_TOTALS_SQL, merge_staged, written_columns,
+    BEGIN_FILE_SQL, Dialect, FINISH_FILE_SQL, HAS_LEADS_SQL, KNOWN_LEADS_SQL, LATEST_SNAPSHOT_SQL,
+    OpenFile, PRIOR_LOAD_BY_TAG_SQL, PRIOR_LOAD_SQL, Param, RECORD_FILE_SQL, RUN_TOTALS_SQL,
+    merge_staged, written_columns,
 };
 use super::{
     Batch, FileCounts, FileInfo, FileStatus, Identity, KnownLeads, LeadRow, LoadError, MergeCounts,
@@ -29,6 +29,9 @@ pub struct Sqlite {
     lock_timeout: Duration,
     in_run: bool,
     file: Option<OpenFile>,
+    /// The file was created by this connection: it is filled under a rollback journal,
+    /// and turns to WAL when a run commits.
+    wal_pending: bool,
 }
 
 impl ToSql for Value {
@@ -61,16 +64,22 @@ impl Sqlite {
     /// Opens (creating when absent) a database file and brings its schema up to date.
     pub fn open(path: &Path, lock_timeout: Duration) -> Result<Sqlite, LoadError> {
         let shown = path.display().to_string();
+        let created = std::fs::metadata(path).map_or(true, |m| m.len() == 0);
         let mut conn = Connection::open(path).map_err(|e| {
             LoadError::Connect(format!("cannot open the SQLite database {shown}: {e}"))
         })?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.busy_timeout(lock_timeout.max(Duration::from_secs(5)))?;
+        // WAL lets readers go on while a run loads. A new file is first filled under a
+        // rollback journal instead, which never copies the pages a load appends: WAL would
+        // write each of them twice, a third of a million-lead first load.
+        if !created {
+            use_wal(&conn)?;
+        }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // 8 MiB page caches: larger ones bought no speed on a million leads, only memory.
         conn.pragma_update(None, "cache_size", -8_192)?;
         conn.execute_batch("PRAGMA temp.cache_size = -8192")?;
-        conn.busy_timeout(lock_timeout.max(Duration::from_secs(5)))?;
         embedded::migrations::runner()
             .set_grouped(true)
             .run(&mut conn)?;
@@ -82,6 +91,7 @@ impl Sqlite {
             lock_timeout,
             in_run: false,
             file: None,
+            wal_pending: created,
         })
     }
 
@@ -134,13 +144,14 @@ impl Sqlite {
         Ok(self.conn.execute(sql, values.as_slice())? as u64)
     }
 
-    /// Writes leads to `leads` or `staged_leads`.
+    /// Writes leads of file `file_id` to `leads` or `staged_leads`.
     fn insert_leads(
         &self,
         table: &str,
         leads: &[LeadRow],
         run: &RunInfo,
         file: &FileInfo,
+        file_id: i64,
     ) -> Result<(), LoadError> {
         let columns: Vec<&str> = written_columns().collect();
         let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
@@ -152,13 +163,14 @@ impl Sqlite {
         let ingested_at = time_text(run.started_at);
         for lead in leads {
             let line = lead.source_line as i64;
-            let lineage: [&dyn ToSql; 9] = [
+            let lineage: [&dyn ToSql; 10] = [
                 &lead.lead_id,
                 &file.source,
                 &file.path,
                 &line,
                 &ingested_at,
                 &run.run_id,
+                &file_id,
                 &lead.source_record,
                 &lead.issues,
                 &lead.record_hash,
@@ -286,14 +298,9 @@ impl Target for Sqlite {
         batch: &Batch,
     ) -> Result<(), LoadError> {
         let open = self.file.expect("write_batch follows begin_file");
-        self.insert_leads("leads", &batch.new, run, file)?;
-        // A fresh file's `inserted` rows are written by its merge, all at once.
+        self.insert_leads("leads", &batch.new, run, file, open.id)?;
         if !open.fresh {
-            let mut inserted = self.conn.prepare_cached(&sql(INSERTED_SQL))?;
-            for lead in &batch.new {
-                inserted.execute(params![run.run_id, open.id, lead.lead_id])?;
-            }
-            self.insert_leads("staged_leads", &batch.staged, run, file)?;
+            self.insert_leads("staged_leads", &batch.staged, run, file, open.id)?;
             let mut seen = self
                 .conn
                 .prepare_cached("INSERT INTO seen_leads (lead_id) VALUES (?1)")?;
@@ -373,7 +380,22 @@ impl Target for Sqlite {
         )?;
         self.conn.execute_batch("COMMIT")?;
         self.in_run = false;
+        if std::mem::take(&mut self.wal_pending) {
+            use_wal(&self.conn)?;
+        }
         Ok(())
+    }
+}
+
+/// Puts the database in WAL mode, unless another connection has it open in a rollback
+/// journal's lock (a second run started on a new file): then the next run does it.
+fn use_wal(conn: &Connection) -> Result<(), LoadError> {
+    match conn.pragma_update(None, "journal_mode", "WAL") {
+        Err(e) if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) => {
+            tracing::debug!("the SQLite database stays in its rollback journal for now: {e}");
+            Ok(())
+        }
+        done => Ok(done?),
     }
 }
 

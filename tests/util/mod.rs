@@ -133,6 +133,14 @@ pub enum Db {
     Postgres { name: String },
 }
 
+mod sqlite_migrations {
+    refinery::embed_migrations!("migrations/sqlite");
+}
+
+mod postgres_migrations {
+    refinery::embed_migrations!("migrations/postgres");
+}
+
 /// The PostgreSQL server tests create their databases on: `$LEADPIPE_TEST_POSTGRES`, or
 /// the local server.
 fn postgres_admin_url() -> String {
@@ -210,6 +218,23 @@ impl Db {
                             .collect()
                     })
                     .collect()
+            }
+        }
+    }
+
+    /// Brings the schema up to migration `version` only, as an older leadpipe left it.
+    pub fn migrate_to(&self, version: i32) {
+        let target = refinery::Target::Version(version);
+        match self {
+            Db::Sqlite(path) => {
+                let mut conn = Connection::open(path).unwrap();
+                let runner = sqlite_migrations::migrations::runner();
+                runner.set_target(target).run(&mut conn).unwrap();
+            }
+            Db::Postgres { .. } => {
+                let mut client = postgres::Client::connect(&self.url(), postgres::NoTls).unwrap();
+                let runner = postgres_migrations::migrations::runner();
+                runner.set_target(target).run(&mut client).unwrap();
             }
         }
     }
