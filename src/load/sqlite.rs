@@ -71,15 +71,19 @@ impl Sqlite {
         conn.busy_timeout(lock_timeout.max(Duration::from_secs(5)))?;
         // WAL lets readers go on while a run loads. A new file is first filled under a
         // rollback journal instead, which never copies the pages a load appends: WAL would
-        // write each of them twice, a third of a million-lead first load.
-        if !created {
+        // write each of them twice, a third of a million-lead first load. Its pages are
+        // 16 KiB, four of leadpipe's rows or more, against one or two in 4 KiB: a tenth less
+        // of the first load's time goes to splitting B-tree pages and writing them out.
+        if created {
+            conn.pragma_update(None, "page_size", 16_384)?;
+        } else {
             use_wal(&conn)?;
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        // 8 MiB page caches: larger ones bought no speed on a million leads, only memory.
-        conn.pragma_update(None, "cache_size", -8_192)?;
-        conn.execute_batch("PRAGMA temp.cache_size = -8192")?;
+        // 4 MiB page caches: larger ones bought no speed on a million leads, only memory.
+        conn.pragma_update(None, "cache_size", -4_096)?;
+        conn.execute_batch("PRAGMA temp.cache_size = -4096")?;
         embedded::migrations::runner()
             .set_grouped(true)
             .run(&mut conn)?;
