@@ -47,6 +47,32 @@ fn rows(db: &Db, sql: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The names of the indexes of `leads`, and whether each is unique.
+fn lead_indexes(db: &Db) -> Vec<Vec<String>> {
+    let sql = match db {
+        Db::Sqlite(_) => {
+            "SELECT name, CAST(\"unique\" AS TEXT) FROM pragma_index_list('leads') ORDER BY name"
+        }
+        Db::Postgres { .. } => {
+            "SELECT CAST(c.relname AS TEXT), CAST(CAST(i.indisunique AS INT) AS TEXT)
+             FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+             WHERE i.indrelid = 'leads'::regclass ORDER BY c.relname"
+        }
+    };
+    rows(db, sql)
+}
+
+/// The indexes of `leads` that migrations create, by target.
+fn migrated_lead_indexes(db: &Db) -> Vec<Vec<String>> {
+    let key = match db {
+        Db::Sqlite(_) => "sqlite_autoindex_leads_1",
+        Db::Postgres { .. } => "leads_pkey",
+    };
+    let mut indexes = strings(&[[key, "1"], ["leads_first_file", "0"], ["leads_source", "0"]]);
+    indexes.sort();
+    indexes
+}
+
 /// Inserted, updated, unchanged and deactivated records of the snapshots after 07-07-2023.
 fn later_snapshot_counts(db: &Db) -> Vec<Vec<String>> {
     rows(
@@ -265,6 +291,8 @@ fn snapshots_apply_in_date_order_and_an_older_one_never_rolls_back() {
         // Given newest first in one run, they still apply oldest first.
         let output = w.ingest_into(&db, &[&newer, &raw_dir().join(NEVADA)], &[]);
         assert_exit(&output, 0);
+        // PostgreSQL rebuilt the indexes it dropped for a run into an empty `leads`.
+        assert_eq!(lead_indexes(&db), migrated_lead_indexes(&db), "{kind}");
         assert_eq!(
             db.text("SELECT phone FROM leads WHERE lead_id = 'nevada:1288-22'"),
             "+17025550199",
@@ -468,6 +496,7 @@ fn kill_mid_load_then_load_again(w: &Workdir, db: &Db, big: &Path, before: i64) 
         before,
         "{kind}"
     );
+    assert_eq!(lead_indexes(db), migrated_lead_indexes(db), "{kind}");
 
     let output = w.ingest_into(db, &[big], &["--lock-timeout", "30"]);
     assert_exit(&output, 0);

@@ -84,9 +84,17 @@ impl Sqlite {
         // 4 MiB page caches: larger ones bought no speed on a million leads, only memory.
         conn.pragma_update(None, "cache_size", -4_096)?;
         conn.execute_batch("PRAGMA temp.cache_size = -4096")?;
-        embedded::migrations::runner()
-            .set_grouped(true)
-            .run(&mut conn)?;
+        let migrate = |conn: &mut Connection| {
+            embedded::migrations::runner()
+                .set_grouped(true)
+                .run(conn)
+                .map(drop)
+        };
+        // A second run that reads the applied versions while a first one migrates a new
+        // file fails on tables that now exist; once more, it finds nothing left to apply.
+        if migrate(&mut conn).is_err() {
+            migrate(&mut conn)?;
+        }
         // From here on, waiting for the lock is done by `begin_run`, with a message.
         conn.busy_timeout(Duration::from_millis(200))?;
         Ok(Sqlite {
