@@ -14,12 +14,17 @@ On the three agency files scaled N times (bench/scale.py), in one run on the sam
   rerun      leadpipe ingest of the same files again, into the PostgreSQL database
   changed    leadpipe ingest of a second snapshot in which 1% of the records changed
 
-Prints each step's seconds, records/s, ratio to the COPY floor and peak resident memory,
-and writes them as JSON. Every figure comes from a run timed here.
+Each step runs --repeat times (default 3), each time from the same starting state (a fresh
+database or file; the changed snapshot on a copy of the first load), after the page cache
+is flushed and PostgreSQL has checkpointed, so that no step pays for an earlier one's
+writes. Prints each step's median seconds, records/s, ratio to the COPY floor's median and
+highest peak resident memory, and writes them, with every run's seconds, as JSON. Every
+figure comes from a run timed here.
 """
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -127,9 +132,16 @@ def sql_elt(url, snapshot):
     return run_timed(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url, "-f", script_path])
 
 
+def settle(url):
+    """Flushes dirty pages and checkpoints PostgreSQL before a timed step."""
+    subprocess.run(["sync"], check=True)
+    psql(url, "-c", "CHECKPOINT")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=4000)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--work", default=os.path.join(ROOT, "target", "bench"))
     parser.add_argument("--out", default=None)
     parser.add_argument("--pg", default=os.environ.get("LEADPIPE_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres"))
@@ -143,52 +155,94 @@ def main():
         subprocess.run([sys.executable, os.path.join(HERE, "scale.py"), str(args.scale), folder, *extra], check=True)
     input_bytes = sum(os.path.getsize(os.path.join(first, f)) for f in os.listdir(first))
 
-    names = {kind: f"leadpipe_bench_{kind}_{uuid.uuid4().hex[:8]}" for kind in ("load", "elt")}
-    for name in names.values():
-        psql(args.pg, "-c", f"CREATE DATABASE {name}")
-    results = {"scale": args.scale, "input_bytes": input_bytes}
-    try:
-        load_db = database_url(args.pg, names["load"])
-        seconds, rss, summary = leadpipe(args.leadpipe, [first], load_db)
-        records = read_count(summary)
-        results["records"] = records
-        results["postgres"] = {"seconds": seconds, "peak_rss_kib": rss}
+    tag = uuid.uuid4().hex[:8]
+    created = []
 
+    def fresh_database(kind):
+        name = f"leadpipe_bench_{kind}_{tag}_{len(created)}"
+        psql(args.pg, "-c", f"CREATE DATABASE {name}")
+        created.append(name)
+        return name
+
+    runs = {step: [] for step in ("postgres", "copy_floor", "sql_elt", "sqlite", "rerun", "changed")}
+    peaks = {step: [] for step in ("postgres", "sqlite", "rerun", "changed")}
+
+    def timed(step, seconds, rss=None):
+        runs[step].append(seconds)
+        if rss is not None:
+            peaks[step].append(rss)
+
+    results = {"scale": args.scale, "input_bytes": input_bytes, "repeat": args.repeat}
+    try:
+        for _ in range(args.repeat):
+            load = fresh_database("load")
+            load_db = database_url(args.pg, load)
+            settle(args.pg)
+            seconds, rss, summary = leadpipe(args.leadpipe, [first], load_db)
+            results["records"] = read_count(summary)
+            timed("postgres", seconds, rss)
+        # The runs that follow start from the last first load.
         export = os.path.join(args.work, "leads-export.csv")
         psql(load_db, "-c", f"\\copy (SELECT * FROM leads) TO '{export}' WITH (FORMAT csv)")
-        psql(load_db, "-c", "CREATE TABLE leads_floor (LIKE leads)")
-        seconds = run_timed(["psql", "-X", "-q", load_db, "-c", f"\\copy leads_floor FROM '{export}' WITH (FORMAT csv)"])
-        results["copy_floor"] = {"seconds": seconds}
+        for i in range(args.repeat):
+            psql(load_db, "-c", f"CREATE TABLE leads_floor_{i} (LIKE leads)")
+            settle(args.pg)
+            timed("copy_floor", run_timed(["psql", "-X", "-q", load_db, "-c", f"\\copy leads_floor_{i} FROM '{export}' WITH (FORMAT csv)"]))
+            psql(load_db, "-c", f"DROP TABLE leads_floor_{i}")
 
-        results["sql_elt"] = {"seconds": sql_elt(database_url(args.pg, names["elt"]), first)}
+        for _ in range(args.repeat):
+            elt_db = database_url(args.pg, fresh_database("elt"))
+            settle(args.pg)
+            timed("sql_elt", sql_elt(elt_db, first))
 
         sqlite_file = os.path.join(args.work, "leads.db")
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(sqlite_file + suffix):
-                os.remove(sqlite_file + suffix)
-        seconds, rss, _ = leadpipe(args.leadpipe, [first], "sqlite:" + sqlite_file)
-        results["sqlite"] = {"seconds": seconds, "peak_rss_kib": rss}
+        for _ in range(args.repeat):
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                if os.path.exists(sqlite_file + suffix):
+                    os.remove(sqlite_file + suffix)
+            settle(args.pg)
+            seconds, rss, _ = leadpipe(args.leadpipe, [first], "sqlite:" + sqlite_file)
+            timed("sqlite", seconds, rss)
 
-        seconds, rss, _ = leadpipe(args.leadpipe, [first], load_db)
-        results["rerun"] = {"seconds": seconds, "peak_rss_kib": rss}
+        for _ in range(args.repeat):
+            settle(args.pg)
+            seconds, rss, _ = leadpipe(args.leadpipe, [first], load_db)
+            timed("rerun", seconds, rss)
 
-        seconds, rss, summary = leadpipe(args.leadpipe, [second], load_db)
-        results["changed"] = {"seconds": seconds, "peak_rss_kib": rss, "summary": summary.splitlines()[-1]}
+        for _ in range(args.repeat):
+            copy = fresh_database_from(args.pg, load, f"leadpipe_bench_changed_{tag}_{len(created)}")
+            created.append(copy)
+            settle(args.pg)
+            seconds, rss, summary = leadpipe(args.leadpipe, [second], database_url(args.pg, copy))
+            timed("changed", seconds, rss)
+            results["changed_summary"] = summary.splitlines()[-1]
     finally:
-        for name in names.values():
+        for name in created:
             psql(args.pg, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
-    floor = results["copy_floor"]["seconds"]
-    for step in ("postgres", "copy_floor", "sql_elt", "sqlite", "rerun", "changed"):
-        r = results[step]
-        r["records_per_second"] = round(results["records"] / r["seconds"])
-        r["ratio_to_copy_floor"] = round(r["seconds"] / floor, 2)
+    floor = statistics.median(runs["copy_floor"])
+    for step, seconds in runs.items():
+        median = statistics.median(seconds)
+        r = results[step] = {"seconds": median, "runs": seconds}
+        r["records_per_second"] = round(results["records"] / median)
+        r["ratio_to_copy_floor"] = round(median / floor, 2)
+        if step in peaks:
+            r["peak_rss_kib"] = max(peaks[step])
+        if step == "changed":
+            r["summary"] = results.pop("changed_summary")
         rss = r.get("peak_rss_kib")
-        print(f"{step:<11} {r['seconds']:8.2f} s {r['records_per_second']:>10} records/s "
+        spread = f"[{min(seconds):.2f}–{max(seconds):.2f}]"
+        print(f"{step:<11} {median:8.2f} s {spread:>15} {r['records_per_second']:>10} records/s "
               f"{r['ratio_to_copy_floor']:>6}x floor" + (f" {rss / 1024:8.1f} MiB peak RSS" if rss else ""))
     with open(out, "w") as f:
         json.dump(results, f, indent=2)
-    print(f"{results['records']} records, {input_bytes / 1e6:.1f} MB; results in {out}")
+    print(f"{results['records']} records, {input_bytes / 1e6:.1f} MB, median of {args.repeat}; results in {out}")
+
+
+def fresh_database_from(admin, template, name):
+    """A copy of database `template`, made by PostgreSQL."""
+    psql(admin, "-c", f"CREATE DATABASE {name} TEMPLATE {template}")
+    return name
 
 
 if __name__ == "__main__":

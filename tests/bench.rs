@@ -14,7 +14,7 @@ fn the_harness_times_every_step_on_scaled_real_files() {
     let out = w.path().join("bench.json");
     let output = Command::new("python3")
         .arg(root.join("bench/bench.py"))
-        .args(["--scale", "3", "--work"])
+        .args(["--scale", "3", "--repeat", "2", "--work"])
         .arg(w.path().join("work"))
         .arg("--out")
         .arg(&out)
@@ -41,6 +41,15 @@ fn the_harness_times_every_step_on_scaled_real_files() {
     ] {
         let seconds = results[step]["seconds"].as_f64().unwrap();
         assert!(seconds > 0.0, "{step}: {seconds}");
+        // The median of two runs, each timed.
+        let runs: Vec<f64> = results[step]["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_f64().unwrap())
+            .collect();
+        assert_eq!(runs.len(), 2, "{step}");
+        assert!((seconds - (runs[0] + runs[1]) / 2.0).abs() < 1e-9, "{step}");
         let rate = results[step]["records_per_second"].as_f64().unwrap();
         assert_eq!(rate, (745.0 / seconds).round(), "{step}");
     }

@@ -176,27 +176,31 @@ impl Dialect {
         // A snapshot without a single lead must not empty its source; a fresh source has
         // nothing to deactivate.
         if !file.fresh && loaded > 0 {
-            statements.push(Builder::new(self).finish(
-                "CREATE INDEX seen_leads_id ON seen_leads (lead_id)".into(),
-                Counted::Nothing,
-            ));
-            statements.push(self.analyze("seen_leads"));
-            let unseen = |b: &mut Builder, alias: &str| {
+            // SQLite looks each stored lead up in `seen_leads`; PostgreSQL hashes it whole,
+            // sized from the table itself.
+            if self == Dialect::Sqlite {
+                statements.push(Builder::new(self).finish(
+                    "CREATE INDEX seen_leads_id ON seen_leads (lead_id)".into(),
+                    Counted::Nothing,
+                ));
+                statements.push(self.analyze("seen_leads"));
+            }
+            statements.push(self.record("deactivated", "l", |b| {
                 format!(
-                    "{alias}.source = {} AND {alias}.is_active
-                     AND NOT EXISTS (SELECT 1 FROM seen_leads s WHERE s.lead_id = {alias}.lead_id)",
+                    "leads l WHERE l.source = {} AND l.is_active
+                     AND NOT EXISTS (SELECT 1 FROM seen_leads s WHERE s.lead_id = l.lead_id)",
                     b.param(Param::Source)
                 )
-            };
-            statements.push(self.record("deactivated", "l", |b| {
-                format!("leads l WHERE {}", unseen(b, "l"))
             }));
+            // The leads just recorded, found by their few history rows rather than by
+            // comparing the source's leads with the snapshot a second time.
             let mut builder = Builder::new(self);
-            let now = builder.param(Param::Now);
-            let unseen = unseen(&mut builder, "leads");
+            let (now, file) = (builder.param(Param::Now), builder.param(Param::FileId));
             statements.push(builder.finish(
                 format!(
-                    "UPDATE leads SET is_active = FALSE, deactivated_at = {now} WHERE {unseen}"
+                    "UPDATE leads SET is_active = FALSE, deactivated_at = {now}
+                     WHERE lead_id IN (SELECT lead_id FROM lead_updates
+                                       WHERE source_file_id = {file} AND change = 'deactivated')"
                 ),
                 Counted::Deactivated,
             ));

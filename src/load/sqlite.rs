@@ -46,8 +46,10 @@ impl ToSql for Value {
     }
 }
 
+/// Dates are stored as ISO text, `YYYY-MM-DD`: chrono's `Display`, which writes it
+/// without interpreting a format string per value.
 fn date_text(date: NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
+    date.to_string()
 }
 
 /// A statement shared with PostgreSQL, with SQLite's `?N` placeholders for `$N`.
