@@ -1,6 +1,5 @@
 //! US postal addresses: one-line addresses split into parts, units moved to `address2`.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -31,56 +30,28 @@ static UNIT: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
-/// Every city name the US ZIP dataset accepts for a ZIP code, upper-cased.
-static CITIES_BY_ZIP: LazyLock<HashMap<&'static str, Vec<String>>> = LazyLock::new(|| {
-    zipcodes::database()
-        .iter()
-        .map(|z| {
-            let cities = std::iter::once(&z.city)
-                .chain(&z.acceptable_cities)
-                .map(|c| c.to_uppercase())
-                .collect();
-            (z.zip_code.as_str(), cities)
-        })
-        .collect()
-});
+// `ZIP_PLACES` and `STATE_CITIES`, from the US ZIP dataset (see build.rs).
+include!(concat!(env!("OUT_DIR"), "/zip_places.rs"));
 
-/// The county of each ZIP code, upper-cased, without `County` (`Canadian County` → `CANADIAN`).
-static COUNTY_BY_ZIP: LazyLock<HashMap<&'static str, String>> = LazyLock::new(|| {
-    zipcodes::database()
-        .iter()
-        .filter(|z| !z.county.is_empty())
-        .map(|z| {
-            let county = z
-                .county
-                .trim_end_matches(" County")
-                .trim_end_matches(" Parish");
-            (z.zip_code.as_str(), county.to_uppercase())
-        })
-        .collect()
-});
+/// The county and the city names the ZIP dataset has for a five-digit ZIP code.
+fn places_of_zip(five: &str) -> Option<(&'static str, &'static [&'static str])> {
+    let i = ZIP_PLACES.binary_search_by_key(&five, |p| p.0).ok()?;
+    let (_, county, cities) = ZIP_PLACES[i];
+    Some((county, cities))
+}
 
 /// The county a ZIP code lies in, from the embedded US ZIP dataset.
 pub fn county_of_zip(zip: &str) -> Option<String> {
     let five = super::zip::zip(zip).ok()??;
-    COUNTY_BY_ZIP.get(&five[..5]).cloned()
+    let (county, _) = places_of_zip(&five[..5])?;
+    (!county.is_empty()).then(|| county.to_string())
 }
 
-/// Every city name of the ZIP dataset, by state, upper-cased.
-static CITIES_BY_STATE: LazyLock<HashMap<&'static str, Vec<String>>> = LazyLock::new(|| {
-    let mut cities: HashMap<&'static str, Vec<String>> = HashMap::new();
-    for z in zipcodes::database() {
-        cities
-            .entry(z.state.as_str())
-            .or_default()
-            .push(z.city.to_uppercase());
-    }
-    for names in cities.values_mut() {
-        names.sort_unstable();
-        names.dedup();
-    }
-    cities
-});
+/// Every city name of the ZIP dataset in a state, upper-cased.
+fn cities_of_state(state: &str) -> Option<&'static [&'static str]> {
+    let i = STATE_CITIES.binary_search_by_key(&state, |s| s.0).ok()?;
+    Some(STATE_CITIES[i].1)
+}
 
 /// Splits a one-field address (`8889 S. EASTERN AVE., STE 160 LAS VEGAS, NV 89123`).
 /// With no comma between street and city, the city is the longest name that ends the
@@ -109,8 +80,11 @@ pub fn one_line(s: &str) -> Result<Option<(Address, Option<Issue>)>, Issue> {
     let zip = zip(&tail["zip"])?;
     let rest = tail["rest"].trim_end_matches(',');
     let state = tail["state"].to_uppercase();
-    let zip_cities = zip.as_deref().and_then(|z| CITIES_BY_ZIP.get(z.get(..5)?));
-    let state_cities = CITIES_BY_STATE.get(state.as_str());
+    let zip_cities = zip
+        .as_deref()
+        .and_then(|z| places_of_zip(z.get(..5)?))
+        .map(|(_, cities)| cities);
+    let state_cities = cities_of_state(&state);
     let city_len = zip_cities
         .and_then(|cities| city_suffix(rest, cities))
         .or_else(|| state_cities.and_then(|cities| city_suffix(rest, cities)));
@@ -146,16 +120,16 @@ pub fn one_line(s: &str) -> Result<Option<(Address, Option<Issue>)>, Issue> {
 }
 
 /// The byte length of the longest of `cities` that ends `rest` as whole words.
-fn city_suffix(rest: &str, cities: &[String]) -> Option<usize> {
+fn city_suffix(rest: &str, cities: &[&str]) -> Option<usize> {
     let upper = rest.to_uppercase();
     cities
         .iter()
         .filter(|city| {
-            upper.ends_with(city.as_str())
+            upper.ends_with(*city)
                 && upper.len() > city.len()
                 && matches!(upper.as_bytes()[upper.len() - city.len() - 1], b' ' | b',')
         })
-        .map(String::len)
+        .map(|city| city.len())
         .max()
 }
 
@@ -256,6 +230,15 @@ mod tests {
         assert_eq!(a.address1, "1 MAIN ST NOWHEREVILLE");
         assert_eq!(a.city, None);
         assert_eq!(issue.unwrap().reason, "unresolved_city");
+    }
+
+    #[test]
+    fn the_zip_tables_are_sorted_for_binary_search() {
+        assert!(ZIP_PLACES.len() > 40_000);
+        assert!(ZIP_PLACES.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(STATE_CITIES.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(cities_of_state("NV").unwrap().contains(&"LAS VEGAS"));
+        assert_eq!(places_of_zip("89027").unwrap().1, ["MESQUITE"]);
     }
 
     #[test]
