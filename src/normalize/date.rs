@@ -23,20 +23,37 @@ pub fn date(s: &str) -> Result<Option<NaiveDate>, Issue> {
     if s.is_empty() {
         return Ok(None);
     }
-    let ymd = if let Some(c) = ISO_DATE.captures(s) {
-        (num(&c[1]), num(&c[2]), num(&c[3]))
-    } else if let Some(c) = US_DATE.captures(s) {
-        (year(&c[3]), num(&c[1]), num(&c[2]))
-    } else {
+    let Some((y, m, d)) = whole_us_date(s).or_else(|| searched_date(s)) else {
         return Err(Issue::new(
             "invalid_date",
             format!("no date found in `{s}`"),
         ));
     };
-    let (y, m, d) = ymd;
     NaiveDate::from_ymd_opt(y, m as u32, d as u32)
         .map(Some)
         .ok_or_else(|| Issue::new("invalid_date", format!("`{s}` is not a calendar date")))
+}
+
+/// Year, month and day of `7/1/2022` or `11/30/23` as the whole text, the form most agency
+/// dates take: read as [`searched_date`] reads it, without a search.
+fn whole_us_date(s: &str) -> Option<(i32, i32, i32)> {
+    let mut parts = s.split('/');
+    let (m, d, y) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |part: &str, lengths: [usize; 2]| {
+        lengths.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())
+    };
+    (parts.next().is_none() && digits(m, [1, 2]) && digits(d, [1, 2]) && digits(y, [2, 4]))
+        .then(|| (year(y), num(m), num(d)))
+}
+
+/// Year, month and day of the first ISO date in the text, else of the first US one.
+fn searched_date(s: &str) -> Option<(i32, i32, i32)> {
+    if let Some(c) = ISO_DATE.captures(s) {
+        Some((num(&c[1]), num(&c[2]), num(&c[3])))
+    } else {
+        let c = US_DATE.captures(s)?;
+        Some((year(&c[3]), num(&c[1]), num(&c[2])))
+    }
 }
 
 fn num(digits: &str) -> i32 {
@@ -78,6 +95,26 @@ mod tests {
     #[test]
     fn finds_a_date_inside_text() {
         assert_eq!(date("Monitoring since 2020-09-02"), Ok(ymd(2020, 9, 2)));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_whole_us_date_reads_as_the_search_reads_it(
+            parts in proptest::collection::vec("[0-9]{0,5}", 1..5),
+        ) {
+            let s = parts.join("/");
+            if let Some(ymd) = whole_us_date(&s) {
+                proptest::prop_assert_eq!(Some(ymd), searched_date(&s), "{}", s);
+            }
+        }
+    }
+
+    #[test]
+    fn a_whole_us_date_is_read_directly() {
+        assert_eq!(whole_us_date("11/30/2023"), Some((2023, 11, 30)));
+        assert_eq!(whole_us_date("7/1/22"), Some((2022, 7, 1)));
+        assert_eq!(whole_us_date("7/1/202"), None);
+        assert_eq!(whole_us_date("Due 7/1/2022"), None);
     }
 
     #[test]
