@@ -15,9 +15,9 @@ On the three agency files scaled N times (bench/scale.py), in one run on the sam
   changed    leadpipe ingest of a second snapshot in which 1% of the records changed
 
 Each step runs --repeat times (default 3), each time from the same starting state (a fresh
-database or file; the changed snapshot on a copy of the first load), after the page cache
-is flushed and PostgreSQL has checkpointed, so that no step pays for an earlier one's
-writes. Prints each step's median seconds, records/s, ratio to the COPY floor's median and
+database or file; the changed snapshot on a copy of the first load), once PostgreSQL's
+autovacuum of earlier loads has ended, the page cache is flushed and PostgreSQL has
+checkpointed, so that no step pays for an earlier one's work. Prints each step's median seconds, records/s, ratio to the COPY floor's median and
 highest peak resident memory, and writes them, with every run's seconds, as JSON. Every
 figure comes from a run timed here.
 """
@@ -133,7 +133,14 @@ def sql_elt(url, snapshot):
 
 
 def settle(url):
-    """Flushes dirty pages and checkpoints PostgreSQL before a timed step."""
+    """Before a timed step: waits for PostgreSQL's autovacuum of earlier loads to end, then
+    flushes dirty pages and checkpoints."""
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        busy = psql(url, "-At", "-c", "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")
+        if int(busy.strip()) == 0:
+            break
+        time.sleep(0.5)
     subprocess.run(["sync"], check=True)
     psql(url, "-c", "CHECKPOINT")
 
@@ -164,6 +171,9 @@ def main():
         created.append(name)
         return name
 
+    def drop(name):
+        psql(args.pg, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
     runs = {step: [] for step in ("postgres", "copy_floor", "sql_elt", "sqlite", "rerun", "changed")}
     peaks = {step: [] for step in ("postgres", "sqlite", "rerun", "changed")}
 
@@ -174,7 +184,10 @@ def main():
 
     results = {"scale": args.scale, "input_bytes": input_bytes, "repeat": args.repeat}
     try:
+        load = None
         for _ in range(args.repeat):
+            if load:
+                drop(load)
             load = fresh_database("load")
             load_db = database_url(args.pg, load)
             settle(args.pg)
@@ -191,9 +204,10 @@ def main():
             psql(load_db, "-c", f"DROP TABLE leads_floor_{i}")
 
         for _ in range(args.repeat):
-            elt_db = database_url(args.pg, fresh_database("elt"))
+            elt = fresh_database("elt")
             settle(args.pg)
-            timed("sql_elt", sql_elt(elt_db, first))
+            timed("sql_elt", sql_elt(database_url(args.pg, elt), first))
+            drop(elt)
 
         sqlite_file = os.path.join(args.work, "leads.db")
         for _ in range(args.repeat):
@@ -216,9 +230,10 @@ def main():
             seconds, rss, summary = leadpipe(args.leadpipe, [second], database_url(args.pg, copy))
             timed("changed", seconds, rss)
             results["changed_summary"] = summary.splitlines()[-1]
+            drop(copy)
     finally:
         for name in created:
-            psql(args.pg, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            drop(name)
 
     floor = statistics.median(runs["copy_floor"])
     for step, seconds in runs.items():
