@@ -7,8 +7,8 @@
 //! At the end of the file, set-based SQL compares the staged leads column by column, keeps
 //! one `lead_updates` row per changed column, updates the changed leads, and marks the
 //! source's leads that the snapshot no longer lists inactive. (A lead's `inserted` change is
-//! not a row: it is the lead's `first_file_id`, which the view `lead_changes` shows.) The database does
-//! work in proportion to what changed; unchanged leads are not written.
+//! not a row: it is the lead's `first_file_id`, which the view `lead_changes` shows.) The
+//! database does work in proportion to what changed; unchanged leads are not written.
 
 use super::LoadError;
 use crate::lead::{ColumnType, LEAD_COLUMNS};
