@@ -5,6 +5,7 @@
 //! of its source: its new leads are inserted as they come, the ones that may have changed
 //! are staged, and set-based SQL ([`merge`]) merges them and deactivates the missing ones.
 
+mod binary_copy;
 pub mod known;
 pub mod merge;
 pub mod postgres;
@@ -154,6 +155,10 @@ pub enum LoadError {
     Sqlite(#[from] rusqlite::Error),
     #[error("PostgreSQL")]
     Postgres(#[from] ::postgres::Error),
+    #[error("a value PostgreSQL's binary COPY cannot take")]
+    Encode(#[source] binary_copy::EncodeError),
+    #[error("PostgreSQL COPY")]
+    Copy(#[from] std::io::Error),
 }
 
 /// A database that leads are loaded into.

@@ -3,16 +3,17 @@
 
 use std::collections::HashSet;
 use std::error::Error as _;
+use std::io::Write as _;
 use std::time::{Duration, Instant};
 
 use bytes::BytesMut;
 use chrono::{DateTime, NaiveDate, Utc};
-use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls};
 
+use super::binary_copy::BinaryRows;
 use super::merge::{
     BEGIN_FILE_SQL, Dialect, FINISH_FILE_SQL, HAS_LEADS_SQL, KNOWN_LEADS_SQL, LATEST_SNAPSHOT_SQL,
     LINEAGE, OpenFile, PRIOR_LOAD_BY_TAG_SQL, PRIOR_LOAD_SQL, Param, RECORD_FILE_SQL,
@@ -296,11 +297,8 @@ impl Postgres {
             return Ok(());
         }
         let columns: Vec<&str> = written_columns().collect();
-        let sink = self.client.copy_in(&format!(
-            "COPY {table} ({}) FROM STDIN (FORMAT binary)",
-            columns.join(", ")
-        ))?;
-        let mut writer = BinaryCopyInWriter::new(sink, &written_types());
+        let types = written_types();
+        let mut rows = BinaryRows::new(&types);
         for lead in leads {
             let line = lead.source_line as i64;
             let source_record = Jsonb(&lead.source_record);
@@ -319,10 +317,13 @@ impl Postgres {
                 &issues,
                 &lead.record_hash,
             ]);
-            writer.write(&row)?;
+            rows.push(&row).map_err(LoadError::Encode)?;
         }
-        writer.finish()?;
-        Ok(())
+        let columns = columns.join(", ");
+        self.copy(
+            &format!("COPY {table} ({columns}) FROM STDIN (FORMAT binary)"),
+            rows,
+        )
     }
 
     /// Notes the ids of a batch's leads as listed by the snapshot.
@@ -330,15 +331,11 @@ impl Postgres {
         if ids.is_empty() {
             return Ok(());
         }
-        let sink = self
-            .client
-            .copy_in("COPY seen_leads (lead_id) FROM STDIN (FORMAT binary)")?;
-        let mut writer = BinaryCopyInWriter::new(sink, &[Type::TEXT]);
+        let mut rows = BinaryRows::new(&[Type::TEXT]);
         for id in ids {
-            writer.write(&[id])?;
+            rows.push(&[id]).map_err(LoadError::Encode)?;
         }
-        writer.finish()?;
-        Ok(())
+        self.copy("COPY seen_leads (lead_id) FROM STDIN (FORMAT binary)", rows)
     }
 
     fn copy_rejects(
@@ -350,9 +347,6 @@ impl Postgres {
         if batch.rejects.is_empty() {
             return Ok(());
         }
-        let sink = self.client.copy_in(
-            "COPY rejects (run_id, source, source_file, source_line, reason, message, raw_text) FROM STDIN (FORMAT binary)",
-        )?;
         let types = [
             Type::TEXT,
             Type::TEXT,
@@ -362,10 +356,10 @@ impl Postgres {
             Type::TEXT,
             Type::TEXT,
         ];
-        let mut writer = BinaryCopyInWriter::new(sink, &types);
+        let mut rows = BinaryRows::new(&types);
         for reject in &batch.rejects {
             let line = reject.source_line as i64;
-            writer.write(&[
+            rows.push(&[
                 &run.run_id,
                 &file.source,
                 &file.path,
@@ -373,8 +367,19 @@ impl Postgres {
                 &reject.reason,
                 &reject.message,
                 &reject.raw_text,
-            ])?;
+            ])
+            .map_err(LoadError::Encode)?;
         }
+        self.copy(
+            "COPY rejects (run_id, source, source_file, source_line, reason, message, raw_text) FROM STDIN (FORMAT binary)",
+            rows,
+        )
+    }
+
+    /// Runs a binary `COPY … FROM STDIN`, sending its rows in one piece.
+    fn copy(&mut self, statement: &str, rows: BinaryRows) -> Result<(), LoadError> {
+        let mut writer = self.client.copy_in(statement)?;
+        writer.write_all(&rows.finish())?;
         writer.finish()?;
         Ok(())
     }
