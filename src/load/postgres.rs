@@ -44,6 +44,8 @@ pub struct Postgres {
     file: Option<OpenFile>,
     /// Set while the indexes of `leads` are dropped, for a run that found it empty.
     deferred: Option<DeferredIndexes>,
+    /// The buffer binary COPY rows are encoded in, reused batch after batch.
+    copy_buf: BytesMut,
 }
 
 /// The indexes of `leads` dropped for a run, and what stands in for them.
@@ -55,6 +57,9 @@ struct DeferredIndexes {
     /// without scanning it.
     sources: HashSet<String>,
 }
+
+/// How much of a batch's encoded rows goes to the server in one message.
+const COPY_PIECE: usize = 256 << 10;
 
 /// The statements that rebuild each index and key of `leads`: its constraints' first,
 /// then the indexes that back no constraint; with the statements that drop them.
@@ -207,6 +212,7 @@ impl Postgres {
             in_run: false,
             file: None,
             deferred: None,
+            copy_buf: BytesMut::new(),
         })
     }
 
@@ -298,7 +304,7 @@ impl Postgres {
         }
         let columns: Vec<&str> = written_columns().collect();
         let types = written_types();
-        let mut rows = BinaryRows::new(&types);
+        let mut rows = BinaryRows::new(std::mem::take(&mut self.copy_buf), &types);
         for lead in leads {
             let line = lead.source_line as i64;
             let source_record = Jsonb(&lead.source_record);
@@ -331,7 +337,7 @@ impl Postgres {
         if ids.is_empty() {
             return Ok(());
         }
-        let mut rows = BinaryRows::new(&[Type::TEXT]);
+        let mut rows = BinaryRows::new(std::mem::take(&mut self.copy_buf), &[Type::TEXT]);
         for id in ids {
             rows.push(&[id]).map_err(LoadError::Encode)?;
         }
@@ -356,7 +362,7 @@ impl Postgres {
             Type::TEXT,
             Type::TEXT,
         ];
-        let mut rows = BinaryRows::new(&types);
+        let mut rows = BinaryRows::new(std::mem::take(&mut self.copy_buf), &types);
         for reject in &batch.rejects {
             let line = reject.source_line as i64;
             rows.push(&[
@@ -376,11 +382,16 @@ impl Postgres {
         )
     }
 
-    /// Runs a binary `COPY … FROM STDIN`, sending its rows in one piece.
+    /// Runs a binary `COPY … FROM STDIN` of `rows`; their buffer is kept for the next.
     fn copy(&mut self, statement: &str, rows: BinaryRows) -> Result<(), LoadError> {
+        let encoded = rows.finish();
         let mut writer = self.client.copy_in(statement)?;
-        writer.write_all(&rows.finish())?;
+        // In pieces the writer sends as they come, not a second copy of the whole.
+        for piece in encoded.chunks(COPY_PIECE) {
+            writer.write_all(piece)?;
+        }
         writer.finish()?;
+        self.copy_buf = encoded;
         Ok(())
     }
 }
