@@ -165,9 +165,10 @@ def main():
     tag = uuid.uuid4().hex[:8]
     created = []
 
-    def fresh_database(kind):
+    def fresh_database(kind, template=None):
+        """A new database, empty or a copy of `template` made by PostgreSQL."""
         name = f"leadpipe_bench_{kind}_{tag}_{len(created)}"
-        psql(args.pg, "-c", f"CREATE DATABASE {name}")
+        psql(args.pg, "-c", f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
         created.append(name)
         return name
 
@@ -224,12 +225,11 @@ def main():
             timed("rerun", seconds, rss)
 
         for _ in range(args.repeat):
-            copy = fresh_database_from(args.pg, load, f"leadpipe_bench_changed_{tag}_{len(created)}")
-            created.append(copy)
+            copy = fresh_database("changed", template=load)
             settle(args.pg)
             seconds, rss, summary = leadpipe(args.leadpipe, [second], database_url(args.pg, copy))
             timed("changed", seconds, rss)
-            results["changed_summary"] = summary.splitlines()[-1]
+            changed_summary = summary.splitlines()[-1]
             drop(copy)
     finally:
         for name in created:
@@ -244,7 +244,7 @@ def main():
         if step in peaks:
             r["peak_rss_kib"] = max(peaks[step])
         if step == "changed":
-            r["summary"] = results.pop("changed_summary")
+            r["summary"] = changed_summary
         rss = r.get("peak_rss_kib")
         spread = f"[{min(seconds):.2f}–{max(seconds):.2f}]"
         print(f"{step:<11} {median:8.2f} s {spread:>15} {r['records_per_second']:>10} records/s "
@@ -252,12 +252,6 @@ def main():
     with open(out, "w") as f:
         json.dump(results, f, indent=2)
     print(f"{results['records']} records, {input_bytes / 1e6:.1f} MB, median of {args.repeat}; results in {out}")
-
-
-def fresh_database_from(admin, template, name):
-    """A copy of database `template`, made by PostgreSQL."""
-    psql(admin, "-c", f"CREATE DATABASE {name} TEMPLATE {template}")
-    return name
 
 
 if __name__ == "__main__":
