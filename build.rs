@@ -7,6 +7,9 @@
 //! - Turns the `zipcodes` crate's US ZIP dataset into the static tables that address
 //!   normalization looks places up in: read at run time, it cost a run half a second and
 //!   50 MiB of memory.
+//! - Copies the patterns of the North American numbering plan out of the `phonenumber`
+//!   crate's metadata, for phone validity: loading that metadata at run time compiled the
+//!   patterns of every country in the world before the first phone could be checked.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -15,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 fn main() {
     write_zip_places();
+    write_nanp_regions();
     let mut hasher = DefaultHasher::new();
     for input in ["Cargo.lock", "build.rs", "src", "specs"] {
         println!("cargo:rerun-if-changed={input}");
@@ -87,4 +91,53 @@ fn write_zip_places() {
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("zip_places.rs"), code).expect("OUT_DIR is writable");
+}
+
+/// Writes `nanp_regions.rs`: `NANP`, the regions of country code 1 in the crate's order,
+/// each with its leading digits, its general pattern and the patterns of its number types,
+/// as `phone.rs` declares them. Fixed-line and mobile come first: a number has a type when
+/// any type's pattern matches, and most numbers are one of those two.
+fn write_nanp_regions() {
+    let database = &*phonenumber::metadata::DATABASE;
+    let regions = database
+        .region(&1)
+        .expect("the metadata has country code 1");
+    let pattern = |d: &phonenumber::metadata::Descriptor| {
+        format!(
+            "Pattern::new(&{:?}, {:?})",
+            d.possible_length(),
+            d.national_number().as_str()
+        )
+    };
+    let mut code = format!("static NANP: [Region; {}] = [\n", regions.len());
+    for id in regions {
+        let meta = database.by_id(id).expect("a listed region has metadata");
+        let d = meta.descriptors();
+        let types = [
+            d.fixed_line(),
+            d.mobile(),
+            d.toll_free(),
+            d.premium_rate(),
+            d.shared_cost(),
+            d.voip(),
+            d.personal_number(),
+            d.pager(),
+            d.uan(),
+            d.voicemail(),
+        ]
+        .map(|t| t.map_or("None".to_string(), |t| format!("Some({})", pattern(t))));
+        let leading = meta.leading_digits().map_or("None".to_string(), |l| {
+            format!("Some(Anchored::new({:?}))", l.as_str())
+        });
+        writeln!(
+            code,
+            "    Region {{ leading_digits: {leading}, general: {}, types: [{}] }}, // {id}",
+            pattern(d.general()),
+            types.join(", ")
+        )
+        .unwrap();
+    }
+    code.push_str("];\n");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    std::fs::write(out.join("nanp_regions.rs"), code).expect("OUT_DIR is writable");
 }

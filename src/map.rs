@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use crate::lead::{LEAD_COLUMNS, LeadValues, Value};
 use crate::normalize::Issue;
+use crate::read::fields::Fields;
 use crate::spec::{Input, Rule, Spec};
 
 /// A doubtful field value of a loaded lead, kept with the lead.
@@ -38,13 +39,13 @@ impl MappedLead {
 /// Applies every rule of `spec` to a record's fields (one per header column). A rule marked
 /// `required` that yields no value rejects the record; other unusable values become NULL
 /// and are noted as issues.
-pub fn map_record(spec: &Spec, fields: &[String]) -> Result<MappedLead, Rejection> {
+pub fn map_record(spec: &Spec, fields: &Fields) -> Result<MappedLead, Rejection> {
     apply_rules(spec, spec.rules.iter(), fields)
 }
 
 /// The natural key alone, from the rules that write it: what a record that is known to be
 /// unchanged needs to be found again.
-pub fn map_key(spec: &Spec, fields: &[String]) -> Result<Option<String>, Rejection> {
+pub fn map_key(spec: &Spec, fields: &Fields) -> Result<Option<String>, Rejection> {
     let writes_key = |rule: &&Rule| rule.outputs.iter().any(|&(_, c)| c == spec.key_column);
     let mut lead = apply_rules(spec, spec.rules.iter().filter(writes_key), fields)?;
     Ok(match std::mem::take(&mut lead.values[spec.key_column]) {
@@ -56,7 +57,7 @@ pub fn map_key(spec: &Spec, fields: &[String]) -> Result<Option<String>, Rejecti
 fn apply_rules<'a>(
     spec: &Spec,
     rules: impl Iterator<Item = &'a Rule>,
-    fields: &[String],
+    fields: &Fields,
 ) -> Result<MappedLead, Rejection> {
     let mut values: LeadValues = std::array::from_fn(|_| Value::Null);
     let mut issues = Vec::new();
@@ -65,7 +66,7 @@ fn apply_rules<'a>(
     for rule in rules {
         inputs.clear();
         inputs.extend(rule.inputs.iter().map(|input| match input {
-            Input::Column(i) => fields[*i].as_str(),
+            Input::Column(i) => &fields[*i],
             Input::Constant(value) => value.as_str(),
         }));
         out.clear();
@@ -96,7 +97,7 @@ fn apply_rules<'a>(
                 message,
             });
         }
-        for &(part, column) in &rule.outputs {
+        for (n, &(part, column)) in rule.outputs.iter().enumerate() {
             if rule.required && out[part].is_null() {
                 return Err(Rejection {
                     reason: "missing_required".into(),
@@ -107,7 +108,13 @@ fn apply_rules<'a>(
                     ),
                 });
             }
-            values[column] = out[part].clone();
+            // A part written to several columns is copied to all but the last.
+            let used_again = rule.outputs[n + 1..].iter().any(|&(p, _)| p == part);
+            values[column] = if used_again {
+                out[part].clone()
+            } else {
+                std::mem::take(&mut out[part])
+            };
         }
     }
     Ok(MappedLead { values, issues })
@@ -127,12 +134,12 @@ fn describe_inputs(spec: &Spec, rule: &Rule, inputs: &[&str]) -> String {
 }
 
 /// The record's values as published, as a JSON object of header → value, in header order.
-pub fn source_record_json(header: &[String], fields: &[String]) -> String {
+pub fn source_record_json(header: &[String], fields: &Fields) -> String {
     /// Serializes the pairs as they are: no copy of names or values per record.
-    struct Record<'a>(&'a [String], &'a [String]);
+    struct Record<'a>(&'a [String], &'a Fields);
     impl Serialize for Record<'_> {
         fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            serializer.collect_map(self.0.iter().zip(self.1))
+            serializer.collect_map(self.0.iter().zip(self.1.iter()))
         }
     }
     serde_json::to_string(&Record(header, fields)).expect("strings serialize")
@@ -168,8 +175,8 @@ mod tests {
         .unwrap()
     }
 
-    fn fields(values: [&str; 3]) -> Vec<String> {
-        values.map(String::from).to_vec()
+    fn fields(values: [&str; 3]) -> Fields {
+        values.into_iter().collect()
     }
 
     #[test]
@@ -225,7 +232,7 @@ mod tests {
 
     #[test]
     fn source_record_keeps_header_order_and_exact_values() {
-        let header = fields(["b", "a", ""]);
+        let header = ["b", "a", ""].map(String::from);
         assert_eq!(
             source_record_json(&header, &fields([" x ", "y\r\nz", ""])),
             r#"{"b":" x ","a":"y\r\nz","":""}"#

@@ -18,10 +18,39 @@ pub struct Address {
     pub zip: Option<String>,
 }
 
-static TAIL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<rest>.*?)[\s,]+(?P<state>[A-Za-z]{2})\.?\s+(?P<zip>\d{5}(?:-?\d{4})?)$")
-        .unwrap()
-});
+/// The end of a one-line address, `…, NV 89123`: the text before it, the state and the ZIP
+/// code as written.
+#[derive(Debug, PartialEq, Eq)]
+struct Tail<'a> {
+    rest: &'a str,
+    state: &'a str,
+    zip: &'a str,
+}
+
+/// Reads the end of a cleaned address from the right: a ZIP code (`89123`, `891230001`,
+/// `89123-0001`) after a space, before it two letters of a state (a dot may follow them),
+/// and before those at least one space or comma.
+fn tail(s: &str) -> Option<Tail<'_>> {
+    let (before_zip, zip) = s.rsplit_once(' ')?;
+    let digits = |d: &str| d.bytes().all(|b| b.is_ascii_digit());
+    let zip_shape = match zip.len() {
+        5 | 9 => digits(zip),
+        10 => zip.as_bytes()[5] == b'-' && digits(&zip[..5]) && digits(&zip[6..]),
+        _ => false,
+    };
+    if !zip_shape {
+        return None;
+    }
+    let before_zip = before_zip.strip_suffix('.').unwrap_or(before_zip);
+    let state_at = before_zip.len().checked_sub(2)?;
+    let state = before_zip.get(state_at..)?;
+    let rest = before_zip[..state_at].trim_end_matches([' ', ',']);
+    (state.bytes().all(|b| b.is_ascii_alphabetic()) && rest.len() < state_at).then_some(Tail {
+        rest,
+        state,
+        zip,
+    })
+}
 
 /// The designators a unit starts with (`STE 160`, `#4`).
 const UNIT_DESIGNATORS: &str = "STE|SUITE|UNIT|APT|APARTMENT|BLDG|BUILDING|RM|ROOM|SPC|LOT";
@@ -70,7 +99,7 @@ pub fn one_line(s: &str) -> Result<Option<(Address, Option<Issue>)>, Issue> {
     if s.is_empty() {
         return Ok(None);
     }
-    let Some(tail) = TAIL.captures(&s) else {
+    let Some(tail) = tail(&s) else {
         let issue = Issue::new(
             "unparsed_address",
             format!("`{s}` does not end in a state and ZIP code"),
@@ -85,9 +114,9 @@ pub fn one_line(s: &str) -> Result<Option<(Address, Option<Issue>)>, Issue> {
             Some(issue),
         )));
     };
-    let zip = zip(&tail["zip"])?;
-    let rest = tail["rest"].trim_end_matches(',');
-    let state = tail["state"].to_uppercase();
+    let zip = zip(tail.zip)?;
+    let rest = tail.rest;
+    let state = tail.state.to_uppercase();
     let zip_cities = zip
         .as_deref()
         .and_then(|z| places_of_zip(z.get(..5)?))
@@ -110,7 +139,7 @@ pub fn one_line(s: &str) -> Result<Option<(Address, Option<Issue>)>, Issue> {
                 "unresolved_city",
                 format!(
                     "no city of ZIP code {} or of {state} ends `{rest}`",
-                    &tail["zip"]
+                    tail.zip
                 ),
             );
             (rest, None, Some(issue))
@@ -178,6 +207,44 @@ mod tests {
             city: Some(city.into()),
             state: Some(state.into()),
             zip: Some(zip.into()),
+        }
+    }
+
+    proptest::proptest! {
+        /// The reading from the right finds what the pattern it replaced found, on cleaned
+        /// text: `^(.*?)[\s,]+([A-Za-z]{2})\.?\s+([0-9]{5}(?:-?[0-9]{4})?)$`.
+        #[test]
+        fn the_tail_is_the_patterns(s in "[A-Z1 ,.é]{0,6}[,. ]{0,2}[A-Za-zé]{1,3}[.]?[ ,]{0,2}([0-9]{5}|[0-9]{9}|[0-9]{5}-[0-9]{4}|[0-9-]{4,11})") {
+            let s = clean(&s);
+            let pattern = Regex::new(
+                r"^(?P<rest>.*?)[\s,]+(?P<state>[A-Za-z]{2})\.?\s+(?P<zip>[0-9]{5}(?:-?[0-9]{4})?)$",
+            ).unwrap();
+            let by_pattern = pattern.captures(&s).map(|c| Tail {
+                rest: c.name("rest").unwrap().as_str(),
+                state: c.name("state").unwrap().as_str(),
+                zip: c.name("zip").unwrap().as_str(),
+            });
+            proptest::prop_assert_eq!(tail(&s), by_pattern, "{:?}", s);
+        }
+    }
+
+    #[test]
+    fn reads_the_tail_from_the_right() {
+        assert_eq!(
+            tail("1 A ST, LAS VEGAS,, nv. 89123-0001"),
+            Some(Tail {
+                rest: "1 A ST, LAS VEGAS",
+                state: "nv",
+                zip: "89123-0001"
+            })
+        );
+        for no_tail in [
+            "NV 89123",
+            "1 A STNV 89123",
+            "1 A ST, NV 8912",
+            "1 A ST, N1 89123",
+        ] {
+            assert_eq!(tail(no_tail), None, "{no_tail}");
         }
     }
 

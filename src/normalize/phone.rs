@@ -1,6 +1,6 @@
 //! North American phone numbers to E.164, by libphonenumber's rules.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use phonenumber::{Mode, country};
 use regex::Regex;
@@ -102,13 +102,13 @@ fn parentheses_around_area_code(s: &str) -> bool {
 }
 
 /// libphonenumber's validity test (`phonenumber::is_valid`) for a national number of
-/// country code 1, on the crate's own metadata compiled once: the crate matches its
-/// patterns through one regex cache behind a global lock, which made validity the costliest
-/// step of a record and kept the workers waiting on each other.
+/// country code 1, on the crate's patterns for the plan, copied out at build time. Each
+/// pattern is compiled when first needed: the crate compiles the patterns of every country
+/// on first use, and matches them through one regex cache behind a global lock.
 fn nanp_valid(national: &str) -> bool {
     // The number belongs to the first region whose leading digits it starts with, else to
     // the first whose patterns it matches (`phonenumber::validator::source_for`).
-    for region in NANP.iter() {
+    for region in &NANP {
         match &region.leading_digits {
             Some(leading) if leading.is_match(national) => return region.has_type(national),
             Some(_) => {}
@@ -121,31 +121,31 @@ fn nanp_valid(national: &str) -> bool {
 
 /// A region of the North American plan, as libphonenumber tells its numbers' types.
 struct Region {
-    leading_digits: Option<Regex>,
+    leading_digits: Option<Anchored>,
     general: Pattern,
-    /// The patterns of every number type (fixed line, mobile, toll free, …).
-    types: Vec<Pattern>,
+    /// The patterns of the number types the region has (fixed line, mobile, toll free, …).
+    types: [Option<Pattern>; 10],
 }
 
 impl Region {
     /// Whether the number has a type here (`number_type(…) != Type::Unknown`).
     fn has_type(&self, national: &str) -> bool {
-        self.general.is_match(national) && self.types.iter().any(|t| t.is_match(national))
+        self.general.is_match(national) && self.types.iter().flatten().any(|t| t.is_match(national))
     }
 }
 
 /// A number type's pattern: its possible lengths, and a regex that must match from the
 /// first digit (`Descriptor::is_match`).
 struct Pattern {
-    lengths: Vec<u16>,
-    national: Regex,
+    lengths: &'static [u16],
+    national: Anchored,
 }
 
 impl Pattern {
-    fn new(descriptor: &phonenumber::metadata::Descriptor) -> Pattern {
+    const fn new(lengths: &'static [u16], national: &'static str) -> Pattern {
         Pattern {
-            lengths: descriptor.possible_length().to_vec(),
-            national: anchored(descriptor.national_number().as_str()),
+            lengths,
+            national: Anchored::new(national),
         }
     }
 
@@ -156,44 +156,33 @@ impl Pattern {
 }
 
 /// A metadata pattern that must match from the start, as the crate's `find(…).start() == 0`,
-/// with whitespace ignored as the crate compiles them.
-fn anchored(pattern: &str) -> Regex {
-    regex::RegexBuilder::new(&format!("^(?:{pattern}\n)"))
-        .ignore_whitespace(true)
-        .build()
-        .expect("libphonenumber's patterns compile")
+/// with whitespace ignored as the crate compiles them; compiled on first use.
+struct Anchored {
+    pattern: &'static str,
+    regex: OnceLock<Regex>,
 }
 
-/// The regions of country code 1, in the crate's order.
-static NANP: LazyLock<Vec<Region>> = LazyLock::new(|| {
-    let database = &*phonenumber::metadata::DATABASE;
-    database
-        .region(&1)
-        .unwrap_or_default()
-        .into_iter()
-        .filter_map(|id| database.by_id(id))
-        .map(|meta| {
-            let d = meta.descriptors();
-            let types = [
-                d.premium_rate(),
-                d.toll_free(),
-                d.shared_cost(),
-                d.voip(),
-                d.personal_number(),
-                d.pager(),
-                d.uan(),
-                d.voicemail(),
-                d.fixed_line(),
-                d.mobile(),
-            ];
-            Region {
-                leading_digits: meta.leading_digits().map(|l| anchored(l.as_str())),
-                general: Pattern::new(d.general()),
-                types: types.into_iter().flatten().map(Pattern::new).collect(),
-            }
-        })
-        .collect()
-});
+impl Anchored {
+    const fn new(pattern: &'static str) -> Anchored {
+        Anchored {
+            pattern,
+            regex: OnceLock::new(),
+        }
+    }
+
+    fn is_match(&self, national: &str) -> bool {
+        let regex = self.regex.get_or_init(|| {
+            regex::RegexBuilder::new(&format!("^(?:{}\n)", self.pattern))
+                .ignore_whitespace(true)
+                .build()
+                .expect("libphonenumber's patterns compile")
+        });
+        regex.is_match(national)
+    }
+}
+
+// `NANP`: the regions of country code 1, in the crate's order (see build.rs).
+include!(concat!(env!("OUT_DIR"), "/nanp_regions.rs"));
 
 /// Up to two numbers of one field, for `phone` and `phone2`.
 pub fn phones(s: &str) -> Result<(Option<Phone>, Option<Phone>), Issue> {

@@ -1,17 +1,9 @@
 //! Weekly opening hours, from one column per weekday to one line of text.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use super::Issue;
 use super::text::clean;
 
 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-
-static HOURS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(\d{1,2}):(\d{2})\s*([AP]M)\s*-\s*(\d{1,2}):(\d{2})\s*([AP]M)$").unwrap()
-});
 
 /// Writes Monday-to-Sunday hours (`7:30AM - 5:30PM`, `CLOSED`) as one line, with days of
 /// equal hours grouped: `Mon-Fri 07:30-17:30; Sat-Sun closed`. Days left blank are `?`.
@@ -63,20 +55,39 @@ fn day_hours(s: &str) -> Option<String> {
     if s.eq_ignore_ascii_case("closed") {
         return Some("closed".into());
     }
-    let c = HOURS.captures(s)?;
-    let open = clock(&c[1], &c[2], &c[3], false)?;
-    let close = clock(&c[4], &c[5], &c[6], true)?;
+    let (open, close) = s.split_once('-')?;
+    let open = clock(time_of_day(open.trim_end())?, false)?;
+    let close = clock(time_of_day(close.trim_start())?, true)?;
     Some(format!("{open}-{close}"))
 }
 
+/// A time as written on a 12-hour clock, `7:30AM` or `07:30 pm`: its hour, minute and
+/// whether it is PM, not yet checked for range.
+fn time_of_day(s: &str) -> Option<(u32, u32, bool)> {
+    let (hour, rest) = s.split_once(':')?;
+    let minute = rest.get(..2)?;
+    let pm = match rest[2..].trim_start() {
+        m if m.eq_ignore_ascii_case("AM") => false,
+        m if m.eq_ignore_ascii_case("PM") => true,
+        _ => return None,
+    };
+    let digits = |d: &str, max_len| {
+        (!d.is_empty() && d.len() <= max_len && d.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| d.parse().ok())
+            .flatten()
+    };
+    Some((
+        digits(hour, 2)?,
+        digits(minute, 2).filter(|_| minute.len() == 2)?,
+        pm,
+    ))
+}
+
 /// 24-hour `HH:MM`; a closing time of 12:00AM is the end of the day, `24:00`.
-fn clock(hour: &str, minute: &str, meridiem: &str, closing: bool) -> Option<String> {
-    let hour: u32 = hour.parse().ok()?;
-    let minute: u32 = minute.parse().ok()?;
+fn clock((hour, minute, pm): (u32, u32, bool), closing: bool) -> Option<String> {
     if !(1..=12).contains(&hour) || minute > 59 {
         return None;
     }
-    let pm = meridiem.eq_ignore_ascii_case("PM");
     let h24 = match (hour, pm) {
         (12, false) if closing && minute == 0 => 24,
         (12, false) => 0,
@@ -122,5 +133,50 @@ mod tests {
         assert_eq!(text, "Mon by appt; Tue-Sat closed; Sun ?");
         assert_eq!(issue.unwrap().reason, "unreadable_hours");
         assert_eq!(weekly(&[""; 7]), Ok(None));
+    }
+
+    #[test]
+    fn reads_hours_however_spaced_and_cased() {
+        assert_eq!(
+            day_hours(" 07:05 am-5:30 PM ").as_deref(),
+            Some("07:05-17:30")
+        );
+        assert_eq!(
+            day_hours("7:30AM -  12:00am").as_deref(),
+            Some("07:30-24:00")
+        );
+        for unreadable in ["7AM - 5PM", "7:3AM - 5:30PM", "13:00PM - 5:30PM", "7:30AM"] {
+            assert_eq!(day_hours(unreadable), None, "{unreadable}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The hand-written reading accepts what the pattern it replaced accepted, and
+        /// nothing else: `(?i)^(\d{1,2}):(\d{2})\s*([AP]M)\s*-\s*(\d{1,2}):(\d{2})\s*([AP]M)$`
+        /// on the trimmed text, the hours then range-checked.
+        #[test]
+        fn reads_what_the_pattern_read(s in proptest::prop_oneof![
+            "[ ]?[0-9]{1,2}:[0-9]{2} ?[aApP][mM] ?- ?[0-9]{1,2}:[0-9]{2}[ \t]?[AaPp][Mm] ?",
+            "[ ]?[0-9]{0,3}:?[0-9]{1,3} ?[aApPx][mM]? {0,2}[-:]? ?[0-9]{1,3}:[0-9]{1,3}[ ]?[AaPp][Mm]?",
+        ]) {
+            let pattern = regex::Regex::new(
+                r"(?i)^(\d{1,2}):(\d{2})\s*([AP]M)\s*-\s*(\d{1,2}):(\d{2})\s*([AP]M)$",
+            ).unwrap();
+            let by_pattern = pattern.captures(s.trim()).and_then(|c| {
+                let time = |h: &str, m: &str, p: &str| {
+                    (h.parse().unwrap(), m.parse().unwrap(), p.eq_ignore_ascii_case("PM"))
+                };
+                let open = clock(time(&c[1], &c[2], &c[3]), false)?;
+                let close = clock(time(&c[4], &c[5], &c[6]), true)?;
+                Some(format!("{open}-{close}"))
+            });
+            let trimmed = s.trim();
+            let by_hand = if trimmed.is_empty() || trimmed.eq_ignore_ascii_case("closed") {
+                None
+            } else {
+                day_hours(&s)
+            };
+            proptest::prop_assert_eq!(by_hand, by_pattern, "{:?}", s);
+        }
     }
 }

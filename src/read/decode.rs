@@ -19,24 +19,32 @@ pub struct Repairs {
 /// Windows-1252, which maps every byte (0x92 → U+2019 `’`). Only those bytes are affected, so
 /// one stray byte garbles neither the rest of its field nor the rest of the file.
 pub fn decode_field(bytes: &[u8]) -> (String, Repairs) {
+    let mut text = String::with_capacity(bytes.len());
+    let repairs = decode_field_into(bytes, &mut text);
+    (text, repairs)
+}
+
+/// [`decode_field`], appending the text to `text`.
+pub fn decode_field_into(bytes: &[u8], text: &mut String) -> Repairs {
     let mut repairs = Repairs::default();
-    let mut text = match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
+    let start = text.len();
+    match std::str::from_utf8(bytes) {
+        Ok(s) => text.push_str(s),
         Err(_) => {
             repairs.windows_1252 = true;
-            let mut text = String::with_capacity(bytes.len() + 8);
             for chunk in bytes.utf8_chunks() {
                 text.push_str(chunk.valid());
                 text.push_str(&WINDOWS_1252.decode_without_bom_handling(chunk.invalid()).0);
             }
-            text
         }
-    };
-    if text.contains('\0') {
-        repairs.nul_removed = true;
-        text.retain(|c| c != '\0');
     }
-    (text, repairs)
+    if text[start..].contains('\0') {
+        repairs.nul_removed = true;
+        let kept: String = text[start..].chars().filter(|&c| c != '\0').collect();
+        text.truncate(start);
+        text.push_str(&kept);
+    }
+    repairs
 }
 
 /// Opens a byte stream as UTF-8. With `encoding` given, the stream is transcoded from it.
@@ -117,6 +125,13 @@ mod tests {
         let (text, repairs) = decode_field(b"A\0B");
         assert_eq!(text, "AB");
         assert!(repairs.nul_removed && !repairs.windows_1252);
+    }
+
+    #[test]
+    fn decodes_into_the_end_of_a_buffer() {
+        let mut text = String::from("A\0");
+        assert!(decode_field_into(b"B\0\x92", &mut text).nul_removed);
+        assert_eq!(text, "A\0B\u{2019}");
     }
 
     #[test]

@@ -1,6 +1,82 @@
-//! Splits one record's text into fields, with the `csv-core` parser.
+//! Splits one record's text into fields, with the `csv-core` parser, and holds a record's
+//! decoded fields.
+
+use std::ops::Index;
 
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
+
+/// One record's decoded field values, kept in one buffer: two allocations per record
+/// however many columns the file has.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fields {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Fields {
+    /// Empty fields with room for `bytes` of text.
+    pub fn with_capacity(bytes: usize) -> Fields {
+        Fields {
+            text: String::with_capacity(bytes),
+            ends: Vec::new(),
+        }
+    }
+
+    /// The number of fields.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The values, in column order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> {
+        (0..self.len()).map(|i| &self[i])
+    }
+
+    /// The buffer the next field is written to; [`Fields::end_field`] closes it.
+    pub(super) fn text_mut(&mut self) -> &mut String {
+        &mut self.text
+    }
+
+    /// Closes the field written since the last one.
+    pub(super) fn end_field(&mut self) {
+        self.ends.push(self.text.len());
+    }
+
+    /// Keeps the first `len` fields.
+    pub fn truncate(&mut self, len: usize) {
+        if len < self.len() {
+            self.text.truncate(self.start(len));
+            self.ends.truncate(len);
+        }
+    }
+
+    fn start(&self, i: usize) -> usize {
+        if i == 0 { 0 } else { self.ends[i - 1] }
+    }
+}
+
+impl Index<usize> for Fields {
+    type Output = str;
+
+    fn index(&self, i: usize) -> &str {
+        &self.text[self.start(i)..self.ends[i]]
+    }
+}
+
+impl<'a> FromIterator<&'a str> for Fields {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(values: I) -> Fields {
+        let mut fields = Fields::default();
+        for value in values {
+            fields.text.push_str(value);
+            fields.end_field();
+        }
+        fields
+    }
+}
 
 /// Reusable field splitter; its buffers grow to the largest record seen.
 pub struct FieldSplitter {
@@ -109,6 +185,19 @@ mod tests {
         assert!(!splitter.split(b"a,b\nc,d"));
         assert!(splitter.split(b"x,y"));
         assert_eq!(splitter.fields().collect::<Vec<_>>(), [b"x", b"y"]);
+    }
+
+    #[test]
+    fn fields_share_one_buffer_and_truncate() {
+        let mut fields: Fields = ["a", "", "bc", "d"].into_iter().collect();
+        assert_eq!(fields.len(), 4);
+        assert_eq!(fields.iter().collect::<Vec<_>>(), ["a", "", "bc", "d"]);
+        assert_eq!(&fields[2], "bc");
+        fields.truncate(2);
+        assert_eq!(fields.iter().collect::<Vec<_>>(), ["a", ""]);
+        fields.truncate(0);
+        assert!(fields.is_empty());
+        assert_eq!(fields, Fields::default());
     }
 
     #[test]

@@ -11,6 +11,8 @@
 
 use std::io::{self, BufRead};
 
+use memchr::memchr3;
+
 /// A record longer than this is cut off at its first line break ([`Problem::Oversized`]).
 pub const MAX_RECORD_BYTES: usize = 1 << 20;
 
@@ -287,7 +289,21 @@ fn find_record_end(
     max_lines: usize,
     scan: &mut Scan,
 ) -> Stop {
-    for (i, &b) in chunk.iter().enumerate() {
+    let mut i = 0;
+    while i < chunk.len() {
+        // Inside a field, only a line break, a delimiter (unquoted) or a quote (quoted) can
+        // change the scan: the bytes before the next of them are skipped in one search.
+        let next = match (scan.field, scan.cr_in_quotes) {
+            (Field::Unquoted, _) => memchr3(delimiter, b'\n', b'\r', &chunk[i..]),
+            (Field::Quoted, false) => memchr3(b'"', b'\n', b'\r', &chunk[i..]),
+            _ => Some(0),
+        };
+        let Some(skip) = next else {
+            return Stop::NotYet;
+        };
+        let at = i + skip;
+        let b = chunk[at];
+        i = at + 1;
         let cr_before = std::mem::take(&mut scan.cr_in_quotes);
         match (scan.field, b) {
             (Field::Quoted, b'"') => scan.field = Field::QuoteInQuoted,
@@ -297,18 +313,15 @@ fn find_record_end(
                     continue;
                 }
                 if scan.newlines >= max_lines {
-                    return Stop::Runaway { at: i };
+                    return Stop::Runaway { at };
                 }
                 scan.newlines += 1;
-                scan.first_newline.get_or_insert(offset + i);
+                scan.first_newline.get_or_insert(offset + at);
             }
             (Field::Quoted, _) => {}
             (Field::QuoteInQuoted, b'"') => scan.field = Field::Quoted,
             (_, b'\n' | b'\r') => {
-                return Stop::End {
-                    at: i,
-                    terminator: b,
-                };
+                return Stop::End { at, terminator: b };
             }
             (_, d) if d == delimiter => scan.field = Field::Start,
             (Field::Start, b'"') => scan.field = Field::Quoted,

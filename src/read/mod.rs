@@ -10,8 +10,8 @@ use std::io::{self, BufRead, Read};
 
 use encoding_rs::Encoding;
 
-use decode::decode_field;
-use fields::FieldSplitter;
+use decode::{decode_field, decode_field_into};
+use fields::{FieldSplitter, Fields};
 use framer::{Framer, MAX_RECORD_BYTES, Problem, RawRecord};
 
 /// What is wrong with a record's structure, before any field is looked at.
@@ -77,7 +77,7 @@ pub struct Record {
     /// The record's bytes as published, without its line break.
     pub bytes: Vec<u8>,
     /// One value per header column when the record is sound.
-    pub fields: Vec<String>,
+    pub fields: Fields,
     pub defect: Option<Defect>,
 }
 
@@ -126,7 +126,7 @@ impl SourceReader {
             ));
         };
         match (first.problem, reader.split(&first.bytes)) {
-            (None, Some(header)) => reader.header = header,
+            (None, Some(header)) => reader.header = header.iter().map(String::from).collect(),
             _ => {
                 let message = format!("the header (line {}) is not a sound CSV record", first.line);
                 return Err(io::Error::new(io::ErrorKind::InvalidData, message));
@@ -187,7 +187,7 @@ impl SourceReader {
             (None, Some(fields)) => self.width_defect(fields),
         };
         let fields = if defect.is_some() {
-            Vec::new()
+            Fields::default()
         } else {
             fields.unwrap_or_default()
         };
@@ -201,14 +201,14 @@ impl SourceReader {
 
     /// A record with too few fields, or extra fields that are not empty, is defective;
     /// empty extra fields are dropped.
-    fn width_defect(&self, fields: &mut Vec<String>) -> Option<Defect> {
+    fn width_defect(&self, fields: &mut Fields) -> Option<Defect> {
         let expected = self.header.len();
         if fields.len() < expected {
             Some(Defect::TooFewFields {
                 found: fields.len(),
                 expected,
             })
-        } else if fields[expected..].iter().any(|f| !f.trim().is_empty()) {
+        } else if (expected..fields.len()).any(|i| !fields[i].trim().is_empty()) {
             Some(Defect::TooManyFields {
                 found: fields.len(),
                 expected,
@@ -220,19 +220,16 @@ impl SourceReader {
     }
 
     /// The decoded fields of one record's text, or `None` when it is not one record.
-    fn split(&mut self, record: &[u8]) -> Option<Vec<String>> {
+    fn split(&mut self, record: &[u8]) -> Option<Fields> {
         if !self.splitter.split(record) {
             return None;
         }
-        let fields = self
-            .splitter
-            .fields()
-            .map(|bytes| {
-                let (text, repairs) = decode_field(bytes);
-                self.repaired_fields += u64::from(repairs.windows_1252);
-                text
-            })
-            .collect();
+        let mut fields = Fields::with_capacity(record.len());
+        for bytes in self.splitter.fields() {
+            let repairs = decode_field_into(bytes, fields.text_mut());
+            fields.end_field();
+            self.repaired_fields += u64::from(repairs.windows_1252);
+        }
         Some(fields)
     }
 }
@@ -268,6 +265,10 @@ mod tests {
         (reader.header().to_vec(), records)
     }
 
+    fn values(record: &Record) -> Vec<String> {
+        record.fields.iter().map(String::from).collect()
+    }
+
     #[test]
     fn reads_a_quirky_file() {
         let (header, records) = read(
@@ -280,11 +281,11 @@ mod tests {
         assert_eq!(records.len(), 2);
         assert_eq!(records[0].line, 2);
         assert_eq!(
-            records[0].fields,
+            values(&records[0]),
             ["MY LITTLE ANGEL\u{2019}S", "1 A ST\r\nUNIT 2", "", "702"]
         );
         assert_eq!(records[1].line, 5);
-        assert_eq!(records[1].fields, ["BOB", "2 B ST", "", "703"]);
+        assert_eq!(values(&records[1]), ["BOB", "2 B ST", "", "703"]);
         assert!(records.iter().all(|r| r.defect.is_none()));
     }
 
@@ -315,7 +316,7 @@ mod tests {
         let (_, records) = read(b"a,b\n5\" wide,1\nx,2\n3\" tall,3\ny,4\nKid\"s,\"1 A ST\nz,5\n");
         let lines: Vec<_> = records
             .iter()
-            .map(|r| (r.line, r.fields.clone(), r.defect.clone()))
+            .map(|r| (r.line, values(r), r.defect.clone()))
             .collect();
         let sound = |line: u64, a: &str, b: &str| (line, vec![a.to_string(), b.to_string()], None);
         assert_eq!(
@@ -359,7 +360,7 @@ mod tests {
                 line += 1 + raw.matches('\n').count() as u64
                     + raw.matches('\r').count() as u64
                     - raw.matches("\r\n").count() as u64;
-                read.push(record.fields);
+                read.push(values(&record));
             }
             proptest::prop_assert_eq!(read, rows);
         }
