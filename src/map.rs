@@ -133,16 +133,38 @@ fn describe_inputs(spec: &Spec, rule: &Rule, inputs: &[&str]) -> String {
     described.join(", ")
 }
 
-/// The record's values as published, as a JSON object of header → value, in header order.
-pub fn source_record_json(header: &[String], fields: &Fields) -> String {
-    /// Serializes the pairs as they are: no copy of names or values per record.
-    struct Record<'a>(&'a [String], &'a Fields);
-    impl Serialize for Record<'_> {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            serializer.collect_map(self.0.iter().zip(self.1.iter()))
-        }
+/// A file's header names written as JSON object keys (`"Zip":`), once for all its records'
+/// [`source_record_json`].
+pub struct RecordKeys {
+    keys: Vec<String>,
+    len: usize,
+}
+
+impl RecordKeys {
+    pub fn new(header: &[String]) -> RecordKeys {
+        let keys: Vec<String> = header
+            .iter()
+            .map(|name| serde_json::to_string(name).expect("strings serialize") + ":")
+            .collect();
+        let len = keys.iter().map(String::len).sum();
+        RecordKeys { keys, len }
     }
-    serde_json::to_string(&Record(header, fields)).expect("strings serialize")
+}
+
+/// The record's values as published, as a JSON object of header → value, in header order.
+pub fn source_record_json(keys: &RecordKeys, fields: &Fields) -> String {
+    // Room for every key and value, with quotes and commas, when no value needs escapes.
+    let mut json = Vec::with_capacity(keys.len + fields.text_len() + 3 * fields.len() + 2);
+    json.push(b'{');
+    for (i, (key, value)) in keys.keys.iter().zip(fields.iter()).enumerate() {
+        if i > 0 {
+            json.push(b',');
+        }
+        json.extend_from_slice(key.as_bytes());
+        serde_json::to_writer(&mut json, value).expect("strings serialize");
+    }
+    json.push(b'}');
+    String::from_utf8(json).expect("JSON of strings is UTF-8")
 }
 
 #[cfg(test)]
@@ -232,10 +254,11 @@ mod tests {
 
     #[test]
     fn source_record_keeps_header_order_and_exact_values() {
-        let header = ["b", "a", ""].map(String::from);
-        assert_eq!(
-            source_record_json(&header, &fields([" x ", "y\r\nz", ""])),
-            r#"{"b":" x ","a":"y\r\nz","":""}"#
-        );
+        let keys = RecordKeys::new(&["b", "a\"", ""].map(String::from));
+        let json = source_record_json(&keys, &fields([" x ", "y\r\nz", "\u{1}é"]));
+        assert_eq!(json, r#"{"b":" x ","a\"":"y\r\nz","":"\u0001é"}"#);
+        let parsed: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&json).unwrap();
+        assert_eq!(parsed["a\""], "y\r\nz");
     }
 }

@@ -11,7 +11,7 @@ use crate::load::{
     Batch, FileCounts, FileInfo, FileStatus, Identity, Known, KnownLeads, LeadRow, LoadError,
     RejectRow, RunInfo, Target, now,
 };
-use crate::map::{map_key, map_record, source_record_json};
+use crate::map::{RecordKeys, map_key, map_record, source_record_json};
 use crate::read::input::InputFile;
 use crate::read::{Record, SourceReader, peek_header};
 use crate::spec::{Claim, Spec, Specs, header};
@@ -426,7 +426,7 @@ enum Mapped {
 /// What mapping a file's records takes, shared by the workers.
 struct FileMapping<'a> {
     spec: &'a Spec,
-    header: Vec<String>,
+    record_keys: RecordKeys,
     /// See [`mapping_salt`].
     salt: u128,
     /// The leads the source had, when it had any.
@@ -450,11 +450,10 @@ fn load_records(
     // waits for the next in order: memory stays bounded whatever the file's size.
     let (chunks, to_map) = crossbeam_channel::bounded(workers * 2);
     let (mapped, to_write) = crossbeam_channel::bounded(workers * 2);
-    let header = reader.header().to_vec();
     let mapping = FileMapping {
         spec,
-        salt: mapping_salt(spec, &header),
-        header,
+        salt: mapping_salt(spec, reader.header()),
+        record_keys: RecordKeys::new(reader.header()),
         known: db.known_leads(&spec.id)?,
     };
     let listing = mapping.known.is_some();
@@ -566,7 +565,7 @@ fn map_one(mapping: &FileMapping, record: Record) -> Mapped {
                 lead_id,
                 source_line: record.line,
                 record_hash,
-                source_record: source_record_json(&mapping.header, &record.fields),
+                source_record: source_record_json(&mapping.record_keys, &record.fields),
                 issues: (!lead.issues.is_empty())
                     .then(|| serde_json::to_string(&lead.issues).expect("issues serialize")),
                 values: lead.values,

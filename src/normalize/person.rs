@@ -39,6 +39,9 @@ pub fn primary_person(s: &str) -> Option<PersonName> {
     if s.is_empty() {
         return None;
     }
+    if !s.contains(',') && !JOINS_PEOPLE.is_match(&s) {
+        return single_person(&s);
+    }
     let segments: Vec<&str> = PEOPLE_SEPARATOR
         .split(&s)
         .filter(|p| !p.is_empty())

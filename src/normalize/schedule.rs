@@ -31,20 +31,25 @@ pub fn weekly(days: &[&str]) -> Result<Option<(String, Option<Issue>)>, Issue> {
             })
         })
         .collect();
-    let mut groups: Vec<String> = Vec::new();
+    // Built by hand: formatting machinery was most of the cost of a week.
+    let mut week = String::with_capacity(64);
     let mut start = 0;
     for end in 1..=DAYS.len() {
         if end == DAYS.len() || hours[end] != hours[start] {
-            let days = if end - start == 1 {
-                DAYS[start].to_string()
-            } else {
-                format!("{}-{}", DAYS[start], DAYS[end - 1])
-            };
-            groups.push(format!("{days} {}", hours[start]));
+            if !week.is_empty() {
+                week.push_str("; ");
+            }
+            week.push_str(DAYS[start]);
+            if end - start > 1 {
+                week.push('-');
+                week.push_str(DAYS[end - 1]);
+            }
+            week.push(' ');
+            week.push_str(&hours[start]);
             start = end;
         }
     }
-    Ok(Some((groups.join("; "), issue)))
+    Ok(Some((week, issue)))
 }
 
 fn day_hours(s: &str) -> Option<String> {
@@ -58,7 +63,11 @@ fn day_hours(s: &str) -> Option<String> {
     let (open, close) = s.split_once('-')?;
     let open = clock(time_of_day(open.trim_end())?, false)?;
     let close = clock(time_of_day(close.trim_start())?, true)?;
-    Some(format!("{open}-{close}"))
+    let mut hours = String::with_capacity(11);
+    push_clock(&mut hours, open);
+    hours.push('-');
+    push_clock(&mut hours, close);
+    Some(hours)
 }
 
 /// A time as written on a 12-hour clock, `7:30AM` or `07:30 pm`: its hour, minute and
@@ -83,8 +92,9 @@ fn time_of_day(s: &str) -> Option<(u32, u32, bool)> {
     ))
 }
 
-/// 24-hour `HH:MM`; a closing time of 12:00AM is the end of the day, `24:00`.
-fn clock((hour, minute, pm): (u32, u32, bool), closing: bool) -> Option<String> {
+/// The hour (0–24) and minute of a 12-hour time; a closing time of 12:00AM is the end of
+/// the day, `24:00`.
+fn clock((hour, minute, pm): (u32, u32, bool), closing: bool) -> Option<(u32, u32)> {
     if !(1..=12).contains(&hour) || minute > 59 {
         return None;
     }
@@ -95,7 +105,19 @@ fn clock((hour, minute, pm): (u32, u32, bool), closing: bool) -> Option<String> 
         (h, true) => h + 12,
         (h, false) => h,
     };
-    Some(format!("{h24:02}:{minute:02}"))
+    Some((h24, minute))
+}
+
+/// Writes `HH:MM`.
+fn push_clock(out: &mut String, (hour, minute): (u32, u32)) {
+    let digit = |n: u32| char::from(b'0' + n as u8);
+    out.extend([
+        digit(hour / 10),
+        digit(hour % 10),
+        ':',
+        digit(minute / 10),
+        digit(minute % 10),
+    ]);
 }
 
 #[cfg(test)]
@@ -166,9 +188,9 @@ mod tests {
                 let time = |h: &str, m: &str, p: &str| {
                     (h.parse().unwrap(), m.parse().unwrap(), p.eq_ignore_ascii_case("PM"))
                 };
-                let open = clock(time(&c[1], &c[2], &c[3]), false)?;
-                let close = clock(time(&c[4], &c[5], &c[6]), true)?;
-                Some(format!("{open}-{close}"))
+                let (oh, om) = clock(time(&c[1], &c[2], &c[3]), false)?;
+                let (ch, cm) = clock(time(&c[4], &c[5], &c[6]), true)?;
+                Some(format!("{oh:02}:{om:02}-{ch:02}:{cm:02}"))
             });
             let trimmed = s.trim();
             let by_hand = if trimmed.is_empty() || trimmed.eq_ignore_ascii_case("closed") {

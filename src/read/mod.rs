@@ -166,7 +166,7 @@ impl SourceReader {
         let mut fields = None;
         if raw_record.problem.is_none() {
             fields = self.split(&raw_record.bytes);
-            let multiline = raw_record.bytes.iter().any(|&b| b == b'\n' || b == b'\r');
+            let multiline = memchr::memchr2(b'\n', b'\r', &raw_record.bytes).is_some();
             let width_ok = fields
                 .as_ref()
                 .is_some_and(|f| f.len() == self.header.len());
@@ -223,6 +223,9 @@ impl SourceReader {
     fn split(&mut self, record: &[u8]) -> Option<Fields> {
         if !self.splitter.split(record) {
             return None;
+        }
+        if let Some(fields) = self.splitter.plain_text_fields() {
+            return Some(fields);
         }
         let mut fields = Fields::with_capacity(record.len());
         for bytes in self.splitter.fields() {
