@@ -128,6 +128,13 @@ fn first_load_of_the_raw_files() {
             "MY LITTLE ANGEL\u{2019}S HOME DAYCARE LLC",
             "{kind}"
         );
+        // The record as published keeps the header's order on both targets.
+        let record = db
+            .text("SELECT CAST(source_record AS TEXT) FROM leads WHERE lead_id = 'texas:1239246'");
+        assert!(
+            record.starts_with(r#"{"Operation #":"1239246","Agency Number":"#),
+            "{kind}: {record}"
+        );
     }
 }
 

@@ -58,7 +58,7 @@ pub const LINEAGE: [(&str, &str); 10] = [
     ("ingested_at", "TIMESTAMPTZ"),
     ("run_id", "TEXT"),
     ("first_file_id", "BIGINT"),
-    ("source_record", "JSONB"),
+    ("source_record", "JSON"),
     ("issues", "JSONB"),
     ("record_hash", "TEXT"),
 ];
@@ -230,7 +230,7 @@ impl Dialect {
     /// stored lead is inactive.
     fn match_staged(self) -> Statement {
         let differs: Vec<String> = compared_columns()
-            .map(|(c, _)| self.distinct(&format!("l.{c}"), &format!("s.{c}")))
+            .map(|(c, ty)| self.differs(c, ty))
             .collect();
         Builder::new(self).finish(
             format!(
@@ -257,7 +257,7 @@ impl Dialect {
                 c,
                 self.text(&old, ty),
                 self.text(&new, ty),
-                self.distinct(&old, &new),
+                self.differs(c, ty),
             )
         };
         let select = match self {
@@ -327,6 +327,18 @@ impl Dialect {
             ),
             Counted::Updated,
         )
+    }
+
+    /// Whether compared column `c` of the stored lead `l` and the staged one `s` differ.
+    /// The record as published (`ty` `None`) is compared as JSON values on PostgreSQL,
+    /// where `json` has no equality: key order and spacing do not count.
+    fn differs(self, c: &str, ty: Option<ColumnType>) -> String {
+        match (self, ty) {
+            (Dialect::Postgres, None) => {
+                self.distinct(&format!("l.{c}::jsonb"), &format!("s.{c}::jsonb"))
+            }
+            _ => self.distinct(&format!("l.{c}"), &format!("s.{c}")),
+        }
     }
 
     fn distinct(self, a: &str, b: &str) -> String {

@@ -72,23 +72,26 @@ const LEAD_INDEXES_SQL: &str = "
     FROM pg_index WHERE indrelid = 'leads'::regclass
       AND indexrelid NOT IN (SELECT conindid FROM pg_constraint WHERE conrelid = 'leads'::regclass)";
 
-/// JSON text for a `jsonb` column in binary COPY: the format's version, 1, then the text.
+/// JSON text for a `json` or `jsonb` column in binary COPY: `json` takes the text as it
+/// is; `jsonb` the format's version, 1, then the text.
 #[derive(Debug)]
-struct Jsonb<'a>(&'a str);
+struct JsonText<'a>(&'a str);
 
-impl ToSql for Jsonb<'_> {
+impl ToSql for JsonText<'_> {
     fn to_sql(
         &self,
-        _: &Type,
+        ty: &Type,
         out: &mut BytesMut,
     ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        out.extend_from_slice(&[1]);
+        if *ty == Type::JSONB {
+            out.extend_from_slice(&[1]);
+        }
         out.extend_from_slice(self.0.as_bytes());
         Ok(IsNull::No)
     }
 
     fn accepts(ty: &Type) -> bool {
-        *ty == Type::JSONB
+        [Type::JSON, Type::JSONB].contains(ty)
     }
 
     to_sql_checked!();
@@ -132,6 +135,7 @@ fn written_types() -> Vec<Type> {
     let lineage = LINEAGE.iter().map(|(_, ty)| match *ty {
         "BIGINT" => Type::INT8,
         "TIMESTAMPTZ" => Type::TIMESTAMPTZ,
+        "JSON" => Type::JSON,
         "JSONB" => Type::JSONB,
         _ => Type::TEXT,
     });
@@ -307,8 +311,8 @@ impl Postgres {
         let mut rows = BinaryRows::new(std::mem::take(&mut self.copy_buf), &types);
         for lead in leads {
             let line = lead.source_line as i64;
-            let source_record = Jsonb(&lead.source_record);
-            let issues = lead.issues.as_deref().map(Jsonb);
+            let source_record = JsonText(&lead.source_record);
+            let issues = lead.issues.as_deref().map(JsonText);
             let mut row: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(columns.len());
             row.extend(lead.values.iter().map(|v| v as &(dyn ToSql + Sync)));
             row.extend([
