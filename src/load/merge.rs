@@ -176,15 +176,15 @@ impl Dialect {
         // A snapshot without a single lead must not empty its source; a fresh source has
         // nothing to deactivate.
         if !file.fresh && loaded > 0 {
-            // SQLite looks each stored lead up in `seen_leads`; PostgreSQL hashes it whole,
-            // sized from the table itself.
+            // SQLite looks each stored lead up in `seen_leads`; PostgreSQL hashes it whole.
+            // Either needs its statistics: without them PostgreSQL sorted both sides instead.
             if self == Dialect::Sqlite {
                 statements.push(Builder::new(self).finish(
                     "CREATE INDEX seen_leads_id ON seen_leads (lead_id)".into(),
                     Counted::Nothing,
                 ));
-                statements.push(self.analyze("seen_leads"));
             }
+            statements.push(self.analyze("seen_leads"));
             statements.push(self.record("deactivated", "l", |b| {
                 format!(
                     "leads l WHERE l.source = {} AND l.is_active

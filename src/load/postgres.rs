@@ -501,7 +501,7 @@ impl Target for Postgres {
         while let Some(row) = rows.next()? {
             known.push(row.get(0), row.get(1), row.get(2));
         }
-        Ok(Some(known.sorted()))
+        Ok(Some(known))
     }
 
     fn write_batch(

@@ -302,7 +302,7 @@ impl Target for Sqlite {
             let (id, hash): (String, Option<String>) = (row.get(0)?, row.get(1)?);
             known.push(&id, hash.as_deref(), row.get(2)?);
         }
-        Ok(Some(known.sorted()))
+        Ok(Some(known))
     }
 
     fn write_batch(
