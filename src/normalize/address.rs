@@ -28,8 +28,8 @@ struct Tail<'a> {
 }
 
 /// Reads the end of a cleaned address from the right: a ZIP code (`89123`, `891230001`,
-/// `89123-0001`) after a space, before it two letters of a state (a dot may follow them),
-/// and before those at least one space or comma.
+/// `89123-0001`, ASCII digits) after a space, before it two letters of a state (a dot may
+/// follow them), and before those at least one space or comma.
 fn tail(s: &str) -> Option<Tail<'_>> {
     let (before_zip, zip) = s.rsplit_once(' ')?;
     let digits = |d: &str| d.bytes().all(|b| b.is_ascii_digit());

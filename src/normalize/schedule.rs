@@ -85,11 +85,7 @@ fn time_of_day(s: &str) -> Option<(u32, u32, bool)> {
             .then(|| d.parse().ok())
             .flatten()
     };
-    Some((
-        digits(hour, 2)?,
-        digits(minute, 2).filter(|_| minute.len() == 2)?,
-        pm,
-    ))
+    Some((digits(hour, 2)?, digits(minute, 2)?, pm))
 }
 
 /// The hour (0–24) and minute of a 12-hour time; a closing time of 12:00AM is the end of
