@@ -1,4 +1,4 @@
-//! Two things done before compiling:
+//! Three things done before compiling:
 //!
 //! - Fingerprints the code and the locked dependencies that map records, for the record
 //!   hash: a lead stored under a hash is the lead its record maps to only with the same

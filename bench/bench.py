@@ -14,13 +14,14 @@ On the three agency files scaled N times (bench/scale.py), in one run on the sam
   rerun      leadpipe ingest of the same files again, into the PostgreSQL database
   changed    leadpipe ingest of a second snapshot in which 1% of the records changed
 
-Each step runs --repeat times (default 3), each time from the same starting state (a fresh
-database or file; the re-run on the first load's database and the changed snapshot on a copy
-of it, vacuumed as autovacuum would have left it), once PostgreSQL's
-autovacuum of earlier loads has ended, the page cache is flushed and PostgreSQL has
-checkpointed, so that no step pays for an earlier one's work. Prints each step's median seconds, records/s, ratio to the COPY floor's median and
-highest peak resident memory, and writes them, with every run's seconds, as JSON. Every
-figure comes from a run timed here.
+Each step runs --repeat times (default 3), each time from the same starting state: a fresh
+database or file; for the re-run, the first load's database, and for the changed snapshot a
+copy of it, both vacuumed as autovacuum would have left them. A step starts once
+PostgreSQL's autovacuum of earlier loads has ended, the page cache is flushed and
+PostgreSQL has checkpointed, so that no step pays for an earlier one's work. Prints each
+step's median seconds, records/s, ratio to the COPY floor's median and highest peak
+resident memory, and writes them, with every run's seconds, as JSON. Every figure comes
+from a run timed here.
 """
 import argparse
 import json

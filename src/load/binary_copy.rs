@@ -2,8 +2,9 @@
 //!
 //! The `postgres` crate's `BinaryCopyInWriter` hands its connection 4 KiB at a time, each a
 //! message and a system call; a batch encoded here and sent in 256 KiB pieces loaded a
-//! million leads about 10% faster, with half the system time. The format is PostgreSQL's own (`COPY … (FORMAT binary)`):
-//! a header, then per row its field count and each field's length and bytes, then `-1`.
+//! million leads about 10% faster, with half the system time. The format is PostgreSQL's
+//! own (`COPY … (FORMAT binary)`): a header, then per row its field count and each field's
+//! length and bytes, then `-1`.
 
 use bytes::{BufMut, BytesMut};
 use postgres::types::{IsNull, ToSql, Type};

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Issue;
-use super::text::clean;
+use super::text::{clean, is_digits};
 use super::zip::zip;
 
 /// A postal address in the parts of the `leads` table.
@@ -32,10 +32,9 @@ struct Tail<'a> {
 /// follow them), and before those at least one space or comma.
 fn tail(s: &str) -> Option<Tail<'_>> {
     let (before_zip, zip) = s.rsplit_once(' ')?;
-    let digits = |d: &str| d.bytes().all(|b| b.is_ascii_digit());
     let zip_shape = match zip.len() {
-        5 | 9 => digits(zip),
-        10 => zip.as_bytes()[5] == b'-' && digits(&zip[..5]) && digits(&zip[6..]),
+        5 | 9 => is_digits(zip),
+        10 => zip.as_bytes()[5] == b'-' && is_digits(&zip[..5]) && is_digits(&zip[6..]),
         _ => false,
     };
     if !zip_shape {

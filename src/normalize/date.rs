@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 
 use super::Issue;
+use super::text::is_digits;
 
 /// Two-digit years below this pivot are 20xx, the others 19xx (`23` → 2023, `85` → 1985),
 /// the POSIX `strptime` convention.
@@ -39,9 +40,7 @@ pub fn date(s: &str) -> Result<Option<NaiveDate>, Issue> {
 fn whole_us_date(s: &str) -> Option<(i32, i32, i32)> {
     let mut parts = s.split('/');
     let (m, d, y) = (parts.next()?, parts.next()?, parts.next()?);
-    let digits = |part: &str, lengths: [usize; 2]| {
-        lengths.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())
-    };
+    let digits = |part: &str, lengths: [usize; 2]| lengths.contains(&part.len()) && is_digits(part);
     (parts.next().is_none() && digits(m, [1, 2]) && digits(d, [1, 2]) && digits(y, [2, 4]))
         .then(|| (year(y), num(m), num(d)))
 }

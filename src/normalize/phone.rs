@@ -6,6 +6,7 @@ use phonenumber::{Mode, country};
 use regex::Regex;
 
 use super::Issue;
+use super::text::is_digits;
 
 /// A phone number in E.164 form, its extension when one was written, and whether it is a
 /// valid assignment in its numbering plan.
@@ -94,7 +95,7 @@ fn parentheses_around_area_code(s: &str) -> bool {
             let before = s[..open].trim();
             s.matches(['(', ')']).count() == 2
                 && close == open + 4
-                && s[open + 1..close].bytes().all(|b| b.is_ascii_digit())
+                && is_digits(&s[open + 1..close])
                 && (before.is_empty() || before == "1")
         }
         _ => false,

@@ -1,7 +1,7 @@
 //! Weekly opening hours, from one column per weekday to one line of text.
 
 use super::Issue;
-use super::text::clean;
+use super::text::{clean, is_digits};
 
 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
@@ -81,7 +81,7 @@ fn time_of_day(s: &str) -> Option<(u32, u32, bool)> {
         _ => return None,
     };
     let digits = |d: &str, max_len| {
-        (!d.is_empty() && d.len() <= max_len && d.bytes().all(|b| b.is_ascii_digit()))
+        (d.len() <= max_len && is_digits(d))
             .then(|| d.parse().ok())
             .flatten()
     };

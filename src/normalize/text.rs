@@ -51,6 +51,11 @@ fn collapse_words(s: &str) -> String {
     out
 }
 
+/// Whether `s` is one or more ASCII digits: the digits of a date, a time or a ZIP code.
+pub fn is_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Capitalises the first letter of each word (after a space, hyphen or apostrophe) and
 /// lower-cases the rest: `HELAIRE-SMITH` → `Helaire-Smith`, `o'neil` → `O'Neil`.
 pub fn title_case(s: &str) -> String {
@@ -111,6 +116,14 @@ mod tests {
             let once = title_case(&s);
             proptest::prop_assert_eq!(title_case(&once), once);
         }
+    }
+
+    #[test]
+    fn digits_are_one_or_more_ascii_digits() {
+        assert!(is_digits("0702"));
+        assert!(!is_digits(""));
+        assert!(!is_digits("7a"));
+        assert!(!is_digits("\u{667}"), "an Arabic-Indic seven");
     }
 
     #[test]
