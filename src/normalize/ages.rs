@@ -1,8 +1,5 @@
 //! Age groups served, as readable labels and a range in months.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
 use serde::Deserialize;
 
 use super::Issue;
@@ -44,12 +41,6 @@ pub struct AgeGroup {
     pub max_months: Option<i64>,
 }
 
-static MONTHS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(\d+)\s*-\s*(\d+)\s*months?").unwrap());
-static YEARS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(\d+)\s*(?:-\s*(\d+)\s*)?(?:years?|yrs?)\.?\s*(-\s*older|\+)?").unwrap()
-});
-
 /// Reads groups written as text with their ages (`Infants (0-11 months)`,
 /// `Preschool (24-48 months; 2-4 yrs.)`, `School-age (5 years-older)`), one per input.
 pub fn from_text(groups: &[&str]) -> Result<AgesServed, Issue> {
@@ -61,17 +52,7 @@ pub fn from_text(groups: &[&str]) -> Result<AgesServed, Issue> {
             .unwrap_or_default()
             .trim()
             .to_string();
-        let (min, max) = if let Some(c) = MONTHS.captures(&text) {
-            (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0))
-        } else if let Some(c) = YEARS.captures(&text) {
-            let from: i64 = c[1].parse().unwrap_or(0);
-            let to = match (c.get(2), c.get(3)) {
-                (Some(to), _) => to.as_str().parse::<i64>().unwrap_or(from) * 12 + 11,
-                (None, Some(_)) => OPEN_UPPER_BOUND_MONTHS,
-                (None, None) => from * 12 + 11,
-            };
-            (from * 12, to)
-        } else {
+        let Some((min, max)) = months(&text).or_else(|| years(&text)) else {
             return Err(Issue::new(
                 "invalid_age_group",
                 format!("no ages in `{text}`"),
@@ -80,6 +61,86 @@ pub fn from_text(groups: &[&str]) -> Result<AgesServed, Issue> {
         served.add(label, min, max);
     }
     Ok(served)
+}
+
+/// The first range in months in cleaned text: `0-11 months`, `24 - 48 Months`.
+fn months(text: &str) -> Option<(i64, i64)> {
+    number_starts(text).find_map(|start| {
+        let mut rest = Cursor(&text[start..]);
+        let from = rest.number()?;
+        rest.spaces();
+        rest.word("-")?;
+        rest.spaces();
+        let to = rest.number()?;
+        rest.spaces();
+        rest.word("month")?;
+        Some((from.parse().unwrap_or(0), to.parse().unwrap_or(0)))
+    })
+}
+
+/// The first ages in years in cleaned text, as a range in months: `2-4 yrs.`, `1yr.`,
+/// `5 years` (through age 5), or open-ended, `5 years-older` and `5 years+`, through
+/// [`OPEN_UPPER_BOUND_MONTHS`].
+fn years(text: &str) -> Option<(i64, i64)> {
+    number_starts(text).find_map(|start| {
+        let mut rest = Cursor(&text[start..]);
+        let from: i64 = rest.number()?.parse().unwrap_or(0);
+        rest.spaces();
+        let to = match rest.word("-") {
+            Some(()) => {
+                rest.spaces();
+                let to = rest.number()?;
+                rest.spaces();
+                Some(to.parse::<i64>().unwrap_or(from))
+            }
+            None => None,
+        };
+        rest.word("year").or_else(|| rest.word("yr"))?;
+        let _ = rest.word("s");
+        let _ = rest.word(".");
+        rest.spaces();
+        let open = rest.word("+").is_some() || {
+            let dash = rest.word("-").is_some();
+            rest.spaces();
+            dash && rest.word("older").is_some()
+        };
+        let to = match (to, open) {
+            (Some(to), _) => to * 12 + 11,
+            (None, true) => OPEN_UPPER_BOUND_MONTHS,
+            (None, false) => from * 12 + 11,
+        };
+        Some((from * 12, to))
+    })
+}
+
+/// Where each run of ASCII digits starts: an age begins at one.
+fn number_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    (0..bytes.len())
+        .filter(move |&i| bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_digit()))
+}
+
+/// The unread rest of an age group's text.
+struct Cursor<'a>(&'a str);
+
+impl<'a> Cursor<'a> {
+    /// Reads a run of ASCII digits.
+    fn number(&mut self) -> Option<&'a str> {
+        let end = self.0.bytes().take_while(u8::is_ascii_digit).count();
+        let (digits, rest) = self.0.split_at(end);
+        self.0 = rest;
+        (end > 0).then_some(digits)
+    }
+
+    fn spaces(&mut self) {
+        self.0 = self.0.trim_start_matches(' ');
+    }
+
+    /// Reads `word`, in any letter case.
+    fn word(&mut self, word: &str) -> Option<()> {
+        let found = self.0.get(..word.len())?.eq_ignore_ascii_case(word);
+        found.then(|| self.0 = &self.0[word.len()..])
+    }
 }
 
 /// Reads one Y/N flag per age group; `groups` gives each flag's group, in input order.
@@ -97,6 +158,32 @@ pub fn from_flags(flags: &[&str], groups: &[AgeGroup]) -> Result<AgesServed, Iss
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The readings find what the patterns they replaced found, on cleaned text.
+        #[test]
+        fn the_readings_are_the_patterns(s in "[(;a-zA-Z]{0,3}([0-9]{1,3}|99999999999999999999)[ ]{0,2}-?[ ]{0,2}[0-9]{0,2}[ ]{0,2}(months?|MONTH|mont|years?|Yrs?|yr|yea)?[.s]?[ ]?(-|\\+)?[ ]?(older|OLD)?[ )0-9-]{0,3}") {
+            let s = clean(&s);
+            let months_pattern = regex::Regex::new(r"(?i)(\d+)\s*-\s*(\d+)\s*months?").unwrap();
+            let years_pattern = regex::Regex::new(
+                r"(?i)(\d+)\s*(?:-\s*(\d+)\s*)?(?:years?|yrs?)\.?\s*(-\s*older|\+)?",
+            ).unwrap();
+            let by_months = months_pattern
+                .captures(&s)
+                .map(|c| (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0)));
+            let by_years = years_pattern.captures(&s).map(|c| {
+                let from: i64 = c[1].parse().unwrap_or(0);
+                let to = match (c.get(2), c.get(3)) {
+                    (Some(to), _) => to.as_str().parse::<i64>().unwrap_or(from) * 12 + 11,
+                    (None, Some(_)) => OPEN_UPPER_BOUND_MONTHS,
+                    (None, None) => from * 12 + 11,
+                };
+                (from * 12, to)
+            });
+            proptest::prop_assert_eq!(months(&s), by_months, "{:?}", s);
+            proptest::prop_assert_eq!(years(&s), by_years, "{:?}", s);
+        }
+    }
 
     #[test]
     fn reads_oklahoma_groups() {
