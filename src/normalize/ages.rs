@@ -58,6 +58,12 @@ pub fn from_text(groups: &[&str]) -> Result<AgesServed, Issue> {
                 format!("no ages in `{text}`"),
             ));
         };
+        if [min, max].into_iter().any(|m| i32::try_from(m).is_err()) {
+            return Err(Issue::new(
+                "invalid_age_group",
+                format!("ages in `{text}` are beyond the range of whole-number columns"),
+            ));
+        }
         served.add(label, min, max);
     }
     Ok(served)
@@ -104,12 +110,15 @@ fn years(text: &str) -> Option<(i64, i64)> {
             rest.spaces();
             dash && rest.word("older").is_some()
         };
+        // Through the last month of the last year; a number too large saturates, for the caller
+        // to refuse.
+        let through = |year: i64| year.saturating_mul(12).saturating_add(11);
         let to = match (to, open) {
-            (Some(to), _) => to * 12 + 11,
+            (Some(to), _) => through(to),
             (None, true) => OPEN_UPPER_BOUND_MONTHS,
-            (None, false) => from * 12 + 11,
+            (None, false) => through(from),
         };
-        Some((from * 12, to))
+        Some((from.saturating_mul(12), to))
     })
 }
 
@@ -200,6 +209,21 @@ mod tests {
         );
         assert_eq!(served.min_months, Some(12));
         assert_eq!(served.max_months, Some(OPEN_UPPER_BOUND_MONTHS));
+    }
+
+    #[test]
+    fn ages_beyond_whole_number_columns_are_refused() {
+        for absurd in [
+            "Adults (200000000 years)",
+            "Adults (9223372036854775807 years)",
+        ] {
+            assert_eq!(
+                from_text(&[absurd]).unwrap_err().reason,
+                "invalid_age_group"
+            );
+        }
+        let oldest = from_text(&["Adults (178956969 years)"]).unwrap();
+        assert_eq!(oldest.max_months, Some(2_147_483_639));
     }
 
     #[test]
