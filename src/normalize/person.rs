@@ -39,14 +39,15 @@ pub fn primary_person(s: &str) -> Option<PersonName> {
     if s.is_empty() {
         return None;
     }
-    if !s.contains(',') && !JOINS_PEOPLE.is_match(&s) {
+    let joined = JOINS_PEOPLE.is_match(&s);
+    if !joined && !s.contains(',') {
         return single_person(&s);
     }
     let segments: Vec<&str> = PEOPLE_SEPARATOR
         .split(&s)
         .filter(|p| !p.is_empty())
         .collect();
-    let several_people = JOINS_PEOPLE.is_match(&s) || segments.len() > 2;
+    let several_people = joined || segments.len() > 2;
     match segments.as_slice() {
         [] => None,
         [last, first] if !several_people => single_person(&format!("{first} {last}")),
