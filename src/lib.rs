@@ -3,14 +3,14 @@
 //!
 //! The modules follow the pipeline: [`read`] (files as published → decoded records),
 //! [`spec`] (per-source TOML specs), [`map`] (spec rules → lead values, through
-//! [`normalize`]), [`validate`] (record-level checks), [`load`] (the target database), and
+//! [`normalize`]), [`validate`] (record-level checks), [`store`] (the target database), and
 //! [`pipeline`], which runs them in order for each file.
 
 pub mod lead;
-pub mod load;
 pub mod map;
 pub mod normalize;
 pub mod pipeline;
 pub mod read;
 pub mod spec;
+pub mod store;
 pub mod validate;

@@ -7,14 +7,14 @@ use std::io::{self, Read};
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
-use crate::load::{
-    Batch, FileCounts, FileInfo, FileStatus, Identity, Known, KnownLeads, LeadRow, LoadError,
-    RejectRow, RunInfo, Target, now,
-};
 use crate::map::{RecordKeys, map_key, map_record, source_record_json};
 use crate::read::input::InputFile;
 use crate::read::{Record, SourceReader, peek_header};
 use crate::spec::{Claim, Spec, Specs, header};
+use crate::store::{
+    Batch, FileCounts, FileInfo, FileStatus, FileWriter, Identity, Known, KnownLeads, LeadRow,
+    RejectRow, RunInfo, RunStatus, Store, StoreError, now, time_text,
+};
 use crate::validate::{KeyCheck, require_key};
 
 /// Records written to the database at a time.
@@ -101,7 +101,7 @@ impl Progress for NoProgress {}
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     #[error(transparent)]
-    Database(#[from] LoadError),
+    Database(#[from] StoreError),
     /// A file's bytes could not be read (a disk or network failure, after retries).
     #[error("cannot read {file}: {error}")]
     Read { file: String, error: io::Error },
@@ -114,7 +114,7 @@ pub enum RunError {
 /// that breaks its spec's contract) is reported and leaves nothing of itself; the others
 /// still load.
 pub fn ingest(
-    db: &mut dyn Target,
+    db: &mut Store,
     specs: &Specs,
     files: &[InputFile],
     progress: &dyn Progress,
@@ -159,9 +159,9 @@ pub fn ingest(
     db.commit_run(
         &run,
         if failed {
-            "completed_with_failures"
+            RunStatus::CompletedWithFailures
         } else {
-            "completed"
+            RunStatus::Completed
         },
     )?;
     Ok(RunReport {
@@ -253,7 +253,7 @@ fn plan<'a>(specs: &'a Specs, input: &InputFile) -> Result<Planned<'a>, RunError
 }
 
 fn ingest_file(
-    db: &mut dyn Target,
+    db: &mut Store,
     run: &RunInfo,
     file: &ClaimedFile,
     progress: &dyn Progress,
@@ -303,7 +303,9 @@ fn ingest_file(
         } else {
             format!(
                 "{} in run {} at {}",
-                prior.path, prior.run_id, prior.processed_at
+                prior.path,
+                prior.run_id,
+                time_text(prior.processed_at)
             )
         };
         db.record_file(
@@ -362,11 +364,11 @@ fn ingest_file(
         return fail_file(db, run, &info, error);
     }
 
-    let file_id = db.begin_file(run, &info)?;
+    let mut writer = db.begin_file(run, &info)?;
     let mut report =
-        load_records(db, spec, run, &info, &mut reader, progress)?.map_err(read_error)?;
+        load_records(&mut writer, spec, &info, &mut reader, progress)?.map_err(read_error)?;
     let encoding = reader.encoding();
-    let merged = db.finish_file(run, file_id, &info, &encoding, &report.counts)?;
+    let merged = writer.finish(&encoding, &report.counts)?;
     report.counts.inserted = merged.inserted;
     report.counts.updated = merged.updated;
     report.counts.unchanged = merged.unchanged;
@@ -378,7 +380,7 @@ fn ingest_file(
 }
 
 fn fail_file(
-    db: &mut dyn Target,
+    db: &mut Store,
     run: &RunInfo,
     info: &FileInfo,
     error: String,
@@ -438,9 +440,8 @@ struct FileMapping<'a> {
 /// order and writes, so every core works while the database loads. The outer error ends
 /// the run; the inner one is the file becoming unreadable part-way.
 fn load_records(
-    db: &mut dyn Target,
+    db: &mut FileWriter,
     spec: &Spec,
-    run: &RunInfo,
     info: &FileInfo,
     reader: &mut SourceReader,
     progress: &dyn Progress,
@@ -454,7 +455,7 @@ fn load_records(
         spec,
         salt: mapping_salt(spec, reader.header()),
         record_keys: RecordKeys::new(reader.header()),
-        known: db.known_leads(&spec.id)?,
+        known: db.known_leads()?,
     };
     let listing = mapping.known.is_some();
     std::thread::scope(|scope| {
@@ -473,7 +474,7 @@ fn load_records(
         drop((to_map, mapped));
         // Returning drops `to_write`, which stops the workers and then the reader early
         // when a write fails.
-        let written = write_in_order(db, spec, run, info, listing, to_write, progress);
+        let written = write_in_order(db, spec, info, listing, to_write, progress);
         let read = reading.join().expect("the reading thread does not panic");
         let report = written?;
         Ok(read.map(|()| report))
@@ -585,9 +586,8 @@ fn map_one(mapping: &FileMapping, record: Record) -> Mapped {
 /// record and writes batches of at most [`BATCH_SIZE`] records. `listing`: the source had
 /// leads, and the ids of the file's leads are written, to deactivate the others.
 fn write_in_order(
-    db: &mut dyn Target,
+    db: &mut FileWriter,
     spec: &Spec,
-    run: &RunInfo,
     info: &FileInfo,
     listing: bool,
     to_write: crossbeam_channel::Receiver<Chunk<Mapped>>,
@@ -658,7 +658,7 @@ fn write_in_order(
                     batch.rejects.push(row);
                 }
                 if in_batch >= BATCH_SIZE {
-                    db.write_batch(run, info, &std::mem::take(&mut batch))?;
+                    db.write_batch(&std::mem::take(&mut batch))?;
                     in_batch = 0;
                 }
             }
@@ -667,7 +667,7 @@ fn write_in_order(
         }
     }
     if in_batch > 0 {
-        db.write_batch(run, info, &batch)?;
+        db.write_batch(&batch)?;
     }
     Ok(report)
 }

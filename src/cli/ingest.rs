@@ -8,10 +8,10 @@ use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 
-use leadpipe::load;
 use leadpipe::pipeline;
 use leadpipe::read::input;
 use leadpipe::spec::Specs;
+use leadpipe::store::Store;
 
 use super::progress::ProgressBar;
 use super::summary;
@@ -75,9 +75,9 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let url = args.db.parse()?;
-    let mut db = load::open(&url, Duration::from_secs(args.lock_timeout))?;
+    let mut db = Store::open(&url, Duration::from_secs(args.lock_timeout))?;
     let progress = ProgressBar::for_files(&files);
-    let report = pipeline::ingest(db.as_mut(), &specs, &files, &progress)
+    let report = pipeline::ingest(&mut db, &specs, &files, &progress)
         .with_context(|| format!("the run failed and was rolled back; {url} is as it was"))?;
     progress.finish();
     summary::print(&report, &url);

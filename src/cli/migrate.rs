@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use leadpipe::load;
+use leadpipe::store;
 
 /// Create the tables in a database, or upgrade them to this version's schema.
 ///
@@ -18,7 +18,7 @@ pub struct MigrateArgs {
 
 pub fn run(args: MigrateArgs) -> anyhow::Result<ExitCode> {
     let url = args.db.parse()?;
-    load::migrate(&url)?;
+    store::migrate(&url)?;
     println!("{url}: schema is up to date");
     Ok(ExitCode::SUCCESS)
 }

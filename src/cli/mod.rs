@@ -7,7 +7,7 @@ pub mod specs;
 pub mod summary;
 
 use clap::{Parser, Subcommand};
-use leadpipe::load::DatabaseUrl;
+use leadpipe::store::DatabaseUrl;
 use tracing_subscriber::EnvFilter;
 
 /// Turns the provider lists of US childcare-licensing agencies into one clean `leads` table.

@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use leadpipe::load::{DatabaseUrl, FileCounts};
 use leadpipe::pipeline::{FileOutcome, RunReport};
+use leadpipe::store::{DatabaseUrl, FileCounts};
 
 pub fn print(report: &RunReport, url: &DatabaseUrl) {
     let width = report

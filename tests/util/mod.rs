@@ -316,10 +316,7 @@ pub fn hold_run_lock(db: &Db) -> LockHolder {
         Db::Postgres { .. } => {
             let mut client = postgres::Client::connect(&db.url(), postgres::NoTls).unwrap();
             client
-                .execute(
-                    "SELECT pg_advisory_lock($1)",
-                    &[&leadpipe::load::postgres::RUN_LOCK],
-                )
+                .execute("SELECT pg_advisory_lock($1)", &[&leadpipe::store::RUN_LOCK])
                 .unwrap();
             LockHolder::Postgres(client)
         }

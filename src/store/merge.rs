@@ -10,19 +10,19 @@
 //! not a row: it is the lead's `first_file_id`, which the view `lead_changes` shows.) The
 //! database does work in proportion to what changed; unchanged leads are not written.
 
-use super::LoadError;
+use super::schema::WRITTEN_COLUMNS;
 use crate::lead::{ColumnType, LEAD_COLUMNS};
 
 /// The SQL flavour of a target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Dialect {
+pub(crate) enum Dialect {
     Sqlite,
     Postgres,
 }
 
 /// A value a statement is run with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Param {
+pub(crate) enum Param {
     RunId,
     FileId,
     Source,
@@ -31,7 +31,7 @@ pub enum Param {
 
 /// Which count a statement's affected rows are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Counted {
+pub(crate) enum Counted {
     Nothing,
     Inserted,
     Updated,
@@ -40,36 +40,15 @@ pub enum Counted {
 
 /// One SQL statement with the values its placeholders take, in placeholder order.
 #[derive(Debug)]
-pub struct Statement {
-    pub sql: String,
-    pub params: Vec<Param>,
-    pub counted: Counted,
+pub(crate) struct Statement {
+    pub(crate) sql: String,
+    pub(crate) params: Vec<Param>,
+    pub(crate) counted: Counted,
 }
 
-/// The lineage columns of `leads` that a written row fills, after the data columns, with
-/// their PostgreSQL types; last the hash of the record as published, which tells unchanged
-/// leads from the others. `first_file_id`, the file writing the row, is kept by an update:
-/// a lead's `inserted` change is the file that first brought it.
-pub const LINEAGE: [(&str, &str); 10] = [
-    ("lead_id", "TEXT"),
-    ("source", "TEXT"),
-    ("source_file", "TEXT"),
-    ("source_line", "BIGINT"),
-    ("ingested_at", "TIMESTAMPTZ"),
-    ("run_id", "TEXT"),
-    ("first_file_id", "BIGINT"),
-    ("source_record", "JSON"),
-    ("issues", "JSONB"),
-    ("record_hash", "TEXT"),
-];
-
-/// Every column a lead is written with, to `leads` or `staged_leads`, in order: data,
-/// then lineage.
-pub fn written_columns() -> impl Iterator<Item = &'static str> {
-    LEAD_COLUMNS
-        .iter()
-        .map(|c| c.name)
-        .chain(LINEAGE.iter().map(|(name, _)| *name))
+/// Every column a lead is written with, to `leads` or `staged_leads`, in order.
+fn written_columns() -> impl Iterator<Item = &'static str> {
+    WRITTEN_COLUMNS.iter().map(|c| c.name)
 }
 
 /// Columns whose change makes a lead updated: its data, and its record as published.
@@ -80,44 +59,11 @@ fn compared_columns() -> impl Iterator<Item = (&'static str, Option<ColumnType>)
         .chain(std::iter::once(("source_record", None)))
 }
 
-/// The file a target is loading.
-#[derive(Clone, Copy, Debug)]
-pub struct OpenFile {
-    /// Its ledger id.
-    pub id: i64,
-    /// Its source had no leads before it: every lead is new, and none is looked up.
-    pub fresh: bool,
-    /// Leads inserted so far.
-    pub inserted: u64,
-}
-
-impl OpenFile {
-    /// A file just begun, whose source had leads before it or not.
-    pub fn begun(id: i64, source_had_leads: bool) -> OpenFile {
-        OpenFile {
-            id,
-            fresh: !source_had_leads,
-            inserted: 0,
-        }
-    }
-
-    /// What loading the file's `loaded` leads did, once its staged leads are merged.
-    pub fn counts(&self, loaded: u64, merged: Merged) -> super::MergeCounts {
-        let inserted = self.inserted + merged.inserted;
-        super::MergeCounts {
-            inserted,
-            updated: merged.updated,
-            unchanged: loaded - inserted - merged.updated,
-            deactivated: merged.deactivated,
-        }
-    }
-}
-
 impl Dialect {
     /// Creates the file's work tables afresh: `staged_leads` has the columns of `leads`
     /// that a lead is written with, and their types; `seen_leads` the ids of every lead the
     /// snapshot lists.
-    pub fn prepare_staging(self) -> String {
+    pub(crate) fn prepare_staging(self) -> String {
         let columns: Vec<&str> = written_columns().collect();
         let (on_commit, no_data) = match self {
             Dialect::Sqlite => ("", "WHERE FALSE"),
@@ -137,8 +83,9 @@ impl Dialect {
         )
     }
 
-    /// The statements that merge the staged leads of `file`, which loaded `loaded` leads.
-    pub fn merge_statements(self, file: &OpenFile, loaded: u64) -> Vec<Statement> {
+    /// The statements that merge the staged leads of a file that loaded `loaded` leads;
+    /// `fresh`: its source had no leads before it.
+    pub(crate) fn merge_statements(self, fresh: bool, loaded: u64) -> Vec<Statement> {
         let mut statements = vec![
             Builder::new(self).finish(
                 "CREATE UNIQUE INDEX staged_leads_id ON staged_leads (lead_id)".into(),
@@ -175,7 +122,7 @@ impl Dialect {
         ));
         // A snapshot without a single lead must not empty its source; a fresh source has
         // nothing to deactivate.
-        if !file.fresh && loaded > 0 {
+        if !fresh && loaded > 0 {
             // SQLite looks each stored lead up in `seen_leads`; PostgreSQL hashes it whole.
             // Either needs its statistics: without them PostgreSQL sorted both sides instead.
             if self == Dialect::Sqlite {
@@ -413,143 +360,58 @@ impl Builder {
 
 /// What merging a file's staged leads did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Merged {
+pub(crate) struct Merged {
     /// Staged leads that no stored lead had the id of (see [`super::Known::Compare`]).
-    pub inserted: u64,
-    pub updated: u64,
-    pub deactivated: u64,
+    pub(crate) inserted: u64,
+    pub(crate) updated: u64,
+    pub(crate) deactivated: u64,
 }
 
-/// Merges a file's staged leads, running each statement with `execute`, which returns the
-/// rows it affected.
-pub fn merge_staged(
-    dialect: Dialect,
-    file: &OpenFile,
-    loaded: u64,
-    mut execute: impl FnMut(&Statement) -> Result<u64, LoadError>,
-) -> Result<Merged, LoadError> {
-    let mut merged = Merged::default();
-    for statement in dialect.merge_statements(file, loaded) {
-        let n = execute(&statement)?;
-        match statement.counted {
-            Counted::Inserted => merged.inserted = n,
-            Counted::Updated => merged.updated = n,
-            Counted::Deactivated => merged.deactivated = n,
+impl Merged {
+    /// Counts the rows a statement affected, as what the statement counts.
+    pub(crate) fn count(&mut self, counted: Counted, rows: u64) {
+        match counted {
+            Counted::Inserted => self.inserted = rows,
+            Counted::Updated => self.updated = rows,
+            Counted::Deactivated => self.deactivated = rows,
             Counted::Nothing => {}
         }
     }
-    Ok(merged)
 }
-
-/// Records a file that loads nothing: `$1` run, `$2` source, `$3` path, `$4` content hash,
-/// `$5` size, `$6` snapshot date, `$7` status, `$8` message, `$9` time, `$10` version tag.
-pub const RECORD_FILE_SQL: &str = "INSERT INTO source_files
-    (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, message, processed_at, e_tag)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-
-/// Starts a file's load, with the values of [`RECORD_FILE_SQL`] but status and message.
-pub const BEGIN_FILE_SQL: &str = "INSERT INTO source_files
-    (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, processed_at, e_tag)
-    VALUES ($1, $2, $3, $4, $5, $6, 'loading', $7, $8) RETURNING id";
-
-/// Ends a file's load: `$1` file id, `$2` encoding, `$3`…`$9` read, loaded, rejected,
-/// inserted, updated, unchanged and deactivated records, `$10` time.
-pub const FINISH_FILE_SQL: &str = "UPDATE source_files SET status = 'loaded', encoding = $2,
-    records_read = $3, records_loaded = $4, records_rejected = $5, records_inserted = $6,
-    records_updated = $7, records_unchanged = $8, records_deactivated = $9, processed_at = $10
-    WHERE id = $1";
-
-/// Ends a run with its status and the totals of its files: `$1` run id, `$2` the time it
-/// finished, `$3` its status.
-pub const RUN_TOTALS_SQL: &str = "UPDATE runs SET finished_at = $2, status = $3,
-    files_loaded = (SELECT count(*) FROM source_files WHERE run_id = $1 AND status = 'loaded'),
-    files_skipped = (SELECT count(*) FROM source_files WHERE run_id = $1 AND status = 'skipped'),
-    files_failed = (SELECT count(*) FROM source_files WHERE run_id = $1 AND status = 'failed'),
-    records_read = (SELECT coalesce(sum(records_read), 0) FROM source_files WHERE run_id = $1),
-    records_loaded = (SELECT coalesce(sum(records_loaded), 0) FROM source_files WHERE run_id = $1),
-    records_rejected = (SELECT coalesce(sum(records_rejected), 0) FROM source_files WHERE run_id = $1),
-    records_inserted = (SELECT coalesce(sum(records_inserted), 0) FROM source_files WHERE run_id = $1),
-    records_updated = (SELECT coalesce(sum(records_updated), 0) FROM source_files WHERE run_id = $1),
-    records_unchanged = (SELECT coalesce(sum(records_unchanged), 0) FROM source_files WHERE run_id = $1),
-    records_deactivated = (SELECT coalesce(sum(records_deactivated), 0) FROM source_files WHERE run_id = $1)
-  WHERE run_id = $1";
-
-/// The newest loaded snapshot of source `$2`, when its content is `$1`.
-pub const PRIOR_LOAD_SQL: &str =
-    "SELECT run_id, path, processed_at, content_sha256 FROM source_files
-    WHERE id = (SELECT id FROM source_files WHERE source = $2 AND status = 'loaded'
-                ORDER BY snapshot_date IS NULL, snapshot_date DESC, id DESC LIMIT 1)
-      AND content_sha256 = $1";
-
-/// The same for an object of version tag `$1` and size `$3`.
-pub const PRIOR_LOAD_BY_TAG_SQL: &str =
-    "SELECT run_id, path, processed_at, content_sha256 FROM source_files
-    WHERE id = (SELECT id FROM source_files WHERE source = $2 AND status = 'loaded'
-                ORDER BY snapshot_date IS NULL, snapshot_date DESC, id DESC LIMIT 1)
-      AND e_tag = $1 AND size_bytes = $3";
-
-/// Whether source `$1` has any lead, active or not.
-pub const HAS_LEADS_SQL: &str = "SELECT EXISTS (SELECT 1 FROM leads WHERE source = $1)";
-
-/// The id, record hash and state of every lead of source `$1`.
-pub const KNOWN_LEADS_SQL: &str =
-    "SELECT lead_id, record_hash, is_active FROM leads WHERE source = $1";
-
-/// The date of the newest snapshot of source `$1` loaded so far.
-pub const LATEST_SNAPSHOT_SQL: &str =
-    "SELECT max(snapshot_date) FROM source_files WHERE source = $1 AND status = 'loaded'";
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn counts_add_the_leads_inserted_by_the_merge() {
-        let open = OpenFile {
-            id: 1,
-            fresh: false,
-            inserted: 2,
-        };
-        let counts = open.counts(
-            10,
+    fn counts_take_the_rows_of_the_statements_that_count() {
+        let mut merged = Merged::default();
+        merged.count(Counted::Inserted, 1);
+        merged.count(Counted::Updated, 3);
+        merged.count(Counted::Nothing, 9);
+        merged.count(Counted::Deactivated, 4);
+        assert_eq!(
+            merged,
             Merged {
                 inserted: 1,
                 updated: 3,
-                deactivated: 4,
-            },
-        );
-        assert_eq!(
-            (
-                counts.inserted,
-                counts.updated,
-                counts.unchanged,
-                counts.deactivated
-            ),
-            (3, 3, 4, 4)
+                deactivated: 4
+            }
         );
     }
 
     #[test]
     fn only_a_source_with_leads_is_deactivated() {
-        let fresh = OpenFile {
-            id: 1,
-            fresh: true,
-            inserted: 0,
-        };
-        let sql = |dialect: Dialect, file: &OpenFile| -> Vec<String> {
-            let statements = dialect.merge_statements(file, 5);
+        let sql = |dialect: Dialect, fresh: bool| -> Vec<String> {
+            let statements = dialect.merge_statements(fresh, 5);
             statements.into_iter().map(|s| s.sql).collect()
         };
-        let fresh_sql = sql(Dialect::Postgres, &fresh);
+        let fresh_sql = sql(Dialect::Postgres, true);
         assert!(
             !fresh_sql.iter().any(|s| s.contains("seen_leads")),
             "nothing to deactivate"
         );
-        let existing = OpenFile {
-            fresh: false,
-            ..fresh
-        };
-        let existing_sql = sql(Dialect::Sqlite, &existing);
+        let existing_sql = sql(Dialect::Sqlite, false);
         assert!(existing_sql.iter().any(|s| s.contains("is_active = FALSE")));
         assert!(
             !fresh_sql

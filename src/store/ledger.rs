@@ -1,0 +1,199 @@
+//! The ledger: the runs, and every file each run saw, with what became of it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::backend::{self, Backend};
+use super::schema::SqlType;
+use super::status::{FileStatus, RunStatus};
+use super::value::{Bind, Cell};
+use super::{FileInfo, RunInfo, Store, StoreError, now};
+
+/// How a file is recognised as loaded before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Identity<'a> {
+    /// The SHA-256 of its content.
+    Content(&'a str),
+    /// An object's version tag and size, known before downloading it.
+    Tag { e_tag: &'a str, size: u64 },
+}
+
+/// A file whose content was loaded before.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PriorLoad {
+    pub run_id: String,
+    pub path: String,
+    pub processed_at: DateTime<Utc>,
+    pub content_sha256: String,
+}
+
+/// Records a run: `$1` id, `$2` start, `$3` status, `$4` leadpipe's version.
+const BEGIN_RUN_SQL: &str =
+    "INSERT INTO runs (run_id, started_at, status, leadpipe_version) VALUES ($1, $2, $3, $4)";
+
+/// Records a file: `$1` run, `$2` source, `$3` path, `$4` content hash, `$5` size, `$6`
+/// snapshot date, `$7` status, `$8` message, `$9` time, `$10` version tag; returns its id.
+pub(super) const RECORD_FILE_SQL: &str = "INSERT INTO source_files
+    (run_id, source, path, content_sha256, size_bytes, snapshot_date, status, message, processed_at, e_tag)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id";
+
+/// Ends a file's load: `$1` file id, `$2` encoding, `$3`…`$9` read, loaded, rejected,
+/// inserted, updated, unchanged and deactivated records, `$10` time, `$11` status.
+pub(super) const FINISH_FILE_SQL: &str = "UPDATE source_files SET status = $11, encoding = $2,
+    records_read = $3, records_loaded = $4, records_rejected = $5, records_inserted = $6,
+    records_updated = $7, records_unchanged = $8, records_deactivated = $9, processed_at = $10
+    WHERE id = $1";
+
+/// Ends a run with its status and the totals of its files: `$1` run id, `$2` the time it
+/// finished, `$3` its status; `$4`, `$5`, `$6` the loaded, skipped and failed file statuses.
+const RUN_TOTALS_SQL: &str = "UPDATE runs SET finished_at = $2, status = $3,
+    files_loaded = (SELECT count(*) FROM source_files WHERE run_id = $1 AND status = $4),
+    files_skipped = (SELECT count(*) FROM source_files WHERE run_id = $1 AND status = $5),
+    files_failed = (SELECT count(*) FROM source_files WHERE run_id = $1 AND status = $6),
+    records_read = (SELECT coalesce(sum(records_read), 0) FROM source_files WHERE run_id = $1),
+    records_loaded = (SELECT coalesce(sum(records_loaded), 0) FROM source_files WHERE run_id = $1),
+    records_rejected = (SELECT coalesce(sum(records_rejected), 0) FROM source_files WHERE run_id = $1),
+    records_inserted = (SELECT coalesce(sum(records_inserted), 0) FROM source_files WHERE run_id = $1),
+    records_updated = (SELECT coalesce(sum(records_updated), 0) FROM source_files WHERE run_id = $1),
+    records_unchanged = (SELECT coalesce(sum(records_unchanged), 0) FROM source_files WHERE run_id = $1),
+    records_deactivated = (SELECT coalesce(sum(records_deactivated), 0) FROM source_files WHERE run_id = $1)
+  WHERE run_id = $1";
+
+/// The newest loaded snapshot of source `$1` (status `$2`), when its content is `$3`, or
+/// when its version tag is `$3` and its size `$4`.
+const PRIOR_LOAD_SQL: [&str; 2] = [
+    "SELECT run_id, path, processed_at, content_sha256 FROM source_files
+     WHERE id = (SELECT id FROM source_files WHERE source = $1 AND status = $2
+                 ORDER BY snapshot_date IS NULL, snapshot_date DESC, id DESC LIMIT 1)
+       AND content_sha256 = $3",
+    "SELECT run_id, path, processed_at, content_sha256 FROM source_files
+     WHERE id = (SELECT id FROM source_files WHERE source = $1 AND status = $2
+                 ORDER BY snapshot_date IS NULL, snapshot_date DESC, id DESC LIMIT 1)
+       AND e_tag = $3 AND size_bytes = $4",
+];
+
+/// The date of the newest snapshot of source `$1` loaded (status `$2`) so far.
+const LATEST_SNAPSHOT_SQL: &str =
+    "SELECT max(snapshot_date) FROM source_files WHERE source = $1 AND status = $2";
+
+impl Store {
+    /// Starts a run: takes the run lock (waiting up to the lock timeout), opens the run's
+    /// transaction and records the run.
+    pub fn begin_run(&mut self, run: &RunInfo) -> Result<(), StoreError> {
+        backend::begin_run(self.backend.as_mut(), self.lock_timeout)?;
+        self.in_run = true;
+        self.backend.execute(
+            BEGIN_RUN_SQL,
+            &[
+                (&run.run_id).into(),
+                run.started_at.into(),
+                RunStatus::Running.as_str().into(),
+                env!("CARGO_PKG_VERSION").into(),
+            ],
+        )?;
+        self.backend.run_begun()
+    }
+
+    /// The newest loaded snapshot of `source`, when it has this identity: loading the file
+    /// again would change nothing. (Content that a newer snapshot has replaced is loaded
+    /// again when it comes back.)
+    pub fn prior_load(
+        &mut self,
+        source: &str,
+        identity: Identity,
+    ) -> Result<Option<PriorLoad>, StoreError> {
+        let loaded = FileStatus::Loaded.as_str();
+        let (sql, binds) = match identity {
+            Identity::Content(sha) => (
+                PRIOR_LOAD_SQL[0],
+                vec![source.into(), loaded.into(), sha.into()],
+            ),
+            Identity::Tag { e_tag, size } => (
+                PRIOR_LOAD_SQL[1],
+                vec![source.into(), loaded.into(), e_tag.into(), size.into()],
+            ),
+        };
+        let types = [
+            SqlType::Text,
+            SqlType::Text,
+            SqlType::Timestamp,
+            SqlType::Text,
+        ];
+        let mut prior = None;
+        self.backend.query(sql, &binds, &types, &mut |row| {
+            let text = |cell: Cell| cell.text().unwrap_or_default().to_string();
+            prior = Some(PriorLoad {
+                run_id: text(row[0]),
+                path: text(row[1]),
+                processed_at: row[2].time().unwrap_or_default(),
+                content_sha256: text(row[3]),
+            });
+            Ok(())
+        })?;
+        Ok(prior)
+    }
+
+    /// The date of the newest snapshot of a source loaded so far.
+    pub fn latest_snapshot(&mut self, source: &str) -> Result<Option<NaiveDate>, StoreError> {
+        let binds = [source.into(), FileStatus::Loaded.as_str().into()];
+        let mut latest = None;
+        self.backend
+            .query(LATEST_SNAPSHOT_SQL, &binds, &[SqlType::Date], &mut |row| {
+                latest = row[0].date();
+                Ok(())
+            })?;
+        Ok(latest)
+    }
+
+    /// Records a file that loads nothing, with why.
+    pub fn record_file(
+        &mut self,
+        run: &RunInfo,
+        file: &FileInfo,
+        status: FileStatus,
+        message: &str,
+    ) -> Result<(), StoreError> {
+        record(self.backend.as_mut(), run, file, status, Some(message)).map(drop)
+    }
+
+    /// Ends the run with its totals, commits it and releases the lock.
+    pub fn commit_run(&mut self, run: &RunInfo, status: RunStatus) -> Result<(), StoreError> {
+        self.backend.before_commit()?;
+        let mut binds: Vec<Bind> = vec![(&run.run_id).into(), now().into(), status.as_str().into()];
+        binds.extend(
+            [FileStatus::Loaded, FileStatus::Skipped, FileStatus::Failed]
+                .map(|s| Bind::Text(s.as_str())),
+        );
+        self.backend.execute(RUN_TOTALS_SQL, &binds)?;
+        self.backend.commit_run()?;
+        self.in_run = false;
+        Ok(())
+    }
+}
+
+/// Records a file in the ledger with a status; returns its id.
+pub(super) fn record(
+    backend: &mut dyn Backend,
+    run: &RunInfo,
+    file: &FileInfo,
+    status: FileStatus,
+    message: Option<&str>,
+) -> Result<i64, StoreError> {
+    let binds: [Bind; 10] = [
+        (&run.run_id).into(),
+        (&file.source).into(),
+        (&file.path).into(),
+        (&file.content_sha256).into(),
+        file.size_bytes.into(),
+        file.snapshot_date.into(),
+        status.as_str().into(),
+        message.into(),
+        now().into(),
+        file.e_tag.as_deref().into(),
+    ];
+    let mut id = None;
+    backend.query(RECORD_FILE_SQL, &binds, &[SqlType::BigInt], &mut |row| {
+        id = row[0].int();
+        Ok(())
+    })?;
+    Ok(id.expect("INSERT … RETURNING gives the row's id"))
+}

@@ -1,0 +1,189 @@
+//! The store: the target database, behind one API for both SQLite and PostgreSQL.
+//!
+//! - the ledger ([`ledger`]): runs, and every file each run saw;
+//! - the snapshot writer ([`snapshot`]): a file's leads written in batches and merged into
+//!   `leads` ([`merge`]), or rolled back whole;
+//! - reads ([`reads`]): leads and their history, streamed.
+//!
+//! A run is one transaction, taken under a lock that keeps two runs from interleaving.
+//! Everything the two databases share is written once, over [`backend::Backend`]: SQL text
+//! in one dialect, values as [`value::Bind`], tables as typed column lists ([`schema`]).
+//! What differs (bulk writes, locks, connecting) is each target's own module.
+
+mod backend;
+mod known;
+mod ledger;
+mod merge;
+mod postgres;
+mod reads;
+mod schema;
+mod snapshot;
+mod sqlite;
+mod status;
+mod url;
+mod value;
+
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::lead::LeadValues;
+use backend::Backend;
+pub use known::{Known, KnownLeads};
+pub use ledger::{Identity, PriorLoad};
+pub use postgres::RUN_LOCK;
+pub use reads::{LeadChange, StoredLead};
+pub use snapshot::FileWriter;
+pub use status::{FileStatus, RunStatus};
+pub use url::{DatabaseUrl, UrlError};
+pub(crate) use value::time_text;
+
+/// A lead ready to be written.
+#[derive(Debug)]
+pub struct LeadRow {
+    pub lead_id: String,
+    pub values: LeadValues,
+    pub source_line: u64,
+    /// The record as published, as JSON.
+    pub source_record: String,
+    /// Doubtful values, as JSON, when there are any.
+    pub issues: Option<String>,
+    /// A hash of the record as published and of what its lead depends on besides: a lead
+    /// stored under it is unchanged.
+    pub record_hash: String,
+}
+
+/// A record that could not be loaded, with why and its text as published.
+#[derive(Debug)]
+pub struct RejectRow {
+    pub source_line: u64,
+    pub reason: String,
+    pub message: String,
+    pub raw_text: String,
+}
+
+/// What a bounded batch of records became.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Leads new to `leads`.
+    pub new: Vec<LeadRow>,
+    /// Leads to compare with the stored ones at the end of the file.
+    pub staged: Vec<LeadRow>,
+    /// The id of every lead of the batch, when its source had leads before the file: the
+    /// ones the file does not list are deactivated.
+    pub seen: Vec<String>,
+    pub rejects: Vec<RejectRow>,
+}
+
+/// The run being loaded.
+#[derive(Clone, Debug)]
+pub struct RunInfo {
+    pub run_id: String,
+    pub started_at: DateTime<Utc>,
+}
+
+/// One file of a run, as the ledger records it.
+#[derive(Clone, Debug)]
+pub struct FileInfo {
+    pub source: String,
+    /// The file's address as given: its path, later an `s3://` URL.
+    pub path: String,
+    pub content_sha256: String,
+    pub size_bytes: u64,
+    /// The store's version tag of the content (an S3 ETag), when it keeps one.
+    pub e_tag: Option<String>,
+    /// The day the snapshot was published.
+    pub snapshot_date: NaiveDate,
+}
+
+/// A file's records, and what merging them into `leads` did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileCounts {
+    pub read: u64,
+    pub loaded: u64,
+    pub rejected: u64,
+    /// Leads new to the table.
+    pub inserted: u64,
+    /// Leads whose values changed, or that came back after being deactivated.
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Leads of the source that the snapshot no longer lists.
+    pub deactivated: u64,
+}
+
+/// What merging a file's snapshot into `leads` did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MergeCounts {
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub deactivated: u64,
+}
+
+/// A failure of the target database; the run's transaction is rolled back.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Cannot connect: one line that says what to check, without the password.
+    #[error("{0}")]
+    Connect(String),
+    #[error(
+        "another leadpipe run is loading into {target}; gave up waiting after {} s \
+         (wait for it to finish, or raise --lock-timeout)",
+        .waited.as_secs()
+    )]
+    LockTimeout { target: String, waited: Duration },
+    // The causes below are printed after these words, as the error's source.
+    #[error("cannot migrate the database schema")]
+    Migrate(#[from] refinery::Error),
+    #[error("SQLite")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("PostgreSQL")]
+    Postgres(#[from] ::postgres::Error),
+    #[error("a value PostgreSQL's binary COPY cannot take")]
+    Encode(#[source] postgres::EncodeError),
+    #[error("PostgreSQL COPY")]
+    Copy(#[from] std::io::Error),
+}
+
+/// An open target database with leadpipe's schema.
+pub struct Store {
+    backend: Box<dyn Backend>,
+    lock_timeout: Duration,
+    /// A run's transaction is open: dropping the store rolls it back.
+    in_run: bool,
+}
+
+impl Store {
+    /// Opens a target and brings its schema up to date (versioned migrations). A run waits
+    /// up to `lock_timeout` for another run on the same database to finish.
+    pub fn open(url: &DatabaseUrl, lock_timeout: Duration) -> Result<Store, StoreError> {
+        let backend: Box<dyn Backend> = match url {
+            DatabaseUrl::Sqlite(path) => Box::new(sqlite::Sqlite::open(path, lock_timeout)?),
+            DatabaseUrl::Postgres(config) => Box::new(postgres::Postgres::open(config)?),
+        };
+        Ok(Store {
+            backend,
+            lock_timeout,
+            in_run: false,
+        })
+    }
+}
+
+impl Drop for Store {
+    /// A run that did not commit leaves nothing behind, and releases the lock.
+    fn drop(&mut self) {
+        if self.in_run {
+            self.backend.rollback_run();
+        }
+    }
+}
+
+/// Applies the migrations without loading anything.
+pub fn migrate(url: &DatabaseUrl) -> Result<(), StoreError> {
+    Store::open(url, Duration::ZERO).map(drop)
+}
+
+/// The current time, as the ledger records times.
+pub fn now() -> DateTime<Utc> {
+    Utc::now()
+}

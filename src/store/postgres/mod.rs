@@ -1,0 +1,240 @@
+//! The PostgreSQL target: binary COPY for bulk writes, one transaction per run under an
+//! advisory lock.
+
+mod binary_copy;
+mod connect;
+mod types;
+
+use std::collections::HashSet;
+use std::io::Write as _;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::{ToSql, Type};
+use postgres::{Client, NoTls};
+
+use super::backend::{Backend, EachRow};
+use super::merge::Dialect;
+use super::schema::{SqlType, Table};
+use super::value::{Bind, Rows};
+use super::{DatabaseUrl, StoreError};
+use binary_copy::BinaryRows;
+pub(crate) use binary_copy::EncodeError;
+
+mod embedded {
+    refinery::embed_migrations!("migrations/postgres");
+}
+
+/// The advisory lock that keeps two leadpipe runs on one database from interleaving.
+pub const RUN_LOCK: i64 = 0x6c65_6164_7069_7065; // "leadpipe"
+
+/// The advisory lock that keeps two connections from migrating the schema at once.
+const MIGRATION_LOCK: i64 = RUN_LOCK + 1;
+
+/// How much of a batch's encoded rows goes to the server in one message.
+const COPY_PIECE: usize = 256 << 10;
+
+/// How long a run waits between two tries of a lock another run holds.
+const LOCK_RETRY: Duration = Duration::from_millis(200);
+
+/// A connected PostgreSQL database with leadpipe's schema.
+pub(crate) struct Postgres {
+    client: Client,
+    shown: String,
+    /// Set while the indexes of `leads` are dropped, for a run that found it empty.
+    deferred: Option<DeferredIndexes>,
+    /// The buffer binary COPY rows are encoded in, reused batch after batch.
+    copy_buf: BytesMut,
+}
+
+/// The indexes of `leads` dropped for a run, and what stands in for them.
+#[derive(Debug, Default)]
+struct DeferredIndexes {
+    /// The statements that rebuild them.
+    rebuild: Vec<String>,
+    /// The sources the run has written leads of: all the sources `leads` has, found
+    /// without scanning it.
+    sources: HashSet<String>,
+}
+
+/// The statements that rebuild each index and key of `leads`: its constraints' first,
+/// then the indexes that back no constraint; with the statements that drop them.
+const LEAD_INDEXES_SQL: &str = "
+    SELECT format('ALTER TABLE leads ADD CONSTRAINT %I %s', conname, pg_get_constraintdef(oid)),
+           format('ALTER TABLE leads DROP CONSTRAINT %I', conname)
+    FROM pg_constraint WHERE conrelid = 'leads'::regclass AND conindid <> 0
+    UNION ALL
+    SELECT pg_get_indexdef(indexrelid), format('DROP INDEX %s', indexrelid::regclass)
+    FROM pg_index WHERE indrelid = 'leads'::regclass
+      AND indexrelid NOT IN (SELECT conindid FROM pg_constraint WHERE conrelid = 'leads'::regclass)";
+
+impl Postgres {
+    /// Connects and brings the schema up to date.
+    pub(crate) fn open(config: &postgres::Config) -> Result<Postgres, StoreError> {
+        let shown = DatabaseUrl::Postgres(Box::new(config.clone())).to_string();
+        let mut config = config.clone();
+        config.connect_timeout(Duration::from_secs(10));
+        let mut client = config
+            .connect(NoTls)
+            .map_err(|e| connect::connect_error(e, &config, &shown))?;
+        client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])?;
+        let migrated = embedded::migrations::runner()
+            .set_grouped(true)
+            .run(&mut client);
+        client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])?;
+        migrated.map_err(|e| connect::migrate_error(e, &config, &shown))?;
+        Ok(Postgres {
+            client,
+            shown,
+            deferred: None,
+            copy_buf: BytesMut::new(),
+        })
+    }
+
+    /// Runs a binary `COPY … FROM STDIN` of `rows`; their buffer is kept for the next.
+    fn copy(&mut self, statement: &str, rows: BinaryRows) -> Result<(), StoreError> {
+        let encoded = rows.finish();
+        let mut writer = self.client.copy_in(statement)?;
+        // In pieces the writer sends as they come, not a second copy of the whole.
+        for piece in encoded.chunks(COPY_PIECE) {
+            writer.write_all(piece)?;
+        }
+        writer.finish()?;
+        self.copy_buf = encoded;
+        Ok(())
+    }
+}
+
+/// The values of `binds` as the driver takes them.
+fn params<'a>(binds: &'a [Bind<'a>]) -> Vec<&'a (dyn ToSql + Sync)> {
+    binds.iter().map(|b| b as &(dyn ToSql + Sync)).collect()
+}
+
+impl Backend for Postgres {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    fn execute(&mut self, sql: &str, binds: &[Bind]) -> Result<u64, StoreError> {
+        Ok(self.client.execute(sql, &params(binds))?)
+    }
+
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        Ok(self.client.batch_execute(sql)?)
+    }
+
+    fn query(
+        &mut self,
+        sql: &str,
+        binds: &[Bind],
+        types: &[SqlType],
+        each: &mut EachRow,
+    ) -> Result<(), StoreError> {
+        let mut rows = self.client.query_raw(sql, params(binds))?;
+        while let Some(row) = rows.next()? {
+            let cells = (0..types.len())
+                .map(|i| types::cell(&row, i, types[i]))
+                .collect::<Result<Vec<_>, _>>()?;
+            each(&cells)?;
+        }
+        Ok(())
+    }
+
+    fn insert(&mut self, table: &Table, rows: &dyn Rows) -> Result<(), StoreError> {
+        if rows.len() == 0 {
+            return Ok(());
+        }
+        let types: Vec<Type> = table.columns.iter().map(|c| types::pg_type(c.ty)).collect();
+        let mut encoded = BinaryRows::new(std::mem::take(&mut self.copy_buf), &types);
+        let mut values = Vec::with_capacity(types.len());
+        for i in 0..rows.len() {
+            values.clear();
+            rows.row(i, &mut values);
+            encoded.push(&values).map_err(StoreError::Encode)?;
+        }
+        let statement = format!(
+            "COPY {} ({}) FROM STDIN (FORMAT binary)",
+            table.name,
+            table.column_list()
+        );
+        self.copy(&statement, encoded)
+    }
+
+    fn try_begin_run(&mut self) -> Result<bool, StoreError> {
+        let locked: bool = self
+            .client
+            .query_one("SELECT pg_try_advisory_lock($1)", &[&RUN_LOCK])?
+            .get(0);
+        if locked {
+            self.client.batch_execute("BEGIN")?;
+        } else {
+            std::thread::sleep(LOCK_RETRY);
+        }
+        Ok(locked)
+    }
+
+    fn commit_run(&mut self) -> Result<(), StoreError> {
+        self.client.batch_execute("COMMIT")?;
+        self.client
+            .execute("SELECT pg_advisory_unlock($1)", &[&RUN_LOCK])?;
+        Ok(())
+    }
+
+    fn rollback_run(&mut self) {
+        let _ = self.client.batch_execute("ROLLBACK");
+        let _ = self.client.execute("SELECT pg_advisory_unlock_all()", &[]);
+    }
+
+    fn knows_source_has_leads(&self, source: &str) -> Option<bool> {
+        self.deferred.as_ref().map(|d| d.sources.contains(source))
+    }
+
+    /// When `leads` is empty, drops its indexes for the run, which rebuilds them before it
+    /// commits: sorting the keys once costs a fraction of keeping three indexes up to
+    /// date row by row. The table stays locked until then (it has nothing to read), and a
+    /// run that fails rolls the drop back with the rest.
+    fn run_begun(&mut self) -> Result<(), StoreError> {
+        let empty: bool = self
+            .client
+            .query_one("SELECT NOT EXISTS (SELECT 1 FROM leads)", &[])?
+            .get(0);
+        if !empty {
+            return Ok(());
+        }
+        let mut deferred = DeferredIndexes::default();
+        for row in self.client.query(LEAD_INDEXES_SQL, &[])? {
+            let (create, drop): (String, String) = (row.get(0), row.get(1));
+            self.client.batch_execute(&drop)?;
+            deferred.rebuild.push(create);
+        }
+        self.deferred = Some(deferred);
+        Ok(())
+    }
+
+    fn file_merged(&mut self, source: &str, inserted: u64) {
+        if let Some(deferred) = &mut self.deferred
+            && inserted > 0
+        {
+            deferred.sources.insert(source.to_string());
+        }
+    }
+
+    fn before_commit(&mut self) -> Result<(), StoreError> {
+        for create in self.deferred.take().map(|d| d.rebuild).unwrap_or_default() {
+            self.client.batch_execute(&create)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Postgres {
+    /// A connection closed without a run still open holds no lock either.
+    fn drop(&mut self) {
+        let _ = self.client.execute("SELECT pg_advisory_unlock_all()", &[]);
+    }
+}

@@ -1,0 +1,283 @@
+//! The snapshot writer: one file's leads, rejects and listed ids written in batches, then
+//! merged into `leads`; or, if the writer is dropped before it finishes, none of it.
+
+use super::backend::Backend;
+use super::known::KnownLeads;
+use super::ledger::{self, FINISH_FILE_SQL};
+use super::merge::{Merged, Param};
+use super::schema::{LEADS, REJECTS, SEEN_LEADS, STAGED_LEADS, SqlType};
+use super::status::FileStatus;
+use super::value::{Bind, Rows};
+use super::{
+    Batch, FileCounts, FileInfo, LeadRow, MergeCounts, RejectRow, RunInfo, Store, StoreError, now,
+};
+
+/// Undoes a file's writes: a savepoint, in the SQL both targets share.
+const SAVEPOINT_SQL: &str = "SAVEPOINT file";
+const RELEASE_SQL: &str = "RELEASE SAVEPOINT file";
+const ROLLBACK_SQL: &str = "ROLLBACK TO SAVEPOINT file; RELEASE SAVEPOINT file";
+
+/// Whether source `$1` has any lead, active or not.
+const HAS_LEADS_SQL: &str = "SELECT EXISTS (SELECT 1 FROM leads WHERE source = $1)";
+
+/// The id, record hash and state of every lead of source `$1`.
+const KNOWN_LEADS_SQL: &str = "SELECT lead_id, record_hash, is_active FROM leads WHERE source = $1";
+
+/// A file being loaded. Its writes are undone when it is dropped before
+/// [`FileWriter::finish`]: a file that fails part-way leaves nothing of itself.
+pub struct FileWriter<'s> {
+    backend: &'s mut dyn Backend,
+    run: &'s RunInfo,
+    file: &'s FileInfo,
+    /// Its ledger id.
+    id: i64,
+    /// Its source had no leads before it: every lead is new, and none is looked up.
+    fresh: bool,
+    /// Leads inserted so far.
+    inserted: u64,
+    finished: bool,
+}
+
+impl Store {
+    /// Starts loading a file: records it as loading, and prepares its work tables.
+    pub fn begin_file<'s>(
+        &'s mut self,
+        run: &'s RunInfo,
+        file: &'s FileInfo,
+    ) -> Result<FileWriter<'s>, StoreError> {
+        let backend = self.backend.as_mut();
+        backend.batch(SAVEPOINT_SQL)?;
+        // From here on, a failure rolls the savepoint back as the writer drops.
+        let mut writer = FileWriter {
+            backend,
+            run,
+            file,
+            id: 0,
+            fresh: true,
+            inserted: 0,
+            finished: false,
+        };
+        let staging = writer.backend.dialect().prepare_staging();
+        writer.backend.batch(&staging)?;
+        writer.id = ledger::record(writer.backend, run, file, FileStatus::Loading, None)?;
+        writer.fresh = !writer.source_has_leads()?;
+        Ok(writer)
+    }
+}
+
+impl<'s> FileWriter<'s> {
+    fn source_has_leads(&mut self) -> Result<bool, StoreError> {
+        if let Some(known) = self.backend.knows_source_has_leads(&self.file.source) {
+            return Ok(known);
+        }
+        let mut has = false;
+        let binds = [Bind::from(&self.file.source)];
+        self.backend
+            .query(HAS_LEADS_SQL, &binds, &[SqlType::Boolean], &mut |row| {
+                has = row[0].bool().unwrap_or(false);
+                Ok(())
+            })?;
+        Ok(has)
+    }
+
+    /// The leads the file's source had when the file began, or `None` when it had none.
+    pub fn known_leads(&mut self) -> Result<Option<KnownLeads>, StoreError> {
+        if self.fresh {
+            return Ok(None);
+        }
+        let mut known = KnownLeads::default();
+        let types = [SqlType::Text, SqlType::Text, SqlType::Boolean];
+        let binds = [Bind::from(&self.file.source)];
+        self.backend
+            .query(KNOWN_LEADS_SQL, &binds, &types, &mut |row| {
+                let id = row[0].text().unwrap_or_default();
+                known.push(id, row[1].text(), row[2].bool().unwrap_or(false));
+                Ok(())
+            })?;
+        Ok(Some(known))
+    }
+
+    /// Writes a batch of the file's records: its new leads to `leads`, the ones to compare
+    /// to the staging table, the ids it lists, and its rejects.
+    pub fn write_batch(&mut self, batch: &Batch) -> Result<(), StoreError> {
+        let lineage = self.lineage();
+        self.backend.insert(
+            &LEADS,
+            &LeadRows {
+                leads: &batch.new,
+                lineage,
+            },
+        )?;
+        if !self.fresh {
+            self.backend.insert(
+                &STAGED_LEADS,
+                &LeadRows {
+                    leads: &batch.staged,
+                    lineage,
+                },
+            )?;
+            self.backend.insert(&SEEN_LEADS, &Seen(&batch.seen))?;
+        }
+        let rejects = RejectRows {
+            rejects: &batch.rejects,
+            run: self.run,
+            file: self.file,
+        };
+        self.backend.insert(&REJECTS, &rejects)?;
+        self.inserted += batch.new.len() as u64;
+        Ok(())
+    }
+
+    /// Merges the staged snapshot into `leads`, records the changes and the file's counts.
+    pub fn finish(
+        mut self,
+        encoding: &str,
+        counts: &FileCounts,
+    ) -> Result<MergeCounts, StoreError> {
+        let merged = self.merge(counts.loaded)?;
+        let inserted = self.inserted + merged.inserted;
+        let merged = MergeCounts {
+            inserted,
+            updated: merged.updated,
+            unchanged: counts.loaded - inserted - merged.updated,
+            deactivated: merged.deactivated,
+        };
+        let binds: [Bind; 11] = [
+            self.id.into(),
+            encoding.into(),
+            counts.read.into(),
+            counts.loaded.into(),
+            counts.rejected.into(),
+            merged.inserted.into(),
+            merged.updated.into(),
+            merged.unchanged.into(),
+            merged.deactivated.into(),
+            now().into(),
+            FileStatus::Loaded.as_str().into(),
+        ];
+        self.backend.execute(FINISH_FILE_SQL, &binds)?;
+        self.backend.batch(RELEASE_SQL)?;
+        self.finished = true;
+        self.backend.file_merged(&self.file.source, merged.inserted);
+        Ok(merged)
+    }
+
+    /// Runs the statements that merge the staged leads.
+    fn merge(&mut self, loaded: u64) -> Result<Merged, StoreError> {
+        let now = now();
+        let dialect = self.backend.dialect();
+        let mut merged = Merged::default();
+        for statement in dialect.merge_statements(self.fresh, loaded) {
+            let binds: Vec<Bind> = statement
+                .params
+                .iter()
+                .map(|param| match param {
+                    Param::RunId => Bind::from(&self.run.run_id),
+                    Param::FileId => Bind::Int(self.id),
+                    Param::Source => Bind::from(&self.file.source),
+                    Param::Now => Bind::Time(now),
+                })
+                .collect();
+            let rows = self.backend.execute(&statement.sql, &binds)?;
+            merged.count(statement.counted, rows);
+        }
+        Ok(merged)
+    }
+
+    fn lineage(&self) -> Lineage<'s> {
+        let file: &'s FileInfo = self.file;
+        Lineage {
+            source: &file.source,
+            path: &file.path,
+            run: self.run,
+            file_id: self.id,
+        }
+    }
+}
+
+impl Drop for FileWriter<'_> {
+    fn drop(&mut self) {
+        if !self.finished {
+            // Best effort: a connection that cannot roll back a savepoint has lost the
+            // run's transaction too, which then rolls back whole.
+            let _ = self.backend.batch(ROLLBACK_SQL);
+        }
+    }
+}
+
+/// What every lead a file writes says of where it came from.
+#[derive(Clone, Copy)]
+struct Lineage<'a> {
+    source: &'a str,
+    path: &'a str,
+    run: &'a RunInfo,
+    file_id: i64,
+}
+
+/// Leads with their lineage, in the columns of [`LEADS`].
+struct LeadRows<'a> {
+    leads: &'a [LeadRow],
+    lineage: Lineage<'a>,
+}
+
+impl Rows for LeadRows<'_> {
+    fn len(&self) -> usize {
+        self.leads.len()
+    }
+
+    fn row<'s>(&'s self, i: usize, out: &mut Vec<Bind<'s>>) {
+        let (lead, lineage) = (&self.leads[i], self.lineage);
+        out.extend(lead.values.iter().map(Bind::Value));
+        out.extend([
+            Bind::from(&lead.lead_id),
+            lineage.source.into(),
+            lineage.path.into(),
+            lead.source_line.into(),
+            lineage.run.started_at.into(),
+            (&lineage.run.run_id).into(),
+            lineage.file_id.into(),
+            Bind::Json(&lead.source_record),
+            lead.issues.as_deref().map_or(Bind::Null, Bind::Json),
+            (&lead.record_hash).into(),
+        ]);
+    }
+}
+
+/// Ids of listed leads, in the columns of [`SEEN_LEADS`].
+struct Seen<'a>(&'a [String]);
+
+impl Rows for Seen<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn row<'s>(&'s self, i: usize, out: &mut Vec<Bind<'s>>) {
+        out.push((&self.0[i]).into());
+    }
+}
+
+/// Rejected records, in the columns of [`REJECTS`].
+struct RejectRows<'a> {
+    rejects: &'a [RejectRow],
+    run: &'a RunInfo,
+    file: &'a FileInfo,
+}
+
+impl Rows for RejectRows<'_> {
+    fn len(&self) -> usize {
+        self.rejects.len()
+    }
+
+    fn row<'s>(&'s self, i: usize, out: &mut Vec<Bind<'s>>) {
+        let reject = &self.rejects[i];
+        out.extend([
+            Bind::from(&self.run.run_id),
+            (&self.file.source).into(),
+            (&self.file.path).into(),
+            reject.source_line.into(),
+            reject.reason.as_str().into(),
+            (&reject.message).into(),
+            (&reject.raw_text).into(),
+        ]);
+    }
+}

@@ -1,0 +1,69 @@
+//! The states a run and a file are recorded in, each with the text the ledger stores.
+
+use std::fmt;
+
+/// Where a file of a run stands, as `source_files.status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FileStatus {
+    /// Being loaded by the run that recorded it; never seen committed.
+    Loading,
+    Loaded,
+    /// Not loaded, and rightly so: its content was loaded before, or its snapshot is older
+    /// than one already applied.
+    Skipped,
+    /// Nothing of it was loaded, for a fault of the file's own.
+    Failed,
+}
+
+impl FileStatus {
+    /// Every status, for the ledger's totals.
+    pub const ALL: [FileStatus; 4] = [
+        FileStatus::Loading,
+        FileStatus::Loaded,
+        FileStatus::Skipped,
+        FileStatus::Failed,
+    ];
+
+    /// The text stored in the ledger.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileStatus::Loading => "loading",
+            FileStatus::Loaded => "loaded",
+            FileStatus::Skipped => "skipped",
+            FileStatus::Failed => "failed",
+        }
+    }
+}
+
+/// How a run ended, as `runs.status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RunStatus {
+    /// Recorded when the run begins; never seen committed.
+    Running,
+    Completed,
+    /// Committed, with at least one file that failed.
+    CompletedWithFailures,
+}
+
+impl RunStatus {
+    /// The text stored in the ledger.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Completed => "completed",
+            RunStatus::CompletedWithFailures => "completed_with_failures",
+        }
+    }
+}
+
+impl fmt::Display for FileStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for RunStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
