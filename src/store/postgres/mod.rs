@@ -238,3 +238,61 @@ impl Drop for Postgres {
         let _ = self.client.execute("SELECT pg_advisory_unlock_all()", &[]);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::schema::{LEADS, REJECTS, SEEN_LEADS, STAGED_LEADS};
+
+    /// The server the tests use, as `tests/` does: `$LEADPIPE_TEST_POSTGRES`, else the
+    /// local one.
+    fn server() -> String {
+        std::env::var("LEADPIPE_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    }
+
+    /// The typed column lists agree with the migrated schema, so that a column given the
+    /// wrong type fails here rather than in a user's COPY.
+    #[test]
+    fn written_columns_have_the_types_of_the_schema() {
+        let mut admin = Client::connect(&server(), NoTls).unwrap();
+        let name = format!("leadpipe_schema_{}", std::process::id());
+        for statement in [
+            format!("DROP DATABASE IF EXISTS {name}"),
+            format!("CREATE DATABASE {name}"),
+        ] {
+            admin.batch_execute(&statement).unwrap();
+        }
+        let mut config: postgres::Config = server().parse().unwrap();
+        config.dbname(&name);
+        let mut db = Postgres::open(&config).unwrap();
+        db.batch("BEGIN").unwrap();
+        db.batch(&Dialect::Postgres.prepare_staging()).unwrap();
+        for table in [LEADS, STAGED_LEADS, SEEN_LEADS, REJECTS] {
+            for column in table.columns {
+                let declared: String = db
+                    .client
+                    .query_one(
+                        "SELECT format_type(atttypid, atttypmod) FROM pg_attribute
+                         WHERE attrelid = $1::text::regclass AND attname = $2",
+                        &[&table.name, &column.name],
+                    )
+                    .unwrap()
+                    .get(0);
+                let expected = types::pg_type(column.ty);
+                let expected = match expected.name() {
+                    "int4" => "integer",
+                    "int8" => "bigint",
+                    "bool" => "boolean",
+                    "timestamptz" => "timestamp with time zone",
+                    other => other,
+                };
+                assert_eq!(declared, expected, "{}.{}", table.name, column.name);
+            }
+        }
+        drop(db);
+        admin
+            .batch_execute(&format!("DROP DATABASE {name}"))
+            .unwrap();
+    }
+}
