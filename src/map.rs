@@ -1,5 +1,7 @@
 //! Mapping: a spec's rules applied to one record's fields give the lead's values.
 
+pub(crate) mod row;
+
 use serde::Serialize;
 
 use crate::lead::{LEAD_COLUMNS, LeadValues, Value};

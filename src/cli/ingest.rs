@@ -77,7 +77,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let url = args.db.parse()?;
     let mut db = Store::open(&url, Duration::from_secs(args.lock_timeout))?;
     let progress = ProgressBar::for_files(&files);
-    let report = pipeline::ingest(&mut db, &specs, &files, &progress)
+    let report = pipeline::ingest(&mut db, &specs, &files, &[], &progress)
         .with_context(|| format!("the run failed and was rolled back; {url} is as it was"))?;
     progress.finish();
     summary::print(&report, &url);

@@ -36,6 +36,7 @@ pub fn print(report: &RunReport, url: &DatabaseUrl) {
         let status = match &file.outcome {
             FileOutcome::Loaded => "loaded",
             FileOutcome::Failed { .. } => "FAILED",
+            FileOutcome::Held { .. } => "held",
             _ => "skipped",
         };
         let c = &file.counts;
@@ -62,6 +63,9 @@ pub fn print(report: &RunReport, url: &DatabaseUrl) {
                 println!(
                     "    snapshot of {snapshot} is older than the {loaded} snapshot already loaded; not applied"
                 )
+            }
+            FileOutcome::Held { stage, reason } => {
+                println!("    held by {stage}: {reason}; not applied")
             }
             FileOutcome::Unclaimed => println!("    no source spec claims this file"),
             FileOutcome::Failed { error } => eprintln!("error: {}: {error}", file.path),

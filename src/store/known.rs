@@ -43,6 +43,11 @@ impl KnownLeads {
             .or_insert(hash);
     }
 
+    /// How many leads the source had (two ids of one fingerprint count once).
+    pub fn count(&self) -> usize {
+        self.entries.len()
+    }
+
     /// What a lead of the file, of this id and record hash, is to the stored ones. `New` is
     /// exact; `Unchanged` is wrong only if two 64-bit fingerprints collide for one lead; a
     /// lead taken for one it is not (two ids of one fingerprint) is compared, and the merge

@@ -1,0 +1,116 @@
+//! One file of a run: read → map → apply. The file is identified and maybe skipped
+//! ([`super::plan`]), its records stream through the workers into the snapshot writer,
+//! the stages decide whether the snapshot is applied, and it is merged.
+
+use std::io;
+
+use super::plan::{ClaimedFile, identify, skip};
+use super::report::{FileOutcome, FileReport};
+use super::stage::{Decision, Snapshot, Stage};
+use super::{Progress, RunError, workers};
+use crate::read::SourceReader;
+use crate::spec::header;
+use crate::store::{FileInfo, FileStatus, KnownLeads, RunInfo, Store};
+
+/// Loads one claimed file, or records why it is not loaded.
+pub(crate) fn ingest_file(
+    db: &mut Store,
+    run: &RunInfo,
+    file: &ClaimedFile,
+    stages: &[&dyn Stage],
+    progress: &dyn Progress,
+) -> Result<FileReport, RunError> {
+    let info = identify(db, file)?;
+    let source = Some(info.source.clone());
+    if let Some(outcome) = skip(db, run, &info)? {
+        return Ok(FileReport::new(info.path.clone(), source, outcome));
+    }
+    let spec = file.spec;
+    let read_error = |error: io::Error| RunError::Read {
+        file: info.path.clone(),
+        error,
+    };
+    progress.file_started(&info.path, info.size_bytes);
+    let bytes = file.input.open().map_err(read_error)?;
+    let mut reader =
+        match SourceReader::new(bytes, spec.encoding, spec.delimiter, spec.max_record_lines) {
+            Ok(reader) => reader,
+            // An empty file, or a header that is no CSV record: the file's own fault.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData
+                ) =>
+            {
+                return fail_file(db, run, &info, format!("cannot read the file: {e}"));
+            }
+            Err(e) => return Err(read_error(e)),
+        };
+    if let Err(mismatch) = header::check(spec, reader.header()) {
+        let error = format!(
+            "the header does not match spec `{}` ({}): {mismatch}. If the agency renamed a \
+             column, list the new name under the spec's `aliases`, in a spec folder given with --specs",
+            spec.id, spec.origin
+        );
+        return fail_file(db, run, &info, error);
+    }
+
+    let mut writer = db.begin_file(run, &info)?;
+    let known = writer.known_leads()?;
+    let known_leads = known.as_ref().map(KnownLeads::count);
+    let mut report = workers::load_records(
+        &mut writer,
+        spec,
+        known,
+        stages,
+        &info,
+        &mut reader,
+        progress,
+    )?
+    .map_err(read_error)?;
+    let snapshot = Snapshot {
+        spec,
+        file: &info,
+        counts: &report.counts,
+        known_leads,
+    };
+    for stage in stages {
+        if let Decision::Hold(reason) = stage.before_apply(&snapshot) {
+            // Dropping the writer rolls the file back.
+            drop(writer);
+            let message = format!("held by {}: {reason}", stage.name());
+            db.record_file(run, &info, FileStatus::Skipped, &message)?;
+            tracing::warn!(file = %info.path, stage = stage.name(), "{message}");
+            report.outcome = FileOutcome::Held {
+                stage: stage.name(),
+                reason,
+            };
+            return Ok(report);
+        }
+    }
+    let encoding = reader.encoding();
+    let merged = writer.finish(&encoding, &report.counts)?;
+    report.counts.inserted = merged.inserted;
+    report.counts.updated = merged.updated;
+    report.counts.unchanged = merged.unchanged;
+    report.counts.deactivated = merged.deactivated;
+    report.encoding = Some(encoding);
+    tracing::info!(file = %info.path, read = report.counts.read, loaded = report.counts.loaded,
+        rejected = report.counts.rejected, "file loaded");
+    Ok(report)
+}
+
+/// Records a file that loads nothing, for a fault of its own.
+fn fail_file(
+    db: &mut Store,
+    run: &RunInfo,
+    info: &FileInfo,
+    error: String,
+) -> Result<FileReport, RunError> {
+    db.record_file(run, info, FileStatus::Failed, &error)?;
+    Ok(FileReport::new(
+        info.path.clone(),
+        Some(info.source.clone()),
+        FileOutcome::Failed { error },
+    ))
+}

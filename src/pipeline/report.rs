@@ -1,0 +1,80 @@
+//! The account of a run: what became of each file, and of its records.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::store::FileCounts;
+
+/// What became of one input file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileOutcome {
+    Loaded,
+    /// Content already loaded, by an earlier run or earlier in this one.
+    AlreadyLoaded {
+        by: String,
+    },
+    /// A snapshot older than one of its source already loaded: applying it would roll
+    /// leads back.
+    OlderSnapshot {
+        snapshot: NaiveDate,
+        loaded: NaiveDate,
+    },
+    /// Read, but not applied: a stage held the snapshot back (see
+    /// [`super::Stage::before_apply`]).
+    Held {
+        stage: &'static str,
+        reason: String,
+    },
+    /// No spec claims the file (found in a folder or by a pattern).
+    Unclaimed,
+    /// Nothing of the file was loaded.
+    Failed {
+        error: String,
+    },
+}
+
+/// The account of one input file.
+#[derive(Clone, Debug)]
+pub struct FileReport {
+    pub path: String,
+    pub source: Option<String>,
+    pub outcome: FileOutcome,
+    pub encoding: Option<String>,
+    pub counts: FileCounts,
+    /// Rejected records by reason.
+    pub reject_reasons: BTreeMap<String, u64>,
+    /// Leads the file wrote (new or changed) with doubtful values, by issue reason; a lead
+    /// its source already had, as it is, is not mapped again.
+    pub issue_reasons: BTreeMap<String, u64>,
+}
+
+impl FileReport {
+    pub(crate) fn new(path: String, source: Option<String>, outcome: FileOutcome) -> FileReport {
+        FileReport {
+            path,
+            source,
+            outcome,
+            encoding: None,
+            counts: FileCounts::default(),
+            reject_reasons: BTreeMap::new(),
+            issue_reasons: BTreeMap::new(),
+        }
+    }
+}
+
+/// The account of a whole run.
+#[derive(Clone, Debug)]
+pub struct RunReport {
+    pub run_id: String,
+    pub files: Vec<FileReport>,
+}
+
+impl RunReport {
+    pub fn failed_files(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|f| matches!(f.outcome, FileOutcome::Failed { .. }))
+            .count()
+    }
+}

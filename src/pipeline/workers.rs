@@ -1,0 +1,250 @@
+//! The threads that load a file: one reads and decodes, a worker per core maps and
+//! normalizes, and the calling thread checks keys in file order and writes, so every core
+//! works while the database loads.
+
+use std::collections::BTreeMap;
+use std::io;
+
+use crossbeam_channel::{Receiver, Sender};
+
+use super::fingerprint::{mapping_salt, record_hash};
+use super::report::{FileOutcome, FileReport};
+use super::stage::Stage;
+use super::{Progress, RunError};
+use crate::lead::LEAD_COLUMNS;
+use crate::map::row::{Mapped, RecordMapping};
+use crate::read::{Record, SourceReader};
+use crate::spec::Spec;
+use crate::store::{
+    Batch, FileInfo, FileWriter, Known, KnownLeads, LeadRow, RejectRow, StoreError,
+};
+use crate::validate::KeyCheck;
+
+/// Records written to the database at a time.
+pub const BATCH_SIZE: usize = 2_000;
+
+/// Records a mapping worker takes at a time.
+const CHUNK_RECORDS: usize = 500;
+
+/// Records in file order, numbered so that the writer can put mapped chunks back in order.
+struct Chunk<T> {
+    seq: u64,
+    records: Vec<T>,
+    /// Bytes of the file read up to the chunk's end.
+    bytes_read: u64,
+}
+
+/// Where the writer sends a file's batches: the snapshot writer, or a test's list.
+pub(crate) trait BatchSink {
+    fn write_batch(&mut self, batch: &Batch) -> Result<(), StoreError>;
+}
+
+impl BatchSink for FileWriter<'_> {
+    fn write_batch(&mut self, batch: &Batch) -> Result<(), StoreError> {
+        FileWriter::write_batch(self, batch)
+    }
+}
+
+/// Streams a file's records into `sink` in bounded batches. The outer error ends the run;
+/// the inner one is the file becoming unreadable part-way.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn load_records(
+    sink: &mut dyn BatchSink,
+    spec: &Spec,
+    known: Option<KnownLeads>,
+    stages: &[&dyn Stage],
+    info: &FileInfo,
+    reader: &mut SourceReader,
+    progress: &dyn Progress,
+) -> Result<io::Result<FileReport>, RunError> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // A few chunks wait in each channel, and the writer keeps the ones that arrive while it
+    // waits for the next in order: memory stays bounded whatever the file's size.
+    let (chunks, to_map) = crossbeam_channel::bounded(workers * 2);
+    let (mapped, to_write) = crossbeam_channel::bounded(workers * 2);
+    let salt = mapping_salt(spec, reader.header());
+    let mapping = RecordMapping::new(spec, reader.header(), known);
+    let enrich = |lead: &mut _| stages.iter().for_each(|s| s.after_normalize(spec, lead));
+    let mut report = FileReport::new(
+        info.path.clone(),
+        Some(spec.id.clone()),
+        FileOutcome::Loaded,
+    );
+    std::thread::scope(|scope| {
+        let reading = scope.spawn(move || read_chunks(reader, &chunks));
+        for _ in 0..workers {
+            let (to_map, mapped) = (to_map.clone(), mapped.clone());
+            let (mapping, enrich) = (&mapping, &enrich);
+            scope.spawn(move || {
+                for chunk in to_map {
+                    let records = chunk.records.into_iter().map(|record| {
+                        let hash = record_hash(salt, &record.bytes);
+                        mapping.map(record, hash, enrich)
+                    });
+                    let chunk = Chunk {
+                        seq: chunk.seq,
+                        records: records.collect(),
+                        bytes_read: chunk.bytes_read,
+                    };
+                    if mapped.send(chunk).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop((to_map, mapped));
+        // Returning drops `to_write`, which stops the workers and then the reader early
+        // when a write fails.
+        let mut writer = InOrder::new(spec, mapping.lists_ids(), &mut report);
+        let written = writer.write(sink, to_write, progress);
+        let read = reading.join().expect("the reading thread does not panic");
+        written?;
+        Ok(read)
+    })
+    .map(|read| read.map(|()| report))
+}
+
+/// Reads a file's records into numbered chunks until the end, or until nobody listens.
+fn read_chunks(reader: &mut SourceReader, chunks: &Sender<Chunk<Record>>) -> io::Result<()> {
+    for seq in 0.. {
+        let mut records = Vec::with_capacity(CHUNK_RECORDS);
+        while records.len() < CHUNK_RECORDS {
+            match reader.next_record()? {
+                Some(record) => records.push(record),
+                None => break,
+            }
+        }
+        let last = records.len() < CHUNK_RECORDS;
+        let chunk = Chunk {
+            seq,
+            records,
+            bytes_read: reader.bytes_read(),
+        };
+        if chunks.send(chunk).is_err() || last {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Takes mapped records in file order, checks that keys do not repeat, accounts for every
+/// record in the file's report and writes batches of at most [`BATCH_SIZE`] records.
+struct InOrder<'r> {
+    key_column: &'static str,
+    /// Where a lead's key starts in its id (`source:key`).
+    key_start: usize,
+    /// The source had leads, and the ids of the file's leads are written, to deactivate
+    /// the others.
+    listing: bool,
+    keys: KeyCheck,
+    batch: Batch,
+    in_batch: usize,
+    report: &'r mut FileReport,
+}
+
+impl<'r> InOrder<'r> {
+    fn new(spec: &Spec, listing: bool, report: &'r mut FileReport) -> Self {
+        InOrder {
+            key_column: LEAD_COLUMNS[spec.key_column].name,
+            key_start: spec.id.len() + 1,
+            listing,
+            keys: KeyCheck::default(),
+            batch: Batch::default(),
+            in_batch: 0,
+            report,
+        }
+    }
+
+    /// Writes every chunk that arrives, in sequence order, then what is left.
+    fn write(
+        &mut self,
+        sink: &mut dyn BatchSink,
+        to_write: Receiver<Chunk<Mapped>>,
+        progress: &dyn Progress,
+    ) -> Result<(), StoreError> {
+        let mut waiting = BTreeMap::new();
+        let (mut next, mut reported_bytes) = (0, 0);
+        for chunk in to_write {
+            waiting.insert(chunk.seq, chunk);
+            while let Some(chunk) = waiting.remove(&next) {
+                next += 1;
+                for mapped in chunk.records {
+                    self.account(mapped);
+                    if self.in_batch >= BATCH_SIZE {
+                        sink.write_batch(&std::mem::take(&mut self.batch))?;
+                        self.in_batch = 0;
+                    }
+                }
+                progress.advanced(chunk.bytes_read - reported_bytes);
+                reported_bytes = chunk.bytes_read;
+            }
+        }
+        if self.in_batch > 0 {
+            sink.write_batch(&self.batch)?;
+        }
+        Ok(())
+    }
+
+    /// Counts one record and puts it in the batch: as a lead, an id it lists, or a reject
+    /// (its own, or for a key that repeats an earlier record's).
+    fn account(&mut self, mapped: Mapped) {
+        self.report.counts.read += 1;
+        self.in_batch += 1;
+        let reject = match mapped {
+            Mapped::Reject(row) => Some(row),
+            Mapped::Lead {
+                row,
+                known,
+                issues,
+                raw,
+            } => self
+                .repeated(&row.lead_id, row.source_line, &raw)
+                .or_else(|| {
+                    self.add_lead(*row, known, issues);
+                    None
+                }),
+            Mapped::Unchanged { lead_id, line, raw } => {
+                self.repeated(&lead_id, line, &raw).or_else(|| {
+                    self.report.counts.loaded += 1;
+                    self.batch.seen.push(lead_id);
+                    None
+                })
+            }
+        };
+        if let Some(row) = reject {
+            self.report.counts.rejected += 1;
+            *self
+                .report
+                .reject_reasons
+                .entry(row.reason.clone())
+                .or_default() += 1;
+            self.batch.rejects.push(row);
+        }
+    }
+
+    /// The reject of a record whose key an earlier record of the file had.
+    fn repeated(&mut self, lead_id: &str, line: u64, raw: &[u8]) -> Option<RejectRow> {
+        let key = &lead_id[self.key_start..];
+        let rejection = self.keys.check(key, self.key_column).err()?;
+        Some(RejectRow {
+            source_line: line,
+            reason: rejection.reason,
+            message: rejection.message,
+            raw_text: crate::read::raw_text(raw),
+        })
+    }
+
+    fn add_lead(&mut self, row: LeadRow, known: Known, issues: Vec<&'static str>) {
+        self.report.counts.loaded += 1;
+        for reason in issues {
+            *self.report.issue_reasons.entry(reason.into()).or_default() += 1;
+        }
+        if self.listing {
+            self.batch.seen.push(row.lead_id.clone());
+        }
+        match known {
+            Known::New => self.batch.new.push(row),
+            Known::Compare | Known::Unchanged => self.batch.staged.push(row),
+        }
+    }
+}
