@@ -14,6 +14,7 @@ use crate::load::{
 use crate::map::{RecordKeys, map_key, map_record, source_record_json};
 use crate::read::input::InputFile;
 use crate::read::{Record, SourceReader, peek_header};
+use crate::reason::Reason;
 use crate::spec::{Claim, Spec, Specs, header};
 use crate::validate::{KeyCheck, require_key};
 
@@ -51,10 +52,10 @@ pub struct FileReport {
     pub encoding: Option<String>,
     pub counts: FileCounts,
     /// Rejected records by reason.
-    pub reject_reasons: BTreeMap<String, u64>,
+    pub reject_reasons: BTreeMap<Reason, u64>,
     /// Leads the file wrote (new or changed) with doubtful values, by issue reason; a lead
     /// its source already had, as it is, is not mapped again.
-    pub issue_reasons: BTreeMap<String, u64>,
+    pub issue_reasons: BTreeMap<Reason, u64>,
 }
 
 impl FileReport {
@@ -410,7 +411,7 @@ enum Mapped {
         /// New, or to compare with the stored lead.
         known: Known,
         /// Reasons of the lead's doubtful values, counted once the lead is loaded.
-        issues: Vec<&'static str>,
+        issues: Vec<Reason>,
         /// The record as published, in case its key turns out to repeat.
         raw: Vec<u8>,
     },
@@ -525,7 +526,7 @@ fn map_one(mapping: &FileMapping, record: Record) -> Mapped {
     if let Some(defect) = &record.defect {
         return Mapped::Reject(RejectRow {
             source_line: record.line,
-            reason: defect.reason().into(),
+            reason: defect.reason(),
             message: defect.message(),
             raw_text: record.raw_text(),
         });
@@ -635,7 +636,7 @@ fn write_in_order(
                     ) => {
                         report.counts.loaded += 1;
                         for reason in issues {
-                            *report.issue_reasons.entry(reason.into()).or_default() += 1;
+                            *report.issue_reasons.entry(reason).or_default() += 1;
                         }
                         if listing {
                             batch.seen.push(row.lead_id.clone());
@@ -654,7 +655,7 @@ fn write_in_order(
                 };
                 if let Some(row) = reject {
                     report.counts.rejected += 1;
-                    *report.reject_reasons.entry(row.reason.clone()).or_default() += 1;
+                    *report.reject_reasons.entry(row.reason).or_default() += 1;
                     batch.rejects.push(row);
                 }
                 if in_batch >= BATCH_SIZE {

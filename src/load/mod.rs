@@ -17,6 +17,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::lead::LeadValues;
+use crate::reason::Reason;
 pub use known::{Known, KnownLeads};
 pub use url::{DatabaseUrl, UrlError};
 
@@ -39,7 +40,7 @@ pub struct LeadRow {
 #[derive(Debug)]
 pub struct RejectRow {
     pub source_line: u64,
-    pub reason: String,
+    pub reason: Reason,
     pub message: String,
     pub raw_text: String,
 }

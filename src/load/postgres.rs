@@ -374,7 +374,7 @@ impl Postgres {
                 &file.source,
                 &file.path,
                 &line,
-                &reject.reason,
+                &reject.reason.as_str(),
                 &reject.message,
                 &reject.raw_text,
             ])

@@ -332,7 +332,7 @@ impl Target for Sqlite {
                 file.source,
                 file.path,
                 reject.source_line as i64,
-                reject.reason,
+                reject.reason.as_str(),
                 reject.message,
                 reject.raw_text
             ])?;

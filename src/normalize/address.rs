@@ -7,6 +7,7 @@ use regex::Regex;
 use super::Issue;
 use super::text::{clean, is_digits};
 use super::zip::zip;
+use crate::reason::Reason;
 
 /// A postal address in the parts of the `leads` table.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -100,7 +101,7 @@ pub fn one_line(s: &str) -> Result<Option<(Address, Option<Issue>)>, Issue> {
     }
     let Some(tail) = tail(&s) else {
         let issue = Issue::new(
-            "unparsed_address",
+            Reason::UnparsedAddress,
             format!("`{s}` does not end in a state and ZIP code"),
         );
         let (address1, address2) = street_and_unit(&s);
@@ -135,7 +136,7 @@ pub fn one_line(s: &str) -> Result<Option<(Address, Option<Issue>)>, Issue> {
         }
         None => {
             let issue = Issue::new(
-                "unresolved_city",
+                Reason::UnresolvedCity,
                 format!(
                     "no city of ZIP code {} or of {state} ends `{rest}`",
                     tail.zip
@@ -304,7 +305,7 @@ mod tests {
             .unwrap();
         assert_eq!(a.address1, "1 MAIN ST NOWHEREVILLE");
         assert_eq!(a.city, None);
-        assert_eq!(issue.unwrap().reason, "unresolved_city");
+        assert_eq!(issue.unwrap().reason, Reason::UnresolvedCity);
     }
 
     proptest::proptest! {

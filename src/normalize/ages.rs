@@ -4,6 +4,7 @@ use serde::Deserialize;
 
 use super::Issue;
 use super::text::clean;
+use crate::reason::Reason;
 
 /// The upper bound, in months, of an open-ended group (`School-age (5 years-older)`):
 /// through age 12, the last age at which US child-care subsidy (CCDF) covers a child.
@@ -54,13 +55,13 @@ pub fn from_text(groups: &[&str]) -> Result<AgesServed, Issue> {
             .to_string();
         let Some((min, max)) = months(&text).or_else(|| years(&text)) else {
             return Err(Issue::new(
-                "invalid_age_group",
+                Reason::InvalidAgeGroup,
                 format!("no ages in `{text}`"),
             ));
         };
         if [min, max].into_iter().any(|m| i32::try_from(m).is_err()) {
             return Err(Issue::new(
-                "invalid_age_group",
+                Reason::InvalidAgeGroup,
                 format!("ages in `{text}` are beyond the range of whole-number columns"),
             ));
         }
@@ -221,7 +222,7 @@ mod tests {
         ] {
             assert_eq!(
                 from_text(&[absurd]).unwrap_err().reason,
-                "invalid_age_group"
+                Reason::InvalidAgeGroup
             );
         }
         let oldest = from_text(&["Adults (178956969 years)"]).unwrap();
@@ -239,7 +240,7 @@ mod tests {
         assert_eq!(from_text(&["", " "]).unwrap(), AgesServed::default());
         assert_eq!(
             from_text(&["Babies"]).unwrap_err().reason,
-            "invalid_age_group"
+            Reason::InvalidAgeGroup
         );
     }
 
@@ -265,7 +266,7 @@ mod tests {
         );
         assert_eq!(
             from_flags(&["?", "Y"], &groups).unwrap_err().reason,
-            "invalid_flag"
+            Reason::InvalidFlag
         );
     }
 }

@@ -7,6 +7,7 @@ use regex::Regex;
 
 use super::Issue;
 use super::text::is_digits;
+use crate::reason::Reason;
 
 /// Two-digit years below this pivot are 20xx, the others 19xx (`23` → 2023, `85` → 1985),
 /// the POSIX `strptime` convention.
@@ -26,13 +27,13 @@ pub fn date(s: &str) -> Result<Option<NaiveDate>, Issue> {
     }
     let Some((y, m, d)) = whole_us_date(s).or_else(|| searched_date(s)) else {
         return Err(Issue::new(
-            "invalid_date",
+            Reason::InvalidDate,
             format!("no date found in `{s}`"),
         ));
     };
     NaiveDate::from_ymd_opt(y, m as u32, d as u32)
         .map(Some)
-        .ok_or_else(|| Issue::new("invalid_date", format!("`{s}` is not a calendar date")))
+        .ok_or_else(|| Issue::new(Reason::InvalidDate, format!("`{s}` is not a calendar date")))
 }
 
 /// Year, month and day of `7/1/2022` or `11/30/23` as the whole text, the form most agency
@@ -118,7 +119,7 @@ mod tests {
 
     #[test]
     fn refuses_impossible_dates() {
-        assert_eq!(date("2/30/2023").unwrap_err().reason, "invalid_date");
-        assert_eq!(date("soon").unwrap_err().reason, "invalid_date");
+        assert_eq!(date("2/30/2023").unwrap_err().reason, Reason::InvalidDate);
+        assert_eq!(date("soon").unwrap_err().reason, Reason::InvalidDate);
     }
 }

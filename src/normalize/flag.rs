@@ -1,6 +1,7 @@
 //! Yes/no answers, as Y/N cells or as a label that is there or blank.
 
 use super::Issue;
+use crate::reason::Reason;
 
 /// `Y`/`Yes`/`True`/`1` → true, `N`/`No`/`False`/`0` → false, blank → unknown.
 pub fn yes_no(s: &str) -> Result<Option<bool>, Issue> {
@@ -9,7 +10,7 @@ pub fn yes_no(s: &str) -> Result<Option<bool>, Issue> {
         "Y" | "YES" | "TRUE" | "T" | "1" => Ok(Some(true)),
         "N" | "NO" | "FALSE" | "F" | "0" => Ok(Some(false)),
         _ => Err(Issue::new(
-            "invalid_flag",
+            Reason::InvalidFlag,
             format!("`{}` is neither yes nor no", s.trim()),
         )),
     }
@@ -30,7 +31,7 @@ mod tests {
         assert_eq!(yes_no("Y"), Ok(Some(true)));
         assert_eq!(yes_no(" no "), Ok(Some(false)));
         assert_eq!(yes_no(""), Ok(None));
-        assert_eq!(yes_no("maybe").unwrap_err().reason, "invalid_flag");
+        assert_eq!(yes_no("maybe").unwrap_err().reason, Reason::InvalidFlag);
     }
 
     #[test]

@@ -25,17 +25,18 @@ use std::fmt;
 use serde::Deserialize;
 
 use crate::lead::{ColumnType, Value};
+use crate::reason::Reason;
 use ages::AgeGroup;
 
 /// Why a field value is doubtful or unusable: a machine-readable reason and a message.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Issue {
-    pub reason: &'static str,
+    pub reason: Reason,
     pub message: String,
 }
 
 impl Issue {
-    pub fn new(reason: &'static str, message: impl Into<String>) -> Issue {
+    pub fn new(reason: Reason, message: impl Into<String>) -> Issue {
         Issue {
             reason,
             message: message.into(),
@@ -295,7 +296,7 @@ impl Normalizer {
                 };
                 let issue = (!valid).then(|| {
                     Issue::new(
-                        "invalid_email",
+                        Reason::InvalidEmail,
                         format!("`{email}` is not an e-mail address"),
                     )
                 });
@@ -310,7 +311,7 @@ impl Normalizer {
                 };
                 let issue = (!phone.valid).then(|| {
                     Issue::new(
-                        "unassigned_phone",
+                        Reason::UnassignedPhone,
                         format!(
                             "`{}` is not an assigned number in its numbering plan",
                             first.trim()
@@ -395,7 +396,7 @@ impl Normalizer {
                     None if published.is_empty() => {}
                     None => {
                         let issue = Issue::new(
-                            "unmapped_value",
+                            Reason::UnmappedValue,
                             format!(
                                 "`{published}` is not in the spec's lookup table; kept as published"
                             ),
@@ -501,7 +502,7 @@ mod tests {
     #[test]
     fn phone_fills_its_quality_parts() {
         let (out, verdict) = run(NormalizerName::Phone, &["362-231-1137 x4 / 702-374-1129"]);
-        assert_eq!(verdict.unwrap().unwrap().reason, "unassigned_phone");
+        assert_eq!(verdict.unwrap().unwrap().reason, Reason::UnassignedPhone);
         assert_eq!(
             out,
             [
@@ -541,7 +542,7 @@ mod tests {
         assert_eq!(out, [Value::text("Group")]);
         assert_eq!(
             n.apply(&["Camp"], &mut out).unwrap().unwrap().reason,
-            "unmapped_value"
+            Reason::UnmappedValue
         );
         assert_eq!(out, [Value::text("Camp")]);
     }
@@ -550,7 +551,7 @@ mod tests {
     fn a_failure_is_an_error_verdict() {
         let (out, verdict) = run(NormalizerName::Date, &["someday"]);
         assert_eq!(out, vec![Value::Null]);
-        assert_eq!(verdict.unwrap_err().reason, "invalid_date");
+        assert_eq!(verdict.unwrap_err().reason, Reason::InvalidDate);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use regex::Regex;
 
 use super::Issue;
 use super::text::is_digits;
+use crate::reason::Reason;
 
 /// A phone number in E.164 form, its extension when one was written, and whether it is a
 /// valid assignment in its numbering plan.
@@ -196,7 +197,7 @@ pub fn phones(s: &str) -> Result<(Option<Phone>, Option<Phone>), Issue> {
 fn invalid(s: &str, cause: Option<phonenumber::ParseError>) -> Issue {
     let cause = cause.map(|e| format!(": {e}")).unwrap_or_default();
     Issue::new(
-        "invalid_phone",
+        Reason::InvalidPhone,
         format!("`{s}` is not a phone number{cause}"),
     )
 }
@@ -238,7 +239,7 @@ mod tests {
 
     #[test]
     fn refuses_text_that_is_no_number() {
-        assert_eq!(phone("call us").unwrap_err().reason, "invalid_phone");
+        assert_eq!(phone("call us").unwrap_err().reason, Reason::InvalidPhone);
         assert_eq!(phone(" "), Ok(None));
     }
 

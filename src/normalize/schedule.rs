@@ -2,6 +2,7 @@
 
 use super::Issue;
 use super::text::{clean, is_digits};
+use crate::reason::Reason;
 
 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
@@ -11,7 +12,7 @@ const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 pub fn weekly(days: &[&str]) -> Result<Option<(String, Option<Issue>)>, Issue> {
     if days.len() != DAYS.len() {
         return Err(Issue::new(
-            "invalid_schedule",
+            Reason::InvalidSchedule,
             format!("a week has 7 days, not {}", days.len()),
         ));
     }
@@ -24,7 +25,7 @@ pub fn weekly(days: &[&str]) -> Result<Option<(String, Option<Issue>)>, Issue> {
         .map(|d| {
             day_hours(d).unwrap_or_else(|| {
                 issue = Some(Issue::new(
-                    "unreadable_hours",
+                    Reason::UnreadableHours,
                     format!("cannot read hours `{}`", d.trim()),
                 ));
                 clean(d)
@@ -149,7 +150,7 @@ mod tests {
         let c = "CLOSED";
         let (text, issue) = weekly(&["by appt", c, c, c, c, c, ""]).unwrap().unwrap();
         assert_eq!(text, "Mon by appt; Tue-Sat closed; Sun ?");
-        assert_eq!(issue.unwrap().reason, "unreadable_hours");
+        assert_eq!(issue.unwrap().reason, Reason::UnreadableHours);
         assert_eq!(weekly(&[""; 7]), Ok(None));
     }
 

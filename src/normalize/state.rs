@@ -1,6 +1,7 @@
 //! US states and territories as their two-letter postal codes.
 
 use super::Issue;
+use crate::reason::Reason;
 
 const STATES: [(&str, &str); 56] = [
     ("AL", "ALABAMA"),
@@ -71,7 +72,7 @@ pub fn state(s: &str) -> Result<Option<&'static str>, Issue> {
         .iter()
         .find(|(code, name)| *code == upper || *name == upper)
         .map(|(code, _)| Some(*code))
-        .ok_or_else(|| Issue::new("invalid_state", format!("`{s}` is not a US state")))
+        .ok_or_else(|| Issue::new(Reason::InvalidState, format!("`{s}` is not a US state")))
 }
 
 #[cfg(test)]
@@ -84,6 +85,6 @@ mod tests {
         assert_eq!(state(" ok "), Ok(Some("OK")));
         assert_eq!(state("Texas"), Ok(Some("TX")));
         assert_eq!(state(""), Ok(None));
-        assert_eq!(state("Nevadaa").unwrap_err().reason, "invalid_state");
+        assert_eq!(state("Nevadaa").unwrap_err().reason, Reason::InvalidState);
     }
 }

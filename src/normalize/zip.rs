@@ -1,6 +1,7 @@
 //! US ZIP codes: five digits, or ZIP+4 as `12345-6789`.
 
 use super::Issue;
+use crate::reason::Reason;
 
 /// Normalizes a ZIP code: spreadsheet damage is undone (`73099.0` → `73099`, a leading zero
 /// lost to a number format: `2134` → `02134`), ZIP+4 is written `12345-6789`.
@@ -20,7 +21,7 @@ pub fn zip(s: &str) -> Result<Option<String>, Issue> {
         }
         9 if only_digits_and_separators => Ok(Some(format!("{}-{}", &digits[..5], &digits[5..]))),
         _ => Err(Issue::new(
-            "invalid_zip",
+            Reason::InvalidZip,
             format!("`{s}` is not a US ZIP code"),
         )),
     }
@@ -45,8 +46,8 @@ mod tests {
 
     #[test]
     fn refuses_what_is_no_zip() {
-        assert_eq!(zip("NV 89").unwrap_err().reason, "invalid_zip");
-        assert_eq!(zip("1234567").unwrap_err().reason, "invalid_zip");
+        assert_eq!(zip("NV 89").unwrap_err().reason, Reason::InvalidZip);
+        assert_eq!(zip("1234567").unwrap_err().reason, Reason::InvalidZip);
         assert_eq!(zip(""), Ok(None));
     }
 }
