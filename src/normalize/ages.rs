@@ -2,9 +2,63 @@
 
 use serde::Deserialize;
 
-use super::Issue;
 use super::text::clean;
+use super::{Arity, Build, Configured, Descriptor, Issue, Part, Verdict, parse_args, part};
+use crate::lead::{ColumnType, Value};
 use crate::reason::Reason;
+
+/// The parts of both normalizers of ages served.
+const AGES: &[Part] = &[
+    part("ages_served", ColumnType::Text),
+    part("min_age", ColumnType::Integer),
+    part("max_age", ColumnType::Integer),
+];
+
+pub(crate) static AGES_TEXT: Descriptor = Descriptor {
+    name: "ages_text",
+    parts: AGES,
+    reads: "1+",
+    gives: "[`ages_served`, `min_age`, `max_age`] in months from `Toddlers (12-23 months; 1yr.)`, …",
+    build: Build::Fixed {
+        arity: Arity::AtLeastOne,
+        apply: |inputs, out| write_served(from_text(inputs)?, out),
+    },
+};
+
+pub(crate) static AGE_FLAGS: Descriptor = Descriptor {
+    name: "age_flags",
+    parts: AGES,
+    reads: "1 per group",
+    gives: "the same from Y/N flags, with `args.groups` giving each flag's label and months",
+    build: Build::FromArgs {
+        needs: "`args.groups`, one group per input column",
+        build: age_flags,
+    },
+};
+
+/// `age_flags`' `args`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgeFlagsArgs {
+    /// The age group of each input column, in input order.
+    groups: Vec<AgeGroup>,
+}
+
+fn age_flags(args: &toml::Table) -> Result<Configured, String> {
+    let AgeFlagsArgs { groups } = parse_args(args)?;
+    Ok(Configured {
+        arity: Arity::Exactly(groups.len()),
+        apply: Box::new(move |inputs, out| write_served(from_flags(inputs, &groups)?, out)),
+    })
+}
+
+/// Fills the parts of [`AGES`].
+fn write_served(served: AgesServed, out: &mut [Value]) -> Verdict {
+    out[0] = Value::from_option(served.label_list());
+    out[1] = served.min_months.map_or(Value::Null, Value::Integer);
+    out[2] = served.max_months.map_or(Value::Null, Value::Integer);
+    Ok(None)
+}
 
 /// The upper bound, in months, of an open-ended group (`School-age (5 years-older)`):
 /// through age 12, the last age at which US child-care subsidy (CCDF) covers a child.

@@ -5,9 +5,24 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use regex::Regex;
 
-use super::Issue;
 use super::text::is_digits;
+use super::{Arity, Build, Descriptor, Issue, first, part};
+use crate::lead::{ColumnType, Value};
 use crate::reason::Reason;
+
+pub(crate) static DATE: Descriptor = Descriptor {
+    name: "date",
+    parts: &[part("value", ColumnType::Date)],
+    reads: "1",
+    gives: "ISO date from `11/30/2023`, `11/30/23` (years below 69 are 20xx), `2023-05-02`, or a date inside text (`Monitoring since 2020-09-02`)",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: |inputs, out| {
+            out[0] = date(first(inputs))?.map_or(Value::Null, Value::Date);
+            Ok(None)
+        },
+    },
+};
 
 /// Two-digit years below this pivot are 20xx, the others 19xx (`23` → 2023, `85` → 1985),
 /// the POSIX `strptime` convention.

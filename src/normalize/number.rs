@@ -1,7 +1,22 @@
 //! Whole numbers as published in spreadsheets (`82`, `82.0`, `1,200`).
 
-use super::Issue;
+use super::{Arity, Build, Descriptor, Issue, first, part};
+use crate::lead::{ColumnType, Value};
 use crate::reason::Reason;
+
+pub(crate) static INTEGER: Descriptor = Descriptor {
+    name: "integer",
+    parts: &[part("value", ColumnType::Integer)],
+    reads: "1",
+    gives: "whole number (`82.0` → 82)",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: |inputs, out| {
+            out[0] = integer(first(inputs))?.map_or(Value::Null, Value::Integer);
+            Ok(None)
+        },
+    },
+};
 
 /// Parses a whole number; a spreadsheet's `82.0` is 82, but `82.5` is refused, and so is a
 /// number beyond the 32-bit range of INTEGER columns (a phone number in a capacity column).

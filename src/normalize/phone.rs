@@ -5,9 +5,48 @@ use std::sync::{LazyLock, OnceLock};
 use phonenumber::{Mode, country};
 use regex::Regex;
 
-use super::Issue;
 use super::text::is_digits;
+use super::{Arity, Build, Descriptor, Issue, Verdict, first, part};
+use crate::lead::{ColumnType, Value};
 use crate::reason::Reason;
+
+pub(crate) static PHONE: Descriptor = Descriptor {
+    name: "phone",
+    parts: &[
+        part("value", ColumnType::Text),
+        part("extension", ColumnType::Text),
+        part("valid", ColumnType::Boolean),
+        part("second", ColumnType::Text),
+    ],
+    reads: "1",
+    gives: "[`value`, `extension`, `valid`, `second`]: E.164 by libphonenumber (`(209) 747-1797` → `+12097471797`); an unassigned number is kept with `valid` false; a second number in the field (`… / …`) is `second`",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: phone_parts,
+    },
+};
+
+fn phone_parts(inputs: &[&str], out: &mut [Value]) -> Verdict {
+    let published = first(inputs);
+    let (first_phone, second) = phones(published)?;
+    let Some(phone) = first_phone else {
+        return Ok(None);
+    };
+    let issue = (!phone.valid).then(|| {
+        Issue::new(
+            Reason::UnassignedPhone,
+            format!(
+                "`{}` is not an assigned number in its numbering plan",
+                published.trim()
+            ),
+        )
+    });
+    out[0] = Value::Text(phone.e164);
+    out[1] = Value::from_option(phone.extension);
+    out[2] = Value::Boolean(phone.valid);
+    out[3] = Value::from_option(second.map(|p| p.e164));
+    Ok(issue)
+}
 
 /// A phone number in E.164 form, its extension when one was written, and whether it is a
 /// valid assignment in its numbering plan.

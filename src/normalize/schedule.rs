@@ -1,8 +1,26 @@
 //! Weekly opening hours, from one column per weekday to one line of text.
 
-use super::Issue;
 use super::text::{clean, is_digits};
+use super::{Arity, Build, Descriptor, Issue, VALUE_TEXT};
+use crate::lead::Value;
 use crate::reason::Reason;
+
+pub(crate) static WEEKLY_SCHEDULE: Descriptor = Descriptor {
+    name: "weekly_schedule",
+    parts: VALUE_TEXT,
+    reads: "7",
+    gives: "`Mon-Fri 07:30-17:30; Sat-Sun closed`",
+    build: Build::Fixed {
+        arity: Arity::Exactly(7),
+        apply: |inputs, out| {
+            let Some((week, issue)) = weekly(inputs)? else {
+                return Ok(None);
+            };
+            out[0] = Value::Text(week);
+            Ok(issue)
+        },
+    },
+};
 
 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
