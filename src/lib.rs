@@ -4,13 +4,15 @@
 //! The modules follow the pipeline: [`read`] (files as published → decoded records),
 //! [`spec`] (per-source TOML specs), [`map`] (spec rules → lead values, through
 //! [`normalize`]), [`validate`] (record-level checks), [`store`] (the target database), and
-//! [`pipeline`], which runs them in order for each file.
+//! [`pipeline`], which runs them in order for each file. [`reason`] names why a record is
+//! rejected or a value doubtful.
 
 pub mod lead;
 pub mod map;
 pub mod normalize;
 pub mod pipeline;
 pub mod read;
+pub mod reason;
 pub mod spec;
 pub mod store;
 pub mod validate;

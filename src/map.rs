@@ -7,20 +7,21 @@ use serde::Serialize;
 use crate::lead::{LEAD_COLUMNS, LeadValues, Value};
 use crate::normalize::Issue;
 use crate::read::fields::Fields;
+use crate::reason::Reason;
 use crate::spec::{Input, Rule, Spec};
 
 /// A doubtful field value of a loaded lead, kept with the lead.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FieldIssue {
     pub column: &'static str,
-    pub reason: &'static str,
+    pub reason: Reason,
     pub message: String,
 }
 
 /// Why a record is not loaded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rejection {
-    pub reason: String,
+    pub reason: Reason,
     pub message: String,
 }
 
@@ -79,7 +80,7 @@ fn apply_rules<'a>(
             Ok(issue) => issue,
             Err(issue) if rule.required => {
                 return Err(Rejection {
-                    reason: issue.reason.to_string(),
+                    reason: issue.reason,
                     message: format!(
                         "{}: {}",
                         describe_inputs(spec, rule, &inputs),
@@ -102,7 +103,7 @@ fn apply_rules<'a>(
         for (n, &(part, column)) in rule.outputs.iter().enumerate() {
             if rule.required && out[part].is_null() {
                 return Err(Rejection {
-                    reason: "missing_required".into(),
+                    reason: Reason::MissingRequired,
                     message: format!(
                         "{} gives no `{}`, which the spec requires",
                         describe_inputs(spec, rule, &inputs),
@@ -226,8 +227,8 @@ mod tests {
         assert_eq!(
             reasons,
             [
-                ("phone", "unassigned_phone"),
-                ("capacity", "invalid_integer")
+                ("phone", Reason::UnassignedPhone),
+                ("capacity", Reason::InvalidInteger)
             ]
         );
     }
@@ -240,14 +241,14 @@ mod tests {
         );
         assert_eq!(
             map_key(&spec(), &fields(["", "", ""])).unwrap_err().reason,
-            "missing_required"
+            Reason::MissingRequired
         );
     }
 
     #[test]
     fn a_missing_required_value_rejects_the_record() {
         let rejection = map_record(&spec(), &fields([" ", "", ""])).unwrap_err();
-        assert_eq!(rejection.reason, "missing_required");
+        assert_eq!(rejection.reason, Reason::MissingRequired);
         assert_eq!(
             rejection.message,
             "`License` = \" \" gives no `license_number`, which the spec requires"

@@ -5,11 +5,12 @@ use rustc_hash::FxHashSet;
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::map::Rejection;
+use crate::reason::Reason;
 
 /// A lead's natural key, or why the record cannot be loaded without one.
 pub fn require_key<'a>(key: Option<&'a str>, key_column: &str) -> Result<&'a str, Rejection> {
     key.ok_or_else(|| Rejection {
-        reason: "missing_key".into(),
+        reason: Reason::MissingKey,
         message: format!("no `{key_column}`, which identifies a record of this source"),
     })
 }
@@ -31,7 +32,7 @@ impl KeyCheck {
             return Ok(());
         }
         Err(Rejection {
-            reason: "duplicate_key".into(),
+            reason: Reason::DuplicateKey,
             message: format!("`{key_column}` {key} already appeared earlier in this file"),
         })
     }
@@ -46,7 +47,7 @@ mod tests {
         let mut check = KeyCheck::default();
         assert_eq!(check.check("1106-22", "license_number"), Ok(()));
         let repeated = check.check("1106-22", "license_number").unwrap_err();
-        assert_eq!(repeated.reason, "duplicate_key");
+        assert_eq!(repeated.reason, Reason::DuplicateKey);
         assert_eq!(
             repeated.message,
             "`license_number` 1106-22 already appeared earlier in this file"
@@ -59,7 +60,7 @@ mod tests {
     fn refuses_a_missing_key() {
         assert_eq!(require_key(Some("K1"), "license_number"), Ok("K1"));
         let missing = require_key(None, "license_number").unwrap_err();
-        assert_eq!(missing.reason, "missing_key");
+        assert_eq!(missing.reason, Reason::MissingKey);
         assert_eq!(
             missing.message,
             "no `license_number`, which identifies a record of this source"

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use leadpipe::pipeline::{FileOutcome, RunReport};
+use leadpipe::reason::Reason;
 use leadpipe::store::{DatabaseUrl, FileCounts};
 
 pub fn print(report: &RunReport, url: &DatabaseUrl) {
@@ -30,8 +31,8 @@ pub fn print(report: &RunReport, url: &DatabaseUrl) {
     ];
     row("FILE", "SOURCE", "STATUS", &headings.map(String::from));
     let mut total = FileCounts::default();
-    let mut rejects: BTreeMap<&str, u64> = BTreeMap::new();
-    let mut issues: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut rejects: BTreeMap<Reason, u64> = BTreeMap::new();
+    let mut issues: BTreeMap<Reason, u64> = BTreeMap::new();
     for file in &report.files {
         let status = match &file.outcome {
             FileOutcome::Loaded => "loaded",
@@ -78,10 +79,10 @@ pub fn print(report: &RunReport, url: &DatabaseUrl) {
         total.updated += c.updated;
         total.deactivated += c.deactivated;
         for (reason, n) in &file.reject_reasons {
-            *rejects.entry(reason).or_default() += n;
+            *rejects.entry(*reason).or_default() += n;
         }
         for (reason, n) in &file.issue_reasons {
-            *issues.entry(reason).or_default() += n;
+            *issues.entry(*reason).or_default() += n;
         }
     }
     if !rejects.is_empty() {

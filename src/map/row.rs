@@ -4,6 +4,7 @@
 use super::{MappedLead, RecordKeys, map_key, map_record, source_record_json};
 use crate::lead::LEAD_COLUMNS;
 use crate::read::Record;
+use crate::reason::Reason;
 use crate::spec::Spec;
 use crate::store::{Known, KnownLeads, LeadRow, RejectRow};
 use crate::validate::require_key;
@@ -16,7 +17,7 @@ pub(crate) enum Mapped {
         /// New, or to compare with the stored lead.
         known: Known,
         /// Reasons of the lead's doubtful values, counted once the lead is loaded.
-        issues: Vec<&'static str>,
+        issues: Vec<Reason>,
         /// The record as published, in case its key turns out to repeat.
         raw: Vec<u8>,
     },
@@ -67,7 +68,7 @@ impl<'a> RecordMapping<'a> {
         if let Some(defect) = &record.defect {
             return Mapped::Reject(RejectRow {
                 source_line: record.line,
-                reason: defect.reason().into(),
+                reason: defect.reason(),
                 message: defect.message(),
                 raw_text: record.raw_text(),
             });

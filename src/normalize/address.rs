@@ -4,9 +4,74 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::Issue;
 use super::text::{clean, is_digits};
 use super::zip::zip;
+use super::{Arity, Build, Descriptor, Issue, VALUE_TEXT, Verdict, first, part};
+use crate::lead::{ColumnType::Text, Value};
+use crate::reason::Reason;
+
+pub(crate) static ZIP_COUNTY: Descriptor = Descriptor {
+    name: "zip_county",
+    parts: VALUE_TEXT,
+    reads: "1",
+    gives: "the county of a ZIP code, from the embedded US ZIP dataset (`73099` → `CANADIAN`)",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: |inputs, out| {
+            out[0] = Value::from_option(county_of_zip(first(inputs)));
+            Ok(None)
+        },
+    },
+};
+
+pub(crate) static US_ADDRESS: Descriptor = Descriptor {
+    name: "us_address",
+    parts: &[
+        part("address1", Text),
+        part("address2", Text),
+        part("city", Text),
+        part("state", Text),
+        part("zip", Text),
+    ],
+    reads: "1",
+    gives: "[`address1`, `address2`, `city`, `state`, `zip`] from one field; without a comma before the city, the city is the longest name ending the street text that the embedded US ZIP dataset accepts for the ZIP (else any city of the state); units (STE, SUITE, #, UNIT, APT, BLDG, …) go to `address2`",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: us_address_parts,
+    },
+};
+
+pub(crate) static STREET: Descriptor = Descriptor {
+    name: "street",
+    parts: &[part("address1", Text), part("address2", Text)],
+    reads: "1–2",
+    gives: "[`address1`, `address2`]: units split off the street, joined with a second line",
+    build: Build::Fixed {
+        arity: Arity::Between(1, 2),
+        apply: street_parts,
+    },
+};
+
+fn us_address_parts(inputs: &[&str], out: &mut [Value]) -> Verdict {
+    let Some((a, issue)) = one_line(first(inputs))? else {
+        return Ok(None);
+    };
+    out[0] = Value::text(a.address1);
+    out[1] = Value::from_option(a.address2);
+    out[2] = Value::from_option(a.city);
+    out[3] = Value::from_option(a.state);
+    out[4] = Value::from_option(a.zip);
+    Ok(issue)
+}
+
+fn street_parts(inputs: &[&str], out: &mut [Value]) -> Verdict {
+    let (address1, unit) = street_and_unit(first(inputs));
+    let second = inputs.get(1).map(|s| clean(s)).filter(|s| !s.is_empty());
+    let address2: Vec<String> = unit.into_iter().chain(second).collect();
+    out[0] = Value::text(address1);
+    out[1] = Value::text(address2.join(" "));
+    Ok(None)
+}
 
 /// A postal address in the parts of the `leads` table.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -100,7 +165,7 @@ pub fn one_line(s: &str) -> Result<Option<(Address, Option<Issue>)>, Issue> {
     }
     let Some(tail) = tail(&s) else {
         let issue = Issue::new(
-            "unparsed_address",
+            Reason::UnparsedAddress,
             format!("`{s}` does not end in a state and ZIP code"),
         );
         let (address1, address2) = street_and_unit(&s);
@@ -135,7 +200,7 @@ pub fn one_line(s: &str) -> Result<Option<(Address, Option<Issue>)>, Issue> {
         }
         None => {
             let issue = Issue::new(
-                "unresolved_city",
+                Reason::UnresolvedCity,
                 format!(
                     "no city of ZIP code {} or of {state} ends `{rest}`",
                     tail.zip
@@ -304,7 +369,7 @@ mod tests {
             .unwrap();
         assert_eq!(a.address1, "1 MAIN ST NOWHEREVILLE");
         assert_eq!(a.city, None);
-        assert_eq!(issue.unwrap().reason, "unresolved_city");
+        assert_eq!(issue.unwrap().reason, Reason::UnresolvedCity);
     }
 
     proptest::proptest! {

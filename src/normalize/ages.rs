@@ -2,8 +2,63 @@
 
 use serde::Deserialize;
 
-use super::Issue;
 use super::text::clean;
+use super::{Arity, Build, Configured, Descriptor, Issue, Part, Verdict, parse_args, part};
+use crate::lead::{ColumnType, Value};
+use crate::reason::Reason;
+
+/// The parts of both normalizers of ages served.
+const AGES: &[Part] = &[
+    part("ages_served", ColumnType::Text),
+    part("min_age", ColumnType::Integer),
+    part("max_age", ColumnType::Integer),
+];
+
+pub(crate) static AGES_TEXT: Descriptor = Descriptor {
+    name: "ages_text",
+    parts: AGES,
+    reads: "1+",
+    gives: "[`ages_served`, `min_age`, `max_age`] in months from `Toddlers (12-23 months; 1yr.)`, …",
+    build: Build::Fixed {
+        arity: Arity::AtLeastOne,
+        apply: |inputs, out| write_served(from_text(inputs)?, out),
+    },
+};
+
+pub(crate) static AGE_FLAGS: Descriptor = Descriptor {
+    name: "age_flags",
+    parts: AGES,
+    reads: "1 per group",
+    gives: "the same from Y/N flags, with `args.groups` giving each flag's label and months",
+    build: Build::FromArgs {
+        needs: "`args.groups`, one group per input column",
+        build: age_flags,
+    },
+};
+
+/// `age_flags`' `args`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgeFlagsArgs {
+    /// The age group of each input column, in input order.
+    groups: Vec<AgeGroup>,
+}
+
+fn age_flags(args: &toml::Table) -> Result<Configured, String> {
+    let AgeFlagsArgs { groups } = parse_args(args)?;
+    Ok(Configured {
+        arity: Arity::Exactly(groups.len()),
+        apply: Box::new(move |inputs, out| write_served(from_flags(inputs, &groups)?, out)),
+    })
+}
+
+/// Fills the parts of [`AGES`].
+fn write_served(served: AgesServed, out: &mut [Value]) -> Verdict {
+    out[0] = Value::from_option(served.label_list());
+    out[1] = served.min_months.map_or(Value::Null, Value::Integer);
+    out[2] = served.max_months.map_or(Value::Null, Value::Integer);
+    Ok(None)
+}
 
 /// The upper bound, in months, of an open-ended group (`School-age (5 years-older)`):
 /// through age 12, the last age at which US child-care subsidy (CCDF) covers a child.
@@ -54,13 +109,13 @@ pub fn from_text(groups: &[&str]) -> Result<AgesServed, Issue> {
             .to_string();
         let Some((min, max)) = months(&text).or_else(|| years(&text)) else {
             return Err(Issue::new(
-                "invalid_age_group",
+                Reason::InvalidAgeGroup,
                 format!("no ages in `{text}`"),
             ));
         };
         if [min, max].into_iter().any(|m| i32::try_from(m).is_err()) {
             return Err(Issue::new(
-                "invalid_age_group",
+                Reason::InvalidAgeGroup,
                 format!("ages in `{text}` are beyond the range of whole-number columns"),
             ));
         }
@@ -221,7 +276,7 @@ mod tests {
         ] {
             assert_eq!(
                 from_text(&[absurd]).unwrap_err().reason,
-                "invalid_age_group"
+                Reason::InvalidAgeGroup
             );
         }
         let oldest = from_text(&["Adults (178956969 years)"]).unwrap();
@@ -239,7 +294,7 @@ mod tests {
         assert_eq!(from_text(&["", " "]).unwrap(), AgesServed::default());
         assert_eq!(
             from_text(&["Babies"]).unwrap_err().reason,
-            "invalid_age_group"
+            Reason::InvalidAgeGroup
         );
     }
 
@@ -265,7 +320,7 @@ mod tests {
         );
         assert_eq!(
             from_flags(&["?", "Y"], &groups).unwrap_err().reason,
-            "invalid_flag"
+            Reason::InvalidFlag
         );
     }
 }

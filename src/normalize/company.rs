@@ -6,8 +6,26 @@ use regex::Regex;
 
 use super::person::primary_person;
 use super::text::clean;
+use super::{Arity, Build, Descriptor, first, part};
+use crate::lead::{ColumnType::Text, Value};
 
-static DBA: LazyLock<Regex> = LazyLock::new(|| {
+pub(crate) static DBA: Descriptor = Descriptor {
+    name: "dba",
+    parts: &[part("business", Text), part("owner", Text)],
+    reads: "1",
+    gives: "[`business`, `owner`] from `LAST, FIRST DBA BUSINESS`; without DBA the business is the text as published, and its owner the person when the text is a `LAST, FIRST` name",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: |inputs, out| {
+            let (business, owner) = business_and_owner(first(inputs));
+            out[0] = Value::text(business);
+            out[1] = Value::from_option(owner);
+            Ok(None)
+        },
+    },
+};
+
+static DOING_BUSINESS_AS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?P<owner>.+?)\s+(?:D/?B/?A|DOING BUSINESS AS)\.?:?\s+(?P<business>.+)$")
         .unwrap()
 });
@@ -53,7 +71,7 @@ const BUSINESS_WORDS: &[&str] = &[
 /// the owner.
 pub fn business_and_owner(s: &str) -> (String, Option<String>) {
     let s = clean(s);
-    match DBA.captures(&s) {
+    match DOING_BUSINESS_AS.captures(&s) {
         Some(c) => (
             c["business"].to_string(),
             primary_person(&c["owner"]).map(|p| p.full()),

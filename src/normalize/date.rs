@@ -5,8 +5,24 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use regex::Regex;
 
-use super::Issue;
 use super::text::is_digits;
+use super::{Arity, Build, Descriptor, Issue, first, part};
+use crate::lead::{ColumnType, Value};
+use crate::reason::Reason;
+
+pub(crate) static DATE: Descriptor = Descriptor {
+    name: "date",
+    parts: &[part("value", ColumnType::Date)],
+    reads: "1",
+    gives: "ISO date from `11/30/2023`, `11/30/23` (years below 69 are 20xx), `2023-05-02`, or a date inside text (`Monitoring since 2020-09-02`)",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: |inputs, out| {
+            out[0] = date(first(inputs))?.map_or(Value::Null, Value::Date);
+            Ok(None)
+        },
+    },
+};
 
 /// Two-digit years below this pivot are 20xx, the others 19xx (`23` → 2023, `85` → 1985),
 /// the POSIX `strptime` convention.
@@ -26,13 +42,13 @@ pub fn date(s: &str) -> Result<Option<NaiveDate>, Issue> {
     }
     let Some((y, m, d)) = whole_us_date(s).or_else(|| searched_date(s)) else {
         return Err(Issue::new(
-            "invalid_date",
+            Reason::InvalidDate,
             format!("no date found in `{s}`"),
         ));
     };
     NaiveDate::from_ymd_opt(y, m as u32, d as u32)
         .map(Some)
-        .ok_or_else(|| Issue::new("invalid_date", format!("`{s}` is not a calendar date")))
+        .ok_or_else(|| Issue::new(Reason::InvalidDate, format!("`{s}` is not a calendar date")))
 }
 
 /// Year, month and day of `7/1/2022` or `11/30/23` as the whole text, the form most agency
@@ -118,7 +134,7 @@ mod tests {
 
     #[test]
     fn refuses_impossible_dates() {
-        assert_eq!(date("2/30/2023").unwrap_err().reason, "invalid_date");
-        assert_eq!(date("soon").unwrap_err().reason, "invalid_date");
+        assert_eq!(date("2/30/2023").unwrap_err().reason, Reason::InvalidDate);
+        assert_eq!(date("soon").unwrap_err().reason, Reason::InvalidDate);
     }
 }

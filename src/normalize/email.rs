@@ -2,6 +2,39 @@
 
 use email_address::EmailAddress;
 
+use super::{Arity, Build, Descriptor, Issue, Verdict, first, part};
+use crate::lead::{ColumnType, Value};
+use crate::reason::Reason;
+
+pub(crate) static EMAIL: Descriptor = Descriptor {
+    name: "email",
+    parts: &[
+        part("value", ColumnType::Text),
+        part("valid", ColumnType::Boolean),
+    ],
+    reads: "1",
+    gives: "[`value`, `valid`]: lower-cased; checked by RFC 5322 with a dotted domain; an invalid one is kept with `valid` false",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: email_parts,
+    },
+};
+
+fn email_parts(inputs: &[&str], out: &mut [Value]) -> Verdict {
+    let Some((email, valid)) = email(first(inputs)) else {
+        return Ok(None);
+    };
+    let issue = (!valid).then(|| {
+        Issue::new(
+            Reason::InvalidEmail,
+            format!("`{email}` is not an e-mail address"),
+        )
+    });
+    out[0] = Value::Text(email);
+    out[1] = Value::Boolean(valid);
+    Ok(issue)
+}
+
 /// Lower-cases an address, and says whether it is a deliverable-looking address: valid by
 /// RFC 5322 and with a dotted domain (`name@example.com`, not `name@localhost`). An invalid
 /// address is kept as written (trimmed, lower-cased), never dropped.

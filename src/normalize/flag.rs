@@ -1,6 +1,38 @@
 //! Yes/no answers, as Y/N cells or as a label that is there or blank.
 
-use super::Issue;
+use super::{Arity, Build, Descriptor, Issue, Part, first, part};
+use crate::lead::{ColumnType, Value};
+use crate::reason::Reason;
+
+const VALUE_BOOLEAN: &[Part] = &[part("value", ColumnType::Boolean)];
+
+pub(crate) static YES_NO: Descriptor = Descriptor {
+    name: "yes_no",
+    parts: VALUE_BOOLEAN,
+    reads: "1",
+    gives: "boolean from Y/N",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: |inputs, out| {
+            out[0] = yes_no(first(inputs))?.map_or(Value::Null, Value::Boolean);
+            Ok(None)
+        },
+    },
+};
+
+pub(crate) static PRESENCE: Descriptor = Descriptor {
+    name: "presence",
+    parts: VALUE_BOOLEAN,
+    reads: "1",
+    gives: "true when the cell holds any label, false when blank",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: |inputs, out| {
+            out[0] = Value::Boolean(presence(first(inputs)));
+            Ok(None)
+        },
+    },
+};
 
 /// `Y`/`Yes`/`True`/`1` → true, `N`/`No`/`False`/`0` → false, blank → unknown.
 pub fn yes_no(s: &str) -> Result<Option<bool>, Issue> {
@@ -9,7 +41,7 @@ pub fn yes_no(s: &str) -> Result<Option<bool>, Issue> {
         "Y" | "YES" | "TRUE" | "T" | "1" => Ok(Some(true)),
         "N" | "NO" | "FALSE" | "F" | "0" => Ok(Some(false)),
         _ => Err(Issue::new(
-            "invalid_flag",
+            Reason::InvalidFlag,
             format!("`{}` is neither yes nor no", s.trim()),
         )),
     }
@@ -30,7 +62,7 @@ mod tests {
         assert_eq!(yes_no("Y"), Ok(Some(true)));
         assert_eq!(yes_no(" no "), Ok(Some(false)));
         assert_eq!(yes_no(""), Ok(None));
-        assert_eq!(yes_no("maybe").unwrap_err().reason, "invalid_flag");
+        assert_eq!(yes_no("maybe").unwrap_err().reason, Reason::InvalidFlag);
     }
 
     #[test]

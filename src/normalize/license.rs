@@ -1,6 +1,60 @@
 //! License descriptions: `TYPE - NUMBER` pairs and `TYPE (QUALIFIER)` forms.
 
-use super::text::clean;
+use super::text::{clean, title_case};
+use super::{Arity, Build, Descriptor, VALUE_TEXT, first, part};
+use crate::lead::{ColumnType::Text, Value};
+
+pub(crate) static LICENSE_NUMBER: Descriptor = Descriptor {
+    name: "license_number",
+    parts: &[part("type", Text), part("number", Text)],
+    reads: "1",
+    gives: "[`type`, `number`] from `CHILD CARE FAMILY - K820055232`",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: |inputs, out| {
+            let (kind, number) = type_and_number(first(inputs));
+            out[0] = Value::text(kind);
+            out[1] = Value::from_option(number);
+            Ok(None)
+        },
+    },
+};
+
+pub(crate) static QUALIFIED: Descriptor = Descriptor {
+    name: "qualified",
+    parts: &[part("base", Text), part("qualifier", Text)],
+    reads: "1",
+    gives: "[`base`, `qualifier`] from `CENTER (PROVISIONAL)`",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: |inputs, out| {
+            let (base, qualifier) = qualified(first(inputs));
+            out[0] = Value::text(base);
+            out[1] = Value::from_option(qualifier);
+            Ok(None)
+        },
+    },
+};
+
+pub(crate) static STATUS_WITH_QUALIFIER: Descriptor = Descriptor {
+    name: "status_with_qualifier",
+    parts: VALUE_TEXT,
+    reads: "2",
+    gives: "a status and the qualifier of a type: (`Active`, `CENTER (PROVISIONAL)`) → `Active (Provisional)`",
+    build: Build::Fixed {
+        arity: Arity::Exactly(2),
+        apply: |inputs, out| {
+            let status = clean(first(inputs));
+            let (_, qualifier) = qualified(inputs[1]);
+            out[0] = Value::text(match qualifier {
+                Some(q) if !status.is_empty() => format!("{status} ({})", title_case(&q)),
+                Some(q) => title_case(&q),
+                None => status,
+            });
+            Ok(None)
+        },
+    },
+};
 
 /// Splits `CHILD CARE FAMILY - K820055232` into the type and the license number.
 /// Text without ` - ` is all type.

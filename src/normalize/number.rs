@@ -1,6 +1,22 @@
 //! Whole numbers as published in spreadsheets (`82`, `82.0`, `1,200`).
 
-use super::Issue;
+use super::{Arity, Build, Descriptor, Issue, first, part};
+use crate::lead::{ColumnType, Value};
+use crate::reason::Reason;
+
+pub(crate) static INTEGER: Descriptor = Descriptor {
+    name: "integer",
+    parts: &[part("value", ColumnType::Integer)],
+    reads: "1",
+    gives: "whole number (`82.0` → 82)",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: |inputs, out| {
+            out[0] = integer(first(inputs))?.map_or(Value::Null, Value::Integer);
+            Ok(None)
+        },
+    },
+};
 
 /// Parses a whole number; a spreadsheet's `82.0` is 82, but `82.5` is refused, and so is a
 /// number beyond the 32-bit range of INTEGER columns (a phone number in a capacity column).
@@ -14,12 +30,15 @@ pub fn integer(s: &str) -> Result<Option<i64>, Issue> {
         .strip_suffix(".0")
         .or_else(|| digits.strip_suffix(".00"))
         .unwrap_or(&digits);
-    let n: i64 = whole
-        .parse()
-        .map_err(|_| Issue::new("invalid_integer", format!("`{s}` is not a whole number")))?;
+    let n: i64 = whole.parse().map_err(|_| {
+        Issue::new(
+            Reason::InvalidInteger,
+            format!("`{s}` is not a whole number"),
+        )
+    })?;
     if i32::try_from(n).is_err() {
         return Err(Issue::new(
-            "integer_out_of_range",
+            Reason::IntegerOutOfRange,
             format!("`{s}` is too large for a whole-number column"),
         ));
     }
@@ -40,11 +59,14 @@ mod tests {
 
     #[test]
     fn refuses_fractions_and_words() {
-        assert_eq!(integer("82.5").unwrap_err().reason, "invalid_integer");
-        assert_eq!(integer("twelve").unwrap_err().reason, "invalid_integer");
+        assert_eq!(integer("82.5").unwrap_err().reason, Reason::InvalidInteger);
+        assert_eq!(
+            integer("twelve").unwrap_err().reason,
+            Reason::InvalidInteger
+        );
         assert_eq!(
             integer("7025551234").unwrap_err().reason,
-            "integer_out_of_range"
+            Reason::IntegerOutOfRange
         );
         assert_eq!(integer("2147483647"), Ok(Some(2_147_483_647)));
     }

@@ -6,6 +6,53 @@ use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
 use super::text::{clean, title_case};
+use super::{Arity, Build, Descriptor, first, part};
+use crate::lead::{ColumnType::Text, Value};
+
+pub(crate) static PERSON_NAME: Descriptor = Descriptor {
+    name: "person_name",
+    parts: &[
+        part("first_name", Text),
+        part("last_name", Text),
+        part("full_name", Text),
+    ],
+    reads: "1",
+    gives: "[`first_name`, `last_name`, `full_name`] of the first person named: `LAST, FIRST`, maiden names in parentheses, and several people (`TANIA & NICOLE PINEDA & POBLETE` → Tania Pineda)",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: |inputs, out| {
+            if let Some(person) = primary_person(first(inputs)) {
+                out[2] = Value::text(person.full());
+                out[0] = Value::text(person.first);
+                out[1] = Value::from_option(person.last);
+            }
+            Ok(None)
+        },
+    },
+};
+
+pub(crate) static NAME_AND_TITLE: Descriptor = Descriptor {
+    name: "name_and_title",
+    parts: &[
+        part("first_name", Text),
+        part("last_name", Text),
+        part("title", Text),
+    ],
+    reads: "1",
+    gives: "[`first_name`, `last_name`, `title`] from `Name` + line break + `Title`",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: |inputs, out| {
+            let (person, title) = name_and_title(first(inputs));
+            if let Some(person) = person {
+                out[0] = Value::text(person.first);
+                out[1] = Value::from_option(person.last);
+            }
+            out[2] = Value::from_option(title);
+            Ok(None)
+        },
+    },
+};
 
 /// A person's given name and surname.
 #[derive(Debug, PartialEq, Eq)]

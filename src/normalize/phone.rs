@@ -5,8 +5,48 @@ use std::sync::{LazyLock, OnceLock};
 use phonenumber::{Mode, country};
 use regex::Regex;
 
-use super::Issue;
 use super::text::is_digits;
+use super::{Arity, Build, Descriptor, Issue, Verdict, first, part};
+use crate::lead::{ColumnType, Value};
+use crate::reason::Reason;
+
+pub(crate) static PHONE: Descriptor = Descriptor {
+    name: "phone",
+    parts: &[
+        part("value", ColumnType::Text),
+        part("extension", ColumnType::Text),
+        part("valid", ColumnType::Boolean),
+        part("second", ColumnType::Text),
+    ],
+    reads: "1",
+    gives: "[`value`, `extension`, `valid`, `second`]: E.164 by libphonenumber (`(209) 747-1797` → `+12097471797`); an unassigned number is kept with `valid` false; a second number in the field (`… / …`) is `second`",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: phone_parts,
+    },
+};
+
+fn phone_parts(inputs: &[&str], out: &mut [Value]) -> Verdict {
+    let published = first(inputs);
+    let (first_phone, second) = phones(published)?;
+    let Some(phone) = first_phone else {
+        return Ok(None);
+    };
+    let issue = (!phone.valid).then(|| {
+        Issue::new(
+            Reason::UnassignedPhone,
+            format!(
+                "`{}` is not an assigned number in its numbering plan",
+                published.trim()
+            ),
+        )
+    });
+    out[0] = Value::Text(phone.e164);
+    out[1] = Value::from_option(phone.extension);
+    out[2] = Value::Boolean(phone.valid);
+    out[3] = Value::from_option(second.map(|p| p.e164));
+    Ok(issue)
+}
 
 /// A phone number in E.164 form, its extension when one was written, and whether it is a
 /// valid assignment in its numbering plan.
@@ -196,7 +236,7 @@ pub fn phones(s: &str) -> Result<(Option<Phone>, Option<Phone>), Issue> {
 fn invalid(s: &str, cause: Option<phonenumber::ParseError>) -> Issue {
     let cause = cause.map(|e| format!(": {e}")).unwrap_or_default();
     Issue::new(
-        "invalid_phone",
+        Reason::InvalidPhone,
         format!("`{s}` is not a phone number{cause}"),
     )
 }
@@ -238,7 +278,7 @@ mod tests {
 
     #[test]
     fn refuses_text_that_is_no_number() {
-        assert_eq!(phone("call us").unwrap_err().reason, "invalid_phone");
+        assert_eq!(phone("call us").unwrap_err().reason, Reason::InvalidPhone);
         assert_eq!(phone(" "), Ok(None));
     }
 

@@ -1,7 +1,26 @@
 //! Weekly opening hours, from one column per weekday to one line of text.
 
-use super::Issue;
 use super::text::{clean, is_digits};
+use super::{Arity, Build, Descriptor, Issue, VALUE_TEXT};
+use crate::lead::Value;
+use crate::reason::Reason;
+
+pub(crate) static WEEKLY_SCHEDULE: Descriptor = Descriptor {
+    name: "weekly_schedule",
+    parts: VALUE_TEXT,
+    reads: "7",
+    gives: "`Mon-Fri 07:30-17:30; Sat-Sun closed`",
+    build: Build::Fixed {
+        arity: Arity::Exactly(7),
+        apply: |inputs, out| {
+            let Some((week, issue)) = weekly(inputs)? else {
+                return Ok(None);
+            };
+            out[0] = Value::Text(week);
+            Ok(issue)
+        },
+    },
+};
 
 const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
@@ -11,7 +30,7 @@ const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 pub fn weekly(days: &[&str]) -> Result<Option<(String, Option<Issue>)>, Issue> {
     if days.len() != DAYS.len() {
         return Err(Issue::new(
-            "invalid_schedule",
+            Reason::InvalidSchedule,
             format!("a week has 7 days, not {}", days.len()),
         ));
     }
@@ -24,7 +43,7 @@ pub fn weekly(days: &[&str]) -> Result<Option<(String, Option<Issue>)>, Issue> {
         .map(|d| {
             day_hours(d).unwrap_or_else(|| {
                 issue = Some(Issue::new(
-                    "unreadable_hours",
+                    Reason::UnreadableHours,
                     format!("cannot read hours `{}`", d.trim()),
                 ));
                 clean(d)
@@ -149,7 +168,7 @@ mod tests {
         let c = "CLOSED";
         let (text, issue) = weekly(&["by appt", c, c, c, c, c, ""]).unwrap().unwrap();
         assert_eq!(text, "Mon by appt; Tue-Sat closed; Sun ?");
-        assert_eq!(issue.unwrap().reason, "unreadable_hours");
+        assert_eq!(issue.unwrap().reason, Reason::UnreadableHours);
         assert_eq!(weekly(&[""; 7]), Ok(None));
     }
 

@@ -1,6 +1,22 @@
 //! US states and territories as their two-letter postal codes.
 
-use super::Issue;
+use super::{Arity, Build, Descriptor, Issue, VALUE_TEXT, first};
+use crate::lead::Value;
+use crate::reason::Reason;
+
+pub(crate) static STATE: Descriptor = Descriptor {
+    name: "state",
+    parts: VALUE_TEXT,
+    reads: "1",
+    gives: "two-letter code from a code or a name",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: |inputs, out| {
+            out[0] = Value::from_option(state(first(inputs))?.map(String::from));
+            Ok(None)
+        },
+    },
+};
 
 const STATES: [(&str, &str); 56] = [
     ("AL", "ALABAMA"),
@@ -71,7 +87,7 @@ pub fn state(s: &str) -> Result<Option<&'static str>, Issue> {
         .iter()
         .find(|(code, name)| *code == upper || *name == upper)
         .map(|(code, _)| Some(*code))
-        .ok_or_else(|| Issue::new("invalid_state", format!("`{s}` is not a US state")))
+        .ok_or_else(|| Issue::new(Reason::InvalidState, format!("`{s}` is not a US state")))
 }
 
 #[cfg(test)]
@@ -84,6 +100,6 @@ mod tests {
         assert_eq!(state(" ok "), Ok(Some("OK")));
         assert_eq!(state("Texas"), Ok(Some("TX")));
         assert_eq!(state(""), Ok(None));
-        assert_eq!(state("Nevadaa").unwrap_err().reason, "invalid_state");
+        assert_eq!(state("Nevadaa").unwrap_err().reason, Reason::InvalidState);
     }
 }

@@ -1,5 +1,36 @@
 //! Whitespace clean-up and letter case, shared by the other normalizers.
 
+use super::{Arity, Build, Descriptor, VALUE_TEXT, first};
+use crate::lead::Value;
+
+pub(crate) static TEXT: Descriptor = Descriptor {
+    name: "text",
+    parts: VALUE_TEXT,
+    reads: "1",
+    gives: "trimmed, blanks collapsed, a stray comma joined to its word (`GIGGLES ,LLC` → `GIGGLES, LLC`)",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: |inputs, out| {
+            out[0] = Value::text(clean(first(inputs)));
+            Ok(None)
+        },
+    },
+};
+
+pub(crate) static UPPER: Descriptor = Descriptor {
+    name: "upper",
+    parts: VALUE_TEXT,
+    reads: "1",
+    gives: "as `text`, also upper-cased",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: |inputs, out| {
+            out[0] = Value::text(clean(first(inputs)).to_uppercase());
+            Ok(None)
+        },
+    },
+};
+
 /// Trims and collapses every run of whitespace (spaces, tabs, line breaks) to one space,
 /// and moves a comma that stands apart onto the word before it (`GIGGLES ,LLC` →
 /// `GIGGLES, LLC`).

@@ -1,6 +1,22 @@
 //! US ZIP codes: five digits, or ZIP+4 as `12345-6789`.
 
-use super::Issue;
+use super::{Arity, Build, Descriptor, Issue, VALUE_TEXT, first};
+use crate::lead::Value;
+use crate::reason::Reason;
+
+pub(crate) static ZIP: Descriptor = Descriptor {
+    name: "zip",
+    parts: VALUE_TEXT,
+    reads: "1",
+    gives: "5 digits or `12345-6789` (`73099.0` → `73099`)",
+    build: Build::Fixed {
+        arity: Arity::Exactly(1),
+        apply: |inputs, out| {
+            out[0] = Value::from_option(zip(first(inputs))?);
+            Ok(None)
+        },
+    },
+};
 
 /// Normalizes a ZIP code: spreadsheet damage is undone (`73099.0` → `73099`, a leading zero
 /// lost to a number format: `2134` → `02134`), ZIP+4 is written `12345-6789`.
@@ -20,7 +36,7 @@ pub fn zip(s: &str) -> Result<Option<String>, Issue> {
         }
         9 if only_digits_and_separators => Ok(Some(format!("{}-{}", &digits[..5], &digits[5..]))),
         _ => Err(Issue::new(
-            "invalid_zip",
+            Reason::InvalidZip,
             format!("`{s}` is not a US ZIP code"),
         )),
     }
@@ -45,8 +61,8 @@ mod tests {
 
     #[test]
     fn refuses_what_is_no_zip() {
-        assert_eq!(zip("NV 89").unwrap_err().reason, "invalid_zip");
-        assert_eq!(zip("1234567").unwrap_err().reason, "invalid_zip");
+        assert_eq!(zip("NV 89").unwrap_err().reason, Reason::InvalidZip);
+        assert_eq!(zip("1234567").unwrap_err().reason, Reason::InvalidZip);
         assert_eq!(zip(""), Ok(None));
     }
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use crate::reason::Reason;
 use crate::store::FileCounts;
 
 /// What became of one input file.
@@ -43,10 +44,10 @@ pub struct FileReport {
     pub encoding: Option<String>,
     pub counts: FileCounts,
     /// Rejected records by reason.
-    pub reject_reasons: BTreeMap<String, u64>,
+    pub reject_reasons: BTreeMap<Reason, u64>,
     /// Leads the file wrote (new or changed) with doubtful values, by issue reason; a lead
     /// its source already had, as it is, is not mapped again.
-    pub issue_reasons: BTreeMap<String, u64>,
+    pub issue_reasons: BTreeMap<Reason, u64>,
 }
 
 impl FileReport {

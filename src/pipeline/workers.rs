@@ -14,6 +14,7 @@ use super::{Progress, RunError};
 use crate::lead::LEAD_COLUMNS;
 use crate::map::row::{Mapped, RecordMapping};
 use crate::read::{Record, SourceReader};
+use crate::reason::Reason;
 use crate::spec::Spec;
 use crate::store::{
     Batch, FileInfo, FileWriter, Known, KnownLeads, LeadRow, RejectRow, StoreError,
@@ -213,11 +214,7 @@ impl<'r> InOrder<'r> {
         };
         if let Some(row) = reject {
             self.report.counts.rejected += 1;
-            *self
-                .report
-                .reject_reasons
-                .entry(row.reason.clone())
-                .or_default() += 1;
+            *self.report.reject_reasons.entry(row.reason).or_default() += 1;
             self.batch.rejects.push(row);
         }
     }
@@ -234,10 +231,10 @@ impl<'r> InOrder<'r> {
         })
     }
 
-    fn add_lead(&mut self, row: LeadRow, known: Known, issues: Vec<&'static str>) {
+    fn add_lead(&mut self, row: LeadRow, known: Known, issues: Vec<Reason>) {
         self.report.counts.loaded += 1;
         for reason in issues {
-            *self.report.issue_reasons.entry(reason.into()).or_default() += 1;
+            *self.report.issue_reasons.entry(reason).or_default() += 1;
         }
         if self.listing {
             self.batch.seen.push(row.lead_id.clone());

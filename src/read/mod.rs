@@ -10,6 +10,8 @@ use std::io::{self, BufRead, Read};
 
 use encoding_rs::Encoding;
 
+use crate::reason::Reason;
+
 use decode::{decode_field, decode_field_into};
 use fields::{FieldSplitter, Fields};
 use framer::{Framer, MAX_RECORD_BYTES, Problem, RawRecord};
@@ -35,13 +37,13 @@ pub enum Defect {
 
 impl Defect {
     /// The machine-readable reason stored with a reject.
-    pub fn reason(&self) -> &'static str {
+    pub fn reason(&self) -> Reason {
         match self {
-            Defect::UnterminatedQuote => "unterminated_quote",
-            Defect::Oversized => "oversized_record",
-            Defect::Unparsable => "unparsable_record",
-            Defect::TooFewFields { .. } => "too_few_fields",
-            Defect::TooManyFields { .. } => "too_many_fields",
+            Defect::UnterminatedQuote => Reason::UnterminatedQuote,
+            Defect::Oversized => Reason::OversizedRecord,
+            Defect::Unparsable => Reason::UnparsableRecord,
+            Defect::TooFewFields { .. } => Reason::TooFewFields,
+            Defect::TooManyFields { .. } => Reason::TooManyFields,
         }
     }
 

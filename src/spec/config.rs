@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::normalize::NormalizerName;
+use crate::normalize::text;
 
 /// One source (agency) as a spec file describes it.
 #[derive(Debug, Deserialize)]
@@ -82,9 +82,9 @@ pub struct RuleConfig {
     pub from: Option<OneOrMany>,
     /// A constant used instead of a source column.
     pub value: Option<String>,
-    /// The normalizer; `text` when absent.
+    /// The normalizer's name; `text` when absent.
     #[serde(default = "default_normalizer")]
-    pub with: NormalizerName,
+    pub with: String,
     /// Arguments of normalizers that take some.
     pub args: Option<toml::Table>,
     /// The lead column that receives the normalizer's first part.
@@ -96,8 +96,8 @@ pub struct RuleConfig {
     pub required: bool,
 }
 
-fn default_normalizer() -> NormalizerName {
-    NormalizerName::Text
+fn default_normalizer() -> String {
+    text::TEXT.name.to_string()
 }
 
 /// A column name, or a list of them.

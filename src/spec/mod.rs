@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use encoding_rs::Encoding;
 
 use crate::lead::{LEAD_COLUMNS, column_index};
-use crate::normalize::Normalizer;
+use crate::normalize::{self, Normalizer};
 use config::{RuleConfig, SpecConfig};
 
 pub use registry::{Claim, Specs};
@@ -223,8 +223,9 @@ fn validate_rule(
         _ => return Err("give exactly one of `from` and `value`".into()),
     };
     let with = rule.with.as_str();
+    let descriptor = normalize::named(with)?;
     let normalizer =
-        Normalizer::new(rule.with, rule.args.as_ref()).map_err(|e| format!("`args`: {e}"))?;
+        Normalizer::new(descriptor, rule.args.as_ref()).map_err(|e| format!("`args`: {e}"))?;
     if !normalizer.arity().accepts(inputs.len()) {
         return Err(format!(
             "`{with}` reads {} input column(s), `from` gives {}",
@@ -232,7 +233,7 @@ fn validate_rule(
             inputs.len()
         ));
     }
-    let parts = normalizer.parts();
+    let parts = descriptor.parts;
     let targets: Vec<(String, String)> = match (rule.to, rule.into) {
         (Some(to), None) => vec![(to, parts[0].name.to_string())],
         (None, Some(into)) => into.into_iter().collect(),
@@ -370,6 +371,18 @@ mod tests {
         assert!(
             message
                 .contains("`phone` has no part `number` (it has value, extension, valid, second)"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_normalizer_is_named_with_its_rule() {
+        let message = error(&MINIMAL.replace("with = \"phone\"", "with = \"phon\""));
+        let expected = "source spec demo.toml: rule 2 (`[[map]]` number 2): \
+             `with = \"phon\"` is not a normalizer (they are text, upper, integer, date,";
+        assert!(message.starts_with(expected), "{message}");
+        assert!(
+            message.ends_with(", age_flags, weekly_schedule)"),
             "{message}"
         );
     }

@@ -28,6 +28,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::lead::LeadValues;
+use crate::reason::Reason;
 use backend::Backend;
 pub use known::{Known, KnownLeads};
 pub use ledger::{Identity, PriorLoad};
@@ -57,7 +58,7 @@ pub struct LeadRow {
 #[derive(Debug)]
 pub struct RejectRow {
     pub source_line: u64,
-    pub reason: String,
+    pub reason: Reason,
     pub message: String,
     pub raw_text: String,
 }
