@@ -10,16 +10,19 @@ use std::process::Output;
 use assert_cmd::Command;
 use rusqlite::Connection;
 
-/// The agencies' real files: `../shared/data` beside the repository, or
-/// `$LEADPIPE_SHARED_DATA`.
-pub fn shared_data() -> PathBuf {
-    std::env::var_os("LEADPIPE_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
+/// The agencies' real files, committed under `tests/data` (provenance in its README).
+pub fn test_data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
 }
 
+/// The files as the agencies published them.
 pub fn raw_dir() -> PathBuf {
-    shared_data().join("raw")
+    test_data().join("raw")
+}
+
+/// The files with the original pipeline author's two hand edits.
+pub fn sources_dir() -> PathBuf {
+    test_data().join("sources")
 }
 
 pub const NEVADA: &str = "07-07-2023 Nevada Dept of Public _ Behavioral Health.csv";
