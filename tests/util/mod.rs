@@ -51,7 +51,12 @@ impl Workdir {
 
     /// `leadpipe` with the working directory set here and no DATABASE_URL inherited.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("leadpipe").unwrap();
+        Command::from_std(self.process(args))
+    }
+
+    /// [`Workdir::command`] as a plain process, for a test that wires its standard streams.
+    pub fn process(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("leadpipe"));
         cmd.current_dir(self.path())
             .env_remove("DATABASE_URL")
             .args(args);
