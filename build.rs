@@ -5,8 +5,8 @@
 //!   mapping code and data (phone metadata, the ZIP dataset, name rules). Any change to them
 //!   makes the next snapshot compare every lead once, column by column.
 //! - Turns the `zipcodes` crate's US ZIP dataset into the static tables that address
-//!   normalization looks places up in: read at run time, it cost a run half a second and
-//!   50 MiB of memory.
+//!   normalization looks places up in: read at run time, every run would parse the whole
+//!   dataset and keep a copy of it in memory before the first address.
 //! - Copies the patterns of the North American numbering plan out of the `phonenumber`
 //!   crate's metadata, for phone validity: loading that metadata at run time compiled the
 //!   patterns of every country in the world before the first phone could be checked.

@@ -83,7 +83,7 @@ def main():
     parser.add_argument("n", type=int)
     parser.add_argument("out")
     here = os.path.dirname(os.path.abspath(__file__))
-    parser.add_argument("--raw", default=os.path.join(here, "../../shared/data/raw"))
+    parser.add_argument("--raw", default=os.path.join(here, "../tests/data/raw"))
     parser.add_argument("--date", default="07-07-2023")
     parser.add_argument("--change", type=float, default=0.0)
     args = parser.parse_args()

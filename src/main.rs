@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 /// Records are allocated on one thread and freed on another; mimalloc frees across threads
-/// without the arena locking and consolidation that took a sixth of a worker's time.
+/// without the arena locking and consolidation that the system allocator spends a
+/// worker's time on.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

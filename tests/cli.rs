@@ -2,6 +2,9 @@
 
 mod util;
 
+use std::path::{Path, PathBuf};
+use std::process::{Output, Stdio};
+
 use util::{TEXAS, Workdir, assert_exit, raw_dir, stderr, stdout};
 
 #[test]
@@ -166,4 +169,71 @@ fn a_missing_input_or_an_unknown_database_fails_clearly() {
         "{}",
         stderr(&output)
     );
+}
+
+/// Runs `leadpipe <args>` with stdout a pipe whose reader has gone away before the run
+/// starts, as under `leadpipe ingest … | head -0`; stderr is captured.
+fn run_into_a_closed_pipe(w: &Workdir, args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    w.process(args)
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+        .wait_with_output()
+        .unwrap()
+}
+
+/// `leadpipe ingest <inputs>` into this folder's `leads.db`, with stdout's reader gone.
+fn ingest_into_a_closed_pipe(w: &Workdir, inputs: &[&Path]) -> Output {
+    let db = format!("sqlite:{}", w.db_path().display());
+    let inputs: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+    let mut args = vec!["ingest", "--db", &db];
+    args.extend(inputs.iter().map(String::as_str));
+    run_into_a_closed_pipe(w, &args)
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data")
+}
+
+#[test]
+fn a_reader_gone_from_stdout_ends_a_clean_run_quietly_with_its_leads_committed() {
+    let w = Workdir::new();
+    let output = ingest_into_a_closed_pipe(&w, &[&examples()]);
+    assert_exit(&output, 0);
+    assert_eq!(stderr(&output), "");
+    assert_eq!(w.query::<i64>("SELECT count(*) FROM leads"), 9);
+    assert_eq!(w.query::<i64>("SELECT count(*) FROM rejects"), 1);
+}
+
+#[test]
+fn a_reader_gone_from_stdout_keeps_the_exit_status_and_the_error_of_a_failed_file() {
+    let w = Workdir::new();
+    let notes = w.write("notes.txt", "just notes\n");
+    let output = ingest_into_a_closed_pipe(&w, &[&examples(), &notes]);
+    assert_exit(&output, 1);
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "error: {}: no source spec claims this file by its name or its header; \
+             add a spec with --specs\n",
+            notes.display()
+        )
+    );
+    assert_eq!(w.query::<i64>("SELECT count(*) FROM leads"), 9);
+}
+
+#[test]
+fn a_reader_gone_from_stdout_ends_migrate_and_specs_quietly() {
+    let w = Workdir::new();
+    let db = format!("sqlite:{}", w.db_path().display());
+    for args in [vec!["migrate", "--db", &db], vec!["specs"]] {
+        let output = run_into_a_closed_pipe(&w, &args);
+        assert_exit(&output, 0);
+        assert_eq!(stderr(&output), "", "{args:?}");
+    }
+    // migrate ran before its output was refused: the schema is there, empty.
+    assert_eq!(w.query::<i64>("SELECT count(*) FROM leads"), 0);
 }

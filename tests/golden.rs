@@ -1,5 +1,5 @@
 //! Every column of 41 real records, awkward ones included, as a sales rep should see them:
-//! `tests/golden/leads.json`, written by reading the records in `../shared/data/raw`.
+//! `tests/golden/leads.json`, written by reading the records in `tests/data/raw`.
 
 mod util;
 

@@ -3,7 +3,7 @@
 
 mod util;
 
-use util::{NEVADA, OKLAHOMA, TEXAS, Workdir, assert_exit, raw_dir, shared_data, stdout};
+use util::{NEVADA, OKLAHOMA, TEXAS, Workdir, assert_exit, raw_dir, sources_dir, stdout};
 
 fn per_source(w: &Workdir) -> Vec<(String, i64)> {
     w.pairs("SELECT source, count(*) FROM leads GROUP BY source ORDER BY source")
@@ -135,7 +135,7 @@ fn the_oklahoma_caregiver_spans_two_lines_and_lines_count_from_the_header() {
 #[test]
 fn the_hand_edited_copies_load_too_and_the_closed_quote_is_a_short_record() {
     let w = Workdir::new();
-    assert_exit(&w.ingest(&[&shared_data().join("sources")]), 0);
+    assert_exit(&w.ingest(&[&sources_dir()]), 0);
     assert_eq!(
         per_source(&w),
         counts(&[("nevada", 100), ("oklahoma", 49), ("texas", 99)])

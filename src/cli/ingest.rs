@@ -14,7 +14,7 @@ use leadpipe::spec::Specs;
 use leadpipe::store::Store;
 
 use super::progress::ProgressBar;
-use super::summary;
+use super::{stdout, summary};
 
 /// Load agency files into the leads table.
 ///
@@ -80,7 +80,9 @@ pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let report = pipeline::ingest(&mut db, &specs, &files, &[], &progress)
         .with_context(|| format!("the run failed and was rolled back; {url} is as it was"))?;
     progress.finish();
-    summary::print(&report, &url);
+    stdout::print(|out| summary::write(out, &report, &url))
+        .context("the run was committed, but its account could not be written to stdout")?;
+    summary::report_failures(&report);
     Ok(if report.failed_files() > 0 {
         ExitCode::from(1)
     } else {

@@ -1,10 +1,13 @@
 //! `leadpipe migrate`: create or upgrade the database schema.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Args;
 
 use leadpipe::store;
+
+use super::stdout;
 
 /// Create the tables in a database, or upgrade them to this version's schema.
 ///
@@ -19,6 +22,6 @@ pub struct MigrateArgs {
 pub fn run(args: MigrateArgs) -> anyhow::Result<ExitCode> {
     let url = args.db.parse()?;
     store::migrate(&url)?;
-    println!("{url}: schema is up to date");
+    stdout::print(|out| writeln!(out, "{url}: schema is up to date"))?;
     Ok(ExitCode::SUCCESS)
 }

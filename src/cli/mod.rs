@@ -4,6 +4,7 @@ pub mod ingest;
 pub mod migrate;
 pub mod progress;
 pub mod specs;
+pub mod stdout;
 pub mod summary;
 
 use clap::{Parser, Subcommand};

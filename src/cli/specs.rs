@@ -1,11 +1,14 @@
 //! `leadpipe specs`: list and check the source specs.
 
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
 
-use leadpipe::spec::Specs;
+use leadpipe::spec::{Spec, Specs};
+
+use super::stdout;
 
 /// List the source specs in use (built-in, plus --specs), after checking them.
 ///
@@ -20,25 +23,25 @@ pub struct SpecsArgs {
 
 pub fn run(args: SpecsArgs) -> anyhow::Result<ExitCode> {
     let specs = Specs::load(args.specs.as_deref())?;
-    for spec in specs.iter() {
-        let patterns: Vec<String> = spec
-            .name_patterns
-            .iter()
-            .map(|p| p.as_str().to_string())
-            .collect();
-        println!(
-            "{:<10} {} [{} columns, {} rules; files {}] from {}",
-            spec.id,
-            spec.name,
-            spec.header.len(),
-            spec.rules.len(),
-            if patterns.is_empty() {
-                "by header".to_string()
-            } else {
-                patterns.join(", ")
-            },
-            spec.origin
-        );
-    }
+    stdout::print(|out| specs.iter().try_for_each(|spec| write_spec(out, spec)))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// One line for a spec: its id, name, size, which files it claims and where it came from.
+fn write_spec(out: &mut impl Write, spec: &Spec) -> io::Result<()> {
+    let patterns: Vec<&str> = spec.name_patterns.iter().map(|p| p.as_str()).collect();
+    let claims = if patterns.is_empty() {
+        "by header".to_string()
+    } else {
+        patterns.join(", ")
+    };
+    writeln!(
+        out,
+        "{:<10} {} [{} columns, {} rules; files {claims}] from {}",
+        spec.id,
+        spec.name,
+        spec.header.len(),
+        spec.rules.len(),
+        spec.origin
+    )
 }

@@ -1,39 +1,75 @@
 //! The account printed after a run: one line per file, then reasons counted.
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 
-use leadpipe::pipeline::{FileOutcome, RunReport};
+use leadpipe::pipeline::{FileOutcome, FileReport, RunReport};
 use leadpipe::reason::Reason;
 use leadpipe::store::{DatabaseUrl, FileCounts};
 
-pub fn print(report: &RunReport, url: &DatabaseUrl) {
-    let width = report
-        .files
-        .iter()
-        .map(|f| f.path.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let row = |file: &str, source: &str, status: &str, c: &[String; 7]| {
-        println!(
+const HEADINGS: [&str; 7] = [
+    "READ",
+    "LOADED",
+    "REJECTED",
+    "INSERTED",
+    "UPDATED",
+    "UNCHANGED",
+    "DEACTIVATED",
+];
+
+/// Writes the account of a run: a line per file, the reasons records were rejected and
+/// values doubted, and the reconciliation of the whole run.
+pub fn write(out: &mut impl Write, report: &RunReport, url: &DatabaseUrl) -> io::Result<()> {
+    write_files(out, &report.files)?;
+    write_reasons(
+        out,
+        "rejected records by reason (table `rejects`):",
+        report.files.iter().map(|f| &f.reject_reasons),
+    )?;
+    write_reasons(
+        out,
+        "doubtful values in the leads written, by reason (column `leads.issues`):",
+        report.files.iter().map(|f| &f.issue_reasons),
+    )?;
+    let total = totals(&report.files);
+    writeln!(
+        out,
+        "run {} into {url}: {} read = {} loaded + {} rejected; {} inserted, {} updated, {} deactivated",
+        report.run_id,
+        total.read,
+        total.loaded,
+        total.rejected,
+        total.inserted,
+        total.updated,
+        total.deactivated
+    )
+}
+
+/// Tells, on stderr, why each failed file loaded nothing: said whether or not anyone
+/// still reads the account on stdout.
+pub fn report_failures(report: &RunReport) {
+    for file in &report.files {
+        if let FileOutcome::Failed { error } = &file.outcome {
+            eprintln!("error: {}: {error}", file.path);
+        }
+    }
+}
+
+/// The table of files, each with a note on why it was not loaded when it was skipped.
+fn write_files(out: &mut impl Write, files: &[FileReport]) -> io::Result<()> {
+    let width = files.iter().map(|f| f.path.len()).max().unwrap_or(4).max(4);
+    let row = |file: &str, source: &str, status: &str, c: [String; 7]| {
+        format!(
             "{file:<width$}  {source:<10} {status:<8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>11}",
             c[0], c[1], c[2], c[3], c[4], c[5], c[6]
-        );
+        )
     };
-    let headings = [
-        "READ",
-        "LOADED",
-        "REJECTED",
-        "INSERTED",
-        "UPDATED",
-        "UNCHANGED",
-        "DEACTIVATED",
-    ];
-    row("FILE", "SOURCE", "STATUS", &headings.map(String::from));
-    let mut total = FileCounts::default();
-    let mut rejects: BTreeMap<Reason, u64> = BTreeMap::new();
-    let mut issues: BTreeMap<Reason, u64> = BTreeMap::new();
-    for file in &report.files {
+    writeln!(
+        out,
+        "{}",
+        row("FILE", "SOURCE", "STATUS", HEADINGS.map(String::from))
+    )?;
+    for file in files {
         let status = match &file.outcome {
             FileOutcome::Loaded => "loaded",
             FileOutcome::Failed { .. } => "FAILED",
@@ -50,61 +86,65 @@ pub fn print(report: &RunReport, url: &DatabaseUrl) {
             c.unchanged,
             c.deactivated,
         ];
-        row(
-            &file.path,
-            file.source.as_deref().unwrap_or("-"),
-            status,
-            &counts.map(|n| n.to_string()),
-        );
-        match &file.outcome {
-            FileOutcome::AlreadyLoaded { by } => {
-                println!("    already loaded: same content as {by}")
-            }
-            FileOutcome::OlderSnapshot { snapshot, loaded } => {
-                println!(
-                    "    snapshot of {snapshot} is older than the {loaded} snapshot already loaded; not applied"
-                )
-            }
-            FileOutcome::Held { stage, reason } => {
-                println!("    held by {stage}: {reason}; not applied")
-            }
-            FileOutcome::Unclaimed => println!("    no source spec claims this file"),
-            FileOutcome::Failed { error } => eprintln!("error: {}: {error}", file.path),
-            FileOutcome::Loaded => {}
+        let source = file.source.as_deref().unwrap_or("-");
+        writeln!(
+            out,
+            "{}",
+            row(&file.path, source, status, counts.map(|n| n.to_string()))
+        )?;
+        if let Some(note) = skip_note(&file.outcome) {
+            writeln!(out, "    {note}")?;
         }
+    }
+    Ok(())
+}
+
+/// Why a skipped or held file was not loaded.
+fn skip_note(outcome: &FileOutcome) -> Option<String> {
+    match outcome {
+        FileOutcome::AlreadyLoaded { by } => Some(format!("already loaded: same content as {by}")),
+        FileOutcome::OlderSnapshot { snapshot, loaded } => Some(format!(
+            "snapshot of {snapshot} is older than the {loaded} snapshot already loaded; not applied"
+        )),
+        FileOutcome::Held { stage, reason } => {
+            Some(format!("held by {stage}: {reason}; not applied"))
+        }
+        FileOutcome::Unclaimed => Some("no source spec claims this file".to_string()),
+        FileOutcome::Loaded | FileOutcome::Failed { .. } => None,
+    }
+}
+
+/// The files' counts of each reason, added up, under a title; nothing when there are none.
+fn write_reasons<'a>(
+    out: &mut impl Write,
+    title: &str,
+    per_file: impl Iterator<Item = &'a BTreeMap<Reason, u64>>,
+) -> io::Result<()> {
+    let mut total: BTreeMap<Reason, u64> = BTreeMap::new();
+    for (reason, n) in per_file.flatten() {
+        *total.entry(*reason).or_default() += n;
+    }
+    if total.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{title}")?;
+    for (reason, n) in &total {
+        writeln!(out, "    {reason}: {n}")?;
+    }
+    Ok(())
+}
+
+/// The run's counts: the files' counts added up.
+fn totals(files: &[FileReport]) -> FileCounts {
+    let mut total = FileCounts::default();
+    for c in files.iter().map(|f| &f.counts) {
         total.read += c.read;
         total.loaded += c.loaded;
         total.rejected += c.rejected;
         total.inserted += c.inserted;
         total.updated += c.updated;
+        total.unchanged += c.unchanged;
         total.deactivated += c.deactivated;
-        for (reason, n) in &file.reject_reasons {
-            *rejects.entry(*reason).or_default() += n;
-        }
-        for (reason, n) in &file.issue_reasons {
-            *issues.entry(*reason).or_default() += n;
-        }
     }
-    if !rejects.is_empty() {
-        println!("rejected records by reason (table `rejects`):");
-        for (reason, n) in &rejects {
-            println!("    {reason}: {n}");
-        }
-    }
-    if !issues.is_empty() {
-        println!("doubtful values in the leads written, by reason (column `leads.issues`):");
-        for (reason, n) in &issues {
-            println!("    {reason}: {n}");
-        }
-    }
-    println!(
-        "run {} into {url}: {} read = {} loaded + {} rejected; {} inserted, {} updated, {} deactivated",
-        report.run_id,
-        total.read,
-        total.loaded,
-        total.rejected,
-        total.inserted,
-        total.updated,
-        total.deactivated
-    );
+    total
 }

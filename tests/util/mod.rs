@@ -10,16 +10,19 @@ use std::process::Output;
 use assert_cmd::Command;
 use rusqlite::Connection;
 
-/// The agencies' real files: `../shared/data` beside the repository, or
-/// `$LEADPIPE_SHARED_DATA`.
-pub fn shared_data() -> PathBuf {
-    std::env::var_os("LEADPIPE_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
+/// The agencies' real files, committed under `tests/data` (provenance in its README).
+pub fn test_data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
 }
 
+/// The files as the agencies published them.
 pub fn raw_dir() -> PathBuf {
-    shared_data().join("raw")
+    test_data().join("raw")
+}
+
+/// The files with the original pipeline author's two hand edits.
+pub fn sources_dir() -> PathBuf {
+    test_data().join("sources")
 }
 
 pub const NEVADA: &str = "07-07-2023 Nevada Dept of Public _ Behavioral Health.csv";
@@ -48,7 +51,12 @@ impl Workdir {
 
     /// `leadpipe` with the working directory set here and no DATABASE_URL inherited.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("leadpipe").unwrap();
+        Command::from_std(self.process(args))
+    }
+
+    /// [`Workdir::command`] as a plain process, for a test that wires its standard streams.
+    pub fn process(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("leadpipe"));
         cmd.current_dir(self.path())
             .env_remove("DATABASE_URL")
             .args(args);
