@@ -8,7 +8,7 @@ use super::plan::{ClaimedFile, identify, skip};
 use super::report::{FileOutcome, FileReport};
 use super::stage::{Decision, Snapshot, Stage};
 use super::{Progress, RunError, workers};
-use crate::read::SourceReader;
+use crate::read;
 use crate::spec::header;
 use crate::store::{FileInfo, FileStatus, KnownLeads, RunInfo, Store};
 
@@ -32,20 +32,19 @@ pub(crate) fn ingest_file(
     };
     progress.file_started(&info.path, info.size_bytes);
     let bytes = file.input.open().map_err(read_error)?;
-    let mut reader =
-        match SourceReader::new(bytes, spec.encoding, spec.delimiter, spec.max_record_lines) {
-            Ok(reader) => reader,
-            // An empty file, or a header that is no CSV record: the file's own fault.
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData
-                ) =>
-            {
-                return fail_file(db, run, &info, format!("cannot read the file: {e}"));
-            }
-            Err(e) => return Err(read_error(e)),
-        };
+    let mut reader = match read::open(bytes, spec) {
+        Ok(reader) => reader,
+        // An empty file, or a header that is no record: the file's own fault.
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData
+            ) =>
+        {
+            return fail_file(db, run, &info, format!("cannot read the file: {e}"));
+        }
+        Err(e) => return Err(read_error(e)),
+    };
     if let Err(mismatch) = header::check(spec, reader.header()) {
         let error = format!(
             "the header does not match spec `{}` ({}): {mismatch}. If the agency renamed a \
@@ -64,7 +63,7 @@ pub(crate) fn ingest_file(
         known,
         stages,
         &info,
-        &mut reader,
+        reader.as_mut(),
         progress,
     )?
     .map_err(read_error)?;

@@ -87,26 +87,138 @@ pub fn ingest(
         }
         report.files.push(file);
     }
-    for stage in stages {
-        stage
-            .after_files(db, &report)
-            .map_err(|error| RunError::Stage {
-                stage: stage.name(),
-                error,
-            })?;
-    }
-    for stage in stages {
-        stage
-            .before_commit(db, &report)
-            .map_err(|error| RunError::Stage {
-                stage: stage.name(),
-                error,
-            })?;
-    }
+    each_stage(stages, |stage| stage.after_files(db, &report))?;
+    each_stage(stages, |stage| stage.before_commit(db, &report))?;
     let status = match report.failed_files() {
         0 => RunStatus::Completed,
         _ => RunStatus::CompletedWithFailures,
     };
     db.commit_run(&run, status)?;
     Ok(report)
+}
+
+/// Runs one run-wide hook of every stage, in order; the first that fails ends the run.
+fn each_stage(
+    stages: &[&dyn Stage],
+    mut hook: impl FnMut(&dyn Stage) -> Result<(), StageError>,
+) -> Result<(), RunError> {
+    for &stage in stages {
+        hook(stage).map_err(|error| RunError::Stage {
+            stage: stage.name(),
+            error,
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use super::*;
+    use crate::lead::{Value, column_index};
+    use crate::map::MappedLead;
+    use crate::read::input;
+    use crate::spec::Spec;
+    use crate::store::DatabaseUrl;
+
+    /// Plugs into every point of a run, and counts what it saw.
+    #[derive(Default)]
+    struct Probe {
+        after_files: AtomicUsize,
+        before_commit: AtomicUsize,
+        /// The source whose snapshots it holds.
+        hold: Option<&'static str>,
+        fail_commit: bool,
+    }
+
+    impl Stage for Probe {
+        fn name(&self) -> &'static str {
+            "probe"
+        }
+
+        fn after_normalize(&self, _spec: &Spec, lead: &mut MappedLead) {
+            let website = column_index("website_address").unwrap();
+            lead.values[website] = Value::text("https://example.test");
+        }
+
+        fn before_apply(&self, snapshot: &Snapshot) -> Decision {
+            if self.hold == Some(snapshot.spec.id.as_str()) {
+                Decision::Hold(format!("{} records read", snapshot.counts.read))
+            } else {
+                Decision::Apply
+            }
+        }
+
+        fn after_files(&self, _store: &mut Store, report: &RunReport) -> Result<(), StageError> {
+            self.after_files
+                .fetch_add(report.files.len(), Ordering::SeqCst);
+            Ok(())
+        }
+
+        fn before_commit(&self, _: &mut Store, _: &RunReport) -> Result<(), StageError> {
+            self.before_commit.fetch_add(1, Ordering::SeqCst);
+            match self.fail_commit {
+                true => Err(StageError::Failed("refused".into())),
+                false => Ok(()),
+            }
+        }
+    }
+
+    fn websites(db: &mut Store) -> Vec<(String, Value)> {
+        let website = column_index("website_address").unwrap();
+        let mut found = Vec::new();
+        db.leads(None, |lead| {
+            found.push((lead.source, lead.values[website].clone()));
+            Ok(())
+        })
+        .unwrap();
+        found
+    }
+
+    #[test]
+    fn stages_run_at_their_points_and_a_held_snapshot_is_not_applied() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::Sqlite(dir.path().join("leads.db"));
+        let mut db = Store::open(&url, Duration::ZERO).unwrap();
+        let specs = Specs::load(None).unwrap();
+        let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data").to_string();
+        let files = input::expand(&[examples], None).unwrap().files;
+
+        let probe = Probe {
+            hold: Some("texas"),
+            ..Probe::default()
+        };
+        let report = ingest(&mut db, &specs, &files, &[&probe], &NoProgress).unwrap();
+        let outcomes: Vec<_> = report.files.iter().map(|f| &f.outcome).collect();
+        let held = FileOutcome::Held {
+            stage: "probe",
+            reason: "3 records read".into(),
+        };
+        assert_eq!(
+            outcomes,
+            [&FileOutcome::Loaded, &FileOutcome::Loaded, &held]
+        );
+        assert_eq!(probe.after_files.load(Ordering::SeqCst), 3);
+        assert_eq!(probe.before_commit.load(Ordering::SeqCst), 1);
+        let stored = websites(&mut db);
+        assert_eq!(stored.len(), 6, "Nevada's 4 and Oklahoma's 2; Texas held");
+        assert!(stored.iter().all(|(source, website)| source != "texas"
+            && *website == Value::text("https://example.test")));
+
+        let refusing = Probe {
+            fail_commit: true,
+            ..Probe::default()
+        };
+        let error = ingest(&mut db, &specs, &files, &[&refusing], &NoProgress).unwrap_err();
+        assert_eq!(error.to_string(), "stage `probe` failed: refused");
+        drop(db);
+        let mut db = Store::open(&url, Duration::ZERO).unwrap();
+        assert_eq!(
+            websites(&mut db).len(),
+            6,
+            "the refused run, which applied Texas, left nothing"
+        );
+    }
 }

@@ -13,7 +13,7 @@ use super::stage::Stage;
 use super::{Progress, RunError};
 use crate::lead::LEAD_COLUMNS;
 use crate::map::row::{Mapped, RecordMapping};
-use crate::read::{Record, SourceReader};
+use crate::read::{Record, RecordSource};
 use crate::reason::Reason;
 use crate::spec::Spec;
 use crate::store::{
@@ -55,7 +55,7 @@ pub(crate) fn load_records(
     known: Option<KnownLeads>,
     stages: &[&dyn Stage],
     info: &FileInfo,
-    reader: &mut SourceReader,
+    reader: &mut dyn RecordSource,
     progress: &dyn Progress,
 ) -> Result<io::Result<FileReport>, RunError> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -106,7 +106,7 @@ pub(crate) fn load_records(
 }
 
 /// Reads a file's records into numbered chunks until the end, or until nobody listens.
-fn read_chunks(reader: &mut SourceReader, chunks: &Sender<Chunk<Record>>) -> io::Result<()> {
+fn read_chunks(reader: &mut dyn RecordSource, chunks: &Sender<Chunk<Record>>) -> io::Result<()> {
     for seq in 0.. {
         let mut records = Vec::with_capacity(CHUNK_RECORDS);
         while records.len() < CHUNK_RECORDS {
@@ -243,5 +243,127 @@ impl<'r> InOrder<'r> {
             Known::New => self.batch.new.push(row),
             Known::Compare | Known::Unchanged => self.batch.staged.push(row),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::NoProgress;
+    use crate::reason::Reason;
+    use crate::spec::Specs;
+
+    /// Keeps every batch it is sent.
+    #[derive(Default)]
+    struct Batches(Vec<Batch>);
+
+    impl BatchSink for Batches {
+        fn write_batch(&mut self, batch: &Batch) -> Result<(), StoreError> {
+            self.0.push(Batch {
+                new: batch.new.iter().map(copy_row).collect(),
+                staged: batch.staged.iter().map(copy_row).collect(),
+                seen: batch.seen.clone(),
+                rejects: batch
+                    .rejects
+                    .iter()
+                    .map(|r| reject(r.source_line, r.reason))
+                    .collect(),
+            });
+            Ok(())
+        }
+    }
+
+    fn copy_row(row: &LeadRow) -> LeadRow {
+        LeadRow {
+            lead_id: row.lead_id.clone(),
+            values: row.values.clone(),
+            source_line: row.source_line,
+            source_record: row.source_record.clone(),
+            issues: row.issues.clone(),
+            record_hash: row.record_hash.clone(),
+        }
+    }
+
+    fn reject(line: u64, reason: Reason) -> RejectRow {
+        RejectRow {
+            source_line: line,
+            reason,
+            message: String::new(),
+            raw_text: String::new(),
+        }
+    }
+
+    fn unchanged(n: u64) -> Mapped {
+        Mapped::Unchanged {
+            lead_id: format!("nevada:{n}"),
+            line: n + 2,
+            raw: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn writes_in_file_order_in_bounded_batches_and_rejects_repeated_keys() {
+        let specs = Specs::load(None).unwrap();
+        let spec = specs.iter().find(|s| s.id == "nevada").unwrap();
+        let mut report = FileReport::new("f.csv".into(), None, FileOutcome::Loaded);
+        let (send, receive) = crossbeam_channel::unbounded();
+        let new_lead = Mapped::Lead {
+            row: Box::new(LeadRow {
+                lead_id: "nevada:new".into(),
+                values: std::array::from_fn(|_| crate::lead::Value::Null),
+                source_line: 9_000,
+                source_record: "{}".into(),
+                issues: None,
+                record_hash: "h".into(),
+            }),
+            known: Known::New,
+            issues: vec![Reason::InvalidEmail],
+            raw: Vec::new(),
+        };
+        let late = vec![
+            unchanged(5),
+            Mapped::Reject(reject(7_000, Reason::TooFewFields)),
+            new_lead,
+        ];
+        // The second chunk arrives first; the writer waits for the first.
+        for (seq, records) in [(1, late), (0, (0..3_000).map(unchanged).collect())] {
+            send.send(Chunk {
+                seq,
+                records,
+                bytes_read: 0,
+            })
+            .unwrap();
+        }
+        drop(send);
+        let mut sink = Batches::default();
+        InOrder::new(spec, true, &mut report)
+            .write(&mut sink, receive, &NoProgress)
+            .unwrap();
+
+        let sizes: Vec<_> = sink
+            .0
+            .iter()
+            .map(|b| (b.new.len(), b.staged.len(), b.seen.len(), b.rejects.len()))
+            .collect();
+        assert_eq!(sizes, [(0, 0, 2_000, 0), (1, 0, 1_001, 2)]);
+        assert_eq!(sink.0[0].seen[0], "nevada:0");
+        assert_eq!(sink.0[0].seen[1_999], "nevada:1999");
+        assert_eq!(
+            sink.0[1].seen.last().map(String::as_str),
+            Some("nevada:new")
+        );
+        let rejected: Vec<_> = sink.0[1]
+            .rejects
+            .iter()
+            .map(|r| (r.source_line, r.reason))
+            .collect();
+        assert_eq!(
+            rejected,
+            [(7, Reason::DuplicateKey), (7_000, Reason::TooFewFields)]
+        );
+        let c = &report.counts;
+        assert_eq!((c.read, c.loaded, c.rejected), (3_003, 3_001, 2));
+        assert_eq!(report.reject_reasons[&Reason::DuplicateKey], 1);
+        assert_eq!(report.issue_reasons[&Reason::InvalidEmail], 1);
     }
 }

@@ -1,20 +1,18 @@
 //! Reading: a published file, exactly as it is, to decoded records with their line numbers.
 
+mod csv;
 pub mod decode;
 pub mod fields;
 pub mod framer;
 pub mod input;
 pub mod s3;
 
-use std::io::{self, BufRead, Read};
-
-use encoding_rs::Encoding;
+use std::io;
 
 use crate::reason::Reason;
-
-use decode::{decode_field, decode_field_into};
-use fields::{FieldSplitter, Fields};
-use framer::{Framer, MAX_RECORD_BYTES, Problem, RawRecord};
+use decode::decode_field;
+use fields::Fields;
+use framer::MAX_RECORD_BYTES;
 
 /// What is wrong with a record's structure, before any field is looked at.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -96,307 +94,32 @@ pub fn raw_text(bytes: &[u8]) -> String {
     decode_field(bytes).0
 }
 
-/// Reads the records of one file after its header.
-pub struct SourceReader {
-    framer: Framer<Box<dyn BufRead + Send>>,
-    splitter: FieldSplitter,
-    header: Vec<String>,
-    encoding: &'static str,
-    repaired_fields: u64,
-}
-
-impl SourceReader {
-    /// Opens a byte stream and reads its header. `encoding` is the spec's (`None` for auto).
-    pub fn new(
-        input: impl Read + Send + 'static,
-        encoding: Option<&'static Encoding>,
-        delimiter: u8,
-        max_record_lines: usize,
-    ) -> io::Result<SourceReader> {
-        let (input, encoding) = decode::open_as_utf8(input, encoding)?;
-        let mut reader = SourceReader {
-            framer: Framer::new(input, delimiter, max_record_lines),
-            splitter: FieldSplitter::new(delimiter),
-            header: Vec::new(),
-            encoding,
-            repaired_fields: 0,
-        };
-        let Some(first) = reader.framer.next_record()? else {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "the file is empty: no header",
-            ));
-        };
-        match (first.problem, reader.split(&first.bytes)) {
-            (None, Some(header)) => reader.header = header.iter().map(String::from).collect(),
-            _ => {
-                let message = format!("the header (line {}) is not a sound CSV record", first.line);
-                return Err(io::Error::new(io::ErrorKind::InvalidData, message));
-            }
-        }
-        Ok(reader)
-    }
-
+/// A file's records, one at a time, as its format reads them: CSV today, and an Excel
+/// sheet or a headerless file is one more implementation. The pipeline reads every file
+/// through this.
+pub trait RecordSource: Send {
     /// The header's column names.
-    pub fn header(&self) -> &[String] {
-        &self.header
-    }
+    fn header(&self) -> &[String];
 
-    /// The encoding the file was read in, with the per-field repairs noted:
-    /// `utf-8`, `utf-8 (1 field as windows-1252)`, `UTF-16LE`.
-    pub fn encoding(&self) -> String {
-        match self.repaired_fields {
-            0 => self.encoding.to_string(),
-            1 => format!("{} (1 field as windows-1252)", self.encoding),
-            n => format!("{} ({n} fields as windows-1252)", self.encoding),
-        }
-    }
+    /// The next record, or `None` at the end of the file; an error when the file's bytes
+    /// can no longer be read.
+    fn next_record(&mut self) -> io::Result<Option<Record>>;
 
-    /// Bytes read from the file so far.
-    pub fn bytes_read(&self) -> u64 {
-        self.framer.bytes_read()
-    }
+    /// Bytes of the file read so far, for progress.
+    fn bytes_read(&self) -> u64;
 
-    /// The next record, or `None` at the end of the file. A record that spans several lines
-    /// but does not have the header's number of fields is taken to hold a stray quote that
-    /// swallowed the lines after it: it is rejected as its first line, and those lines are
-    /// read again.
-    pub fn next_record(&mut self) -> io::Result<Option<Record>> {
-        let Some(mut raw_record) = self.framer.next_record()? else {
-            return Ok(None);
-        };
-        let mut fields = None;
-        if raw_record.problem.is_none() {
-            fields = self.split(&raw_record.bytes);
-            let multiline = memchr::memchr2(b'\n', b'\r', &raw_record.bytes).is_some();
-            let width_ok = fields
-                .as_ref()
-                .is_some_and(|f| f.len() == self.header.len());
-            if multiline && !width_ok {
-                raw_record = self.framer.take_back_as_unterminated(raw_record);
-                fields = None;
-            }
-        }
-        let RawRecord {
-            line,
-            bytes,
-            problem,
-        } = raw_record;
-        let defect = match (problem, fields.as_mut()) {
-            (Some(Problem::UnterminatedQuote), _) => Some(Defect::UnterminatedQuote),
-            (Some(Problem::Oversized), _) => Some(Defect::Oversized),
-            (None, None) => Some(Defect::Unparsable),
-            (None, Some(fields)) => self.width_defect(fields),
-        };
-        let fields = if defect.is_some() {
-            Fields::default()
-        } else {
-            fields.unwrap_or_default()
-        };
-        Ok(Some(Record {
-            line,
-            bytes,
-            fields,
-            defect,
-        }))
-    }
-
-    /// A record with too few fields, or extra fields that are not empty, is defective;
-    /// empty extra fields are dropped.
-    fn width_defect(&self, fields: &mut Fields) -> Option<Defect> {
-        let expected = self.header.len();
-        if fields.len() < expected {
-            Some(Defect::TooFewFields {
-                found: fields.len(),
-                expected,
-            })
-        } else if (expected..fields.len()).any(|i| !fields[i].trim().is_empty()) {
-            Some(Defect::TooManyFields {
-                found: fields.len(),
-                expected,
-            })
-        } else {
-            fields.truncate(expected);
-            None
-        }
-    }
-
-    /// The decoded fields of one record's text, or `None` when it is not one record.
-    fn split(&mut self, record: &[u8]) -> Option<Fields> {
-        if !self.splitter.split(record) {
-            return None;
-        }
-        if let Some(fields) = self.splitter.plain_text_fields() {
-            return Some(fields);
-        }
-        let mut fields = Fields::with_capacity(record.len());
-        for bytes in self.splitter.fields() {
-            let repairs = decode_field_into(bytes, fields.text_mut());
-            fields.end_field();
-            self.repaired_fields += u64::from(repairs.windows_1252);
-        }
-        Some(fields)
-    }
+    /// The encoding the file was read in, with any repairs noted.
+    fn encoding(&self) -> String;
 }
 
-/// The header of a file read with default settings (for claiming a file by its header):
-/// `None` when the file has none that reads as CSV; an error when its bytes cannot be read.
-pub fn peek_header(input: impl Read + Send + 'static) -> io::Result<Option<Vec<String>>> {
-    let limited = input.take(1 << 16);
-    match SourceReader::new(limited, None, b',', 1) {
-        Ok(reader) => Ok(Some(reader.header)),
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData
-            ) =>
-        {
-            Ok(None)
-        }
-        Err(e) => Err(e),
-    }
+/// Opens a file's bytes as its spec reads them, after its header. An empty file, or one
+/// whose header is no record, is an error of kind `UnexpectedEof` or `InvalidData`.
+pub fn open(
+    input: impl io::Read + Send + 'static,
+    spec: &crate::spec::Spec,
+) -> io::Result<Box<dyn RecordSource>> {
+    let reader = csv::CsvReader::new(input, spec.encoding, spec.delimiter, spec.max_record_lines)?;
+    Ok(Box::new(reader))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn read(text: &'static [u8]) -> (Vec<String>, Vec<Record>) {
-        let mut reader = SourceReader::new(text, None, b',', 20).unwrap();
-        let mut records = Vec::new();
-        while let Some(r) = reader.next_record().unwrap() {
-            records.push(r);
-        }
-        (reader.header().to_vec(), records)
-    }
-
-    fn values(record: &Record) -> Vec<String> {
-        record.fields.iter().map(String::from).collect()
-    }
-
-    #[test]
-    fn reads_a_quirky_file() {
-        let (header, records) = read(
-            b"\xEF\xBB\xBFName,Address,,Phone#\r\n\
-              MY LITTLE ANGEL\x92S,\"1 A ST\r\nUNIT 2\",,702\r\n\
-              \r\n\
-              B\0OB,2 B ST,,703,,\r\n",
-        );
-        assert_eq!(header, ["Name", "Address", "", "Phone#"]);
-        assert_eq!(records.len(), 2);
-        assert_eq!(records[0].line, 2);
-        assert_eq!(
-            values(&records[0]),
-            ["MY LITTLE ANGEL\u{2019}S", "1 A ST\r\nUNIT 2", "", "702"]
-        );
-        assert_eq!(records[1].line, 5);
-        assert_eq!(values(&records[1]), ["BOB", "2 B ST", "", "703"]);
-        assert!(records.iter().all(|r| r.defect.is_none()));
-    }
-
-    #[test]
-    fn marks_structural_defects_and_keeps_the_raw_text() {
-        let (_, records) = read(b"a,b\n1\n1,2,3\n1,\"cut off");
-        let defects: Vec<_> = records.iter().map(|r| r.defect.clone()).collect();
-        assert_eq!(
-            defects,
-            [
-                Some(Defect::TooFewFields {
-                    found: 1,
-                    expected: 2
-                }),
-                Some(Defect::TooManyFields {
-                    found: 3,
-                    expected: 2
-                }),
-                Some(Defect::UnterminatedQuote),
-            ]
-        );
-        assert_eq!(records[2].raw_text(), "1,\"cut off");
-        assert_eq!(records[2].line, 4);
-    }
-
-    #[test]
-    fn stray_quotes_inside_fields_lose_no_record() {
-        let (_, records) = read(b"a,b\n5\" wide,1\nx,2\n3\" tall,3\ny,4\nKid\"s,\"1 A ST\nz,5\n");
-        let lines: Vec<_> = records
-            .iter()
-            .map(|r| (r.line, values(r), r.defect.clone()))
-            .collect();
-        let sound = |line: u64, a: &str, b: &str| (line, vec![a.to_string(), b.to_string()], None);
-        assert_eq!(
-            lines,
-            [
-                sound(2, "5\" wide", "1"),
-                sound(3, "x", "2"),
-                sound(4, "3\" tall", "3"),
-                sound(5, "y", "4"),
-                (6, vec![], Some(Defect::UnterminatedQuote)),
-                sound(7, "z", "5"),
-            ]
-        );
-    }
-
-    proptest::proptest! {
-        /// Whatever the fields hold, a file written by the `csv` crate reads back the same,
-        /// record for record, with the line each record starts on.
-        #[test]
-        fn reads_back_what_the_csv_crate_writes(
-            rows in proptest::collection::vec(
-                proptest::collection::vec("[a-c\", \r\n]{0,6}", 3),
-                1..12,
-            ),
-            crlf in proptest::bool::ANY,
-        ) {
-            let terminator = if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') };
-            let mut writer = csv::WriterBuilder::new().terminator(terminator).from_writer(Vec::new());
-            writer.write_record(["x", "y", "z"]).unwrap();
-            for row in &rows {
-                writer.write_record(row).unwrap();
-            }
-            let bytes = std::io::Cursor::new(writer.into_inner().unwrap());
-            let mut reader = SourceReader::new(bytes, None, b',', 20).unwrap();
-            let mut line = 2;
-            let mut read = Vec::new();
-            while let Some(record) = reader.next_record().unwrap() {
-                proptest::prop_assert_eq!(&record.defect, &None);
-                proptest::prop_assert_eq!(record.line, line);
-                let raw = record.raw_text();
-                line += 1 + raw.matches('\n').count() as u64
-                    + raw.matches('\r').count() as u64
-                    - raw.matches("\r\n").count() as u64;
-                read.push(values(&record));
-            }
-            proptest::prop_assert_eq!(read, rows);
-        }
-    }
-
-    #[test]
-    fn a_header_with_an_open_quote_is_an_error() {
-        let err = SourceReader::new(&b"a,\"b\n1,2\n"[..], None, b',', 1)
-            .err()
-            .unwrap();
-        assert_eq!(
-            err.to_string(),
-            "the header (line 1) is not a sound CSV record"
-        );
-    }
-
-    #[test]
-    fn reports_the_encoding_and_repairs() {
-        let mut reader = SourceReader::new(&b"a\n\x92\n\x93\n"[..], None, b',', 20).unwrap();
-        while reader.next_record().unwrap().is_some() {}
-        assert_eq!(reader.encoding(), "utf-8 (2 fields as windows-1252)");
-    }
-
-    #[test]
-    fn an_empty_file_has_no_header() {
-        let err = SourceReader::new(&b""[..], None, b',', 20).err().unwrap();
-        assert_eq!(err.to_string(), "the file is empty: no header");
-        assert_eq!(
-            peek_header(&b"x,y\n1,2\n"[..]).unwrap(),
-            Some(vec!["x".into(), "y".into()])
-        );
-        assert_eq!(peek_header(&b""[..]).unwrap(), None);
-    }
-}
+pub use csv::peek_header;

@@ -12,6 +12,14 @@ use super::value::{Bind, Cell, Rows};
 /// Called with each row of a query, its cells in the order of the query's types.
 pub(crate) type EachRow<'f> = dyn FnMut(&[Cell]) -> Result<(), StoreError> + 'f;
 
+/// A statement that returns rows: its text, its placeholders' values, and the types its
+/// columns are read as.
+pub(crate) struct Query<'q> {
+    pub(crate) sql: &'q str,
+    pub(crate) binds: &'q [Bind<'q>],
+    pub(crate) types: &'q [SqlType],
+}
+
 /// A connection to one target database.
 pub(crate) trait Backend {
     fn dialect(&self) -> Dialect;
@@ -26,15 +34,9 @@ pub(crate) trait Backend {
     /// Runs statements that take no values.
     fn batch(&mut self, sql: &str) -> Result<(), StoreError>;
 
-    /// Streams the rows of a query, read as `types`, to `each`: a source's million leads
-    /// are never held at once.
-    fn query(
-        &mut self,
-        sql: &str,
-        binds: &[Bind],
-        types: &[SqlType],
-        each: &mut EachRow,
-    ) -> Result<(), StoreError>;
+    /// Streams the rows of a query to `each`: a source's million leads are never held at
+    /// once.
+    fn query(&mut self, query: &Query, each: &mut EachRow) -> Result<(), StoreError>;
 
     /// Appends rows to a table, in the fastest way the target has.
     fn insert(&mut self, table: &Table, rows: &dyn Rows) -> Result<(), StoreError>;

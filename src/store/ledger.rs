@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::backend::{self, Backend};
+use super::backend::{self, Backend, Query};
 use super::schema::SqlType;
 use super::status::{FileStatus, RunStatus};
 use super::value::{Bind, Cell};
@@ -119,7 +119,12 @@ impl Store {
             SqlType::Text,
         ];
         let mut prior = None;
-        self.backend.query(sql, &binds, &types, &mut |row| {
+        let query = Query {
+            sql,
+            binds: &binds,
+            types: &types,
+        };
+        self.backend.query(&query, &mut |row| {
             let text = |cell: Cell| cell.text().unwrap_or_default().to_string();
             prior = Some(PriorLoad {
                 run_id: text(row[0]),
@@ -136,11 +141,17 @@ impl Store {
     pub fn latest_snapshot(&mut self, source: &str) -> Result<Option<NaiveDate>, StoreError> {
         let binds = [source.into(), FileStatus::Loaded.as_str().into()];
         let mut latest = None;
-        self.backend
-            .query(LATEST_SNAPSHOT_SQL, &binds, &[SqlType::Date], &mut |row| {
+        self.backend.query(
+            &Query {
+                sql: LATEST_SNAPSHOT_SQL,
+                binds: &binds,
+                types: &[SqlType::Date],
+            },
+            &mut |row| {
                 latest = row[0].date();
                 Ok(())
-            })?;
+            },
+        )?;
         Ok(latest)
     }
 
@@ -191,7 +202,12 @@ pub(super) fn record(
         file.e_tag.as_deref().into(),
     ];
     let mut id = None;
-    backend.query(RECORD_FILE_SQL, &binds, &[SqlType::BigInt], &mut |row| {
+    let query = Query {
+        sql: RECORD_FILE_SQL,
+        binds: &binds,
+        types: &[SqlType::BigInt],
+    };
+    backend.query(&query, &mut |row| {
         id = row[0].int();
         Ok(())
     })?;

@@ -1,6 +1,7 @@
 //! Reading the store back: leads and their history, streamed row by row, for what runs
 //! after a load (resolution, exports, reports).
 
+use super::backend::Query;
 use super::schema::SqlType;
 use super::value::{Bind, Cell};
 use super::{Store, StoreError};
@@ -58,7 +59,12 @@ impl Store {
         ];
         types.extend(LEAD_COLUMNS.iter().map(|c| SqlType::of(c.ty)));
         let binds: Vec<Bind> = source.map(Bind::Text).into_iter().collect();
-        self.backend.query(&sql, &binds, &types, &mut |row| {
+        let query = Query {
+            sql: &sql,
+            binds: &binds,
+            types: &types,
+        };
+        self.backend.query(&query, &mut |row| {
             let mut values: LeadValues = std::array::from_fn(|_| Value::Null);
             for (value, cell) in values.iter_mut().zip(&row[4..]) {
                 *value = cell.to_value();
@@ -93,8 +99,13 @@ impl Store {
             SqlType::Text,
             SqlType::Text,
         ];
-        self.backend
-            .query(sql, &[source.into()], &types, &mut |row| {
+        self.backend.query(
+            &Query {
+                sql,
+                binds: &[source.into()],
+                types: &types,
+            },
+            &mut |row| {
                 let optional = |cell: Cell| cell.text().map(str::to_string);
                 each(LeadChange {
                     lead_id: text(row[0]),
@@ -104,7 +115,8 @@ impl Store {
                     old_value: optional(row[4]),
                     new_value: optional(row[5]),
                 })
-            })
+            },
+        )
     }
 }
 

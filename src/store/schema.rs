@@ -45,6 +45,13 @@ const fn col(name: &'static str, ty: SqlType) -> Column {
     Column { name, ty }
 }
 
+/// Columns from `name: Type` pairs, in order.
+macro_rules! columns {
+    ($($name:ident: $ty:ident),* $(,)?) => {
+        [$(col(stringify!($name), SqlType::$ty)),*]
+    };
+}
+
 /// A table and the columns a bulk write fills, in the order its rows give their values.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Table {
@@ -64,17 +71,11 @@ impl Table {
 /// the hash of the record as published, which tells unchanged leads from the others.
 /// `first_file_id`, the file writing the row, is kept by an update: a lead's `inserted`
 /// change is the file that first brought it.
-pub(crate) const LINEAGE: [Column; 10] = [
-    col("lead_id", SqlType::Text),
-    col("source", SqlType::Text),
-    col("source_file", SqlType::Text),
-    col("source_line", SqlType::BigInt),
-    col("ingested_at", SqlType::Timestamp),
-    col("run_id", SqlType::Text),
-    col("first_file_id", SqlType::BigInt),
-    col("source_record", SqlType::Json),
-    col("issues", SqlType::Jsonb),
-    col("record_hash", SqlType::Text),
+#[rustfmt::skip]
+pub(crate) const LINEAGE: [Column; 10] = columns![
+    lead_id: Text, source: Text, source_file: Text, source_line: BigInt,
+    ingested_at: Timestamp, run_id: Text, first_file_id: BigInt,
+    source_record: Json, issues: Jsonb, record_hash: Text,
 ];
 
 const WRITTEN_LEN: usize = LEAD_COLUMNS.len() + LINEAGE.len();
@@ -110,20 +111,16 @@ pub(crate) const STAGED_LEADS: Table = Table {
 /// The id of every lead a snapshot lists.
 pub(crate) const SEEN_LEADS: Table = Table {
     name: "seen_leads",
-    columns: &[col("lead_id", SqlType::Text)],
+    columns: &columns![lead_id: Text],
 };
 
 /// Records that could not be loaded, with why and their text as published.
+#[rustfmt::skip]
 pub(crate) const REJECTS: Table = Table {
     name: "rejects",
-    columns: &[
-        col("run_id", SqlType::Text),
-        col("source", SqlType::Text),
-        col("source_file", SqlType::Text),
-        col("source_line", SqlType::BigInt),
-        col("reason", SqlType::Text),
-        col("message", SqlType::Text),
-        col("raw_text", SqlType::Text),
+    columns: &columns![
+        run_id: Text, source: Text, source_file: Text, source_line: BigInt,
+        reason: Text, message: Text, raw_text: Text,
     ],
 };
 

@@ -1,7 +1,7 @@
 //! The snapshot writer: one file's leads, rejects and listed ids written in batches, then
 //! merged into `leads`; or, if the writer is dropped before it finishes, none of it.
 
-use super::backend::Backend;
+use super::backend::{Backend, Query};
 use super::known::KnownLeads;
 use super::ledger::{self, FINISH_FILE_SQL};
 use super::merge::{Merged, Param};
@@ -72,11 +72,17 @@ impl<'s> FileWriter<'s> {
         }
         let mut has = false;
         let binds = [Bind::from(&self.file.source)];
-        self.backend
-            .query(HAS_LEADS_SQL, &binds, &[SqlType::Boolean], &mut |row| {
+        self.backend.query(
+            &Query {
+                sql: HAS_LEADS_SQL,
+                binds: &binds,
+                types: &[SqlType::Boolean],
+            },
+            &mut |row| {
                 has = row[0].bool().unwrap_or(false);
                 Ok(())
-            })?;
+            },
+        )?;
         Ok(has)
     }
 
@@ -88,12 +94,18 @@ impl<'s> FileWriter<'s> {
         let mut known = KnownLeads::default();
         let types = [SqlType::Text, SqlType::Text, SqlType::Boolean];
         let binds = [Bind::from(&self.file.source)];
-        self.backend
-            .query(KNOWN_LEADS_SQL, &binds, &types, &mut |row| {
+        self.backend.query(
+            &Query {
+                sql: KNOWN_LEADS_SQL,
+                binds: &binds,
+                types: &types,
+            },
+            &mut |row| {
                 let id = row[0].text().unwrap_or_default();
                 known.push(id, row[1].text(), row[2].bool().unwrap_or(false));
                 Ok(())
-            })?;
+            },
+        )?;
         Ok(Some(known))
     }
 

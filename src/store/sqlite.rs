@@ -8,7 +8,7 @@ use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
 use rusqlite::{Connection, ErrorCode, ToSql, params_from_iter};
 
 use super::StoreError;
-use super::backend::{Backend, EachRow};
+use super::backend::{Backend, EachRow, Query};
 use super::merge::Dialect;
 use super::schema::{SqlType, Table};
 use super::value::{Bind, Cell, Rows, time_text};
@@ -154,18 +154,12 @@ impl Backend for Sqlite {
         Ok(self.conn.execute_batch(sql)?)
     }
 
-    fn query(
-        &mut self,
-        shared: &str,
-        binds: &[Bind],
-        types: &[SqlType],
-        each: &mut EachRow,
-    ) -> Result<(), StoreError> {
-        let mut statement = self.conn.prepare(&sql(shared))?;
-        let mut rows = statement.query(params_from_iter(binds))?;
+    fn query(&mut self, query: &Query, each: &mut EachRow) -> Result<(), StoreError> {
+        let mut statement = self.conn.prepare(&sql(query.sql))?;
+        let mut rows = statement.query(params_from_iter(query.binds))?;
         while let Some(row) = rows.next()? {
-            let cells = (0..types.len())
-                .map(|i| cell(row.get_ref(i)?, types[i]))
+            let cells = (0..query.types.len())
+                .map(|i| cell(row.get_ref(i)?, query.types[i]))
                 .collect::<Result<Vec<_>, _>>()?;
             each(&cells)?;
         }

@@ -14,9 +14,9 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls};
 
-use super::backend::{Backend, EachRow};
+use super::backend::{Backend, EachRow, Query};
 use super::merge::Dialect;
-use super::schema::{SqlType, Table};
+use super::schema::Table;
 use super::value::{Bind, Rows};
 use super::{DatabaseUrl, StoreError};
 use binary_copy::BinaryRows;
@@ -128,17 +128,11 @@ impl Backend for Postgres {
         Ok(self.client.batch_execute(sql)?)
     }
 
-    fn query(
-        &mut self,
-        sql: &str,
-        binds: &[Bind],
-        types: &[SqlType],
-        each: &mut EachRow,
-    ) -> Result<(), StoreError> {
-        let mut rows = self.client.query_raw(sql, params(binds))?;
+    fn query(&mut self, query: &Query, each: &mut EachRow) -> Result<(), StoreError> {
+        let mut rows = self.client.query_raw(query.sql, params(query.binds))?;
         while let Some(row) = rows.next()? {
-            let cells = (0..types.len())
-                .map(|i| types::cell(&row, i, types[i]))
+            let cells = (0..query.types.len())
+                .map(|i| types::cell(&row, i, query.types[i]))
                 .collect::<Result<Vec<_>, _>>()?;
             each(&cells)?;
         }
