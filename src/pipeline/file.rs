@@ -8,7 +8,7 @@ use super::plan::{ClaimedFile, identify, skip};
 use super::report::{FileOutcome, FileReport};
 use super::stage::{Decision, Snapshot, Stage};
 use super::{Progress, RunError, workers};
-use crate::read;
+use crate::read::{self, RecordSource};
 use crate::spec::header;
 use crate::store::{FileInfo, FileStatus, KnownLeads, RunInfo, Store};
 
@@ -25,35 +25,12 @@ pub(crate) fn ingest_file(
     if let Some(outcome) = skip(db, run, &info)? {
         return Ok(FileReport::new(info.path.clone(), source, outcome));
     }
-    let spec = file.spec;
-    let read_error = |error: io::Error| RunError::Read {
-        file: info.path.clone(),
-        error,
-    };
     progress.file_started(&info.path, info.size_bytes);
-    let bytes = file.input.open().map_err(read_error)?;
-    let mut reader = match read::open(bytes, spec) {
+    let mut reader = match open_checked(file, &info)? {
         Ok(reader) => reader,
-        // An empty file, or a header that is no record: the file's own fault.
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData
-            ) =>
-        {
-            return fail_file(db, run, &info, format!("cannot read the file: {e}"));
-        }
-        Err(e) => return Err(read_error(e)),
+        Err(error) => return fail_file(db, run, &info, error),
     };
-    if let Err(mismatch) = header::check(spec, reader.header()) {
-        let error = format!(
-            "the header does not match spec `{}` ({}): {mismatch}. If the agency renamed a \
-             column, list the new name under the spec's `aliases`, in a spec folder given with --specs",
-            spec.id, spec.origin
-        );
-        return fail_file(db, run, &info, error);
-    }
-
+    let spec = file.spec;
     let mut writer = db.begin_file(run, &info)?;
     let known = writer.known_leads()?;
     let known_leads = known.as_ref().map(KnownLeads::count);
@@ -66,26 +43,21 @@ pub(crate) fn ingest_file(
         reader.as_mut(),
         progress,
     )?
-    .map_err(read_error)?;
+    .map_err(|error| read_error(&info, error))?;
     let snapshot = Snapshot {
         spec,
         file: &info,
         counts: &report.counts,
         known_leads,
     };
-    for stage in stages {
-        if let Decision::Hold(reason) = stage.before_apply(&snapshot) {
-            // Dropping the writer rolls the file back.
-            drop(writer);
-            let message = format!("held by {}: {reason}", stage.name());
-            db.record_file(run, &info, FileStatus::Skipped, &message)?;
-            tracing::warn!(file = %info.path, stage = stage.name(), "{message}");
-            report.outcome = FileOutcome::Held {
-                stage: stage.name(),
-                reason,
-            };
-            return Ok(report);
-        }
+    if let Some((stage, reason)) = held(stages, &snapshot) {
+        // Dropping the writer rolls the file back.
+        drop(writer);
+        let message = format!("held by {stage}: {reason}");
+        db.record_file(run, &info, FileStatus::Skipped, &message)?;
+        tracing::warn!(file = %info.path, stage, "{message}");
+        report.outcome = FileOutcome::Held { stage, reason };
+        return Ok(report);
     }
     let encoding = reader.encoding();
     let merged = writer.finish(&encoding, &report.counts)?;
@@ -97,6 +69,54 @@ pub(crate) fn ingest_file(
     tracing::info!(file = %info.path, read = report.counts.read, loaded = report.counts.loaded,
         rejected = report.counts.rejected, "file loaded");
     Ok(report)
+}
+
+/// Opens a file as its spec reads it and checks its header. The inner error is the file's
+/// own fault (empty, no header, a header that breaks the spec's contract), told in a line.
+fn open_checked(
+    file: &ClaimedFile,
+    info: &FileInfo,
+) -> Result<Result<Box<dyn RecordSource>, String>, RunError> {
+    let spec = file.spec;
+    let bytes = file.input.open().map_err(|e| read_error(info, e))?;
+    let reader = match read::open(bytes, spec) {
+        Ok(reader) => reader,
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData
+            ) =>
+        {
+            return Ok(Err(format!("cannot read the file: {e}")));
+        }
+        Err(e) => return Err(read_error(info, e)),
+    };
+    Ok(match header::check(spec, reader.header()) {
+        Ok(()) => Ok(reader),
+        Err(mismatch) => Err(format!(
+            "the header does not match spec `{}` ({}): {mismatch}. If the agency renamed a \
+             column, list the new name under the spec's `aliases`, in a spec folder given with --specs",
+            spec.id, spec.origin
+        )),
+    })
+}
+
+/// The first stage that holds the snapshot back, with why.
+fn held(stages: &[&dyn Stage], snapshot: &Snapshot) -> Option<(&'static str, String)> {
+    stages
+        .iter()
+        .find_map(|stage| match stage.before_apply(snapshot) {
+            Decision::Hold(reason) => Some((stage.name(), reason)),
+            Decision::Apply => None,
+        })
+}
+
+/// The file's bytes could not be read: the run fails.
+fn read_error(info: &FileInfo, error: io::Error) -> RunError {
+    RunError::Read {
+        file: info.path.clone(),
+        error,
+    }
 }
 
 /// Records a file that loads nothing, for a fault of its own.
