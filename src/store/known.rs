@@ -9,7 +9,7 @@ use xxhash_rust::xxh3::xxh3_64;
 #[derive(Debug, Default)]
 pub struct KnownLeads {
     /// Id fingerprint → record hash fingerprint, or [`COMPARE`]. A hash table: a sorted
-    /// list searched by halves missed the cache a score of times per lead.
+    /// list searched by halves misses the cache at every step of every lookup.
     entries: FxHashMap<u64, u64>,
 }
 

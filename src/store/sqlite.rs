@@ -113,7 +113,8 @@ impl Sqlite {
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        // Small page caches: larger ones bought no speed on a million leads, only memory.
+        // Small page caches: a load writes mostly in key order, and larger ones bought no
+        // speed, only memory (bench/RESULTS.md).
         conn.pragma_update(None, "cache_size", -4_096)?;
         conn.execute_batch("PRAGMA temp.cache_size = -4096")?;
         let migrate = |conn: &mut Connection| {
