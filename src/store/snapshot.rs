@@ -7,7 +7,7 @@ use super::ledger::{self, FINISH_FILE_SQL};
 use super::merge::{Merged, Param};
 use super::schema::{LEADS, REJECTS, SEEN_LEADS, STAGED_LEADS, SqlType};
 use super::status::FileStatus;
-use super::value::{Bind, Rows};
+use super::value::{Bind, Rows, Stamp};
 use super::{
     Batch, FileCounts, FileInfo, LeadRow, MergeCounts, RejectRow, RunInfo, Store, StoreError, now,
 };
@@ -35,6 +35,8 @@ pub struct FileWriter<'s> {
     fresh: bool,
     /// Leads inserted so far.
     inserted: u64,
+    /// When the run began, as every lead it writes says.
+    ingested_at: Stamp,
     finished: bool,
 }
 
@@ -55,6 +57,7 @@ impl Store {
             id: 0,
             fresh: true,
             inserted: 0,
+            ingested_at: Stamp::new(run.started_at),
             finished: false,
         };
         let staging = writer.backend.dialect().prepare_staging();
@@ -112,7 +115,14 @@ impl<'s> FileWriter<'s> {
     /// Writes a batch of the file's records: its new leads to `leads`, the ones to compare
     /// to the staging table, the ids it lists, and its rejects.
     pub fn write_batch(&mut self, batch: &Batch) -> Result<(), StoreError> {
-        let lineage = self.lineage();
+        let file: &FileInfo = self.file;
+        let lineage = Lineage {
+            source: &file.source,
+            path: &file.path,
+            run_id: &self.run.run_id,
+            ingested_at: &self.ingested_at,
+            file_id: self.id,
+        };
         self.backend.insert(
             &LEADS,
             &LeadRows {
@@ -195,16 +205,6 @@ impl<'s> FileWriter<'s> {
         }
         Ok(merged)
     }
-
-    fn lineage(&self) -> Lineage<'s> {
-        let file: &'s FileInfo = self.file;
-        Lineage {
-            source: &file.source,
-            path: &file.path,
-            run: self.run,
-            file_id: self.id,
-        }
-    }
 }
 
 impl Drop for FileWriter<'_> {
@@ -222,7 +222,8 @@ impl Drop for FileWriter<'_> {
 struct Lineage<'a> {
     source: &'a str,
     path: &'a str,
-    run: &'a RunInfo,
+    run_id: &'a str,
+    ingested_at: &'a Stamp,
     file_id: i64,
 }
 
@@ -245,8 +246,8 @@ impl Rows for LeadRows<'_> {
             lineage.source.into(),
             lineage.path.into(),
             lead.source_line.into(),
-            lineage.run.started_at.into(),
-            (&lineage.run.run_id).into(),
+            Bind::Stamp(lineage.ingested_at),
+            lineage.run_id.into(),
             lineage.file_id.into(),
             Bind::Json(&lead.source_record),
             lead.issues.as_deref().map_or(Bind::Null, Bind::Json),

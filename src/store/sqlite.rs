@@ -48,6 +48,7 @@ impl ToSql for Bind<'_> {
             Bind::Int(i) => ToSqlOutput::from(i),
             Bind::Date(d) => ToSqlOutput::Owned(SqlValue::Text(date_text(d))),
             Bind::Time(t) => ToSqlOutput::Owned(SqlValue::Text(time_text(t))),
+            Bind::Stamp(stamp) => ToSqlOutput::from(stamp.text.as_str()),
             Bind::Value(v) => return v.to_sql(),
         })
     }

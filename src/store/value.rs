@@ -14,6 +14,8 @@ pub(crate) enum Bind<'a> {
     Int(i64),
     Date(NaiveDate),
     Time(DateTime<Utc>),
+    /// A time that many rows carry, formatted once.
+    Stamp(&'a Stamp),
     /// JSON text, for a `json` or `jsonb` column.
     Json(&'a str),
     /// A lead's data value.
@@ -127,6 +129,23 @@ impl<'r> Cell<'r> {
 /// targets show them so.
 pub(crate) fn time_text(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// A time bound to every row of a bulk write, with its text made once: SQLite stores the
+/// text, and formatting it anew for each row is a cost of its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    pub(crate) time: DateTime<Utc>,
+    pub(crate) text: String,
+}
+
+impl Stamp {
+    pub(crate) fn new(time: DateTime<Utc>) -> Stamp {
+        Stamp {
+            time,
+            text: time_text(time),
+        }
+    }
 }
 
 /// Rows for a bulk write: each gives its values in the table's column order.

@@ -53,6 +53,7 @@ impl ToSql for Bind<'_> {
             Bind::Int(i) => integer(i, ty, out),
             Bind::Date(d) => d.to_sql_checked(ty, out),
             Bind::Time(t) => t.to_sql_checked(ty, out),
+            Bind::Stamp(stamp) => stamp.time.to_sql_checked(ty, out),
             Bind::Json(text) if [Type::JSON, Type::JSONB].contains(ty) => {
                 // `json` takes the text as it is; `jsonb` the format's version, 1, first.
                 if *ty == Type::JSONB {
