@@ -10,41 +10,29 @@ use super::{Arity, Build, Descriptor, Issue, VALUE_TEXT, Verdict, first, part};
 use crate::lead::{ColumnType::Text, Value};
 use crate::reason::Reason;
 
-pub(crate) static ZIP_COUNTY: Descriptor = Descriptor {
-    name: "zip_county",
-    parts: VALUE_TEXT,
-    reads: "1",
-    gives: "the county of a ZIP code, from the embedded US ZIP dataset (`73099` → `CANADIAN`)",
-    build: Build::Fixed {
-        arity: Arity::Exactly(1),
-        apply: |inputs, out| {
-            out[0] = Value::from_option(county_of_zip(first(inputs)));
-            Ok(None)
-        },
-    },
-};
+pub(crate) static ZIP_COUNTY: Descriptor = Descriptor::one_value(
+    "zip_county",
+    VALUE_TEXT,
+    "the county of a ZIP code, from the embedded US ZIP dataset (`73099` → `CANADIAN`)",
+    |s| Ok(Value::from_option(county_of_zip(s))),
+);
 
-pub(crate) static US_ADDRESS: Descriptor = Descriptor {
-    name: "us_address",
-    parts: &[
+pub(crate) static US_ADDRESS: Descriptor = Descriptor::one_field(
+    "us_address",
+    &[
         part("address1", Text),
         part("address2", Text),
         part("city", Text),
         part("state", Text),
         part("zip", Text),
     ],
-    reads: "1",
-    gives: "[`address1`, `address2`, `city`, `state`, `zip`] from one field; without a comma before the city, the city is the longest name ending the street text that the embedded US ZIP dataset accepts for the ZIP (else any city of the state); units (STE, SUITE, #, UNIT, APT, BLDG, …) go to `address2`",
-    build: Build::Fixed {
-        arity: Arity::Exactly(1),
-        apply: us_address_parts,
-    },
-};
+    "[`address1`, `address2`, `city`, `state`, `zip`] from one field; without a comma before the city, the city is the longest name ending the street text that the embedded US ZIP dataset accepts for the ZIP (else any city of the state); units (STE, SUITE, #, UNIT, APT, BLDG, …) go to `address2`",
+    us_address_parts,
+);
 
 pub(crate) static STREET: Descriptor = Descriptor {
     name: "street",
     parts: &[part("address1", Text), part("address2", Text)],
-    reads: "1–2",
     gives: "[`address1`, `address2`]: units split off the street, joined with a second line",
     build: Build::Fixed {
         arity: Arity::Between(1, 2),
@@ -52,8 +40,8 @@ pub(crate) static STREET: Descriptor = Descriptor {
     },
 };
 
-fn us_address_parts(inputs: &[&str], out: &mut [Value]) -> Verdict {
-    let Some((a, issue)) = one_line(first(inputs))? else {
+fn us_address_parts(s: &str, out: &mut [Value]) -> Verdict {
+    let Some((a, issue)) = one_line(s)? else {
         return Ok(None);
     };
     out[0] = Value::text(a.address1);

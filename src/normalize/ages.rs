@@ -17,7 +17,6 @@ const AGES: &[Part] = &[
 pub(crate) static AGES_TEXT: Descriptor = Descriptor {
     name: "ages_text",
     parts: AGES,
-    reads: "1+",
     gives: "[`ages_served`, `min_age`, `max_age`] in months from `Toddlers (12-23 months; 1yr.)`, …",
     build: Build::Fixed {
         arity: Arity::AtLeastOne,
@@ -28,9 +27,9 @@ pub(crate) static AGES_TEXT: Descriptor = Descriptor {
 pub(crate) static AGE_FLAGS: Descriptor = Descriptor {
     name: "age_flags",
     parts: AGES,
-    reads: "1 per group",
     gives: "the same from Y/N flags, with `args.groups` giving each flag's label and months",
     build: Build::FromArgs {
+        reads: "1 per group",
         needs: "`args.groups`, one group per input column",
         build: age_flags,
     },

@@ -6,24 +6,15 @@ use regex::Regex;
 
 use super::person::primary_person;
 use super::text::clean;
-use super::{Arity, Build, Descriptor, first, part};
-use crate::lead::{ColumnType::Text, Value};
+use super::{Descriptor, part, write_split};
+use crate::lead::ColumnType::Text;
 
-pub(crate) static DBA: Descriptor = Descriptor {
-    name: "dba",
-    parts: &[part("business", Text), part("owner", Text)],
-    reads: "1",
-    gives: "[`business`, `owner`] from `LAST, FIRST DBA BUSINESS`; without DBA the business is the text as published, and its owner the person when the text is a `LAST, FIRST` name",
-    build: Build::Fixed {
-        arity: Arity::Exactly(1),
-        apply: |inputs, out| {
-            let (business, owner) = business_and_owner(first(inputs));
-            out[0] = Value::text(business);
-            out[1] = Value::from_option(owner);
-            Ok(None)
-        },
-    },
-};
+pub(crate) static DBA: Descriptor = Descriptor::one_field(
+    "dba",
+    &[part("business", Text), part("owner", Text)],
+    "[`business`, `owner`] from `LAST, FIRST DBA BUSINESS`; without DBA the business is the text as published, and its owner the person when the text is a `LAST, FIRST` name",
+    |s, out| write_split(business_and_owner(s), out),
+);
 
 static DOING_BUSINESS_AS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?P<owner>.+?)\s+(?:D/?B/?A|DOING BUSINESS AS)\.?:?\s+(?P<business>.+)$")
@@ -133,21 +124,16 @@ mod tests {
 
     #[test]
     fn a_business_without_dba_has_no_owner() {
-        assert_eq!(
-            business_and_owner("MUDDY PUDDLES LEARNING SPACE, LLC "),
-            ("MUDDY PUDDLES LEARNING SPACE, LLC".into(), None)
-        );
-        assert_eq!(
-            business_and_owner("WIGGLES AND GIGGLES ,LLC"),
-            ("WIGGLES AND GIGGLES, LLC".into(), None)
-        );
-        assert_eq!(
-            business_and_owner("BRIGHT ACORN ACADEMY, INC."),
-            ("BRIGHT ACORN ACADEMY, INC.".into(), None)
-        );
-        assert_eq!(
-            business_and_owner("MOTHER GOOSE DAYCARE #2"),
-            ("MOTHER GOOSE DAYCARE #2".into(), None)
-        );
+        for (published, business) in [
+            (
+                "MUDDY PUDDLES LEARNING SPACE, LLC ",
+                "MUDDY PUDDLES LEARNING SPACE, LLC",
+            ),
+            ("WIGGLES AND GIGGLES ,LLC", "WIGGLES AND GIGGLES, LLC"),
+            ("BRIGHT ACORN ACADEMY, INC.", "BRIGHT ACORN ACADEMY, INC."),
+            ("MOTHER GOOSE DAYCARE #2", "MOTHER GOOSE DAYCARE #2"),
+        ] {
+            assert_eq!(business_and_owner(published), (business.into(), None));
+        }
     }
 }

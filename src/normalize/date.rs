@@ -5,24 +5,17 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use regex::Regex;
 
-use super::text::is_digits;
-use super::{Arity, Build, Descriptor, Issue, first, part};
+use super::text::{is_digits, non_blank};
+use super::{Descriptor, Issue, part};
 use crate::lead::{ColumnType, Value};
 use crate::reason::Reason;
 
-pub(crate) static DATE: Descriptor = Descriptor {
-    name: "date",
-    parts: &[part("value", ColumnType::Date)],
-    reads: "1",
-    gives: "ISO date from `11/30/2023`, `11/30/23` (years below 69 are 20xx), `2023-05-02`, or a date inside text (`Monitoring since 2020-09-02`)",
-    build: Build::Fixed {
-        arity: Arity::Exactly(1),
-        apply: |inputs, out| {
-            out[0] = date(first(inputs))?.map_or(Value::Null, Value::Date);
-            Ok(None)
-        },
-    },
-};
+pub(crate) static DATE: Descriptor = Descriptor::one_value(
+    "date",
+    &[part("value", ColumnType::Date)],
+    "ISO date from `11/30/2023`, `11/30/23` (years below 69 are 20xx), `2023-05-02`, or a date inside text (`Monitoring since 2020-09-02`)",
+    |s| Ok(date(s)?.map_or(Value::Null, Value::Date)),
+);
 
 /// Two-digit years below this pivot are 20xx, the others 19xx (`23` → 2023, `85` → 1985),
 /// the POSIX `strptime` convention.
@@ -36,10 +29,9 @@ static ISO_DATE: LazyLock<Regex> =
 /// Finds one date in the text: `11/30/2023`, `11/30/23`, `2023-05-02`, or one of those inside
 /// words (`Monitoring since 2020-09-02`).
 pub fn date(s: &str) -> Result<Option<NaiveDate>, Issue> {
-    let s = s.trim();
-    if s.is_empty() {
+    let Some(s) = non_blank(s) else {
         return Ok(None);
-    }
+    };
     let Some((y, m, d)) = whole_us_date(s).or_else(|| searched_date(s)) else {
         return Err(Issue::new(
             Reason::InvalidDate,

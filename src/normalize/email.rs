@@ -2,26 +2,23 @@
 
 use email_address::EmailAddress;
 
-use super::{Arity, Build, Descriptor, Issue, Verdict, first, part};
+use super::text::non_blank;
+use super::{Descriptor, Issue, Verdict, part};
 use crate::lead::{ColumnType, Value};
 use crate::reason::Reason;
 
-pub(crate) static EMAIL: Descriptor = Descriptor {
-    name: "email",
-    parts: &[
+pub(crate) static EMAIL: Descriptor = Descriptor::one_field(
+    "email",
+    &[
         part("value", ColumnType::Text),
         part("valid", ColumnType::Boolean),
     ],
-    reads: "1",
-    gives: "[`value`, `valid`]: lower-cased; checked by RFC 5322 with a dotted domain; an invalid one is kept with `valid` false",
-    build: Build::Fixed {
-        arity: Arity::Exactly(1),
-        apply: email_parts,
-    },
-};
+    "[`value`, `valid`]: lower-cased; checked by RFC 5322 with a dotted domain; an invalid one is kept with `valid` false",
+    email_parts,
+);
 
-fn email_parts(inputs: &[&str], out: &mut [Value]) -> Verdict {
-    let Some((email, valid)) = email(first(inputs)) else {
+fn email_parts(published: &str, out: &mut [Value]) -> Verdict {
+    let Some((email, valid)) = email(published) else {
         return Ok(None);
     };
     let issue = (!valid).then(|| {
@@ -39,10 +36,7 @@ fn email_parts(inputs: &[&str], out: &mut [Value]) -> Verdict {
 /// RFC 5322 and with a dotted domain (`name@example.com`, not `name@localhost`). An invalid
 /// address is kept as written (trimmed, lower-cased), never dropped.
 pub fn email(s: &str) -> Option<(String, bool)> {
-    let s = s.trim();
-    if s.is_empty() {
-        return None;
-    }
+    let s = non_blank(s)?;
     let lower = s.to_lowercase();
     let valid = lower
         .parse::<EmailAddress>()

@@ -1,38 +1,22 @@
 //! Yes/no answers, as Y/N cells or as a label that is there or blank.
 
-use super::{Arity, Build, Descriptor, Issue, Part, first, part};
+use super::{Descriptor, Issue, Part, part};
 use crate::lead::{ColumnType, Value};
 use crate::reason::Reason;
 
 const VALUE_BOOLEAN: &[Part] = &[part("value", ColumnType::Boolean)];
 
-pub(crate) static YES_NO: Descriptor = Descriptor {
-    name: "yes_no",
-    parts: VALUE_BOOLEAN,
-    reads: "1",
-    gives: "boolean from Y/N",
-    build: Build::Fixed {
-        arity: Arity::Exactly(1),
-        apply: |inputs, out| {
-            out[0] = yes_no(first(inputs))?.map_or(Value::Null, Value::Boolean);
-            Ok(None)
-        },
-    },
-};
+pub(crate) static YES_NO: Descriptor =
+    Descriptor::one_value("yes_no", VALUE_BOOLEAN, "boolean from Y/N", |s| {
+        Ok(yes_no(s)?.map_or(Value::Null, Value::Boolean))
+    });
 
-pub(crate) static PRESENCE: Descriptor = Descriptor {
-    name: "presence",
-    parts: VALUE_BOOLEAN,
-    reads: "1",
-    gives: "true when the cell holds any label, false when blank",
-    build: Build::Fixed {
-        arity: Arity::Exactly(1),
-        apply: |inputs, out| {
-            out[0] = Value::Boolean(presence(first(inputs)));
-            Ok(None)
-        },
-    },
-};
+pub(crate) static PRESENCE: Descriptor = Descriptor::one_value(
+    "presence",
+    VALUE_BOOLEAN,
+    "true when the cell holds any label, false when blank",
+    |s| Ok(Value::Boolean(presence(s))),
+);
 
 /// `Y`/`Yes`/`True`/`1` → true, `N`/`No`/`False`/`0` → false, blank → unknown.
 pub fn yes_no(s: &str) -> Result<Option<bool>, Issue> {

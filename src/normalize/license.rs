@@ -1,45 +1,26 @@
 //! License descriptions: `TYPE - NUMBER` pairs and `TYPE (QUALIFIER)` forms.
 
 use super::text::{clean, title_case};
-use super::{Arity, Build, Descriptor, VALUE_TEXT, first, part};
+use super::{Arity, Build, Descriptor, VALUE_TEXT, first, part, write_split};
 use crate::lead::{ColumnType::Text, Value};
 
-pub(crate) static LICENSE_NUMBER: Descriptor = Descriptor {
-    name: "license_number",
-    parts: &[part("type", Text), part("number", Text)],
-    reads: "1",
-    gives: "[`type`, `number`] from `CHILD CARE FAMILY - K820055232`",
-    build: Build::Fixed {
-        arity: Arity::Exactly(1),
-        apply: |inputs, out| {
-            let (kind, number) = type_and_number(first(inputs));
-            out[0] = Value::text(kind);
-            out[1] = Value::from_option(number);
-            Ok(None)
-        },
-    },
-};
+pub(crate) static LICENSE_NUMBER: Descriptor = Descriptor::one_field(
+    "license_number",
+    &[part("type", Text), part("number", Text)],
+    "[`type`, `number`] from `CHILD CARE FAMILY - K820055232`",
+    |s, out| write_split(type_and_number(s), out),
+);
 
-pub(crate) static QUALIFIED: Descriptor = Descriptor {
-    name: "qualified",
-    parts: &[part("base", Text), part("qualifier", Text)],
-    reads: "1",
-    gives: "[`base`, `qualifier`] from `CENTER (PROVISIONAL)`",
-    build: Build::Fixed {
-        arity: Arity::Exactly(1),
-        apply: |inputs, out| {
-            let (base, qualifier) = qualified(first(inputs));
-            out[0] = Value::text(base);
-            out[1] = Value::from_option(qualifier);
-            Ok(None)
-        },
-    },
-};
+pub(crate) static QUALIFIED: Descriptor = Descriptor::one_field(
+    "qualified",
+    &[part("base", Text), part("qualifier", Text)],
+    "[`base`, `qualifier`] from `CENTER (PROVISIONAL)`",
+    |s, out| write_split(qualified(s), out),
+);
 
 pub(crate) static STATUS_WITH_QUALIFIER: Descriptor = Descriptor {
     name: "status_with_qualifier",
     parts: VALUE_TEXT,
-    reads: "2",
     gives: "a status and the qualifier of a type: (`Active`, `CENTER (PROVISIONAL)`) → `Active (Provisional)`",
     build: Build::Fixed {
         arity: Arity::Exactly(2),
@@ -97,11 +78,15 @@ mod tests {
 
     #[test]
     fn splits_a_qualifier() {
-        assert_eq!(
-            qualified("CENTER (PROVISIONAL)"),
-            ("CENTER".into(), Some("PROVISIONAL".into()))
-        );
-        assert_eq!(qualified("GROUP CARE"), ("GROUP CARE".into(), None));
-        assert_eq!(qualified("(X)"), ("(X)".into(), None));
+        for (published, base, qualifier) in [
+            ("CENTER (PROVISIONAL)", "CENTER", Some("PROVISIONAL")),
+            ("GROUP CARE", "GROUP CARE", None),
+            ("(X)", "(X)", None),
+        ] {
+            assert_eq!(
+                qualified(published),
+                (base.into(), qualifier.map(String::from))
+            );
+        }
     }
 }

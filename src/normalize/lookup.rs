@@ -12,9 +12,9 @@ use crate::reason::Reason;
 pub(crate) static LOOKUP: Descriptor = Descriptor {
     name: "lookup",
     parts: VALUE_TEXT,
-    reads: "1",
     gives: "a canonical value from `args.values`, a table of published-value glob patterns (any case; the longest matching pattern wins); a value the table lacks is kept as published and noted",
     build: Build::FromArgs {
+        reads: "1",
         needs: "`args.values`, a table of published → canonical values",
         build: lookup,
     },

@@ -67,12 +67,17 @@ pub(crate) fn named(name: &str) -> Result<&'static Descriptor, String> {
         .copied()
         .find(|d| d.name == name)
         .ok_or_else(|| {
-            let known: Vec<_> = NORMALIZERS.iter().map(|d| d.name).collect();
             format!(
                 "`with = \"{name}\"` is not a normalizer (they are {})",
-                known.join(", ")
+                listed(NORMALIZERS, |d| d.name)
             )
         })
+}
+
+/// The names of `items`, comma-separated: what an error about a name a spec wrote lists as
+/// the names it could have written.
+pub(crate) fn listed<T>(items: &[T], name: impl Fn(&T) -> &str) -> String {
+    items.iter().map(name).collect::<Vec<_>>().join(", ")
 }
 
 /// The README's table of normalizers, in Markdown: one row per normalizer, with what it
@@ -80,7 +85,7 @@ pub(crate) fn named(name: &str) -> Result<&'static Descriptor, String> {
 pub fn readme_table() -> String {
     let mut table = String::from("| normalizer | reads | gives |\n|---|---|---|\n");
     for d in NORMALIZERS {
-        table += &format!("| `{}` | {} | {} |\n", d.name, d.reads, d.gives);
+        table += &format!("| `{}` | {} | {} |\n", d.name, d.reads(), d.gives);
     }
     table
 }
@@ -141,6 +146,15 @@ impl Arity {
             Arity::AtLeastOne => n >= 1,
         }
     }
+
+    /// How the README's table says it: `1`, `1–2`, `1+`.
+    fn readme(self) -> String {
+        match self {
+            Arity::Exactly(k) => k.to_string(),
+            Arity::Between(lo, hi) => format!("{lo}–{hi}"),
+            Arity::AtLeastOne => "1+".into(),
+        }
+    }
 }
 
 impl fmt::Display for Arity {
@@ -157,6 +171,14 @@ impl fmt::Display for Arity {
 /// parts without a value.
 pub(crate) type ApplyFn = fn(&[&str], &mut [Value]) -> Verdict;
 
+/// Normalizes the one field of a normalizer that reads one, as [`ApplyFn`] does its inputs:
+/// the form of most normalizers.
+pub(crate) type FieldFn = fn(&str, &mut [Value]) -> Verdict;
+
+/// The value of the one part of a normalizer that reads one field and is never doubtful of
+/// what it gives: `Ok(Value::Null)` for a blank field, `Err` when it has no usable value.
+pub(crate) type ValueFn = fn(&str) -> Result<Value, Issue>;
+
 /// [`ApplyFn`] with what a normalizer's `args` gave it.
 pub(crate) type Apply = dyn Fn(&[&str], &mut [Value]) -> Verdict + Send + Sync;
 
@@ -169,21 +191,69 @@ pub(crate) struct Descriptor {
     /// The outputs, in the order the normalizer fills them; the first is the one a rule's
     /// `to = "column"` takes.
     pub(crate) parts: &'static [Part],
-    /// How many fields it reads, as the README says it.
-    pub(crate) reads: &'static str,
     /// What it gives, as the README says it.
     pub(crate) gives: &'static str,
     pub(crate) build: Build,
 }
 
+impl Descriptor {
+    /// A normalizer of one field that fills its parts with `apply`.
+    pub(crate) const fn one_field(
+        name: &'static str,
+        parts: &'static [Part],
+        gives: &'static str,
+        apply: FieldFn,
+    ) -> Descriptor {
+        Descriptor {
+            name,
+            parts,
+            gives,
+            build: Build::OneField(apply),
+        }
+    }
+
+    /// A normalizer of one field into one part, whose value `value` gives.
+    pub(crate) const fn one_value(
+        name: &'static str,
+        parts: &'static [Part],
+        gives: &'static str,
+        value: ValueFn,
+    ) -> Descriptor {
+        Descriptor {
+            name,
+            parts,
+            gives,
+            build: Build::OneValue(value),
+        }
+    }
+
+    /// How many fields it reads, as the README says it.
+    fn reads(&self) -> String {
+        match self.build {
+            Build::Fixed { arity, .. } => arity.readme(),
+            Build::OneField(_) | Build::OneValue(_) => ONE_FIELD.readme(),
+            Build::FromArgs { reads, .. } => reads.into(),
+        }
+    }
+}
+
+/// The arity of [`Build::OneField`] and [`Build::OneValue`].
+const ONE_FIELD: Arity = Arity::Exactly(1);
+
 /// How a normalizer is made from a rule's `args`.
 #[derive(Debug)]
 pub(crate) enum Build {
-    /// It takes no `args`.
+    /// It takes no `args` and reads as many fields as `arity` accepts.
     Fixed { arity: Arity, apply: ApplyFn },
+    /// It takes no `args` and reads one field.
+    OneField(FieldFn),
+    /// It takes no `args`, reads one field and gives one part.
+    OneValue(ValueFn),
     /// It is made from the `args` a rule must give; `needs` says what they hold, for the
-    /// error when they are missing.
+    /// error when they are missing, and `reads` how many fields it reads, as the README
+    /// says it, since only the `args` tell.
     FromArgs {
+        reads: &'static str,
         needs: &'static str,
         build: fn(&toml::Table) -> Result<Configured, String>,
     },
@@ -202,9 +272,17 @@ pub(crate) fn parse_args<T: DeserializeOwned>(args: &toml::Table) -> Result<T, S
         .map_err(|e: toml::de::Error| e.to_string())
 }
 
-/// The first input: the only one of most normalizers.
+/// The first input: the one field of the normalizers that read one.
 pub(crate) fn first<'a>(inputs: &[&'a str]) -> &'a str {
     inputs.first().copied().unwrap_or_default()
+}
+
+/// Fills the two text parts of a normalizer that splits a field in two (a license type and
+/// its number, a business and its owner): the first always, the second when the field has it.
+pub(crate) fn write_split((head, tail): (String, Option<String>), out: &mut [Value]) -> Verdict {
+    out[0] = Value::text(head);
+    out[1] = Value::from_option(tail);
+    Ok(None)
 }
 
 /// A normalizer ready to run, with the arguments its spec gave it.
@@ -226,9 +304,20 @@ impl Normalizer {
                 arity,
                 apply: Box::new(apply),
             },
-            (Build::Fixed { .. }, Some(_)) => return Err(format!("`{name}` takes no `args`")),
+            (&Build::OneField(apply), None) => Configured {
+                arity: ONE_FIELD,
+                apply: Box::new(move |inputs, out| apply(first(inputs), out)),
+            },
+            (&Build::OneValue(value), None) => Configured {
+                arity: ONE_FIELD,
+                apply: Box::new(move |inputs, out| {
+                    out[0] = value(first(inputs))?;
+                    Ok(None)
+                }),
+            },
             (Build::FromArgs { build, .. }, Some(args)) => build(args)?,
             (Build::FromArgs { needs, .. }, None) => return Err(format!("`{name}` needs {needs}")),
+            (_, Some(_)) => return Err(format!("`{name}` takes no `args`")),
         };
         Ok(Normalizer {
             descriptor,

@@ -1,30 +1,23 @@
 //! Whole numbers as published in spreadsheets (`82`, `82.0`, `1,200`).
 
-use super::{Arity, Build, Descriptor, Issue, first, part};
+use super::text::non_blank;
+use super::{Descriptor, Issue, part};
 use crate::lead::{ColumnType, Value};
 use crate::reason::Reason;
 
-pub(crate) static INTEGER: Descriptor = Descriptor {
-    name: "integer",
-    parts: &[part("value", ColumnType::Integer)],
-    reads: "1",
-    gives: "whole number (`82.0` → 82)",
-    build: Build::Fixed {
-        arity: Arity::Exactly(1),
-        apply: |inputs, out| {
-            out[0] = integer(first(inputs))?.map_or(Value::Null, Value::Integer);
-            Ok(None)
-        },
-    },
-};
+pub(crate) static INTEGER: Descriptor = Descriptor::one_value(
+    "integer",
+    &[part("value", ColumnType::Integer)],
+    "whole number (`82.0` → 82)",
+    |s| Ok(integer(s)?.map_or(Value::Null, Value::Integer)),
+);
 
 /// Parses a whole number; a spreadsheet's `82.0` is 82, but `82.5` is refused, and so is a
 /// number beyond the 32-bit range of INTEGER columns (a phone number in a capacity column).
 pub fn integer(s: &str) -> Result<Option<i64>, Issue> {
-    let s = s.trim();
-    if s.is_empty() {
+    let Some(s) = non_blank(s) else {
         return Ok(None);
-    }
+    };
     let digits: String = s.chars().filter(|&c| c != ',').collect();
     let whole = digits
         .strip_suffix(".0")

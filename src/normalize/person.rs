@@ -6,53 +6,49 @@ use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
 use super::text::{clean, title_case};
-use super::{Arity, Build, Descriptor, first, part};
+use super::{Descriptor, part};
 use crate::lead::{ColumnType::Text, Value};
 
-pub(crate) static PERSON_NAME: Descriptor = Descriptor {
-    name: "person_name",
-    parts: &[
+pub(crate) static PERSON_NAME: Descriptor = Descriptor::one_field(
+    "person_name",
+    &[
         part("first_name", Text),
         part("last_name", Text),
         part("full_name", Text),
     ],
-    reads: "1",
-    gives: "[`first_name`, `last_name`, `full_name`] of the first person named: `LAST, FIRST`, maiden names in parentheses, and several people (`TANIA & NICOLE PINEDA & POBLETE` → Tania Pineda)",
-    build: Build::Fixed {
-        arity: Arity::Exactly(1),
-        apply: |inputs, out| {
-            if let Some(person) = primary_person(first(inputs)) {
-                out[2] = Value::text(person.full());
-                out[0] = Value::text(person.first);
-                out[1] = Value::from_option(person.last);
-            }
-            Ok(None)
-        },
+    "[`first_name`, `last_name`, `full_name`] of the first person named: `LAST, FIRST`, maiden names in parentheses, and several people (`TANIA & NICOLE PINEDA & POBLETE` → Tania Pineda)",
+    |s, out| {
+        if let Some(person) = primary_person(s) {
+            out[2] = Value::text(person.full());
+            write_name(person, out);
+        }
+        Ok(None)
     },
-};
+);
 
-pub(crate) static NAME_AND_TITLE: Descriptor = Descriptor {
-    name: "name_and_title",
-    parts: &[
+pub(crate) static NAME_AND_TITLE: Descriptor = Descriptor::one_field(
+    "name_and_title",
+    &[
         part("first_name", Text),
         part("last_name", Text),
         part("title", Text),
     ],
-    reads: "1",
-    gives: "[`first_name`, `last_name`, `title`] from `Name` + line break + `Title`",
-    build: Build::Fixed {
-        arity: Arity::Exactly(1),
-        apply: |inputs, out| {
-            let (person, title) = name_and_title(first(inputs));
-            if let Some(person) = person {
-                out[0] = Value::text(person.first);
-                out[1] = Value::from_option(person.last);
-            }
-            out[2] = Value::from_option(title);
-            Ok(None)
-        },
+    "[`first_name`, `last_name`, `title`] from `Name` + line break + `Title`",
+    |s, out| {
+        let (person, title) = name_and_title(s);
+        if let Some(person) = person {
+            write_name(person, out);
+        }
+        out[2] = Value::from_option(title);
+        Ok(None)
     },
-};
+);
+
+/// Fills `first_name` and `last_name`, the parts both normalizers of people begin with.
+fn write_name(person: PersonName, out: &mut [Value]) {
+    out[0] = Value::text(person.first);
+    out[1] = Value::from_option(person.last);
+}
 
 /// A person's given name and surname.
 #[derive(Debug, PartialEq, Eq)]

@@ -5,29 +5,24 @@ use std::sync::{LazyLock, OnceLock};
 use phonenumber::{Mode, country};
 use regex::Regex;
 
-use super::text::is_digits;
-use super::{Arity, Build, Descriptor, Issue, Verdict, first, part};
+use super::text::{is_digits, non_blank};
+use super::{Descriptor, Issue, Verdict, part};
 use crate::lead::{ColumnType, Value};
 use crate::reason::Reason;
 
-pub(crate) static PHONE: Descriptor = Descriptor {
-    name: "phone",
-    parts: &[
+pub(crate) static PHONE: Descriptor = Descriptor::one_field(
+    "phone",
+    &[
         part("value", ColumnType::Text),
         part("extension", ColumnType::Text),
         part("valid", ColumnType::Boolean),
         part("second", ColumnType::Text),
     ],
-    reads: "1",
-    gives: "[`value`, `extension`, `valid`, `second`]: E.164 by libphonenumber (`(209) 747-1797` → `+12097471797`); an unassigned number is kept with `valid` false; a second number in the field (`… / …`) is `second`",
-    build: Build::Fixed {
-        arity: Arity::Exactly(1),
-        apply: phone_parts,
-    },
-};
+    "[`value`, `extension`, `valid`, `second`]: E.164 by libphonenumber (`(209) 747-1797` → `+12097471797`); an unassigned number is kept with `valid` false; a second number in the field (`… / …`) is `second`",
+    phone_parts,
+);
 
-fn phone_parts(inputs: &[&str], out: &mut [Value]) -> Verdict {
-    let published = first(inputs);
+fn phone_parts(published: &str, out: &mut [Value]) -> Verdict {
     let (first_phone, second) = phones(published)?;
     let Some(phone) = first_phone else {
         return Ok(None);
@@ -65,10 +60,9 @@ static SEVERAL: LazyLock<Regex> =
 /// `2097471797`, `702-374-1129 x12`). A number of the right shape that is not a valid
 /// assignment is returned with `valid: false`, never dropped.
 pub fn phone(s: &str) -> Result<Option<Phone>, Issue> {
-    let s = s.trim();
-    if s.is_empty() {
+    let Some(s) = non_blank(s) else {
         return Ok(None);
-    }
+    };
     match plain_nanp(s) {
         Some(national) => {
             let national = national.to_string();

@@ -8,7 +8,6 @@ use crate::reason::Reason;
 pub(crate) static WEEKLY_SCHEDULE: Descriptor = Descriptor {
     name: "weekly_schedule",
     parts: VALUE_TEXT,
-    reads: "7",
     gives: "`Mon-Fri 07:30-17:30; Sat-Sun closed`",
     build: Build::Fixed {
         arity: Arity::Exactly(7),

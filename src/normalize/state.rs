@@ -1,22 +1,15 @@
 //! US states and territories as their two-letter postal codes.
 
-use super::{Arity, Build, Descriptor, Issue, VALUE_TEXT, first};
+use super::{Descriptor, Issue, VALUE_TEXT};
 use crate::lead::Value;
 use crate::reason::Reason;
 
-pub(crate) static STATE: Descriptor = Descriptor {
-    name: "state",
-    parts: VALUE_TEXT,
-    reads: "1",
-    gives: "two-letter code from a code or a name",
-    build: Build::Fixed {
-        arity: Arity::Exactly(1),
-        apply: |inputs, out| {
-            out[0] = Value::from_option(state(first(inputs))?.map(String::from));
-            Ok(None)
-        },
-    },
-};
+pub(crate) static STATE: Descriptor = Descriptor::one_value(
+    "state",
+    VALUE_TEXT,
+    "two-letter code from a code or a name",
+    |s| Ok(Value::from_option(state(s)?.map(String::from))),
+);
 
 const STATES: [(&str, &str); 56] = [
     ("AL", "ALABAMA"),

@@ -1,35 +1,19 @@
 //! Whitespace clean-up and letter case, shared by the other normalizers.
 
-use super::{Arity, Build, Descriptor, VALUE_TEXT, first};
+use super::{Descriptor, VALUE_TEXT};
 use crate::lead::Value;
 
-pub(crate) static TEXT: Descriptor = Descriptor {
-    name: "text",
-    parts: VALUE_TEXT,
-    reads: "1",
-    gives: "trimmed, blanks collapsed, a stray comma joined to its word (`GIGGLES ,LLC` → `GIGGLES, LLC`)",
-    build: Build::Fixed {
-        arity: Arity::Exactly(1),
-        apply: |inputs, out| {
-            out[0] = Value::text(clean(first(inputs)));
-            Ok(None)
-        },
-    },
-};
+pub(crate) static TEXT: Descriptor = Descriptor::one_value(
+    "text",
+    VALUE_TEXT,
+    "trimmed, blanks collapsed, a stray comma joined to its word (`GIGGLES ,LLC` → `GIGGLES, LLC`)",
+    |s| Ok(Value::text(clean(s))),
+);
 
-pub(crate) static UPPER: Descriptor = Descriptor {
-    name: "upper",
-    parts: VALUE_TEXT,
-    reads: "1",
-    gives: "as `text`, also upper-cased",
-    build: Build::Fixed {
-        arity: Arity::Exactly(1),
-        apply: |inputs, out| {
-            out[0] = Value::text(clean(first(inputs)).to_uppercase());
-            Ok(None)
-        },
-    },
-};
+pub(crate) static UPPER: Descriptor =
+    Descriptor::one_value("upper", VALUE_TEXT, "as `text`, also upper-cased", |s| {
+        Ok(Value::text(clean(s).to_uppercase()))
+    });
 
 /// Trims and collapses every run of whitespace (spaces, tabs, line breaks) to one space,
 /// and moves a comma that stands apart onto the word before it (`GIGGLES ,LLC` →
@@ -82,6 +66,13 @@ fn collapse_words(s: &str) -> String {
     out
 }
 
+/// The field trimmed, or `None` when it is blank: a blank field has no value, which the
+/// normalizers of one value give as such rather than as an error.
+pub fn non_blank(s: &str) -> Option<&str> {
+    let s = s.trim();
+    (!s.is_empty()).then_some(s)
+}
+
 /// Whether `s` is one or more ASCII digits: the digits of a date, a time or a ZIP code.
 pub fn is_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
@@ -116,12 +107,13 @@ mod tests {
 
     #[test]
     fn clean_joins_a_comma_to_the_word_before_it() {
-        assert_eq!(
-            clean("WIGGLES AND GIGGLES ,LLC"),
-            "WIGGLES AND GIGGLES, LLC"
-        );
-        assert_eq!(clean("A , B"), "A, B");
-        assert_eq!(clean(",A"), ",A");
+        for (published, cleaned) in [
+            ("WIGGLES AND GIGGLES ,LLC", "WIGGLES AND GIGGLES, LLC"),
+            ("A , B", "A, B"),
+            (",A", ",A"),
+        ] {
+            assert_eq!(clean(published), cleaned);
+        }
     }
 
     proptest::proptest! {

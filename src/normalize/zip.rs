@@ -1,30 +1,23 @@
 //! US ZIP codes: five digits, or ZIP+4 as `12345-6789`.
 
-use super::{Arity, Build, Descriptor, Issue, VALUE_TEXT, first};
+use super::text::non_blank;
+use super::{Descriptor, Issue, VALUE_TEXT};
 use crate::lead::Value;
 use crate::reason::Reason;
 
-pub(crate) static ZIP: Descriptor = Descriptor {
-    name: "zip",
-    parts: VALUE_TEXT,
-    reads: "1",
-    gives: "5 digits or `12345-6789` (`73099.0` → `73099`)",
-    build: Build::Fixed {
-        arity: Arity::Exactly(1),
-        apply: |inputs, out| {
-            out[0] = Value::from_option(zip(first(inputs))?);
-            Ok(None)
-        },
-    },
-};
+pub(crate) static ZIP: Descriptor = Descriptor::one_value(
+    "zip",
+    VALUE_TEXT,
+    "5 digits or `12345-6789` (`73099.0` → `73099`)",
+    |s| Ok(Value::from_option(zip(s)?)),
+);
 
 /// Normalizes a ZIP code: spreadsheet damage is undone (`73099.0` → `73099`, a leading zero
 /// lost to a number format: `2134` → `02134`), ZIP+4 is written `12345-6789`.
 pub fn zip(s: &str) -> Result<Option<String>, Issue> {
-    let s = s.trim();
-    if s.is_empty() {
+    let Some(s) = non_blank(s) else {
         return Ok(None);
-    }
+    };
     let s = s.strip_suffix(".0").unwrap_or(s);
     let digits: String = s.chars().filter(char::is_ascii_digit).collect();
     let only_digits_and_separators = s

@@ -247,10 +247,9 @@ fn validate_rule(
             .iter()
             .position(|p| p.name == part_name)
             .ok_or_else(|| {
-                let names: Vec<_> = parts.iter().map(|p| p.name).collect();
                 format!(
                     "`{with}` has no part `{part_name}` (it has {})",
-                    names.join(", ")
+                    normalize::listed(parts, |p| p.name)
                 )
             })?;
         let (part_ty, column_ty) = (parts[part].ty, LEAD_COLUMNS[column].ty);
