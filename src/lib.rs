@@ -9,10 +9,10 @@
 
 pub mod lead;
 pub mod map;
-pub mod normalize;
+pub(crate) mod normalize;
 pub mod pipeline;
 pub mod read;
 pub mod reason;
 pub mod spec;
 pub mod store;
-pub mod validate;
+pub(crate) mod validate;

@@ -8,7 +8,10 @@ use crate::map::Rejection;
 use crate::reason::Reason;
 
 /// A lead's natural key, or why the record cannot be loaded without one.
-pub fn require_key<'a>(key: Option<&'a str>, key_column: &str) -> Result<&'a str, Rejection> {
+pub(crate) fn require_key<'a>(
+    key: Option<&'a str>,
+    key_column: &str,
+) -> Result<&'a str, Rejection> {
     key.ok_or_else(|| Rejection {
         reason: Reason::MissingKey,
         message: format!("no `{key_column}`, which identifies a record of this source"),
@@ -22,12 +25,12 @@ pub fn require_key<'a>(key: Option<&'a str>, key_column: &str) -> Result<&'a str
 /// Keys are kept as 128-bit hashes, 16 bytes each whatever their length: two keys of one
 /// file colliding is far less likely than a disk error.
 #[derive(Default)]
-pub struct KeyCheck {
+pub(crate) struct KeyCheck {
     seen: FxHashSet<u128>,
 }
 
 impl KeyCheck {
-    pub fn check(&mut self, key: &str, key_column: &str) -> Result<(), Rejection> {
+    pub(crate) fn check(&mut self, key: &str, key_column: &str) -> Result<(), Rejection> {
         if self.seen.insert(xxh3_128(key.as_bytes())) {
             return Ok(());
         }

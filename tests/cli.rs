@@ -149,6 +149,24 @@ fn specs_lists_the_built_in_sources() {
 }
 
 #[test]
+fn specs_lists_the_normalizers_a_spec_can_name() {
+    let w = Workdir::new();
+    let output = w.command(&["specs", "--normalizers"]).output().unwrap();
+    assert_exit(&output, 0);
+    let out = stdout(&output);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "| normalizer | reads | gives |");
+    assert_eq!(lines.len(), 2 + 23, "a row per normalizer");
+    assert!(lines.contains(&"| `street` | 1–2 | [`address1`, `address2`]: units split off the street, joined with a second line |"), "{out}");
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    assert!(
+        readme.contains(&out),
+        "the README's table is the one the binary prints"
+    );
+}
+
+#[test]
 fn a_missing_input_or_an_unknown_database_fails_clearly() {
     let w = Workdir::new();
     let output = w.command(&["ingest", "no-such.csv"]).output().unwrap();

@@ -28,7 +28,7 @@ use super::{stdout, summary};
 /// spec) is reported and loads nothing, while the other files still load; the exit status
 /// is then 1.
 #[derive(Debug, Args)]
-pub struct IngestArgs {
+pub(crate) struct IngestArgs {
     /// Files, folders (every file below, hidden ones excluded), glob patterns
     /// (`drops/*.csv`; quote them so the shell does not expand them) and S3 prefixes
     /// (`s3://bucket/drops/`: every object under it). S3 access uses the standard AWS
@@ -57,7 +57,7 @@ pub struct IngestArgs {
     pub lock_timeout: u64,
 }
 
-pub fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let specs = Specs::load(args.specs.as_deref())?;
     let expanded = input::expand(&args.inputs, args.since)?;
     for empty in &expanded.empty {

@@ -14,12 +14,12 @@ use super::stdout;
 /// `ingest` does this itself; `migrate` lets a database be prepared ahead of the first
 /// load, or checked. Migrations are versioned and the same for SQLite and PostgreSQL.
 #[derive(Debug, Args)]
-pub struct MigrateArgs {
+pub(crate) struct MigrateArgs {
     #[command(flatten)]
     pub db: super::DbArg,
 }
 
-pub fn run(args: MigrateArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: MigrateArgs) -> anyhow::Result<ExitCode> {
     let url = args.db.parse()?;
     store::migrate(&url)?;
     stdout::print(|out| writeln!(out, "{url}: schema is up to date"))?;

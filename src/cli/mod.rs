@@ -1,11 +1,11 @@
 //! Command-line arguments, one module per subcommand.
 
-pub mod ingest;
-pub mod migrate;
-pub mod progress;
-pub mod specs;
-pub mod stdout;
-pub mod summary;
+pub(crate) mod ingest;
+pub(crate) mod migrate;
+pub(crate) mod progress;
+pub(crate) mod specs;
+pub(crate) mod stdout;
+pub(crate) mod summary;
 
 use clap::{Parser, Subcommand};
 use leadpipe::store::DatabaseUrl;
@@ -14,7 +14,7 @@ use tracing_subscriber::EnvFilter;
 /// Turns the provider lists of US childcare-licensing agencies into one clean `leads` table.
 #[derive(Debug, Parser)]
 #[command(name = "leadpipe", version, about, long_about = None)]
-pub struct Args {
+pub(crate) struct Args {
     /// Log more: -v for each file's steps, -vv for debugging. LEADPIPE_LOG (e.g. `debug`)
     /// overrides.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
@@ -24,7 +24,7 @@ pub struct Args {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     Ingest(ingest::IngestArgs),
     Migrate(migrate::MigrateArgs),
     Specs(specs::SpecsArgs),
@@ -32,7 +32,7 @@ pub enum Command {
 
 /// The `--db` option, the same for every subcommand that opens the database.
 #[derive(Debug, clap::Args)]
-pub struct DbArg {
+pub(crate) struct DbArg {
     /// The database: `sqlite:<path>` or `postgres://user:password@host:port/db`
     /// (PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE fill what the URL leaves out).
     /// Default: $DATABASE_URL, else `sqlite:leads.db`.
@@ -48,7 +48,7 @@ pub struct DbArg {
 
 impl DbArg {
     /// The parsed URL, with the process's PG* variables.
-    pub fn parse(&self) -> anyhow::Result<DatabaseUrl> {
+    pub(crate) fn parse(&self) -> anyhow::Result<DatabaseUrl> {
         Ok(DatabaseUrl::parse(&self.url, |name| {
             std::env::var(name).ok()
         })?)
@@ -56,7 +56,7 @@ impl DbArg {
 }
 
 /// Logs go to stderr, at warnings by default.
-pub fn init_logging(verbose: u8) {
+pub(crate) fn init_logging(verbose: u8) {
     let default = match verbose {
         0 => "warn",
         1 => "leadpipe=info",

@@ -7,11 +7,11 @@ use indicatif::{ProgressDrawTarget, ProgressStyle};
 use leadpipe::pipeline::Progress;
 use leadpipe::read::input::InputFile;
 
-pub struct ProgressBar(indicatif::ProgressBar);
+pub(crate) struct ProgressBar(indicatif::ProgressBar);
 
 impl ProgressBar {
     /// A bar sized to the files' total bytes; hidden unless stdout and stderr are terminals.
-    pub fn for_files(files: &[InputFile]) -> ProgressBar {
+    pub(crate) fn for_files(files: &[InputFile]) -> ProgressBar {
         let total = files.iter().map(InputFile::size).sum();
         let bar = indicatif::ProgressBar::new(total);
         if std::io::stdout().is_terminal() && std::io::stderr().is_terminal() {
@@ -28,7 +28,7 @@ impl ProgressBar {
         ProgressBar(bar)
     }
 
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.0.finish_and_clear();
     }
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use leadpipe::spec::{Spec, Specs};
+use leadpipe::spec::{Spec, Specs, normalizer_table};
 
 use super::stdout;
 
@@ -15,13 +15,22 @@ use super::stdout;
 /// A spec with an error (an unknown key, a column not in its header, a lead column of the
 /// wrong type) is reported with its file, and the exit status is 2.
 #[derive(Debug, Args)]
-pub struct SpecsArgs {
+pub(crate) struct SpecsArgs {
     /// A folder of extra source specs (`*.toml`) to check and list.
     #[arg(long, value_name = "DIR")]
     pub specs: Option<PathBuf>,
+
+    /// Print the normalizers a spec's `with = "…"` can name instead: what each reads and
+    /// gives, as a Markdown table.
+    #[arg(long)]
+    pub normalizers: bool,
 }
 
-pub fn run(args: SpecsArgs) -> anyhow::Result<ExitCode> {
+pub(crate) fn run(args: SpecsArgs) -> anyhow::Result<ExitCode> {
+    if args.normalizers {
+        stdout::print(|out| out.write_all(normalizer_table().as_bytes()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let specs = Specs::load(args.specs.as_deref())?;
     stdout::print(|out| specs.iter().try_for_each(|spec| write_spec(out, spec)))?;
     Ok(ExitCode::SUCCESS)

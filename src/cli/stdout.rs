@@ -8,7 +8,9 @@ use std::io::{self, ErrorKind, StdoutLock, Write};
 /// broken pipe ends the output quietly, with nothing on stderr, and the subcommand's work
 /// and exit status stand. SIGPIPE stays ignored, as Rust leaves it, so that a closed pipe
 /// can never kill a run in the middle of a load. Any other write error is returned.
-pub fn print(write: impl FnOnce(&mut StdoutLock<'static>) -> io::Result<()>) -> io::Result<()> {
+pub(crate) fn print(
+    write: impl FnOnce(&mut StdoutLock<'static>) -> io::Result<()>,
+) -> io::Result<()> {
     until_broken_pipe(io::stdout().lock(), write)
 }
 

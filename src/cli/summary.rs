@@ -19,7 +19,7 @@ const HEADINGS: [&str; 7] = [
 
 /// Writes the account of a run: a line per file, the reasons records were rejected and
 /// values doubted, and the reconciliation of the whole run.
-pub fn write(out: &mut impl Write, report: &RunReport, url: &DatabaseUrl) -> io::Result<()> {
+pub(crate) fn write(out: &mut impl Write, report: &RunReport, url: &DatabaseUrl) -> io::Result<()> {
     write_files(out, &report.files)?;
     write_reasons(
         out,
@@ -47,7 +47,7 @@ pub fn write(out: &mut impl Write, report: &RunReport, url: &DatabaseUrl) -> io:
 
 /// Tells, on stderr, why each failed file loaded nothing: said whether or not anyone
 /// still reads the account on stdout.
-pub fn report_failures(report: &RunReport) {
+pub(crate) fn report_failures(report: &RunReport) {
     for file in &report.files {
         if let FileOutcome::Failed { error } = &file.outcome {
             eprintln!("error: {}: {error}", file.path);

@@ -63,7 +63,7 @@ fn street_parts(inputs: &[&str], out: &mut [Value]) -> Verdict {
 
 /// A postal address in the parts of the `leads` table.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Address {
+pub(crate) struct Address {
     pub address1: String,
     pub address2: Option<String>,
     pub city: Option<String>,
@@ -130,7 +130,7 @@ fn places_of_zip(five: &str) -> Option<(&'static str, &'static [&'static str])> 
 }
 
 /// The county a ZIP code lies in, from the embedded US ZIP dataset.
-pub fn county_of_zip(zip: &str) -> Option<String> {
+pub(crate) fn county_of_zip(zip: &str) -> Option<String> {
     let five = super::zip::zip(zip).ok()??;
     let (county, _) = places_of_zip(&five[..5])?;
     (!county.is_empty()).then(|| county.to_string())
@@ -146,7 +146,7 @@ fn cities_of_state(state: &str) -> Option<&'static [&'static str]> {
 /// With no comma between street and city, the city is the longest name that ends the
 /// street text among the cities the ZIP dataset accepts for the ZIP code, or else among
 /// all cities of the state.
-pub fn one_line(s: &str) -> Result<Option<(Address, Option<Issue>)>, Issue> {
+pub(crate) fn one_line(s: &str) -> Result<Option<(Address, Option<Issue>)>, Issue> {
     let s = clean(s);
     if s.is_empty() {
         return Ok(None);
@@ -224,7 +224,7 @@ fn city_suffix(rest: &str, cities: &[&str]) -> Option<usize> {
 
 /// Splits a unit designator (STE, SUITE, #, UNIT, APT, BLDG, …) off a street line:
 /// `401 FM 685 STE 104` → (`401 FM 685`, `STE 104`).
-pub fn street_and_unit(s: &str) -> (String, Option<String>) {
+pub(crate) fn street_and_unit(s: &str) -> (String, Option<String>) {
     let s = clean(s);
     let unit = UNIT_START.is_match(&s).then(|| UNIT.captures(&s)).flatten();
     match unit {

@@ -61,11 +61,11 @@ fn write_served(served: AgesServed, out: &mut [Value]) -> Verdict {
 
 /// The upper bound, in months, of an open-ended group (`School-age (5 years-older)`):
 /// through age 12, the last age at which US child-care subsidy (CCDF) covers a child.
-pub const OPEN_UPPER_BOUND_MONTHS: i64 = 155;
+pub(crate) const OPEN_UPPER_BOUND_MONTHS: i64 = 155;
 
 /// Age groups served: labels in published order, and the youngest and oldest age in months.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct AgesServed {
+pub(crate) struct AgesServed {
     pub labels: Vec<String>,
     pub min_months: Option<i64>,
     pub max_months: Option<i64>,
@@ -79,7 +79,7 @@ impl AgesServed {
     }
 
     /// `Infants, Toddlers, Preschool`, or nothing when no group is served.
-    pub fn label_list(&self) -> Option<String> {
+    pub(crate) fn label_list(&self) -> Option<String> {
         (!self.labels.is_empty()).then(|| self.labels.join(", "))
     }
 }
@@ -88,7 +88,7 @@ impl AgesServed {
 /// as the source's licensing rules define them.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-pub struct AgeGroup {
+pub(crate) struct AgeGroup {
     pub label: String,
     pub min_months: i64,
     /// Absent for an open-ended group; [`OPEN_UPPER_BOUND_MONTHS`] applies.
@@ -97,7 +97,7 @@ pub struct AgeGroup {
 
 /// Reads groups written as text with their ages (`Infants (0-11 months)`,
 /// `Preschool (24-48 months; 2-4 yrs.)`, `School-age (5 years-older)`), one per input.
-pub fn from_text(groups: &[&str]) -> Result<AgesServed, Issue> {
+pub(crate) fn from_text(groups: &[&str]) -> Result<AgesServed, Issue> {
     let mut served = AgesServed::default();
     for text in groups.iter().map(|g| clean(g)).filter(|g| !g.is_empty()) {
         let label = text
@@ -207,7 +207,7 @@ impl Cursor<'_> {
 }
 
 /// Reads one Y/N flag per age group; `groups` gives each flag's group, in input order.
-pub fn from_flags(flags: &[&str], groups: &[AgeGroup]) -> Result<AgesServed, Issue> {
+pub(crate) fn from_flags(flags: &[&str], groups: &[AgeGroup]) -> Result<AgesServed, Issue> {
     let mut served = AgesServed::default();
     for (flag, group) in flags.iter().zip(groups) {
         if super::flag::yes_no(flag)? == Some(true) {

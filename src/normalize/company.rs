@@ -60,7 +60,7 @@ const BUSINESS_WORDS: &[&str] = &[
 /// the whole text is the business, as published; when that text is a person's name
 /// (`HELLSTROM, ELIZABETH`, a family home licensed to its caregiver), the person is also
 /// the owner.
-pub fn business_and_owner(s: &str) -> (String, Option<String>) {
+pub(crate) fn business_and_owner(s: &str) -> (String, Option<String>) {
     let s = clean(s);
     match DOING_BUSINESS_AS.captures(&s) {
         Some(c) => (

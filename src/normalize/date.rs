@@ -19,7 +19,7 @@ pub(crate) static DATE: Descriptor = Descriptor::one_value(
 
 /// Two-digit years below this pivot are 20xx, the others 19xx (`23` → 2023, `85` → 1985),
 /// the POSIX `strptime` convention.
-pub const TWO_DIGIT_YEAR_PIVOT: i32 = 69;
+pub(crate) const TWO_DIGIT_YEAR_PIVOT: i32 = 69;
 
 static US_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b").unwrap());
@@ -28,7 +28,7 @@ static ISO_DATE: LazyLock<Regex> =
 
 /// Finds one date in the text: `11/30/2023`, `11/30/23`, `2023-05-02`, or one of those inside
 /// words (`Monitoring since 2020-09-02`).
-pub fn date(s: &str) -> Result<Option<NaiveDate>, Issue> {
+pub(crate) fn date(s: &str) -> Result<Option<NaiveDate>, Issue> {
     let Some(s) = non_blank(s) else {
         return Ok(None);
     };

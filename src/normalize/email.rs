@@ -35,7 +35,7 @@ fn email_parts(published: &str, out: &mut [Value]) -> Verdict {
 /// Lower-cases an address, and says whether it is a deliverable-looking address: valid by
 /// RFC 5322 and with a dotted domain (`name@example.com`, not `name@localhost`). An invalid
 /// address is kept as written (trimmed, lower-cased), never dropped.
-pub fn email(s: &str) -> Option<(String, bool)> {
+pub(crate) fn email(s: &str) -> Option<(String, bool)> {
     let s = non_blank(s)?;
     let lower = s.to_lowercase();
     let valid = lower

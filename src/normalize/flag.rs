@@ -19,7 +19,7 @@ pub(crate) static PRESENCE: Descriptor = Descriptor::one_value(
 );
 
 /// `Y`/`Yes`/`True`/`1` → true, `N`/`No`/`False`/`0` → false, blank → unknown.
-pub fn yes_no(s: &str) -> Result<Option<bool>, Issue> {
+pub(crate) fn yes_no(s: &str) -> Result<Option<bool>, Issue> {
     match s.trim().to_ascii_uppercase().as_str() {
         "" => Ok(None),
         "Y" | "YES" | "TRUE" | "T" | "1" => Ok(Some(true)),
@@ -33,7 +33,7 @@ pub fn yes_no(s: &str) -> Result<Option<bool>, Issue> {
 
 /// A column that holds its own label when true and is blank when false
 /// (Oklahoma's `Accepts Subsidy`): any text → true, blank → false.
-pub fn presence(s: &str) -> bool {
+pub(crate) fn presence(s: &str) -> bool {
     !s.trim().is_empty()
 }
 

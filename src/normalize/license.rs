@@ -39,7 +39,7 @@ pub(crate) static STATUS_WITH_QUALIFIER: Descriptor = Descriptor {
 
 /// Splits `CHILD CARE FAMILY - K820055232` into the type and the license number.
 /// Text without ` - ` is all type.
-pub fn type_and_number(s: &str) -> (String, Option<String>) {
+pub(crate) fn type_and_number(s: &str) -> (String, Option<String>) {
     let s = clean(s);
     match s.rsplit_once(" - ") {
         Some((kind, number)) if !number.contains(' ') => {
@@ -51,7 +51,7 @@ pub fn type_and_number(s: &str) -> (String, Option<String>) {
 
 /// Splits a trailing parenthesised qualifier off: `CENTER (PROVISIONAL)` → (`CENTER`,
 /// `PROVISIONAL`).
-pub fn qualified(s: &str) -> (String, Option<String>) {
+pub(crate) fn qualified(s: &str) -> (String, Option<String>) {
     let s = clean(s);
     if let Some(open) = s.strip_suffix(')').and_then(|t| t.rfind('(')) {
         let base = s[..open].trim_end().to_string();

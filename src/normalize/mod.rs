@@ -80,9 +80,9 @@ pub(crate) fn listed<T>(items: &[T], name: impl Fn(&T) -> &str) -> String {
     items.iter().map(name).collect::<Vec<_>>().join(", ")
 }
 
-/// The README's table of normalizers, in Markdown: one row per normalizer, with what it
-/// reads and gives.
-pub fn readme_table() -> String {
+/// The table of normalizers a spec can name, in Markdown: one row per normalizer, with
+/// what it reads and gives. `leadpipe specs --normalizers` prints it, and the README has it.
+pub fn table() -> String {
     let mut table = String::from("| normalizer | reads | gives |\n|---|---|---|\n");
     for d in NORMALIZERS {
         table += &format!("| `{}` | {} | {} |\n", d.name, d.reads(), d.gives);
@@ -114,7 +114,7 @@ impl fmt::Display for Issue {
 
 /// What a normalizer makes of its inputs: `Ok(None)` clean, `Ok(Some(issue))` values kept
 /// but doubtful, `Err(issue)` no usable value.
-pub type Verdict = Result<Option<Issue>, Issue>;
+pub(crate) type Verdict = Result<Option<Issue>, Issue>;
 
 /// One named output of a normalizer.
 #[derive(Clone, Copy, Debug)]
@@ -474,7 +474,7 @@ mod tests {
 
     #[test]
     fn the_readme_table_is_the_descriptors() {
-        let table = readme_table();
+        let table = table();
         let readme = include_str!("../../README.md");
         let start = readme.find(TABLE_START).expect("README marks the table") + TABLE_START.len();
         let end = start

@@ -14,7 +14,7 @@ pub(crate) static INTEGER: Descriptor = Descriptor::one_value(
 
 /// Parses a whole number; a spreadsheet's `82.0` is 82, but `82.5` is refused, and so is a
 /// number beyond the 32-bit range of INTEGER columns (a phone number in a capacity column).
-pub fn integer(s: &str) -> Result<Option<i64>, Issue> {
+pub(crate) fn integer(s: &str) -> Result<Option<i64>, Issue> {
     let Some(s) = non_blank(s) else {
         return Ok(None);
     };

@@ -52,14 +52,14 @@ fn write_name(person: PersonName, out: &mut [Value]) {
 
 /// A person's given name and surname.
 #[derive(Debug, PartialEq, Eq)]
-pub struct PersonName {
+pub(crate) struct PersonName {
     pub first: String,
     pub last: Option<String>,
 }
 
 impl PersonName {
     /// `First Last`.
-    pub fn full(&self) -> String {
+    pub(crate) fn full(&self) -> String {
         match &self.last {
             Some(last) => format!("{} {last}", self.first),
             None => self.first.clone(),
@@ -77,7 +77,7 @@ static JOINS_PEOPLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)&|\bAND
 /// names come first and the surnames after them in the same order:
 /// `TANIA & NICOLE PINEDA & POBLETE` → Tania Pineda, `ANASTASIA, KASHMIR EDEY, SHAFER` →
 /// Anastasia Edey, `SARA PALLUCK AND HEATHER EASTVELD PALLUCK` → Sara Palluck.
-pub fn primary_person(s: &str) -> Option<PersonName> {
+pub(crate) fn primary_person(s: &str) -> Option<PersonName> {
     let s = clean(&PARENTHESES.replace_all(s, " "));
     if s.is_empty() {
         return None;
@@ -113,7 +113,7 @@ pub fn primary_person(s: &str) -> Option<PersonName> {
 }
 
 /// Splits a two-line `Name` + line break + `Title` field (Oklahoma's caregiver).
-pub fn name_and_title(s: &str) -> (Option<PersonName>, Option<String>) {
+pub(crate) fn name_and_title(s: &str) -> (Option<PersonName>, Option<String>) {
     let mut lines = s.lines().map(clean).filter(|l| !l.is_empty());
     let name = lines.next().and_then(|l| primary_person(&l));
     let title = lines.collect::<Vec<_>>().join(" ");

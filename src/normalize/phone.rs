@@ -46,7 +46,7 @@ fn phone_parts(published: &str, out: &mut [Value]) -> Verdict {
 /// A phone number in E.164 form, its extension when one was written, and whether it is a
 /// valid assignment in its numbering plan.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Phone {
+pub(crate) struct Phone {
     pub e164: String,
     pub extension: Option<String>,
     pub valid: bool,
@@ -59,7 +59,7 @@ static SEVERAL: LazyLock<Regex> =
 /// Parses a phone number written any usual way (`346-393-9400`, `(209) 747-1797`,
 /// `2097471797`, `702-374-1129 x12`). A number of the right shape that is not a valid
 /// assignment is returned with `valid: false`, never dropped.
-pub fn phone(s: &str) -> Result<Option<Phone>, Issue> {
+pub(crate) fn phone(s: &str) -> Result<Option<Phone>, Issue> {
     let Some(s) = non_blank(s) else {
         return Ok(None);
     };
@@ -220,7 +220,7 @@ impl Anchored {
 include!(concat!(env!("OUT_DIR"), "/nanp_regions.rs"));
 
 /// Up to two numbers of one field, for `phone` and `phone2`.
-pub fn phones(s: &str) -> Result<(Option<Phone>, Option<Phone>), Issue> {
+pub(crate) fn phones(s: &str) -> Result<(Option<Phone>, Option<Phone>), Issue> {
     let mut numbers = SEVERAL.split(s.trim()).filter(|n| !n.is_empty());
     let first = numbers.next().map(phone).transpose()?.flatten();
     let second = numbers.next().map(phone).transpose()?.flatten();

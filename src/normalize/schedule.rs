@@ -26,7 +26,7 @@ const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 /// Writes Monday-to-Sunday hours (`7:30AM - 5:30PM`, `CLOSED`) as one line, with days of
 /// equal hours grouped: `Mon-Fri 07:30-17:30; Sat-Sun closed`. Days left blank are `?`.
 /// Hours that cannot be read are kept as written, with an issue.
-pub fn weekly(days: &[&str]) -> Result<Option<(String, Option<Issue>)>, Issue> {
+pub(crate) fn weekly(days: &[&str]) -> Result<Option<(String, Option<Issue>)>, Issue> {
     if days.len() != DAYS.len() {
         return Err(Issue::new(
             Reason::InvalidSchedule,

@@ -71,7 +71,7 @@ const STATES: [(&str, &str); 56] = [
 ];
 
 /// The two-letter code of a state written as a code or a name (`nv`, `Nevada` → `NV`).
-pub fn state(s: &str) -> Result<Option<&'static str>, Issue> {
+pub(crate) fn state(s: &str) -> Result<Option<&'static str>, Issue> {
     let upper = super::text::clean(s).trim_end_matches('.').to_uppercase();
     if upper.is_empty() {
         return Ok(None);

@@ -18,7 +18,7 @@ pub(crate) static UPPER: Descriptor =
 /// Trims and collapses every run of whitespace (spaces, tabs, line breaks) to one space,
 /// and moves a comma that stands apart onto the word before it (`GIGGLES ,LLC` →
 /// `GIGGLES, LLC`).
-pub fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     if is_clean(s) {
         return s.to_string();
     }
@@ -68,19 +68,19 @@ fn collapse_words(s: &str) -> String {
 
 /// The field trimmed, or `None` when it is blank: a blank field has no value, which the
 /// normalizers of one value give as such rather than as an error.
-pub fn non_blank(s: &str) -> Option<&str> {
+pub(crate) fn non_blank(s: &str) -> Option<&str> {
     let s = s.trim();
     (!s.is_empty()).then_some(s)
 }
 
 /// Whether `s` is one or more ASCII digits: the digits of a date, a time or a ZIP code.
-pub fn is_digits(s: &str) -> bool {
+pub(crate) fn is_digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Capitalises the first letter of each word (after a space, hyphen or apostrophe) and
 /// lower-cases the rest: `HELAIRE-SMITH` → `Helaire-Smith`, `o'neil` → `O'Neil`.
-pub fn title_case(s: &str) -> String {
+pub(crate) fn title_case(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut at_word_start = true;
     for c in s.chars() {

@@ -14,7 +14,7 @@ pub(crate) static ZIP: Descriptor = Descriptor::one_value(
 
 /// Normalizes a ZIP code: spreadsheet damage is undone (`73099.0` → `73099`, a leading zero
 /// lost to a number format: `2134` → `02134`), ZIP+4 is written `12345-6789`.
-pub fn zip(s: &str) -> Result<Option<String>, Issue> {
+pub(crate) fn zip(s: &str) -> Result<Option<String>, Issue> {
     let Some(s) = non_blank(s) else {
         return Ok(None);
     };

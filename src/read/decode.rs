@@ -8,7 +8,7 @@ use encoding_rs_io::DecodeReaderBytesBuilder;
 
 /// What decoding a field had to do besides plain UTF-8.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Repairs {
+pub(crate) struct Repairs {
     /// The field was not valid UTF-8 and was read as Windows-1252.
     pub windows_1252: bool,
     /// NUL bytes were removed (databases refuse them in text).
@@ -18,14 +18,14 @@ pub struct Repairs {
 /// Decodes one field. Valid UTF-8 is kept as is; bytes that are not valid UTF-8 are read as
 /// Windows-1252, which maps every byte (0x92 → U+2019 `’`). Only those bytes are affected, so
 /// one stray byte garbles neither the rest of its field nor the rest of the file.
-pub fn decode_field(bytes: &[u8]) -> (String, Repairs) {
+pub(crate) fn decode_field(bytes: &[u8]) -> (String, Repairs) {
     let mut text = String::with_capacity(bytes.len());
     let repairs = decode_field_into(bytes, &mut text);
     (text, repairs)
 }
 
 /// [`decode_field`], appending the text to `text`.
-pub fn decode_field_into(bytes: &[u8], text: &mut String) -> Repairs {
+pub(crate) fn decode_field_into(bytes: &[u8], text: &mut String) -> Repairs {
     let mut repairs = Repairs::default();
     let start = text.len();
     match std::str::from_utf8(bytes) {
@@ -51,7 +51,7 @@ pub fn decode_field_into(bytes: &[u8], text: &mut String) -> Repairs {
 /// Without (`auto`), a byte-order mark decides: UTF-16 is transcoded, a UTF-8 mark is
 /// dropped, and unmarked bytes pass through for [`decode_field`]. Returns the stream and
 /// the name of the encoding read.
-pub fn open_as_utf8<R: Read + Send + 'static>(
+pub(crate) fn open_as_utf8<R: Read + Send + 'static>(
     input: R,
     encoding: Option<&'static Encoding>,
 ) -> std::io::Result<(Box<dyn BufRead + Send>, &'static str)> {

@@ -84,7 +84,7 @@ impl<'a> FromIterator<&'a str> for Fields {
 }
 
 /// Reusable field splitter; its buffers grow to the largest record seen.
-pub struct FieldSplitter {
+pub(crate) struct FieldSplitter {
     parser: Reader,
     output: Vec<u8>,
     ends: Vec<usize>,
@@ -92,7 +92,7 @@ pub struct FieldSplitter {
 }
 
 impl FieldSplitter {
-    pub fn new(delimiter: u8) -> FieldSplitter {
+    pub(crate) fn new(delimiter: u8) -> FieldSplitter {
         FieldSplitter {
             parser: ReaderBuilder::new().delimiter(delimiter).build(),
             output: vec![0; 1024],
@@ -104,7 +104,7 @@ impl FieldSplitter {
     /// Splits a record (its text without the line break); the fields are then read with
     /// [`FieldSplitter::fields`]. Returns false when the text is not exactly one record (a
     /// quote left open, or a line break outside quotes); the framer never passes such text.
-    pub fn split(&mut self, record: &[u8]) -> bool {
+    pub(crate) fn split(&mut self, record: &[u8]) -> bool {
         self.parser.reset();
         let (mut input, mut out_len, mut ends_len) = (record, 0, 0);
         let mut finishing = false;
@@ -136,7 +136,7 @@ impl FieldSplitter {
 
     /// The fields of the last record split, as text when all of them are UTF-8 without
     /// NUL bytes, as nearly every record is: one check and one copy for the whole record.
-    pub fn plain_text_fields(&self) -> Option<Fields> {
+    pub(crate) fn plain_text_fields(&self) -> Option<Fields> {
         let len = self.fields.checked_sub(1).map_or(0, |last| self.ends[last]);
         let text = std::str::from_utf8(&self.output[..len]).ok()?;
         let ends = &self.ends[..self.fields];
@@ -148,7 +148,7 @@ impl FieldSplitter {
     }
 
     /// The fields of the last record split.
-    pub fn fields(&self) -> impl ExactSizeIterator<Item = &[u8]> {
+    pub(crate) fn fields(&self) -> impl ExactSizeIterator<Item = &[u8]> {
         (0..self.fields).map(|i| {
             let start = if i == 0 { 0 } else { self.ends[i - 1] };
             &self.output[start..self.ends[i]]

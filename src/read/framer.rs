@@ -14,11 +14,11 @@ use std::io::{self, BufRead};
 use memchr::memchr3;
 
 /// A record longer than this is cut off at its first line break ([`Problem::Oversized`]).
-pub const MAX_RECORD_BYTES: usize = 1 << 20;
+pub(crate) const MAX_RECORD_BYTES: usize = 1 << 20;
 
 /// Why a raw record is not a sound record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Problem {
+pub(crate) enum Problem {
     /// A quote opened in the record never closes; the record is its first line.
     UnterminatedQuote,
     /// The line is longer than [`MAX_RECORD_BYTES`]; the record holds its first bytes.
@@ -27,7 +27,7 @@ pub enum Problem {
 
 /// One record's text as published, without its line break.
 #[derive(Debug, PartialEq, Eq)]
-pub struct RawRecord {
+pub(crate) struct RawRecord {
     /// The line the record starts on, counting from 1.
     pub line: u64,
     pub bytes: Vec<u8>,
@@ -35,7 +35,7 @@ pub struct RawRecord {
 }
 
 /// Yields the records of a byte stream. Blank lines are skipped.
-pub struct Framer<R> {
+pub(crate) struct Framer<R> {
     input: R,
     delimiter: u8,
     max_record_lines: usize,
@@ -84,7 +84,7 @@ enum Stop {
 }
 
 impl<R: BufRead> Framer<R> {
-    pub fn new(input: R, delimiter: u8, max_record_lines: usize) -> Framer<R> {
+    pub(crate) fn new(input: R, delimiter: u8, max_record_lines: usize) -> Framer<R> {
         Framer {
             input,
             delimiter,
@@ -99,12 +99,12 @@ impl<R: BufRead> Framer<R> {
     }
 
     /// Bytes taken from the input so far.
-    pub fn bytes_read(&self) -> u64 {
+    pub(crate) fn bytes_read(&self) -> u64 {
         self.bytes_read
     }
 
     /// The next record, or `None` at the end of the input.
-    pub fn next_record(&mut self) -> io::Result<Option<RawRecord>> {
+    pub(crate) fn next_record(&mut self) -> io::Result<Option<RawRecord>> {
         let mut bytes = Vec::new();
         let mut scan = Scan::default();
         loop {
@@ -170,7 +170,7 @@ impl<R: BufRead> Framer<R> {
     /// quote that never closes: it becomes its first line, and the lines after it are read
     /// again. For a reader that finds the record malformed, a stray quote being the likely
     /// cause.
-    pub fn take_back_as_unterminated(&mut self, record: RawRecord) -> RawRecord {
+    pub(crate) fn take_back_as_unterminated(&mut self, record: RawRecord) -> RawRecord {
         let Some(at) = record.bytes.iter().position(|&b| b == b'\n' || b == b'\r') else {
             return record;
         };

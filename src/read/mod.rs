@@ -1,11 +1,11 @@
 //! Reading: a published file, exactly as it is, to decoded records with their line numbers.
 
 mod csv;
-pub mod decode;
-pub mod fields;
-pub mod framer;
+pub(crate) mod decode;
+pub(crate) mod fields;
+pub(crate) mod framer;
 pub mod input;
-pub mod s3;
+pub(crate) mod s3;
 
 use std::io;
 

@@ -26,14 +26,14 @@ use tokio::runtime::Runtime;
 
 /// An `s3://bucket/prefix` address.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct S3Url {
+pub(crate) struct S3Url {
     pub bucket: String,
     pub prefix: String,
 }
 
 impl S3Url {
     /// Parses `s3://bucket` or `s3://bucket/prefix`; `None` for anything else.
-    pub fn parse(url: &str) -> Option<S3Url> {
+    pub(crate) fn parse(url: &str) -> Option<S3Url> {
         let rest = url.strip_prefix("s3://")?;
         let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
         (!bucket.is_empty()).then(|| S3Url {
@@ -120,7 +120,7 @@ pub struct S3Error(pub String);
 
 /// Lists the objects under an `s3://` address: every object below the prefix as a folder
 /// (`s3://drops/weekly/`), or the one object it names (`s3://drops/weekly/texas.csv`).
-pub fn list(url: &S3Url) -> Result<Vec<S3Object>, S3Error> {
+pub(crate) fn list(url: &S3Url) -> Result<Vec<S3Object>, S3Error> {
     let bucket = Arc::new(connect(&url.bucket)?);
     let prefix = (!url.prefix.is_empty()).then(|| ObjectPath::from(url.prefix.as_str()));
     let listed = bucket.runtime.block_on(async {

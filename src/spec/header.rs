@@ -8,7 +8,7 @@ use super::Spec;
 
 /// How a file's header differs from its spec's, one entry per difference.
 #[derive(Debug, PartialEq, Eq)]
-pub struct HeaderMismatch {
+pub(crate) struct HeaderMismatch {
     pub differences: Vec<String>,
 }
 
@@ -31,14 +31,14 @@ fn canonical<'a>(spec: &'a Spec, found: &'a [String]) -> Vec<&'a str> {
 }
 
 /// Whether `found` is exactly the spec's header (blanks around names and aliases allowed).
-pub fn matches(spec: &Spec, found: &[String]) -> bool {
+pub(crate) fn matches(spec: &Spec, found: &[String]) -> bool {
     canonical(spec, found).iter().eq(spec.header.iter())
 }
 
 /// Checks a file's header against its spec and describes every difference:
 /// `column 11: expected \`Phone#\`, found \`Telephone\``, `missing column \`Zip\``,
 /// `unexpected column \`Fax\` (column 5)`.
-pub fn check(spec: &Spec, found: &[String]) -> Result<(), HeaderMismatch> {
+pub(crate) fn check(spec: &Spec, found: &[String]) -> Result<(), HeaderMismatch> {
     let found_names = canonical(spec, found);
     let expected: Vec<&str> = spec.header.iter().map(String::as_str).collect();
     let mut differences = Vec::new();

@@ -1,9 +1,9 @@
 //! Source specs: one TOML file per agency says which files are its, what their header is,
 //! and how each column maps to the `leads` table.
 
-pub mod config;
-pub mod header;
-pub mod registry;
+pub(crate) mod config;
+pub(crate) mod header;
+pub(crate) mod registry;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -14,6 +14,7 @@ use crate::lead::{LEAD_COLUMNS, column_index};
 use crate::normalize::{self, Normalizer};
 use config::{RuleConfig, SpecConfig};
 
+pub use crate::normalize::table as normalizer_table;
 pub use registry::{Claim, Specs};
 
 /// A spec that cannot be used, with the file it came from.
