@@ -5,14 +5,14 @@ pub(crate) mod config;
 pub(crate) mod header;
 pub(crate) mod registry;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use encoding_rs::Encoding;
 
 use crate::lead::{LEAD_COLUMNS, column_index};
 use crate::normalize::{self, Normalizer};
-use config::{RuleConfig, SpecConfig};
+use config::{FilesConfig, FormatConfig, RuleConfig, SpecConfig};
 
 pub use crate::normalize::table as normalizer_table;
 pub use registry::{Claim, Specs};
@@ -110,81 +110,17 @@ impl Spec {
 
 /// Checks a spec's consistency without any I/O: header, aliases, rules, targets and types.
 pub fn validate(config: SpecConfig, origin: &str) -> Result<Spec, String> {
-    if config.id.is_empty()
-        || !config
-            .id
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
-    {
-        return Err(format!(
-            "`id = \"{}\"`: use lower-case letters, digits, `-` and `_`",
-            config.id
-        ));
-    }
-    if config.header.is_empty() {
-        return Err("`header` lists no columns".into());
-    }
-    let header_position = |name: &str| config.header.iter().position(|h| h == name);
-    for (i, name) in config.header.iter().enumerate() {
-        if header_position(name) != Some(i) {
-            return Err(format!("`header` lists column `{name}` twice"));
-        }
-    }
-    let mut aliases = HashMap::new();
-    for (column, alternatives) in &config.aliases {
-        if header_position(column).is_none() {
-            return Err(format!("`aliases`: `{column}` is not a column of `header`"));
-        }
-        for alternative in alternatives {
-            aliases.insert(alternative.clone(), column.clone());
-        }
-    }
-    let name_patterns = config
-        .files
-        .names
-        .iter()
-        .map(|p| glob::Pattern::new(p).map_err(|e| format!("`files.names`: `{p}`: {e}")))
-        .collect::<Result<Vec<_>, _>>()?;
-    let date_rule = match &config.files.date {
-        Some(rule) => {
-            let pattern = regex::Regex::new(&rule.pattern)
-                .map_err(|e| format!("`files.date.pattern`: {e}"))?;
-            Some((pattern, rule.format.clone()))
-        }
-        None => None,
-    };
-    let encoding =
-        match config.format.encoding.as_str() {
-            "auto" => None,
-            label => Some(Encoding::for_label(label.as_bytes()).ok_or_else(|| {
-                format!("`format.encoding = \"{label}\"` is not an encoding name")
-            })?),
-        };
-    let delimiter = u8::try_from(config.format.delimiter)
-        .ok()
-        .filter(u8::is_ascii)
-        .ok_or_else(|| "`format.delimiter` must be one ASCII character".to_string())?;
-
-    let mut written_by: HashMap<usize, usize> = HashMap::new();
-    let mut rules = Vec::with_capacity(config.rules.len());
-    for (n, rule) in config.rules.into_iter().enumerate() {
-        let rule = validate_rule(rule, &header_position)
-            .map_err(|e| format!("rule {} (`[[map]]` number {}): {e}", n + 1, n + 1))?;
-        for &(_, column) in &rule.outputs {
-            if let Some(earlier) = written_by.insert(column, n) {
-                return Err(format!(
-                    "rules {} and {} both write lead column `{}`",
-                    earlier + 1,
-                    n + 1,
-                    LEAD_COLUMNS[column].name
-                ));
-            }
-        }
-        rules.push(rule);
-    }
+    check_id(&config.id)?;
+    let aliases = check_header(&config.header, &config.aliases)?;
+    let name_patterns = name_patterns(&config.files)?;
+    let date_rule = date_rule(&config.files)?;
+    let (encoding, delimiter) = reading(&config.format)?;
+    let header = &config.header;
+    let header_position = |name: &str| header.iter().position(|h| h == name);
+    let (rules, written) = check_rules(config.rules, &header_position)?;
     let key_column = column_index(&config.key)
         .ok_or_else(|| format!("`key = \"{}\"` is not a lead column", config.key))?;
-    if !written_by.contains_key(&key_column) {
+    if !written.contains(&key_column) {
         return Err(format!(
             "`key = \"{}\"`: no rule writes that column",
             config.key
@@ -204,6 +140,105 @@ pub fn validate(config: SpecConfig, origin: &str) -> Result<Spec, String> {
         key_column,
         rules,
     })
+}
+
+/// An id is part of every lead id and a table key: lower-case letters, digits, `-`, `_`.
+fn check_id(id: &str) -> Result<(), String> {
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-';
+    if id.is_empty() || !id.chars().all(allowed) {
+        return Err(format!(
+            "`id = \"{id}\"`: use lower-case letters, digits, `-` and `_`"
+        ));
+    }
+    Ok(())
+}
+
+/// Checks that the header names each column once and that every alias stands for one of
+/// them; returns alternative name → header name.
+fn check_header(
+    header: &[String],
+    aliases: &BTreeMap<String, Vec<String>>,
+) -> Result<HashMap<String, String>, String> {
+    if header.is_empty() {
+        return Err("`header` lists no columns".into());
+    }
+    let position = |name: &str| header.iter().position(|h| h == name);
+    for (i, name) in header.iter().enumerate() {
+        if position(name) != Some(i) {
+            return Err(format!("`header` lists column `{name}` twice"));
+        }
+    }
+    let mut by_alternative = HashMap::new();
+    for (column, alternatives) in aliases {
+        if position(column).is_none() {
+            return Err(format!("`aliases`: `{column}` is not a column of `header`"));
+        }
+        for alternative in alternatives {
+            by_alternative.insert(alternative.clone(), column.clone());
+        }
+    }
+    Ok(by_alternative)
+}
+
+/// The file-name patterns that claim a file.
+fn name_patterns(files: &FilesConfig) -> Result<Vec<glob::Pattern>, String> {
+    files
+        .names
+        .iter()
+        .map(|p| glob::Pattern::new(p).map_err(|e| format!("`files.names`: `{p}`: {e}")))
+        .collect()
+}
+
+/// The rule that finds a snapshot's date in its file name, and the date's format.
+fn date_rule(files: &FilesConfig) -> Result<Option<(regex::Regex, String)>, String> {
+    let Some(rule) = &files.date else {
+        return Ok(None);
+    };
+    let pattern =
+        regex::Regex::new(&rule.pattern).map_err(|e| format!("`files.date.pattern`: {e}"))?;
+    Ok(Some((pattern, rule.format.clone())))
+}
+
+/// The encoding (`None` for auto) and the delimiter the files are read with.
+fn reading(format: &FormatConfig) -> Result<(Option<&'static Encoding>, u8), String> {
+    let encoding =
+        match format.encoding.as_str() {
+            "auto" => None,
+            label => Some(Encoding::for_label(label.as_bytes()).ok_or_else(|| {
+                format!("`format.encoding = \"{label}\"` is not an encoding name")
+            })?),
+        };
+    let delimiter = u8::try_from(format.delimiter)
+        .ok()
+        .filter(u8::is_ascii)
+        .ok_or_else(|| "`format.delimiter` must be one ASCII character".to_string())?;
+    Ok((encoding, delimiter))
+}
+
+/// Checks every rule, and that no two write one lead column; returns the rules and the
+/// columns they write.
+fn check_rules(
+    configs: Vec<RuleConfig>,
+    header_position: &dyn Fn(&str) -> Option<usize>,
+) -> Result<(Vec<Rule>, Vec<usize>), String> {
+    let mut written_by: HashMap<usize, usize> = HashMap::new();
+    let mut rules = Vec::with_capacity(configs.len());
+    for (n, rule) in configs.into_iter().enumerate() {
+        let rule = validate_rule(rule, header_position)
+            .map_err(|e| format!("rule {} (`[[map]]` number {}): {e}", n + 1, n + 1))?;
+        for &(_, column) in &rule.outputs {
+            if let Some(earlier) = written_by.insert(column, n) {
+                return Err(format!(
+                    "rules {} and {} both write lead column `{}`",
+                    earlier + 1,
+                    n + 1,
+                    LEAD_COLUMNS[column].name
+                ));
+            }
+        }
+        rules.push(rule);
+    }
+    Ok((rules, written_by.into_keys().collect()))
 }
 
 fn validate_rule(
