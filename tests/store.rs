@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use leadpipe::lead::{Value, column_index};
-use leadpipe::store::{DatabaseUrl, LeadChange, Store, StoredLead};
+use leadpipe::store::{Change, DatabaseUrl, LeadChange, Store, StoredLead};
 use util::{Db, Workdir, assert_exit};
 
 const NEVADA: &str = "01-05-2024 Nevada DPBH example.csv";
@@ -86,14 +86,17 @@ fn leads_and_their_history_read_back_alike_from_both_targets() {
         assert!(
             inserted
                 .iter()
-                .all(|c| c.change == "inserted" && c.column.is_none())
+                .all(|c| c.change == Change::Inserted && c.column.is_none())
         );
         drop(store);
 
         assert_exit(&w.ingest_into(&db, &[&newer], &[]), 0);
         let mut store = open(&db);
         let history = changes(&mut store, "nevada");
-        let updates: Vec<_> = history.iter().filter(|c| c.change == "updated").collect();
+        let updates: Vec<_> = history
+            .iter()
+            .filter(|c| c.change == Change::Updated)
+            .collect();
         let columns: Vec<_> = updates.iter().map(|c| c.column.as_deref()).collect();
         assert_eq!(
             columns,

@@ -58,18 +58,19 @@ const RUN_TOTALS_SQL: &str = "UPDATE runs SET finished_at = $2, status = $3,
     records_deactivated = (SELECT coalesce(sum(records_deactivated), 0) FROM source_files WHERE run_id = $1)
   WHERE run_id = $1";
 
-/// The newest loaded snapshot of source `$1` (status `$2`), when its content is `$3`, or
-/// when its version tag is `$3` and its size `$4`.
-const PRIOR_LOAD_SQL: [&str; 2] = [
+/// The newest loaded snapshot of source `$1` (status `$2`), when its content is `$3`.
+const PRIOR_LOAD_BY_CONTENT_SQL: &str =
     "SELECT run_id, path, processed_at, content_sha256 FROM source_files
      WHERE id = (SELECT id FROM source_files WHERE source = $1 AND status = $2
                  ORDER BY snapshot_date IS NULL, snapshot_date DESC, id DESC LIMIT 1)
-       AND content_sha256 = $3",
+       AND content_sha256 = $3";
+
+/// The same, when its version tag is `$3` and its size `$4`.
+const PRIOR_LOAD_BY_TAG_SQL: &str =
     "SELECT run_id, path, processed_at, content_sha256 FROM source_files
      WHERE id = (SELECT id FROM source_files WHERE source = $1 AND status = $2
                  ORDER BY snapshot_date IS NULL, snapshot_date DESC, id DESC LIMIT 1)
-       AND e_tag = $3 AND size_bytes = $4",
-];
+       AND e_tag = $3 AND size_bytes = $4";
 
 /// The date of the newest snapshot of source `$1` loaded (status `$2`) so far.
 const LATEST_SNAPSHOT_SQL: &str =
@@ -104,11 +105,11 @@ impl Store {
         let loaded = FileStatus::Loaded.as_str();
         let (sql, binds) = match identity {
             Identity::Content(sha) => (
-                PRIOR_LOAD_SQL[0],
+                PRIOR_LOAD_BY_CONTENT_SQL,
                 vec![source.into(), loaded.into(), sha.into()],
             ),
             Identity::Tag { e_tag, size } => (
-                PRIOR_LOAD_SQL[1],
+                PRIOR_LOAD_BY_TAG_SQL,
                 vec![source.into(), loaded.into(), e_tag.into(), size.into()],
             ),
         };

@@ -11,6 +11,7 @@
 //! database does work in proportion to what changed; unchanged leads are not written.
 
 use super::schema::WRITTEN_COLUMNS;
+use super::status::Change;
 use crate::lead::{ColumnType, LEAD_COLUMNS};
 
 /// The SQL flavour of a target.
@@ -111,7 +112,7 @@ impl Dialect {
             ),
             self.analyze("merge_changed"),
             self.record_updates(),
-            self.record("reactivated", "m", |_| {
+            self.record(Change::Reactivated, "m", |_| {
                 "merge_changed m WHERE m.reactivated".into()
             }),
             self.update_changed(),
@@ -132,7 +133,7 @@ impl Dialect {
                 ));
             }
             statements.push(self.analyze("seen_leads"));
-            statements.push(self.record("deactivated", "l", |b| {
+            statements.push(self.record(Change::Deactivated, "l", |b| {
                 format!(
                     "leads l WHERE l.source = {} AND l.is_active
                      AND NOT EXISTS (SELECT 1 FROM seen_leads s WHERE s.lead_id = l.lead_id)",
@@ -143,11 +144,12 @@ impl Dialect {
             // comparing the source's leads with the snapshot a second time.
             let mut builder = Builder::new(self);
             let (now, file) = (builder.param(Param::Now), builder.param(Param::FileId));
+            let deactivated = Change::Deactivated.as_str();
             statements.push(builder.finish(
                 format!(
                     "UPDATE leads SET is_active = FALSE, deactivated_at = {now}
                      WHERE lead_id IN (SELECT lead_id FROM lead_updates
-                                       WHERE source_file_id = {file} AND change = 'deactivated')"
+                                       WHERE source_file_id = {file} AND change = '{deactivated}')"
                 ),
                 Counted::Deactivated,
             ));
@@ -196,6 +198,7 @@ impl Dialect {
     fn record_updates(self) -> Statement {
         let mut builder = Builder::new(self);
         let (run, file) = (builder.param(Param::RunId), builder.param(Param::FileId));
+        let updated = Change::Updated.as_str();
         let tables = "merge_changed m CROSS JOIN staged_leads s CROSS JOIN leads l";
         let on = "s.lead_id = m.lead_id AND l.lead_id = m.lead_id";
         let column = |(c, ty): (&'static str, Option<ColumnType>)| {
@@ -214,7 +217,7 @@ impl Dialect {
                     .map(|(c, old, new, differs)| format!("('{c}', {old}, {new}, {differs})"))
                     .collect();
                 format!(
-                    "SELECT {run}, {file}, m.lead_id, 'updated', v.column_name, v.old_value, v.new_value
+                    "SELECT {run}, {file}, m.lead_id, '{updated}', v.column_name, v.old_value, v.new_value
                      FROM {tables}
                      CROSS JOIN LATERAL (VALUES {}) AS v (column_name, old_value, new_value, differs)
                      WHERE {on} AND v.differs",
@@ -224,7 +227,7 @@ impl Dialect {
             Dialect::Sqlite => compared_columns()
                 .map(column)
                 .map(|(c, old, new, differs)| {
-                    format!("SELECT {run}, {file}, m.lead_id, 'updated', '{c}', {old}, {new} FROM {tables} WHERE {on} AND {differs}")
+                    format!("SELECT {run}, {file}, m.lead_id, '{updated}', '{c}', {old}, {new} FROM {tables} WHERE {on} AND {differs}")
                 })
                 .collect::<Vec<_>>()
                 .join(" UNION ALL "),
@@ -242,13 +245,14 @@ impl Dialect {
     /// `alias`, and its conditions, built with the statement's placeholders).
     fn record(
         self,
-        change: &str,
+        change: Change,
         alias: &str,
         from: impl FnOnce(&mut Builder) -> String,
     ) -> Statement {
         let mut builder = Builder::new(self);
         let (run, file) = (builder.param(Param::RunId), builder.param(Param::FileId));
         let from = from(&mut builder);
+        let change = change.as_str();
         builder.finish(
             format!(
                 "INSERT INTO lead_updates (run_id, source_file_id, lead_id, change)

@@ -35,7 +35,7 @@ pub use ledger::{Identity, PriorLoad};
 pub use postgres::RUN_LOCK;
 pub use reads::{LeadChange, StoredLead};
 pub use snapshot::FileWriter;
-pub use status::{FileStatus, RunStatus};
+pub use status::{Change, FileStatus, RunStatus};
 pub use url::{DatabaseUrl, UrlError};
 pub(crate) use value::time_text;
 
@@ -144,6 +144,9 @@ pub enum StoreError {
     Encode(#[source] postgres::EncodeError),
     #[error("PostgreSQL COPY")]
     Copy(#[from] std::io::Error),
+    /// A stored value that is none this version of leadpipe writes.
+    #[error("the database holds a value leadpipe does not know: {0}")]
+    Unreadable(String),
 }
 
 /// An open target database with leadpipe's schema.

@@ -3,6 +3,7 @@
 
 use super::backend::Query;
 use super::schema::SqlType;
+use super::status::Change;
 use super::value::{Bind, Cell};
 use super::{Store, StoreError};
 use crate::lead::{LEAD_COLUMNS, LeadValues, Value};
@@ -25,8 +26,7 @@ pub struct LeadChange {
     pub lead_id: String,
     /// The ledger id of the file that made the change.
     pub file_id: i64,
-    /// `inserted`, `updated`, `deactivated` or `reactivated`.
-    pub change: String,
+    pub change: Change,
     /// For an update, the column that changed, with its old and new values as text.
     pub column: Option<String>,
     pub old_value: Option<String>,
@@ -110,7 +110,9 @@ impl Store {
                 each(LeadChange {
                     lead_id: text(row[0]),
                     file_id: row[1].int().unwrap_or_default(),
-                    change: text(row[2]),
+                    change: Change::parse(row[2].text().unwrap_or_default()).ok_or_else(|| {
+                        StoreError::Unreadable(format!("`lead_changes.change` {:?}", row[2]))
+                    })?,
                     column: optional(row[3]),
                     old_value: optional(row[4]),
                     new_value: optional(row[5]),

@@ -48,47 +48,44 @@ impl Store {
         file: &'s FileInfo,
     ) -> Result<FileWriter<'s>, StoreError> {
         let backend = self.backend.as_mut();
+        // A failure before the writer exists fails the run, whose transaction then rolls
+        // back whole.
         backend.batch(SAVEPOINT_SQL)?;
-        // From here on, a failure rolls the savepoint back as the writer drops.
-        let mut writer = FileWriter {
+        backend.batch(&backend.dialect().prepare_staging())?;
+        let id = ledger::record(backend, run, file, FileStatus::Loading, None)?;
+        let fresh = !source_has_leads(backend, &file.source)?;
+        Ok(FileWriter {
             backend,
             run,
             file,
-            id: 0,
-            fresh: true,
+            id,
+            fresh,
             inserted: 0,
             ingested_at: Stamp::new(run.started_at),
             finished: false,
-        };
-        let staging = writer.backend.dialect().prepare_staging();
-        writer.backend.batch(&staging)?;
-        writer.id = ledger::record(writer.backend, run, file, FileStatus::Loading, None)?;
-        writer.fresh = !writer.source_has_leads()?;
-        Ok(writer)
+        })
     }
 }
 
-impl<'s> FileWriter<'s> {
-    fn source_has_leads(&mut self) -> Result<bool, StoreError> {
-        if let Some(known) = self.backend.knows_source_has_leads(&self.file.source) {
-            return Ok(known);
-        }
-        let mut has = false;
-        let binds = [Bind::from(&self.file.source)];
-        self.backend.query(
-            &Query {
-                sql: HAS_LEADS_SQL,
-                binds: &binds,
-                types: &[SqlType::Boolean],
-            },
-            &mut |row| {
-                has = row[0].bool().unwrap_or(false);
-                Ok(())
-            },
-        )?;
-        Ok(has)
+/// Whether a source has leads, active or not.
+fn source_has_leads(backend: &mut dyn Backend, source: &str) -> Result<bool, StoreError> {
+    if let Some(known) = backend.knows_source_has_leads(source) {
+        return Ok(known);
     }
+    let mut has = false;
+    let query = Query {
+        sql: HAS_LEADS_SQL,
+        binds: &[Bind::Text(source)],
+        types: &[SqlType::Boolean],
+    };
+    backend.query(&query, &mut |row| {
+        has = row[0].bool().unwrap_or(false);
+        Ok(())
+    })?;
+    Ok(has)
+}
 
+impl FileWriter<'_> {
     /// The leads the file's source had when the file began, or `None` when it had none.
     pub fn known_leads(&mut self) -> Result<Option<KnownLeads>, StoreError> {
         if self.fresh {

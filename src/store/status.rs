@@ -56,6 +56,43 @@ impl RunStatus {
     }
 }
 
+/// What a file did to a lead, as `lead_changes.change`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Change {
+    /// The file brought the lead first (kept as the lead's `first_file_id`).
+    Inserted,
+    /// A column changed: one entry per column, with its old and new values.
+    Updated,
+    /// The file's snapshot no longer lists the lead.
+    Deactivated,
+    /// An inactive lead that the file's snapshot lists again.
+    Reactivated,
+}
+
+impl Change {
+    const ALL: [Change; 4] = [
+        Change::Inserted,
+        Change::Updated,
+        Change::Deactivated,
+        Change::Reactivated,
+    ];
+
+    /// The text stored in the ledger.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Change::Inserted => "inserted",
+            Change::Updated => "updated",
+            Change::Deactivated => "deactivated",
+            Change::Reactivated => "reactivated",
+        }
+    }
+
+    /// The change a stored text names.
+    pub fn parse(text: &str) -> Option<Change> {
+        Change::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+}
+
 impl fmt::Display for FileStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -65,5 +102,18 @@ impl fmt::Display for FileStatus {
 impl fmt::Display for RunStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_reads_back_as_it_is_stored() {
+        for change in Change::ALL {
+            assert_eq!(Change::parse(change.as_str()), Some(change));
+        }
+        assert_eq!(Change::parse("deleted"), None);
     }
 }
