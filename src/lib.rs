@@ -13,6 +13,7 @@ pub(crate) mod normalize;
 pub mod pipeline;
 pub mod read;
 pub mod reason;
+mod redact;
 pub mod spec;
 pub mod store;
 pub(crate) mod validate;

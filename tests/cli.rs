@@ -189,6 +189,30 @@ fn a_missing_input_or_an_unknown_database_fails_clearly() {
     );
 }
 
+#[test]
+fn a_mistyped_database_url_is_echoed_without_its_password() {
+    let w = Workdir::new();
+    let texas = raw_dir().join(TEXAS);
+    let texas = texas.to_str().unwrap();
+    for url in [
+        "postgress://sales:hunter2@db.internal:5432/leads",
+        "POSTGRES://sales:hunter2@db.internal:5432/leads",
+        " postgres://sales:hunter2@db.internal:5432/leads",
+        "mysql://sales:hunter2@db.internal/leads",
+    ] {
+        let by_flag = w.command(&["ingest", texas, "--db", url]).output().unwrap();
+        let mut by_env = w.command(&["ingest", texas]);
+        let by_env = by_env.env("DATABASE_URL", url).output().unwrap();
+        for output in [by_flag, by_env] {
+            assert_exit(&output, 2);
+            let err = stderr(&output);
+            assert!(!err.contains("hunter2"), "{err}");
+            assert!(err.contains("://sales:***@db.internal"), "{err}");
+        }
+    }
+    assert!(!w.db_path().exists(), "no database was made");
+}
+
 /// Runs `leadpipe <args>` with stdout a pipe whose reader has gone away before the run
 /// starts, as under `leadpipe ingest … | head -0`; stderr is captured.
 fn run_into_a_closed_pipe(w: &Workdir, args: &[&str]) -> Output {

@@ -24,6 +24,8 @@ use object_store::{BackoffConfig, GetOptions, ObjectStore, ObjectStoreExt, Retry
 use regex::Regex;
 use tokio::runtime::Runtime;
 
+use crate::redact;
+
 /// An `s3://bucket/prefix` address.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct S3Url {
@@ -200,15 +202,15 @@ fn connect(bucket: &str) -> Result<S3Bucket, S3Error> {
         max_retries: 5,
         retry_timeout: Duration::from_secs(60),
     };
-    let store = builder
-        .with_retry(retry)
-        .build()
-        .map_err(|e| S3Error(format!("cannot set up S3 access to bucket `{bucket}`: {e}")))?;
+    let store = builder.with_retry(retry).build().map_err(|e| {
+        let e = redact::passwords(&e.to_string());
+        S3Error(format!("cannot set up S3 access to bucket `{bucket}`: {e}"))
+    })?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| S3Error(format!("cannot start the S3 client: {e}")))?;
-    let endpoint = endpoint.unwrap_or_else(|| "AWS".into());
+    let endpoint = endpoint.map_or_else(|| "AWS".into(), |e| redact::passwords(&e));
     Ok(S3Bucket {
         name: bucket.to_string(),
         store,

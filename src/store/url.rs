@@ -5,6 +5,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
 
+use crate::redact;
+
 /// Where leads are loaded.
 #[derive(Clone, Debug)]
 pub enum DatabaseUrl {
@@ -15,6 +17,7 @@ pub enum DatabaseUrl {
 /// A database URL that leadpipe cannot use.
 #[derive(Debug, thiserror::Error)]
 pub enum UrlError {
+    /// The URL as given, its password masked.
     #[error("`{0}` is not a database URL leadpipe knows: use `sqlite:<path>` or `postgres://…`")]
     Unknown(String),
     #[error("invalid PostgreSQL URL: {0}")]
@@ -28,7 +31,7 @@ impl DatabaseUrl {
         if let Some(path) = url.strip_prefix("sqlite:") {
             let path = path.strip_prefix("//").unwrap_or(path);
             if path.is_empty() {
-                return Err(UrlError::Unknown(url.to_string()));
+                return Err(UrlError::Unknown(redact::passwords(url)));
             }
             return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
         }
@@ -42,7 +45,7 @@ impl DatabaseUrl {
             fill_from_env(&mut config, env)?;
             return Ok(DatabaseUrl::Postgres(Box::new(config)));
         }
-        Err(UrlError::Unknown(url.to_string()))
+        Err(UrlError::Unknown(redact::passwords(url)))
     }
 }
 
