@@ -16,7 +16,7 @@ fn main() -> ExitCode {
     match run() {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", cli::printable::printable(&format!("{err:#}")));
             ExitCode::from(2)
         }
     }

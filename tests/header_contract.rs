@@ -82,3 +82,15 @@ fn an_alias_in_a_user_spec_accepts_a_known_rename() {
         100
     );
 }
+
+#[test]
+fn control_characters_in_a_header_are_shown_escaped_not_sent_to_the_terminal() {
+    let w = Workdir::new();
+    let nevada = drifted_nevada(&w, "Phone#", "Phone\u{1b}]0;pwned\u{7}");
+    let output = w.ingest(&[&nevada]);
+    assert_exit(&output, 1);
+    let err = stderr(&output);
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(err.contains("found `Phone\\u{1b}]0;pwned\\u{7}`"), "{err}");
+    assert!(!stdout(&output).contains('\u{1b}'));
+}

@@ -2,10 +2,13 @@
 
 pub(crate) mod ingest;
 pub(crate) mod migrate;
+pub(crate) mod printable;
 pub(crate) mod progress;
 pub(crate) mod specs;
 pub(crate) mod stdout;
 pub(crate) mod summary;
+
+use std::io::IsTerminal;
 
 use clap::{Parser, Subcommand};
 use leadpipe::store::DatabaseUrl;
@@ -67,5 +70,6 @@ pub(crate) fn init_logging(verbose: u8) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
 }

@@ -7,6 +7,8 @@ use leadpipe::pipeline::{FileOutcome, FileReport, RunReport};
 use leadpipe::reason::Reason;
 use leadpipe::store::{DatabaseUrl, FileCounts};
 
+use super::printable::printable;
+
 const HEADINGS: [&str; 7] = [
     "READ",
     "LOADED",
@@ -50,14 +52,19 @@ pub(crate) fn write(out: &mut impl Write, report: &RunReport, url: &DatabaseUrl)
 pub(crate) fn report_failures(report: &RunReport) {
     for file in &report.files {
         if let FileOutcome::Failed { error } = &file.outcome {
-            eprintln!("error: {}: {error}", file.path);
+            eprintln!("error: {}: {}", printable(&file.path), printable(error));
         }
     }
 }
 
 /// The table of files, each with a note on why it was not loaded when it was skipped.
 fn write_files(out: &mut impl Write, files: &[FileReport]) -> io::Result<()> {
-    let width = files.iter().map(|f| f.path.len()).max().unwrap_or(4).max(4);
+    let width = files
+        .iter()
+        .map(|f| printable(&f.path).len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
     let row = |file: &str, source: &str, status: &str, c: [String; 7]| {
         format!(
             "{file:<width$}  {source:<10} {status:<8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>11}",
@@ -90,10 +97,15 @@ fn write_files(out: &mut impl Write, files: &[FileReport]) -> io::Result<()> {
         writeln!(
             out,
             "{}",
-            row(&file.path, source, status, counts.map(|n| n.to_string()))
+            row(
+                &printable(&file.path),
+                source,
+                status,
+                counts.map(|n| n.to_string())
+            )
         )?;
         if let Some(note) = skip_note(&file.outcome) {
-            writeln!(out, "    {note}")?;
+            writeln!(out, "    {}", printable(&note))?;
         }
     }
     Ok(())
