@@ -697,3 +697,36 @@ fn content_loaded_before_loads_again_once_another_snapshot_replaced_it() {
         );
     }
 }
+
+#[test]
+fn a_run_waiting_for_the_postgres_lock_names_the_session_that_holds_it() {
+    let w = Workdir::new();
+    let db = Db::postgres();
+    assert_exit(
+        &w.command(&["migrate", "--db", &db.url()]).output().unwrap(),
+        0,
+    );
+    let mut holder = postgres::Client::connect(
+        &format!("{}?application_name=holder-test", db.url()),
+        postgres::NoTls,
+    )
+    .unwrap();
+    holder
+        .execute("SELECT pg_advisory_lock($1)", &[&leadpipe::store::RUN_LOCK])
+        .unwrap();
+    let pid: i32 = holder
+        .query_one("SELECT pg_backend_pid()", &[])
+        .unwrap()
+        .get(0);
+    let output = w.ingest_into(&db, &[&raw_dir().join(TEXAS)], &["--lock-timeout", "1"]);
+    assert_exit(&output, 2);
+    let err = stderr(&output);
+    assert!(
+        err.contains(&format!(
+            "the lock is held by session {pid} (holder-test, from "
+        )),
+        "{err}"
+    );
+    assert!(err.contains("connected since 20"), "{err}");
+    drop(holder);
+}

@@ -52,6 +52,12 @@ pub(crate) trait Backend {
     /// still can.
     fn rollback_run(&mut self);
 
+    /// Who holds the run lock, for the message of a run that waits for it, when the target
+    /// can tell.
+    fn lock_holder(&mut self) -> Option<String> {
+        None
+    }
+
     /// Whether `source` has leads, when the target knows without asking the database.
     fn knows_source_has_leads(&self, _source: &str) -> Option<bool> {
         None
@@ -77,15 +83,18 @@ pub(crate) fn begin_run(backend: &mut dyn Backend, timeout: Duration) -> Result<
     let started = Instant::now();
     let mut told = false;
     while !backend.try_begin_run()? {
+        let holder = backend.lock_holder().map_or_else(String::new, |holder| {
+            format!(" (the lock is held by {holder})")
+        });
         if started.elapsed() >= timeout {
             return Err(StoreError::LockTimeout {
-                target: backend.shown().to_string(),
+                target: format!("{}{holder}", backend.shown()),
                 waited: started.elapsed(),
             });
         }
         if !told {
             tracing::warn!(
-                "another leadpipe run is loading into {}; waiting up to {} s for it to finish",
+                "another leadpipe run is loading into {}{holder}; waiting up to {} s for it to finish",
                 backend.shown(),
                 timeout.as_secs()
             );

@@ -35,6 +35,21 @@ const MIGRATION_LOCK: i64 = RUN_LOCK + 1;
 /// How much of a batch's encoded rows goes to the server in one message.
 const COPY_PIECE: usize = 256 << 10;
 
+/// How leadpipe's sessions are named in `pg_stat_activity`.
+const APPLICATION_NAME: &str = "leadpipe";
+
+/// How often the server checks that a session's client is still there (PostgreSQL 14+).
+const CONNECTION_CHECK_SQL: &str = "SET client_connection_check_interval = '2s'";
+
+/// The session holding advisory lock `$1`: its process id, name, address and start.
+const LOCK_HOLDER_SQL: &str = "
+    SELECT a.pid, coalesce(nullif(a.application_name, ''), 'unnamed'),
+           coalesce(host(a.client_addr), 'local'), a.backend_start
+    FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+      AND l.classid = ($1::bigint >> 32)::oid AND l.objid = ($1::bigint & 4294967295)::oid
+    LIMIT 1";
+
 /// How long a run waits between two tries of a lock another run holds.
 const LOCK_RETRY: Duration = Duration::from_millis(200);
 
@@ -75,9 +90,16 @@ impl Postgres {
         let shown = DatabaseUrl::Postgres(Box::new(config.clone())).to_string();
         let mut config = config.clone();
         config.connect_timeout(Duration::from_secs(10));
+        config.application_name(APPLICATION_NAME);
         let mut client = config
             .connect(NoTls)
             .map_err(|e| connect::connect_error(e, &config, &shown))?;
+        // A run killed with -9 leaves its backend holding the run lock until the server
+        // notices the client is gone: checked every few seconds instead of at the next
+        // write, which a lock-holding idle session never makes.
+        if let Err(e) = client.batch_execute(CONNECTION_CHECK_SQL) {
+            tracing::debug!("the server does not check for gone clients: {e}");
+        }
         client.execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])?;
         let migrated = embedded::migrations::runner()
             .set_grouped(true)
@@ -182,6 +204,19 @@ impl Backend for Postgres {
     fn rollback_run(&mut self) {
         let _ = self.client.batch_execute("ROLLBACK");
         let _ = self.client.execute("SELECT pg_advisory_unlock_all()", &[]);
+    }
+
+    fn lock_holder(&mut self) -> Option<String> {
+        let row = self
+            .client
+            .query_opt(LOCK_HOLDER_SQL, &[&RUN_LOCK])
+            .ok()??;
+        let (pid, name, from): (i32, String, String) = (row.get(0), row.get(1), row.get(2));
+        let since: chrono::DateTime<chrono::Utc> = row.get(3);
+        Some(format!(
+            "session {pid} ({name}, from {from}), connected since {}",
+            super::value::time_text(since)
+        ))
     }
 
     fn knows_source_has_leads(&self, source: &str) -> Option<bool> {
