@@ -9,24 +9,25 @@ pub(crate) fn passwords(text: &str) -> String {
     while let Some(at) = rest.find("://") {
         let (before, after) = rest.split_at(at + 3);
         out.push_str(before);
-        let authority_end = after
-            .find(|c: char| {
-                matches!(c, '/' | '?' | '#' | '`' | '\'' | '"' | ')') || c.is_whitespace()
-            })
+        // The userinfo ends at the last `@` before the URL ends: a password with a `/` or
+        // a `#` in it, as people mistype them, is masked too (at worst, a little more
+        // than the password is).
+        let url_end = after
+            .find(|c: char| matches!(c, '`' | '\'' | '"' | ')') || c.is_whitespace())
             .unwrap_or(after.len());
-        let authority = &after[..authority_end];
-        match authority
+        let url = &after[..url_end];
+        match url
             .rfind('@')
-            .and_then(|at| Some((at, authority[..at].find(':')?)))
+            .and_then(|at| Some((at, url[..at].find(':')?)))
         {
             Some((at, colon)) => {
-                out.push_str(&authority[..=colon]);
+                out.push_str(&url[..=colon]);
                 out.push_str("***");
-                out.push_str(&authority[at..]);
+                out.push_str(&url[at..]);
             }
-            None => out.push_str(authority),
+            None => out.push_str(url),
         }
-        rest = &after[authority_end..];
+        rest = &after[url_end..];
     }
     out.push_str(rest);
     out
