@@ -94,3 +94,24 @@ fn control_characters_in_a_header_are_shown_escaped_not_sent_to_the_terminal() {
     assert!(err.contains("found `Phone\\u{1b}]0;pwned\\u{7}`"), "{err}");
     assert!(!stdout(&output).contains('\u{1b}'));
 }
+
+#[test]
+fn a_missing_header_is_named_without_quoting_the_record_it_read_instead() {
+    let w = Workdir::new();
+    let bytes = std::fs::read(raw_dir().join(NEVADA)).unwrap();
+    let header_end = bytes.iter().position(|&b| b == b'\n').unwrap();
+    let nevada = w.write(&format!("drop/{NEVADA}"), &bytes[header_end + 1..]);
+    let output = w.ingest(&[&nevada]);
+    assert_exit(&output, 1);
+    let err = stderr(&output);
+    assert!(
+        err.contains("it is a record, and the file has no header"),
+        "{err}"
+    );
+    let message = w.query::<String>("SELECT message FROM source_files WHERE source = 'nevada'");
+    for text in [&err, &message] {
+        for personal in ["346-393-9400", "JANEECE NOEL", "SUNSHINE ACADEMY"] {
+            assert!(!text.contains(personal), "{text}");
+        }
+    }
+}
