@@ -56,8 +56,10 @@ pub(crate) fn ingest_file(
         let message = format!("held by {stage}: {reason}");
         db.record_file(run, &info, FileStatus::Skipped, &message)?;
         tracing::warn!(file = %info.path, stage, "{message}");
-        report.outcome = FileOutcome::Held { stage, reason };
-        return Ok(report);
+        // Nothing of it was kept: like a skipped file, it counts no record and no reject
+        // in the run's account (the reason names its figures).
+        let outcome = FileOutcome::Held { stage, reason };
+        return Ok(FileReport::new(info.path.clone(), source, outcome));
     }
     let encoding = reader.encoding();
     let merged = writer.finish(&encoding, &report.counts)?;
