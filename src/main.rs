@@ -17,7 +17,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {}", cli::printable::printable(&format!("{err:#}")));
-            ExitCode::from(2)
+            cli::exit::Exit::Impossible.into()
         }
     }
 }

@@ -317,7 +317,7 @@ fn each_access_problem_says_what_to_check() {
     assert!(err.contains("Connection refused"), "{err}");
 
     let output = ingest_s3(&w, "s3://drops/nothing-here/", &with(key, secret), &[]);
-    assert_exit(&output, 0);
+    assert_exit(&output, 99);
     assert!(
         stderr(&output).contains("s3://drops/nothing-here/: nothing to load there"),
         "{}",

@@ -8,11 +8,12 @@ use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 
-use leadpipe::pipeline;
+use leadpipe::pipeline::{self, FileOutcome, RunReport};
 use leadpipe::read::input;
 use leadpipe::spec::Specs;
 use leadpipe::store::Store;
 
+use super::exit::Exit;
 use super::progress::ProgressBar;
 use super::{stdout, summary};
 
@@ -72,7 +73,7 @@ pub(crate) fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let files = expanded.files;
     if files.is_empty() {
         eprintln!("warning: no file to load; the database was not touched");
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Exit::NothingNew.into());
     }
     let url = args.db.parse()?;
     let mut db = Store::open(&url, Duration::from_secs(args.lock_timeout))?;
@@ -83,11 +84,24 @@ pub(crate) fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     stdout::print(|out| summary::write(out, &report, &url))
         .context("the run was committed, but its account could not be written to stdout")?;
     summary::report_failures(&report);
-    Ok(if report.failed_files() > 0 {
-        ExitCode::from(1)
+    Ok(exit_status(&report).into())
+}
+
+/// The run's exit status, by the table of [`Exit`].
+fn exit_status(report: &RunReport) -> Exit {
+    let loaded = report
+        .files
+        .iter()
+        .any(|f| matches!(f.outcome, FileOutcome::Loaded));
+    let mut exit = if loaded {
+        Exit::Success
     } else {
-        ExitCode::SUCCESS
-    })
+        Exit::NothingNew
+    };
+    if report.failed_files() > 0 {
+        exit = exit.and(Exit::FileFailed);
+    }
+    exit
 }
 
 /// `2023-07-01` (midnight UTC) or an RFC 3339 time.

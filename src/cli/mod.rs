@@ -1,5 +1,6 @@
 //! Command-line arguments, one module per subcommand.
 
+pub(crate) mod exit;
 pub(crate) mod ingest;
 pub(crate) mod migrate;
 pub(crate) mod printable;
@@ -16,7 +17,7 @@ use tracing_subscriber::EnvFilter;
 
 /// Turns the provider lists of US childcare-licensing agencies into one clean `leads` table.
 #[derive(Debug, Parser)]
-#[command(name = "leadpipe", version, about, long_about = None)]
+#[command(name = "leadpipe", version, about, long_about = None, after_help = exit::help())]
 pub(crate) struct Args {
     /// Log more: -v for each file's steps, -vv for debugging. LEADPIPE_LOG (e.g. `debug`)
     /// overrides.

@@ -124,6 +124,7 @@ pub fn stderr(output: &Output) -> String {
 }
 
 /// Panics with the command's output unless it exited with `code`.
+#[track_caller]
 pub fn assert_exit(output: &Output, code: i32) {
     assert_eq!(
         output.status.code(),
