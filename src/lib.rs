@@ -4,8 +4,8 @@
 //! The modules follow the pipeline: [`read`] (files as published → decoded records),
 //! [`spec`] (per-source TOML specs), [`map`] (spec rules → lead values, through
 //! [`normalize`]), [`validate`] (record-level checks), [`store`] (the target database), and
-//! [`pipeline`], which runs them in order for each file. [`reason`] names why a record is
-//! rejected or a value doubtful.
+//! [`pipeline`], which runs them in order for each file, with the [`stages`] a command hands
+//! it (guards). [`reason`] names why a record is rejected or a value doubtful.
 
 pub mod lead;
 pub mod map;
@@ -15,5 +15,6 @@ pub mod read;
 pub mod reason;
 mod redact;
 pub mod spec;
+pub mod stages;
 pub mod store;
 pub(crate) mod validate;

@@ -132,7 +132,10 @@ fn first_load_of_the_raw_files() {
             // Rebuilt after the first load as migrated: covering what a snapshot compares.
             assert!(
                 db.text("SELECT indexdef FROM pg_indexes WHERE indexname = 'leads_source'")
-                    .ends_with("(source) INCLUDE (lead_id, record_hash, is_active)"),
+                    .ends_with(
+                        "(source) INCLUDE (lead_id, record_hash, is_active, filled_columns, \
+                         flagged_columns)"
+                    ),
                 "{kind}"
             );
         }
@@ -614,9 +617,9 @@ fn migrate_creates_the_same_schema_on_both_targets() {
         columns.push(rows(db, &sql));
     }
     assert_eq!(columns[0], columns[1]);
-    assert_eq!(columns[0].len(), 32 + 8 + 3 + 2 + 1 + 1);
+    assert_eq!(columns[0].len(), 32 + 8 + 3 + 2 + 1 + 1 + 2);
     assert_eq!(columns[0][0], ["accepts_financial_aid"]);
-    assert_eq!(columns[0].last().unwrap(), &["first_file_id"]);
+    assert_eq!(columns[0].last().unwrap(), &["flagged_columns"]);
 }
 
 #[test]

@@ -11,6 +11,7 @@ use clap::Args;
 use leadpipe::pipeline::{self, FileOutcome, RunReport};
 use leadpipe::read::input;
 use leadpipe::spec::Specs;
+use leadpipe::stages::guards::Guards;
 use leadpipe::store::Store;
 
 use super::exit::Exit;
@@ -52,6 +53,11 @@ pub(crate) struct IngestArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_since)]
     pub since: Option<DateTime<Utc>>,
 
+    /// Apply a snapshot even if a guard would hold it: a file (as given, or by its name)
+    /// or a source (its spec id). Repeatable. The override is recorded in `guard_overrides`.
+    #[arg(long, value_name = "FILE_OR_SOURCE")]
+    pub accept: Vec<String>,
+
     /// How long to wait, in seconds, for another run loading into the same database to
     /// finish before giving up.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
@@ -78,7 +84,8 @@ pub(crate) fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let url = args.db.parse()?;
     let mut db = Store::open(&url, Duration::from_secs(args.lock_timeout))?;
     let progress = ProgressBar::for_files(&files);
-    let report = pipeline::ingest(&mut db, &specs, &files, &[], &progress)
+    let guards = Guards::new(args.accept);
+    let report = pipeline::ingest(&mut db, &specs, &files, &[&guards], &progress)
         .with_context(|| format!("the run failed and was rolled back; {url} is as it was"))?;
     progress.finish();
     stdout::print(|out| summary::write(out, &report, &url))
@@ -98,6 +105,13 @@ fn exit_status(report: &RunReport) -> Exit {
     } else {
         Exit::NothingNew
     };
+    if report
+        .files
+        .iter()
+        .any(|f| matches!(f.outcome, FileOutcome::Held { .. }))
+    {
+        exit = exit.and(Exit::Held);
+    }
     if report.failed_files() > 0 {
         exit = exit.and(Exit::FileFailed);
     }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use leadpipe::pipeline::{FileOutcome, FileReport, RunReport};
+use leadpipe::pipeline::{FileOutcome, FileReport, Finding, RunReport};
 use leadpipe::reason::Reason;
 use leadpipe::store::{DatabaseUrl, FileCounts};
 
@@ -107,6 +107,13 @@ fn write_files(out: &mut impl Write, files: &[FileReport]) -> io::Result<()> {
         if let Some(note) = skip_note(&file.outcome) {
             writeln!(out, "    {}", printable(&note))?;
         }
+        if !file.accepted.is_empty() {
+            let note = format!(
+                "applied as --accept asked, although {}",
+                Finding::sentences(&file.accepted)
+            );
+            writeln!(out, "    {}", printable(&note))?;
+        }
     }
     Ok(())
 }
@@ -118,9 +125,10 @@ fn skip_note(outcome: &FileOutcome) -> Option<String> {
         FileOutcome::OlderSnapshot { snapshot, loaded } => Some(format!(
             "snapshot of {snapshot} is older than the {loaded} snapshot already loaded; not applied"
         )),
-        FileOutcome::Held { stage, reason } => {
-            Some(format!("held by {stage}: {reason}; not applied"))
-        }
+        FileOutcome::Held { stage, findings } => Some(format!(
+            "held by {stage}: {}; not applied (--accept applies it)",
+            Finding::sentences(findings)
+        )),
         FileOutcome::Unclaimed => Some("no source spec claims this file".to_string()),
         FileOutcome::Loaded | FileOutcome::Failed { .. } => None,
     }

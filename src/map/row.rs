@@ -6,7 +6,7 @@ use crate::lead::LEAD_COLUMNS;
 use crate::read::Record;
 use crate::reason::Reason;
 use crate::spec::Spec;
-use crate::store::{Known, KnownLeads, LeadRow, RejectRow};
+use crate::store::{ColumnFlags, Known, KnownLeads, LeadRow, RejectRow};
 use crate::validate::require_key;
 
 /// A record as a worker left it. Whether its key repeats an earlier record's depends on
@@ -24,6 +24,8 @@ pub(crate) enum Mapped {
     /// Stored as it is: not mapped beyond its key, not written.
     Unchanged {
         lead_id: String,
+        /// The stored lead's column flags, which are the record's.
+        flags: ColumnFlags,
         line: u64,
         raw: Vec<u8>,
     },
@@ -79,9 +81,10 @@ impl<'a> RecordMapping<'a> {
             let lead_id = format!("{}:{key}", spec.id);
             Some((known.classify(&lead_id, &record_hash), lead_id))
         });
-        if let Some((Known::Unchanged, lead_id)) = known {
+        if let Some((Known::Unchanged(flags), lead_id)) = known {
             return Mapped::Unchanged {
                 lead_id,
+                flags,
                 line: record.line,
                 raw: record.bytes,
             };
@@ -107,7 +110,11 @@ impl<'a> RecordMapping<'a> {
         // is new; a lead whose key alone could not be read is compared, to be safe.
         let known = match (known, &self.known) {
             (Some((known, _)), _) => known,
-            (None, Some(_)) => Known::Compare,
+            (None, Some(stored)) => match stored.classify(&lead_id, &record_hash) {
+                Known::New => Known::New,
+                Known::Unchanged(_) => Known::Compare { was_active: true },
+                compare @ Known::Compare { .. } => compare,
+            },
             (None, None) => Known::New,
         };
         Mapped::Lead {
@@ -118,6 +125,7 @@ impl<'a> RecordMapping<'a> {
                 source_line: record.line,
                 record_hash,
                 source_record: source_record_json(&self.record_keys, &record.fields),
+                flags: ColumnFlags::of(&lead.values, &lead.issues),
                 issues: (!lead.issues.is_empty())
                     .then(|| serde_json::to_string(&lead.issues).expect("issues serialize")),
                 values: lead.values,

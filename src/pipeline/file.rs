@@ -6,11 +6,11 @@ use std::io;
 
 use super::plan::{ClaimedFile, identify, skip};
 use super::report::{FileOutcome, FileReport};
-use super::stage::{Decision, Snapshot, Stage};
+use super::stage::{Decision, Finding, Snapshot, SourceBefore, Stage};
 use super::{Progress, RunError, workers};
 use crate::read::{self, RecordSource};
 use crate::spec::header;
-use crate::store::{FileInfo, FileStatus, KnownLeads, RunInfo, Store};
+use crate::store::{FileInfo, FileStatus, RunInfo, Store};
 
 /// Loads one claimed file, or records why it is not loaded.
 pub(crate) fn ingest_file(
@@ -31,10 +31,15 @@ pub(crate) fn ingest_file(
         Err(error) => return fail_file(db, run, &info, error),
     };
     let spec = file.spec;
+    let last_applied = db.last_applied(&info.source)?;
     let mut writer = db.begin_file(run, &info)?;
     let known = writer.known_leads()?;
-    let known_leads = known.as_ref().map(KnownLeads::count);
-    let mut report = workers::load_records(
+    let before = known.as_ref().map(|known| SourceBefore {
+        leads: known.count(),
+        active: known.active(),
+        last_applied,
+    });
+    let (mut report, profile) = workers::load_records(
         &mut writer,
         spec,
         known,
@@ -48,21 +53,33 @@ pub(crate) fn ingest_file(
         spec,
         file: &info,
         counts: &report.counts,
-        known_leads,
+        profile: &profile,
+        before,
     };
-    if let Some((stage, reason)) = held(stages, &snapshot) {
-        // Dropping the writer rolls the file back.
-        drop(writer);
-        let message = format!("held by {stage}: {reason}");
-        db.record_file(run, &info, FileStatus::Skipped, &message)?;
-        tracing::warn!(file = %info.path, stage, "{message}");
-        // Nothing of it was kept: like a skipped file, it counts no record and no reject
-        // in the run's account (the reason names its figures).
-        let outcome = FileOutcome::Held { stage, reason };
-        return Ok(FileReport::new(info.path.clone(), source, outcome));
+    match decide(stages, &snapshot) {
+        Some((stage, Decision::Hold(findings))) => {
+            // Dropping the writer rolls the file back.
+            drop(writer);
+            let message = format!("held by {stage}: {}", Finding::sentences(&findings));
+            db.record_file(run, &info, FileStatus::Held, &message)?;
+            tracing::warn!(file = %info.path, stage, "{message}");
+            // Nothing of it was kept: like a skipped file, it counts no record and no
+            // reject in the run's account (the findings name its figures).
+            let outcome = FileOutcome::Held { stage, findings };
+            return Ok(FileReport::new(info.path.clone(), source, outcome));
+        }
+        Some((stage, Decision::Accept(findings))) => {
+            for finding in &findings {
+                writer.record_override(&finding.as_override())?;
+            }
+            tracing::warn!(file = %info.path, stage, "applied as asked, although {}",
+                Finding::sentences(&findings));
+            report.accepted = findings;
+        }
+        Some((_, Decision::Apply)) | None => {}
     }
     let encoding = reader.encoding();
-    let merged = writer.finish(&encoding, &report.counts)?;
+    let merged = writer.finish(&encoding, &report.counts, &profile)?;
     report.counts.inserted = merged.inserted;
     report.counts.updated = merged.updated;
     report.counts.unchanged = merged.unchanged;
@@ -103,13 +120,13 @@ fn open_checked(
     })
 }
 
-/// The first stage that holds the snapshot back, with why.
-fn held(stages: &[&dyn Stage], snapshot: &Snapshot) -> Option<(&'static str, String)> {
+/// The first stage that does not simply apply the snapshot, with its decision.
+fn decide(stages: &[&dyn Stage], snapshot: &Snapshot) -> Option<(&'static str, Decision)> {
     stages
         .iter()
         .find_map(|stage| match stage.before_apply(snapshot) {
-            Decision::Hold(reason) => Some((stage.name(), reason)),
             Decision::Apply => None,
+            decision => Some((stage.name(), decision)),
         })
 }
 

@@ -24,7 +24,7 @@ use crate::spec::Specs;
 use crate::store::{RunInfo, RunStatus, Store, StoreError, now};
 use plan::Planned;
 pub use report::{FileOutcome, FileReport, RunReport};
-pub use stage::{Decision, Snapshot, Stage, StageError};
+pub use stage::{Decision, Finding, Snapshot, SourceBefore, Stage, StageError};
 pub use workers::BATCH_SIZE;
 
 /// Hears how far the run has come, to show progress.
@@ -79,7 +79,7 @@ pub fn ingest(
         let size = planned.input().size();
         let file = match planned {
             Planned::Load(file) => file::ingest_file(db, &run, &file, stages, progress)?,
-            Planned::Done { report, .. } => report,
+            Planned::Done { report, .. } => *report,
         };
         if file.outcome != FileOutcome::Loaded {
             // The bar counts every input byte; a file not read passes at once.
@@ -145,7 +145,7 @@ mod tests {
 
         fn before_apply(&self, snapshot: &Snapshot) -> Decision {
             if self.hold == Some(snapshot.spec.id.as_str()) {
-                Decision::Hold(format!("{} records read", snapshot.counts.read))
+                Decision::Hold(vec![read_finding(snapshot.counts.read)])
             } else {
                 Decision::Apply
             }
@@ -163,6 +163,16 @@ mod tests {
                 true => Err(StageError::Failed("refused".into())),
                 false => Ok(()),
             }
+        }
+    }
+
+    fn read_finding(read: u64) -> Finding {
+        Finding {
+            rule: "probe",
+            column: None,
+            observed: read as f64,
+            threshold: 0.0,
+            message: format!("{read} records read"),
         }
     }
 
@@ -194,7 +204,7 @@ mod tests {
         let outcomes: Vec<_> = report.files.iter().map(|f| &f.outcome).collect();
         let held = FileOutcome::Held {
             stage: "probe",
-            reason: "3 records read".into(),
+            findings: vec![read_finding(3)],
         };
         assert_eq!(
             outcomes,

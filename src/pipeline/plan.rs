@@ -18,7 +18,7 @@ pub(crate) enum Planned<'a> {
     Load(ClaimedFile<'a>),
     Done {
         input: InputFile,
-        report: FileReport,
+        report: Box<FileReport>,
     },
 }
 
@@ -64,7 +64,7 @@ fn claim<'a>(specs: &'a Specs, input: &InputFile) -> Result<Planned<'a>, RunErro
     let path = input.address();
     let done = |outcome| Planned::Done {
         input: input.clone(),
-        report: FileReport::new(path.clone(), None, outcome),
+        report: Box::new(FileReport::new(path.clone(), None, outcome)),
     };
     let file_name = input.name();
     let claim = specs

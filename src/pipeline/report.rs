@@ -4,11 +4,12 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use super::stage::Finding;
 use crate::reason::Reason;
 use crate::store::FileCounts;
 
 /// What became of one input file.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum FileOutcome {
     Loaded,
     /// Content already loaded, by an earlier run or earlier in this one.
@@ -25,7 +26,7 @@ pub enum FileOutcome {
     /// [`super::Stage::before_apply`]).
     Held {
         stage: &'static str,
-        reason: String,
+        findings: Vec<Finding>,
     },
     /// No spec claims the file (found in a folder or by a pattern).
     Unclaimed,
@@ -48,6 +49,8 @@ pub struct FileReport {
     /// Leads the file wrote (new or changed) with doubtful values, by issue reason; a lead
     /// its source already had, as it is, is not mapped again.
     pub issue_reasons: BTreeMap<Reason, u64>,
+    /// What would have held the snapshot, had it not been applied as the user asked.
+    pub accepted: Vec<Finding>,
 }
 
 impl FileReport {
@@ -60,6 +63,7 @@ impl FileReport {
             counts: FileCounts::default(),
             reject_reasons: BTreeMap::new(),
             issue_reasons: BTreeMap::new(),
+            accepted: Vec::new(),
         }
     }
 }

@@ -6,7 +6,9 @@
 use super::report::RunReport;
 use crate::map::MappedLead;
 use crate::spec::Spec;
-use crate::store::{FileCounts, FileInfo, Store, StoreError};
+use crate::store::{
+    AppliedSnapshot, FileCounts, FileInfo, GuardOverride, SnapshotProfile, Store, StoreError,
+};
 
 /// A step of a run at one or more of its named points. Every hook does nothing unless the
 /// stage says otherwise. Hooks run in the order the stages are given.
@@ -21,7 +23,7 @@ pub trait Stage: Sync {
 
     /// Before a file's snapshot is applied: every record is read and written to the
     /// file's work tables, nothing is merged yet. Holding it rolls the file back; the
-    /// other files still load.
+    /// other files still load. The first stage that does not apply it decides.
     fn before_apply(&self, _snapshot: &Snapshot) -> Decision {
         Decision::Apply
     }
@@ -44,16 +46,75 @@ pub struct Snapshot<'a> {
     pub file: &'a FileInfo,
     /// Records read, loaded and rejected.
     pub counts: &'a FileCounts,
-    /// How many leads the source had before the snapshot, when it had any.
-    pub known_leads: Option<usize>,
+    /// What its leads hold, column by column.
+    pub profile: &'a SnapshotProfile,
+    /// What its source had before it; `None` for a source's first snapshot.
+    pub before: Option<SourceBefore>,
+}
+
+/// A source's state before a snapshot of it.
+#[derive(Clone, Debug)]
+pub struct SourceBefore {
+    /// Its leads, active or not.
+    pub leads: usize,
+    pub active: usize,
+    /// Its newest applied snapshot, when the ledger has one.
+    pub last_applied: Option<AppliedSnapshot>,
+}
+
+impl Snapshot<'_> {
+    /// How many of its source's active leads applying it would deactivate: the ones it
+    /// does not list (and none, like the merge, when it has no lead at all).
+    pub fn would_deactivate(&self) -> usize {
+        match &self.before {
+            Some(before) if self.counts.loaded > 0 => before
+                .active
+                .saturating_sub(self.profile.listed_active as usize),
+            _ => 0,
+        }
+    }
 }
 
 /// Whether a snapshot is applied.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Decision {
     Apply,
-    /// Not applied, for this reason: the file is recorded as skipped with it.
-    Hold(String),
+    /// Not applied, for these findings: the file is recorded as held with them.
+    Hold(Vec<Finding>),
+    /// Applied although it would be held, as the user asked: the findings are recorded as
+    /// overridden.
+    Accept(Vec<Finding>),
+}
+
+/// One figure of a snapshot that a stage judged out of bounds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// The rule, by its name in the spec (`max_deactivated`, …).
+    pub rule: &'static str,
+    /// The lead column it concerns, when it concerns one.
+    pub column: Option<&'static str>,
+    pub observed: f64,
+    pub threshold: f64,
+    /// The figures, in a sentence.
+    pub message: String,
+}
+
+impl Finding {
+    /// The findings' sentences, as one.
+    pub fn sentences(findings: &[Finding]) -> String {
+        let sentences: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+        sentences.join("; ")
+    }
+
+    /// The finding as the ledger records an override of it.
+    pub fn as_override(&self) -> GuardOverride<'_> {
+        GuardOverride {
+            guard: self.rule,
+            column: self.column,
+            observed: self.observed,
+            threshold: self.threshold,
+        }
+    }
 }
 
 /// A stage that failed; the run is rolled back.

@@ -17,7 +17,7 @@ use crate::read::{Record, RecordSource};
 use crate::reason::Reason;
 use crate::spec::Spec;
 use crate::store::{
-    Batch, FileInfo, FileWriter, Known, KnownLeads, LeadRow, RejectRow, StoreError,
+    Batch, FileInfo, FileWriter, Known, KnownLeads, LeadRow, RejectRow, SnapshotProfile, StoreError,
 };
 use crate::validate::KeyCheck;
 
@@ -46,8 +46,9 @@ impl BatchSink for FileWriter<'_> {
     }
 }
 
-/// Streams a file's records into `sink` in bounded batches. The outer error ends the run;
-/// the inner one is the file becoming unreadable part-way.
+/// Streams a file's records into `sink` in bounded batches; returns the file's account and
+/// the profile of its snapshot. The outer error ends the run; the inner one is the file
+/// becoming unreadable part-way.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn load_records(
     sink: &mut dyn BatchSink,
@@ -57,7 +58,7 @@ pub(crate) fn load_records(
     info: &FileInfo,
     reader: &mut dyn RecordSource,
     progress: &dyn Progress,
-) -> Result<io::Result<FileReport>, RunError> {
+) -> Result<io::Result<(FileReport, SnapshotProfile)>, RunError> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     // A few chunks wait in each channel, and the writer keeps the ones that arrive while it
     // waits for the next in order: memory stays bounded whatever the file's size.
@@ -98,11 +99,12 @@ pub(crate) fn load_records(
         // when a write fails.
         let mut writer = InOrder::new(spec, mapping.lists_ids(), &mut report);
         let written = writer.write(sink, to_write, progress);
+        let profile = std::mem::take(&mut writer.profile);
         let read = reading.join().expect("the reading thread does not panic");
         written?;
-        Ok(read)
+        Ok(read.map(|()| profile))
     })
-    .map(|read| read.map(|()| report))
+    .map(|read| read.map(|profile| (report, profile)))
 }
 
 /// Reads a file's records into numbered chunks until the end, or until nobody listens.
@@ -138,6 +140,7 @@ struct InOrder<'r> {
     /// the others.
     listing: bool,
     keys: KeyCheck,
+    profile: SnapshotProfile,
     batch: Batch,
     in_batch: usize,
     report: &'r mut FileReport,
@@ -150,6 +153,7 @@ impl<'r> InOrder<'r> {
             key_start: spec.id.len() + 1,
             listing,
             keys: KeyCheck::default(),
+            profile: SnapshotProfile::default(),
             batch: Batch::default(),
             in_batch: 0,
             report,
@@ -204,13 +208,17 @@ impl<'r> InOrder<'r> {
                     self.add_lead(*row, known, issues);
                     None
                 }),
-            Mapped::Unchanged { lead_id, line, raw } => {
-                self.repeated(&lead_id, line, &raw).or_else(|| {
-                    self.report.counts.loaded += 1;
-                    self.batch.seen.push(lead_id);
-                    None
-                })
-            }
+            Mapped::Unchanged {
+                lead_id,
+                flags,
+                line,
+                raw,
+            } => self.repeated(&lead_id, line, &raw).or_else(|| {
+                self.report.counts.loaded += 1;
+                self.profile.add(flags, true);
+                self.batch.seen.push(lead_id);
+                None
+            }),
         };
         if let Some(row) = reject {
             self.report.counts.rejected += 1;
@@ -233,6 +241,8 @@ impl<'r> InOrder<'r> {
 
     fn add_lead(&mut self, row: LeadRow, known: Known, issues: Vec<Reason>) {
         self.report.counts.loaded += 1;
+        let was_active = matches!(known, Known::Compare { was_active: true });
+        self.profile.add(row.flags, was_active);
         for reason in issues {
             *self.report.issue_reasons.entry(reason).or_default() += 1;
         }
@@ -241,7 +251,7 @@ impl<'r> InOrder<'r> {
         }
         match known {
             Known::New => self.batch.new.push(row),
-            Known::Compare | Known::Unchanged => self.batch.staged.push(row),
+            Known::Compare { .. } | Known::Unchanged(_) => self.batch.staged.push(row),
         }
     }
 }
@@ -252,6 +262,7 @@ mod tests {
     use crate::pipeline::NoProgress;
     use crate::reason::Reason;
     use crate::spec::Specs;
+    use crate::store::ColumnFlags;
 
     /// Keeps every batch it is sent.
     #[derive(Default)]
@@ -281,6 +292,7 @@ mod tests {
             source_record: row.source_record.clone(),
             issues: row.issues.clone(),
             record_hash: row.record_hash.clone(),
+            flags: row.flags,
         }
     }
 
@@ -293,9 +305,16 @@ mod tests {
         }
     }
 
+    /// The position of `phone` among the lead columns.
+    const PHONE: usize = 8;
+
     fn unchanged(n: u64) -> Mapped {
         Mapped::Unchanged {
             lead_id: format!("nevada:{n}"),
+            flags: ColumnFlags {
+                filled: 1 << PHONE,
+                flagged: 0,
+            },
             line: n + 2,
             raw: Vec::new(),
         }
@@ -315,6 +334,7 @@ mod tests {
                 source_record: "{}".into(),
                 issues: None,
                 record_hash: "h".into(),
+                flags: ColumnFlags::default(),
             }),
             known: Known::New,
             issues: vec![Reason::InvalidEmail],
@@ -336,9 +356,15 @@ mod tests {
         }
         drop(send);
         let mut sink = Batches::default();
-        InOrder::new(spec, true, &mut report)
-            .write(&mut sink, receive, &NoProgress)
-            .unwrap();
+        let mut writer = InOrder::new(spec, true, &mut report);
+        writer.write(&mut sink, receive, &NoProgress).unwrap();
+        let profile = std::mem::take(&mut writer.profile);
+        assert_eq!((profile.leads, profile.listed_active), (3_001, 3_000));
+        assert_eq!(LEAD_COLUMNS[PHONE].name, "phone");
+        assert_eq!(
+            profile.filled[PHONE], 3_000,
+            "the unchanged leads' stored flags"
+        );
 
         let sizes: Vec<_> = sink
             .0

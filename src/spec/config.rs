@@ -20,6 +20,9 @@ pub struct SpecConfig {
     pub files: FilesConfig,
     #[serde(default)]
     pub format: FormatConfig,
+    /// When a snapshot is held back instead of applied.
+    #[serde(default)]
+    pub guards: GuardsConfig,
     /// The expected header, column by column.
     pub header: Vec<String>,
     /// Other names accepted for a header column: `"Phone#" = ["Telephone"]`.
@@ -48,6 +51,61 @@ pub struct FilesConfig {
 pub struct DateRuleConfig {
     pub pattern: String,
     pub format: String,
+}
+
+/// The bounds a new snapshot of the source must keep, against the source as it stands, to
+/// be applied (see `stages::guards`).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct GuardsConfig {
+    /// The largest share (0–1) of the source's active leads a snapshot may deactivate.
+    pub max_deactivated: f64,
+    /// The fewest records a snapshot may have, as a share of the source's last applied one.
+    pub min_records_ratio: f64,
+    /// The most, in percentage points, a lead column's fill rate may drop.
+    pub max_fill_drop: f64,
+    /// The most, in percentage points, a lead column's share of doubtful values may rise.
+    pub max_invalid_rise: f64,
+}
+
+impl Default for GuardsConfig {
+    fn default() -> Self {
+        GuardsConfig {
+            max_deactivated: 0.10,
+            min_records_ratio: 0.9,
+            max_fill_drop: 20.0,
+            max_invalid_rise: 20.0,
+        }
+    }
+}
+
+impl GuardsConfig {
+    /// Each bound within its range.
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        let shares = [
+            ("max_deactivated", self.max_deactivated),
+            ("min_records_ratio", self.min_records_ratio),
+        ];
+        let points = [
+            ("max_fill_drop", self.max_fill_drop),
+            ("max_invalid_rise", self.max_invalid_rise),
+        ];
+        for (name, value) in shares {
+            if !(0.0..=1.0).contains(&value) {
+                return Err(format!(
+                    "`guards.{name} = {value}`: give a share from 0 to 1"
+                ));
+            }
+        }
+        for (name, value) in points {
+            if !(0.0..=100.0).contains(&value) {
+                return Err(format!(
+                    "`guards.{name} = {value}`: give percentage points from 0 to 100"
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// How the files are written.

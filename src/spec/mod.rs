@@ -12,6 +12,7 @@ use encoding_rs::Encoding;
 
 use crate::lead::{LEAD_COLUMNS, column_index};
 use crate::normalize::{self, Normalizer};
+pub use config::GuardsConfig;
 use config::{FilesConfig, FormatConfig, RuleConfig, SpecConfig};
 
 pub use crate::normalize::table as normalizer_table;
@@ -39,6 +40,8 @@ pub struct Spec {
     pub encoding: Option<&'static Encoding>,
     pub delimiter: u8,
     pub max_record_lines: usize,
+    /// When a snapshot is held back instead of applied.
+    pub guards: GuardsConfig,
     pub header: Vec<String>,
     /// Alternative header name → the header name it stands for.
     pub aliases: HashMap<String, String>,
@@ -126,7 +129,9 @@ pub fn validate(config: SpecConfig, origin: &str) -> Result<Spec, String> {
             config.key
         ));
     }
+    config.guards.validate()?;
     Ok(Spec {
+        guards: config.guards,
         id: config.id,
         name: config.name,
         origin: origin.to_string(),

@@ -6,7 +6,8 @@ use super::backend::{self, Backend, Query};
 use super::schema::SqlType;
 use super::status::{FileStatus, RunStatus};
 use super::value::{Bind, Cell};
-use super::{FileInfo, RunInfo, Store, StoreError, now};
+use super::{FileInfo, RunInfo, SnapshotProfile, Store, StoreError, now};
+use crate::lead::column_index;
 
 /// How a file is recognised as loaded before.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,6 +16,16 @@ pub enum Identity<'a> {
     Content(&'a str),
     /// An object's version tag and size, known before downloading it.
     Tag { e_tag: &'a str, size: u64 },
+}
+
+/// A source's newest applied snapshot, as a new one is compared with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppliedSnapshot {
+    pub file_id: i64,
+    pub path: String,
+    pub records_read: u64,
+    /// Its column profile; `None` when it was applied before profiles were kept.
+    pub profile: Option<SnapshotProfile>,
 }
 
 /// A file whose content was loaded before.
@@ -44,11 +55,12 @@ pub(super) const FINISH_FILE_SQL: &str = "UPDATE source_files SET status = $11, 
     WHERE id = $1";
 
 /// Ends a run with its status and the totals of its files: `$1` run id, `$2` the time it
-/// finished, `$3` its status; `$4`, `$5`, `$6` the loaded, skipped and failed file statuses.
+/// finished, `$3` its status; `$4`…`$7` the loaded, skipped, failed and held file statuses.
 const RUN_TOTALS_SQL: &str = "UPDATE runs SET finished_at = $2, status = $3,
     files_loaded = (SELECT count(*) FROM source_files WHERE run_id = $1 AND status = $4),
     files_skipped = (SELECT count(*) FROM source_files WHERE run_id = $1 AND status = $5),
     files_failed = (SELECT count(*) FROM source_files WHERE run_id = $1 AND status = $6),
+    files_held = (SELECT count(*) FROM source_files WHERE run_id = $1 AND status = $7),
     records_read = (SELECT coalesce(sum(records_read), 0) FROM source_files WHERE run_id = $1),
     records_loaded = (SELECT coalesce(sum(records_loaded), 0) FROM source_files WHERE run_id = $1),
     records_rejected = (SELECT coalesce(sum(records_rejected), 0) FROM source_files WHERE run_id = $1),
@@ -71,6 +83,15 @@ const PRIOR_LOAD_BY_TAG_SQL: &str =
      WHERE id = (SELECT id FROM source_files WHERE source = $1 AND status = $2
                  ORDER BY snapshot_date IS NULL, snapshot_date DESC, id DESC LIMIT 1)
        AND e_tag = $3 AND size_bytes = $4";
+
+/// The newest applied snapshot of source `$1` (status `$2`).
+const LAST_APPLIED_SQL: &str = "SELECT id, path, records_read, records_loaded FROM source_files
+     WHERE source = $1 AND status = $2
+     ORDER BY snapshot_date IS NULL, snapshot_date DESC, id DESC LIMIT 1";
+
+/// The column profile kept for applied snapshot `$1`.
+const SNAPSHOT_COLUMNS_SQL: &str =
+    "SELECT column_name, filled, flagged FROM snapshot_columns WHERE source_file_id = $1";
 
 /// The date of the newest snapshot of source `$1` loaded (status `$2`) so far.
 const LATEST_SNAPSHOT_SQL: &str =
@@ -138,6 +159,59 @@ impl Store {
         Ok(prior)
     }
 
+    /// The newest applied snapshot of a source, with its profile.
+    pub fn last_applied(&mut self, source: &str) -> Result<Option<AppliedSnapshot>, StoreError> {
+        let binds = [source.into(), FileStatus::Loaded.as_str().into()];
+        let types = [
+            SqlType::BigInt,
+            SqlType::Text,
+            SqlType::BigInt,
+            SqlType::BigInt,
+        ];
+        let mut applied = None;
+        let mut leads = 0;
+        let query = Query {
+            sql: LAST_APPLIED_SQL,
+            binds: &binds,
+            types: &types,
+        };
+        self.backend.query(&query, &mut |row| {
+            leads = row[3].int().unwrap_or(0) as u64;
+            applied = Some(AppliedSnapshot {
+                file_id: row[0].int().unwrap_or(0),
+                path: row[1].text().unwrap_or_default().to_string(),
+                records_read: row[2].int().unwrap_or(0) as u64,
+                profile: None,
+            });
+            Ok(())
+        })?;
+        let Some(mut applied) = applied else {
+            return Ok(None);
+        };
+        let mut profile = SnapshotProfile {
+            leads,
+            ..SnapshotProfile::default()
+        };
+        let mut columns = 0;
+        let binds = [Bind::Int(applied.file_id)];
+        let types = [SqlType::Text, SqlType::BigInt, SqlType::BigInt];
+        let query = Query {
+            sql: SNAPSHOT_COLUMNS_SQL,
+            binds: &binds,
+            types: &types,
+        };
+        self.backend.query(&query, &mut |row| {
+            if let Some(i) = row[0].text().and_then(column_index) {
+                profile.filled[i] = row[1].int().unwrap_or(0) as u64;
+                profile.flagged[i] = row[2].int().unwrap_or(0) as u64;
+                columns += 1;
+            }
+            Ok(())
+        })?;
+        applied.profile = (columns > 0).then_some(profile);
+        Ok(Some(applied))
+    }
+
     /// The date of the newest snapshot of a source loaded so far.
     pub fn latest_snapshot(&mut self, source: &str) -> Result<Option<NaiveDate>, StoreError> {
         let binds = [source.into(), FileStatus::Loaded.as_str().into()];
@@ -172,8 +246,13 @@ impl Store {
         self.backend.before_commit()?;
         let mut binds: Vec<Bind> = vec![(&run.run_id).into(), now().into(), status.as_str().into()];
         binds.extend(
-            [FileStatus::Loaded, FileStatus::Skipped, FileStatus::Failed]
-                .map(|s| Bind::Text(s.as_str())),
+            [
+                FileStatus::Loaded,
+                FileStatus::Skipped,
+                FileStatus::Failed,
+                FileStatus::Held,
+            ]
+            .map(|s| Bind::Text(s.as_str())),
         );
         self.backend.execute(RUN_TOTALS_SQL, &binds)?;
         self.backend.commit_run()?;

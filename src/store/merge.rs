@@ -52,6 +52,11 @@ fn written_columns() -> impl Iterator<Item = &'static str> {
     WRITTEN_COLUMNS.iter().map(|c| c.name)
 }
 
+/// Every column of `leads`: what a lead's prior state is, to undo a file's changes.
+pub(crate) fn prior_columns() -> impl Iterator<Item = &'static str> {
+    written_columns().chain(["is_active", "deactivated_at"])
+}
+
 /// Columns whose change makes a lead updated: its data, and its record as published.
 fn compared_columns() -> impl Iterator<Item = (&'static str, Option<ColumnType>)> {
     LEAD_COLUMNS
@@ -94,6 +99,7 @@ impl Dialect {
             ),
             self.analyze("staged_leads"),
             self.match_staged(),
+            self.keep_priors("merge_matched"),
             Builder::new(self).finish(
                 "INSERT INTO merge_changed (lead_id, reactivated)
                  SELECT lead_id, reactivated FROM merge_matched WHERE changed"
@@ -102,9 +108,10 @@ impl Dialect {
             ),
             // Same values under another hash (loaded before hashes, or by another build of
             // leadpipe): the hash is brought up to date, and so are the notes on doubtful
-            // values, which are not history.
+            // values and the column flags, which are not history.
             Builder::new(self).finish(
-                "UPDATE leads SET record_hash = s.record_hash, issues = s.issues
+                "UPDATE leads SET record_hash = s.record_hash, issues = s.issues,
+                     filled_columns = s.filled_columns, flagged_columns = s.flagged_columns
                  FROM merge_matched m CROSS JOIN staged_leads s
                  WHERE NOT m.changed AND s.lead_id = m.lead_id AND leads.lead_id = m.lead_id"
                     .into(),
@@ -142,6 +149,11 @@ impl Dialect {
             }));
             // The leads just recorded, found by their few history rows rather than by
             // comparing the source's leads with the snapshot a second time.
+            statements.push(self.keep_priors(&format!(
+                "lead_updates WHERE source_file_id = {} AND change = '{}'",
+                self.placeholder(1, Param::FileId),
+                Change::Deactivated.as_str()
+            )));
             let mut builder = Builder::new(self);
             let (now, file) = (builder.param(Param::Now), builder.param(Param::FileId));
             let deactivated = Change::Deactivated.as_str();
@@ -155,6 +167,25 @@ impl Dialect {
             ));
         }
         statements
+    }
+
+    /// Keeps the leads whose ids `changing` (a table, and its conditions, with the file's
+    /// id as placeholder 1) lists, as they are, in `lead_priors`: what undoing the file
+    /// writes back.
+    fn keep_priors(self, changing: &str) -> Statement {
+        let columns: Vec<&str> = prior_columns().collect();
+        let values: Vec<String> = columns.iter().map(|c| format!("l.{c}")).collect();
+        let mut builder = Builder::new(self);
+        let file = builder.param(Param::FileId);
+        builder.finish(
+            format!(
+                "INSERT INTO lead_priors (changed_by_file_id, {}) SELECT {file}, {} FROM leads l
+                 WHERE l.lead_id IN (SELECT lead_id FROM {changing})",
+                columns.join(", "),
+                values.join(", ")
+            ),
+            Counted::Nothing,
+        )
     }
 
     fn insert_unmatched(self, unmatched: &str) -> Statement {

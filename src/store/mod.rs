@@ -15,11 +15,13 @@ mod known;
 mod ledger;
 mod merge;
 mod postgres;
+mod profile;
 mod reads;
 mod schema;
 mod snapshot;
 mod sqlite;
 mod status;
+mod undo;
 mod url;
 mod value;
 
@@ -31,11 +33,13 @@ use crate::lead::LeadValues;
 use crate::reason::Reason;
 use backend::Backend;
 pub use known::{Known, KnownLeads};
-pub use ledger::{Identity, PriorLoad};
+pub use ledger::{AppliedSnapshot, Identity, PriorLoad};
 pub use postgres::RUN_LOCK;
+pub use profile::{ColumnFlags, SnapshotProfile};
 pub use reads::{LeadChange, StoredLead};
-pub use snapshot::FileWriter;
+pub use snapshot::{FileWriter, GuardOverride};
 pub use status::{Change, FileStatus, RunStatus};
+pub use undo::{UndoError, Undone};
 pub use url::{DatabaseUrl, UrlError};
 pub(crate) use value::time_text;
 
@@ -52,6 +56,7 @@ pub struct LeadRow {
     /// A hash of the record as published and of what its lead depends on besides: a lead
     /// stored under it is unchanged.
     pub record_hash: String,
+    pub flags: ColumnFlags,
 }
 
 /// A record that could not be loaded, with why and its text as published.

@@ -67,15 +67,17 @@ impl Table {
     }
 }
 
-/// The lineage columns of `leads` that a written row fills, after the data columns; last
-/// the hash of the record as published, which tells unchanged leads from the others.
+/// The lineage columns of `leads` that a written row fills, after the data columns: then
+/// the hash of the record as published, which tells unchanged leads from the others, and
+/// last which columns have a value and which a doubtful one ([`super::ColumnFlags`]).
 /// `first_file_id`, the file writing the row, is kept by an update: a lead's `inserted`
 /// change is the file that first brought it.
 #[rustfmt::skip]
-pub(crate) const LINEAGE: [Column; 10] = columns![
+pub(crate) const LINEAGE: [Column; 12] = columns![
     lead_id: Text, source: Text, source_file: Text, source_line: BigInt,
     ingested_at: Timestamp, run_id: Text, first_file_id: BigInt,
     source_record: Json, issues: Jsonb, record_hash: Text,
+    filled_columns: BigInt, flagged_columns: BigInt,
 ];
 
 const WRITTEN_LEN: usize = LEAD_COLUMNS.len() + LINEAGE.len();
@@ -114,6 +116,13 @@ pub(crate) const SEEN_LEADS: Table = Table {
     columns: &columns![lead_id: Text],
 };
 
+/// Each data column's counts in an applied snapshot ([`super::SnapshotProfile`]).
+#[rustfmt::skip]
+pub(crate) const SNAPSHOT_COLUMNS: Table = Table {
+    name: "snapshot_columns",
+    columns: &columns![source_file_id: BigInt, column_name: Text, filled: BigInt, flagged: BigInt],
+};
+
 /// Records that could not be loaded, with why and their text as published.
 #[rustfmt::skip]
 pub(crate) const REJECTS: Table = Table {
@@ -140,7 +149,7 @@ mod tests {
             col("lead_id", SqlType::Text)
         );
         assert_eq!(
-            WRITTEN_COLUMNS[WRITTEN_LEN - 1],
+            WRITTEN_COLUMNS[WRITTEN_LEN - 3],
             col("record_hash", SqlType::Text)
         );
         assert!(WRITTEN_COLUMNS.iter().all(|c| !c.name.is_empty()));

@@ -5,12 +5,14 @@ use super::backend::{Backend, Query};
 use super::known::KnownLeads;
 use super::ledger::{self, FINISH_FILE_SQL};
 use super::merge::{Merged, Param};
-use super::schema::{LEADS, REJECTS, SEEN_LEADS, STAGED_LEADS, SqlType};
+use super::schema::{LEADS, REJECTS, SEEN_LEADS, SNAPSHOT_COLUMNS, STAGED_LEADS, SqlType};
 use super::status::FileStatus;
 use super::value::{Bind, Rows, Stamp};
 use super::{
-    Batch, FileCounts, FileInfo, LeadRow, MergeCounts, RejectRow, RunInfo, Store, StoreError, now,
+    Batch, ColumnFlags, FileCounts, FileInfo, LeadRow, MergeCounts, RejectRow, RunInfo,
+    SnapshotProfile, Store, StoreError, now,
 };
+use crate::lead::LEAD_COLUMNS;
 
 /// Undoes a file's writes: a savepoint, in the SQL both targets share.
 const SAVEPOINT_SQL: &str = "SAVEPOINT file";
@@ -20,8 +22,16 @@ const ROLLBACK_SQL: &str = "ROLLBACK TO SAVEPOINT file; RELEASE SAVEPOINT file";
 /// Whether source `$1` has any lead, active or not.
 const HAS_LEADS_SQL: &str = "SELECT EXISTS (SELECT 1 FROM leads WHERE source = $1)";
 
-/// The id, record hash and state of every lead of source `$1`.
-const KNOWN_LEADS_SQL: &str = "SELECT lead_id, record_hash, is_active FROM leads WHERE source = $1";
+/// The id, record hash, state and column flags of every lead of source `$1`.
+const KNOWN_LEADS_SQL: &str =
+    "SELECT lead_id, record_hash, is_active, filled_columns, flagged_columns
+    FROM leads WHERE source = $1";
+
+/// Records a held snapshot applied deliberately: `$1` run, `$2` file, `$3` guard, `$4`
+/// column, `$5` observed figure, `$6` threshold.
+const OVERRIDE_SQL: &str = "INSERT INTO guard_overrides
+    (run_id, source_file_id, guard, column_name, observed, threshold)
+    VALUES ($1, $2, $3, $4, $5, $6)";
 
 /// A file being loaded. Its writes are undone when it is dropped before
 /// [`FileWriter::finish`]: a file that fails part-way leaves nothing of itself.
@@ -92,7 +102,13 @@ impl FileWriter<'_> {
             return Ok(None);
         }
         let mut known = KnownLeads::default();
-        let types = [SqlType::Text, SqlType::Text, SqlType::Boolean];
+        let types = [
+            SqlType::Text,
+            SqlType::Text,
+            SqlType::Boolean,
+            SqlType::BigInt,
+            SqlType::BigInt,
+        ];
         let binds = [Bind::from(&self.file.source)];
         self.backend.query(
             &Query {
@@ -102,7 +118,14 @@ impl FileWriter<'_> {
             },
             &mut |row| {
                 let id = row[0].text().unwrap_or_default();
-                known.push(id, row[1].text(), row[2].bool().unwrap_or(false));
+                let flags = match (row[3].int(), row[4].int()) {
+                    (Some(filled), Some(flagged)) => Some(ColumnFlags {
+                        filled: filled as u64,
+                        flagged: flagged as u64,
+                    }),
+                    _ => None,
+                };
+                known.push(id, row[1].text(), flags, row[2].bool().unwrap_or(false));
                 Ok(())
             },
         )?;
@@ -147,11 +170,27 @@ impl FileWriter<'_> {
         Ok(())
     }
 
-    /// Merges the staged snapshot into `leads`, records the changes and the file's counts.
+    /// Records that the snapshot is applied although a guard would hold it, with the
+    /// guard's figures.
+    pub fn record_override(&mut self, guard: &GuardOverride) -> Result<(), StoreError> {
+        let binds: [Bind; 6] = [
+            (&self.run.run_id).into(),
+            self.id.into(),
+            guard.guard.into(),
+            guard.column.into(),
+            guard.observed.into(),
+            guard.threshold.into(),
+        ];
+        self.backend.execute(OVERRIDE_SQL, &binds).map(drop)
+    }
+
+    /// Merges the staged snapshot into `leads`, records the changes, the file's counts and
+    /// its column profile.
     pub fn finish(
         mut self,
         encoding: &str,
         counts: &FileCounts,
+        profile: &SnapshotProfile,
     ) -> Result<MergeCounts, StoreError> {
         let merged = self.merge(counts.loaded)?;
         let inserted = self.inserted + merged.inserted;
@@ -175,6 +214,11 @@ impl FileWriter<'_> {
             FileStatus::Loaded.as_str().into(),
         ];
         self.backend.execute(FINISH_FILE_SQL, &binds)?;
+        let columns = ProfileRows {
+            file_id: self.id,
+            profile,
+        };
+        self.backend.insert(&SNAPSHOT_COLUMNS, &columns)?;
         self.backend.batch(RELEASE_SQL)?;
         self.finished = true;
         self.backend.file_merged(&self.file.source, merged.inserted);
@@ -249,8 +293,40 @@ impl Rows for LeadRows<'_> {
             Bind::Json(&lead.source_record),
             lead.issues.as_deref().map_or(Bind::Null, Bind::Json),
             (&lead.record_hash).into(),
+            Bind::Int(lead.flags.filled as i64),
+            Bind::Int(lead.flags.flagged as i64),
         ]);
     }
+}
+
+/// A snapshot's column profile, in the columns of [`SNAPSHOT_COLUMNS`].
+struct ProfileRows<'a> {
+    file_id: i64,
+    profile: &'a SnapshotProfile,
+}
+
+impl Rows for ProfileRows<'_> {
+    fn len(&self) -> usize {
+        LEAD_COLUMNS.len()
+    }
+
+    fn row<'s>(&'s self, i: usize, out: &mut Vec<Bind<'s>>) {
+        out.extend([
+            Bind::Int(self.file_id),
+            LEAD_COLUMNS[i].name.into(),
+            self.profile.filled[i].into(),
+            self.profile.flagged[i].into(),
+        ]);
+    }
+}
+
+/// A guard that would have held a snapshot applied deliberately, with its figures.
+#[derive(Clone, Copy, Debug)]
+pub struct GuardOverride<'a> {
+    pub guard: &'a str,
+    pub column: Option<&'a str>,
+    pub observed: f64,
+    pub threshold: f64,
 }
 
 /// Ids of listed leads, in the columns of [`SEEN_LEADS`].

@@ -46,6 +46,7 @@ impl ToSql for Bind<'_> {
             Bind::Null => ToSqlOutput::Owned(SqlValue::Null),
             Bind::Text(s) | Bind::Json(s) => ToSqlOutput::from(s),
             Bind::Int(i) => ToSqlOutput::from(i),
+            Bind::Float(x) => ToSqlOutput::from(x),
             Bind::Date(d) => ToSqlOutput::Owned(SqlValue::Text(date_text(d))),
             Bind::Time(t) => ToSqlOutput::Owned(SqlValue::Text(time_text(t))),
             Bind::Stamp(stamp) => ToSqlOutput::from(stamp.text.as_str()),
@@ -113,11 +114,15 @@ impl Sqlite {
             use_wal(&conn)?;
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
         // Small page caches: a load writes mostly in key order, and larger ones bought no
         // speed, only memory (bench/RESULTS.md).
         conn.pragma_update(None, "cache_size", -4_096)?;
         conn.execute_batch("PRAGMA temp.cache_size = -4096")?;
+        // Foreign keys (on by default in this build) are checked once migrated: a migration
+        // that rebuilds a table (to change a CHECK, which SQLite cannot alter) drops the old
+        // one, which they would refuse, and the pragma cannot change inside a migration's
+        // transaction.
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
         let migrate = |conn: &mut Connection| {
             embedded::migrations::runner()
                 .set_grouped(true)
@@ -129,6 +134,7 @@ impl Sqlite {
         if migrate(&mut conn).is_err() {
             migrate(&mut conn)?;
         }
+        conn.pragma_update(None, "foreign_keys", "ON")?;
         // From here on, waiting for the lock is done by `begin_run`, with a message.
         conn.busy_timeout(Duration::from_millis(200))?;
         Ok(Sqlite {

@@ -13,17 +13,13 @@ pub enum FileStatus {
     Skipped,
     /// Nothing of it was loaded, for a fault of the file's own.
     Failed,
+    /// Read, and not applied: a guard held its snapshot back (the message says why).
+    Held,
+    /// Applied, then undone by a later run (`leadpipe undo`).
+    Undone,
 }
 
 impl FileStatus {
-    /// Every status, for the ledger's totals.
-    pub const ALL: [FileStatus; 4] = [
-        FileStatus::Loading,
-        FileStatus::Loaded,
-        FileStatus::Skipped,
-        FileStatus::Failed,
-    ];
-
     /// The text stored in the ledger.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -31,6 +27,8 @@ impl FileStatus {
             FileStatus::Loaded => "loaded",
             FileStatus::Skipped => "skipped",
             FileStatus::Failed => "failed",
+            FileStatus::Held => "held",
+            FileStatus::Undone => "undone",
         }
     }
 }
@@ -67,14 +65,18 @@ pub enum Change {
     Deactivated,
     /// An inactive lead that the file's snapshot lists again.
     Reactivated,
+    /// The file's snapshot was undone: the lead is as it was before it (a column's value
+    /// back, with the undone value as the old one), or, brought by it, made inactive.
+    Undone,
 }
 
 impl Change {
-    const ALL: [Change; 4] = [
+    const ALL: [Change; 5] = [
         Change::Inserted,
         Change::Updated,
         Change::Deactivated,
         Change::Reactivated,
+        Change::Undone,
     ];
 
     /// The text stored in the ledger.
@@ -84,6 +86,7 @@ impl Change {
             Change::Updated => "updated",
             Change::Deactivated => "deactivated",
             Change::Reactivated => "reactivated",
+            Change::Undone => "undone",
         }
     }
 

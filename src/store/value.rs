@@ -12,6 +12,8 @@ pub(crate) enum Bind<'a> {
     Text(&'a str),
     /// Written as the column's width: 32 bits for `INTEGER`, 64 for `BIGINT`.
     Int(i64),
+    /// A measured figure (`DOUBLE PRECISION`).
+    Float(f64),
     Date(NaiveDate),
     Time(DateTime<Utc>),
     /// A time that many rows carry, formatted once.
@@ -50,6 +52,12 @@ impl From<u64> for Bind<'_> {
     /// Counts and sizes; none comes near `i64::MAX`.
     fn from(n: u64) -> Self {
         Bind::Int(n as i64)
+    }
+}
+
+impl From<f64> for Bind<'_> {
+    fn from(x: f64) -> Self {
+        Bind::Float(x)
     }
 }
 

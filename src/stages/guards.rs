@@ -1,0 +1,143 @@
+//! Snapshot guards: a snapshot that would do its source harm is held back, not applied.
+//!
+//! Each new snapshot of a source is compared, before it is applied, with the source as it
+//! stands: how many active leads it would deactivate, how many records it has against the
+//! last applied snapshot, and each lead column's fill rate and share of doubtful values
+//! against the profile kept for that snapshot. A source's first snapshot has nothing to be
+//! compared with. The bounds are the spec's `[guards]`; `--accept` applies a held snapshot
+//! deliberately, and the ledger records the override.
+
+use crate::lead::LEAD_COLUMNS;
+use crate::pipeline::{Decision, Finding, Snapshot, Stage};
+use crate::spec::GuardsConfig;
+
+/// The guards stage, with the files and sources the user accepts whatever the guards find.
+#[derive(Debug, Default)]
+pub struct Guards {
+    accept: Vec<String>,
+}
+
+impl Guards {
+    /// Guards that apply anyway the snapshots `accept` names: a file as given or by its
+    /// name, or a source by its id.
+    pub fn new(accept: Vec<String>) -> Guards {
+        Guards { accept }
+    }
+
+    fn accepts(&self, snapshot: &Snapshot) -> bool {
+        let path = snapshot.file.path.as_str();
+        let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+        self.accept
+            .iter()
+            .any(|a| a == path || a == name || *a == snapshot.spec.id)
+    }
+}
+
+impl Stage for Guards {
+    fn name(&self) -> &'static str {
+        "guards"
+    }
+
+    fn before_apply(&self, snapshot: &Snapshot) -> Decision {
+        let findings = evaluate(&snapshot.spec.guards, snapshot);
+        if findings.is_empty() {
+            Decision::Apply
+        } else if self.accepts(snapshot) {
+            Decision::Accept(findings)
+        } else {
+            Decision::Hold(findings)
+        }
+    }
+}
+
+/// Every bound the snapshot breaks.
+pub fn evaluate(bounds: &GuardsConfig, snapshot: &Snapshot) -> Vec<Finding> {
+    let Some(before) = &snapshot.before else {
+        return Vec::new();
+    };
+    let mut findings = Vec::new();
+    let deactivated = snapshot.would_deactivate();
+    if before.active > 0 {
+        let share = deactivated as f64 / before.active as f64;
+        if share > bounds.max_deactivated {
+            findings.push(Finding {
+                rule: "max_deactivated",
+                column: None,
+                observed: share,
+                threshold: bounds.max_deactivated,
+                message: format!(
+                    "it would deactivate {deactivated} of the source's {} active leads ({}; \
+                     max_deactivated is {})",
+                    before.active,
+                    percent(share),
+                    percent(bounds.max_deactivated)
+                ),
+            });
+        }
+    }
+    let Some(last) = &before.last_applied else {
+        return findings;
+    };
+    let read = snapshot.counts.read;
+    if last.records_read > 0 {
+        let ratio = read as f64 / last.records_read as f64;
+        if ratio < bounds.min_records_ratio {
+            findings.push(Finding {
+                rule: "min_records_ratio",
+                column: None,
+                observed: ratio,
+                threshold: bounds.min_records_ratio,
+                message: format!(
+                    "it has {read} records, {ratio:.2} of the {} of the last applied snapshot \
+                     ({}; min_records_ratio is {})",
+                    last.records_read, last.path, bounds.min_records_ratio
+                ),
+            });
+        }
+    }
+    let (Some(old), new) = (&last.profile, snapshot.profile) else {
+        return findings;
+    };
+    if old.leads == 0 || new.leads == 0 {
+        return findings;
+    }
+    for (i, column) in LEAD_COLUMNS.iter().enumerate() {
+        let (was, is) = (old.fill_percent(i), new.fill_percent(i));
+        if was - is > bounds.max_fill_drop {
+            findings.push(Finding {
+                rule: "max_fill_drop",
+                column: Some(column.name),
+                observed: was - is,
+                threshold: bounds.max_fill_drop,
+                message: format!(
+                    "`{}` is filled in {is:.1}% of its leads, down from {was:.1}% \
+                     ({:.1} points; max_fill_drop is {})",
+                    column.name,
+                    was - is,
+                    bounds.max_fill_drop
+                ),
+            });
+        }
+        let (was, is) = (old.flagged_percent(i), new.flagged_percent(i));
+        if is - was > bounds.max_invalid_rise {
+            findings.push(Finding {
+                rule: "max_invalid_rise",
+                column: Some(column.name),
+                observed: is - was,
+                threshold: bounds.max_invalid_rise,
+                message: format!(
+                    "`{}` is doubtful in {is:.1}% of its leads, up from {was:.1}% \
+                     ({:.1} points; max_invalid_rise is {})",
+                    column.name,
+                    is - was,
+                    bounds.max_invalid_rise
+                ),
+            });
+        }
+    }
+    findings
+}
+
+fn percent(share: f64) -> String {
+    format!("{:.1}%", 100.0 * share)
+}

@@ -1,0 +1,3 @@
+//! Stages a run can be given ([`crate::pipeline::Stage`]), one module each.
+
+pub mod guards;
