@@ -25,10 +25,13 @@ use super::{stdout, summary};
 /// changed ones updated (every change kept in `lead_changes`), and leads the snapshot no
 /// longer lists are marked inactive. Snapshots apply in the order of their dates, and one
 /// older than a snapshot already loaded is skipped. A file whose content was loaded before
-/// is skipped. The whole run is one transaction: if it fails or is killed, the database is
-/// left as it was. A file that cannot be loaded (for instance a header that differs from its
-/// spec) is reported and loads nothing, while the other files still load; the exit status
-/// is then 1.
+/// is skipped. Before a snapshot is applied, the spec's guards compare it with its source:
+/// one that would deactivate too many active leads, is much shorter than the last, or blanks
+/// a column is held (not applied; see --accept, and `leadpipe undo` for one applied). The
+/// whole run is one transaction: if it fails or is killed, the database is left as it was.
+/// A file that cannot be loaded (for instance a header that differs from its spec) is
+/// reported and loads nothing, while the other files still load. The exit statuses are in
+/// `leadpipe --help`.
 #[derive(Debug, Args)]
 pub(crate) struct IngestArgs {
     /// Files, folders (every file below, hidden ones excluded), glob patterns
