@@ -47,6 +47,18 @@ impl Exit {
         }
     }
 
+    /// The status's name, as the results document gives it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Exit::Success => "success",
+            Exit::NothingNew => "nothing_new",
+            Exit::Held => "held",
+            Exit::CheckFailed => "check_failed",
+            Exit::FileFailed => "file_failed",
+            Exit::Impossible => "impossible",
+        }
+    }
+
     /// What the status means, for the table in `--help` and the README.
     fn meaning(self) -> &'static str {
         match self {

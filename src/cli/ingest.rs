@@ -16,6 +16,7 @@ use leadpipe::store::Store;
 
 use super::exit::Exit;
 use super::progress::ProgressBar;
+use super::results::Outcome;
 use super::{stdout, summary};
 
 /// Load agency files into the leads table.
@@ -65,9 +66,53 @@ pub(crate) struct IngestArgs {
     /// finish before giving up.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
     pub lock_timeout: u64,
+
+    /// Write the run's outcome to FILE as JSON, whatever it is (a failed or held run
+    /// included): run id, exit status, every file's status and counts, the figures of held
+    /// snapshots, timings. Its JSON Schema is schema/results-v1.schema.json.
+    #[arg(long, value_name = "FILE")]
+    pub results: Option<PathBuf>,
 }
 
 pub(crate) fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
+    let started_at = Utc::now();
+    let results = args.results.clone();
+    let mut database = None;
+    let attempt = load(args, &mut database);
+    let (report, error, exit) = match &attempt {
+        Ok(Some(report)) => (Some(report), None, exit_status(report)),
+        Ok(None) => (None, None, Exit::NothingNew),
+        Err(error) => (None, Some(format!("{error:#}")), Exit::Impossible),
+    };
+    if let Some(path) = &results {
+        let outcome = Outcome {
+            command: "ingest",
+            started_at,
+            finished_at: Utc::now(),
+            database: database.clone(),
+            report,
+            error,
+            exit,
+        };
+        if let Err(written) = outcome.write(path) {
+            // The run's own error, if it had one, is the one to report.
+            attempt?;
+            return Err(written);
+        }
+    }
+    let Some(report) = attempt? else {
+        return Ok(exit.into());
+    };
+    let database = database.unwrap_or_default();
+    stdout::print(|out| summary::write(out, &report, &database))
+        .context("the run was committed, but its account could not be written to stdout")?;
+    summary::report_failures(&report);
+    Ok(exit.into())
+}
+
+/// Loads the inputs; `None` when there was nothing to load. `database` is set to the
+/// database as shown once it is known.
+fn load(args: IngestArgs, database: &mut Option<String>) -> anyhow::Result<Option<RunReport>> {
     let specs = Specs::load(args.specs.as_deref())?;
     let expanded = input::expand(&args.inputs, args.since)?;
     for empty in &expanded.empty {
@@ -82,19 +127,17 @@ pub(crate) fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let files = expanded.files;
     if files.is_empty() {
         eprintln!("warning: no file to load; the database was not touched");
-        return Ok(Exit::NothingNew.into());
+        return Ok(None);
     }
     let url = args.db.parse()?;
+    *database = Some(url.to_string());
     let mut db = Store::open(&url, Duration::from_secs(args.lock_timeout))?;
     let progress = ProgressBar::for_files(&files);
     let guards = Guards::new(args.accept);
     let report = pipeline::ingest(&mut db, &specs, &files, &[&guards], &progress)
         .with_context(|| format!("the run failed and was rolled back; {url} is as it was"))?;
     progress.finish();
-    stdout::print(|out| summary::write(out, &report, &url))
-        .context("the run was committed, but its account could not be written to stdout")?;
-    summary::report_failures(&report);
-    Ok(exit_status(&report).into())
+    Ok(Some(report))
 }
 
 /// The run's exit status, by the table of [`Exit`].

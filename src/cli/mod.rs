@@ -5,6 +5,7 @@ pub(crate) mod ingest;
 pub(crate) mod migrate;
 pub(crate) mod printable;
 pub(crate) mod progress;
+pub(crate) mod results;
 pub(crate) mod specs;
 pub(crate) mod stdout;
 pub(crate) mod summary;

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use leadpipe::pipeline::{FileOutcome, FileReport, Finding, RunReport};
 use leadpipe::reason::Reason;
-use leadpipe::store::{DatabaseUrl, FileCounts};
+use leadpipe::store::FileCounts;
 
 use super::printable::printable;
 
@@ -21,7 +21,7 @@ const HEADINGS: [&str; 7] = [
 
 /// Writes the account of a run: a line per file, the reasons records were rejected and
 /// values doubted, and the reconciliation of the whole run.
-pub(crate) fn write(out: &mut impl Write, report: &RunReport, url: &DatabaseUrl) -> io::Result<()> {
+pub(crate) fn write(out: &mut impl Write, report: &RunReport, url: &str) -> io::Result<()> {
     write_files(out, &report.files)?;
     write_reasons(
         out,

@@ -18,6 +18,7 @@ mod stage;
 mod workers;
 
 use std::io;
+use std::time::Instant;
 
 use crate::read::input::InputFile;
 use crate::spec::Specs;
@@ -77,10 +78,12 @@ pub fn ingest(
     };
     for planned in planned {
         let size = planned.input().size();
-        let file = match planned {
+        let started = Instant::now();
+        let mut file = match planned {
             Planned::Load(file) => file::ingest_file(db, &run, &file, stages, progress)?,
             Planned::Done { report, .. } => *report,
         };
+        file.elapsed = started.elapsed();
         if file.outcome != FileOutcome::Loaded {
             // The bar counts every input byte; a file not read passes at once.
             progress.advanced(size);

@@ -1,6 +1,7 @@
 //! The account of a run: what became of each file, and of its records.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use chrono::NaiveDate;
 
@@ -51,6 +52,8 @@ pub struct FileReport {
     pub issue_reasons: BTreeMap<Reason, u64>,
     /// What would have held the snapshot, had it not been applied as the user asked.
     pub accepted: Vec<Finding>,
+    /// How long the file took, from being identified to being applied or set aside.
+    pub elapsed: Duration,
 }
 
 impl FileReport {
@@ -64,6 +67,7 @@ impl FileReport {
             reject_reasons: BTreeMap::new(),
             issue_reasons: BTreeMap::new(),
             accepted: Vec::new(),
+            elapsed: Duration::ZERO,
         }
     }
 }

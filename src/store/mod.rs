@@ -103,7 +103,7 @@ pub struct FileInfo {
 }
 
 /// A file's records, and what merging them into `leads` did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct FileCounts {
     pub read: u64,
     pub loaded: u64,
