@@ -56,10 +56,14 @@ pub(crate) struct IngestArgs {
     /// finish before giving up.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
     pub lock_timeout: u64,
+
+    #[command(flatten)]
+    pub notify: super::notify::NotifyArgs,
 }
 
 pub(crate) fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let specs = Specs::load(args.specs.as_deref())?;
+    let notifier = args.notify.notifier()?;
     let expanded = input::expand(&args.inputs, args.since)?;
     for empty in &expanded.empty {
         eprintln!("warning: {empty}: nothing to load there");
@@ -84,6 +88,7 @@ pub(crate) fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     stdout::print(|out| summary::write(out, &report, &url))
         .context("the run was committed, but its account could not be written to stdout")?;
     summary::report_failures(&report);
+    notifier.send(Some(&report.run_id), Vec::new());
     Ok(exit_status(&report).into())
 }
 
