@@ -10,7 +10,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use leadpipe::notify::{
-    self, Alert, AlertKind, BUDGET, Delivery, Failure, Figure, Name, RunAlerts, Target, Value,
+    self, Alert, AlertKind, Delivery, Failure, Figure, Name, RunAlerts, Target, Value,
 };
 use serde_json::{Value as Json, json};
 use util::{Workdir, assert_exit, stderr};
@@ -153,7 +153,6 @@ fn the_generic_payload_is_posted_as_documented() {
     let delivery = only(notify::send(
         &[target(&format!("{base}/hooks/leads?token=t0"))],
         &run(vec![held(), warned]),
-        BUDGET,
     ));
     assert_eq!(delivery.failure, None);
     assert_eq!(delivery.attempts, 1);
@@ -221,7 +220,7 @@ fn a_slack_webhook_gets_blocks_with_slacks_escaping() {
             Figure::new("share", Value::Percent(3.03)),
         ],
     };
-    let delivery = only(notify::send(&[slack], &run(vec![held(), failed]), BUDGET));
+    let delivery = only(notify::send(&[slack], &run(vec![held(), failed])));
     assert_eq!(delivery.failure, None);
 
     let request = requests.recv().unwrap();
@@ -281,7 +280,6 @@ fn a_500_is_retried_and_the_alert_delivered() {
     let delivery = only(notify::send(
         &[target(&format!("{base}/hook"))],
         &run(vec![held()]),
-        BUDGET,
     ));
     assert_eq!(delivery.failure, None);
     assert_eq!(delivery.attempts, 2);
@@ -300,7 +298,6 @@ fn a_429_is_retried_after_the_wait_it_asks_for() {
     let delivery = only(notify::send(
         &[target(&format!("{base}/hook"))],
         &run(vec![held()]),
-        BUDGET,
     ));
     assert_eq!(delivery.failure, None);
     assert_eq!(delivery.attempts, 2);
@@ -314,7 +311,6 @@ fn a_4xx_is_not_retried() {
     let delivery = only(notify::send(
         &[target(&format!("{base}/hook"))],
         &run(vec![held()]),
-        BUDGET,
     ));
     assert_eq!(delivery.failure, Some(Failure::Status(404)));
     assert_eq!(delivery.attempts, 1);
@@ -337,7 +333,6 @@ fn a_webhook_that_never_answers_ends_within_the_budget_and_others_still_get_thei
             target(&format!("{working}/hook")),
         ],
         &run(vec![held()]),
-        BUDGET,
     );
     let elapsed = started.elapsed();
     assert!(elapsed < Duration::from_secs(11), "{elapsed:?}");
@@ -367,7 +362,6 @@ fn a_closed_port_is_retried_with_backoff_and_reported_without_the_path() {
             "http://bot:pw@127.0.0.1:{port}/services/T0/B0/secret?token=t0"
         ))],
         &run(vec![held()]),
-        BUDGET,
     ));
     let elapsed = started.elapsed();
     // Four attempts, 0.5 + 1 + 2 s apart.
@@ -388,7 +382,7 @@ fn a_closed_port_is_retried_with_backoff_and_reported_without_the_path() {
 #[test]
 fn no_alert_posts_nothing() {
     let (base, requests) = receiver(&[Answer::Status(200)]);
-    let deliveries = notify::send(&[target(&format!("{base}/hook"))], &run(vec![]), BUDGET);
+    let deliveries = notify::send(&[target(&format!("{base}/hook"))], &run(vec![]));
     assert!(deliveries.is_empty());
     assert!(requests.recv_timeout(Duration::from_millis(200)).is_err());
 }
@@ -412,7 +406,6 @@ fn no_phone_or_email_reaches_a_payload() {
             target(&format!("slack+{base}/slack")),
         ],
         &run(vec![alert]),
-        BUDGET,
     );
     assert!(deliveries.iter().all(|d| d.failure.is_none()));
     for request in requests.iter().take(2) {

@@ -75,7 +75,7 @@ impl Notifier {
             run_id: run_id.map(str::to_string),
             alerts,
         };
-        for delivery in notify::send(&self.targets, &run, notify::BUDGET) {
+        for delivery in notify::send(&self.targets, &run) {
             let shown = delivery.to_string();
             if delivery.failure.is_some() {
                 eprintln!(

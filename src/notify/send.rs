@@ -59,16 +59,16 @@ impl fmt::Display for Delivery {
     }
 }
 
-/// Posts `run`'s alerts to every target, within `budget` for all of them, and says how each
-/// went. Nothing is posted when there is no alert.
-pub fn send(targets: &[Target], run: &RunAlerts, budget: Duration) -> Vec<Delivery> {
+/// Posts `run`'s alerts to every target, within [`BUDGET`] for all of them, and says how
+/// each went. Nothing is posted when there is no alert.
+pub fn send(targets: &[Target], run: &RunAlerts) -> Vec<Delivery> {
     if run.alerts.is_empty() || targets.is_empty() {
         return Vec::new();
     }
-    let deadline = Instant::now() + budget;
+    let deadline = Instant::now() + BUDGET;
     let client = Client::builder()
         .connect_timeout(CONNECT_TIMEOUT)
-        .timeout(budget)
+        .timeout(BUDGET)
         // A webhook that redirects is misconfigured; following it would send the alert
         // somewhere not named.
         .redirect(reqwest::redirect::Policy::none())
