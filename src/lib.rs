@@ -10,6 +10,7 @@
 pub mod lead;
 pub mod map;
 pub(crate) mod normalize;
+pub mod notify;
 pub mod pipeline;
 pub mod read;
 pub mod reason;

@@ -15,6 +15,7 @@ use leadpipe::stages::guards::Guards;
 use leadpipe::store::Store;
 
 use super::exit::Exit;
+use super::notify;
 use super::progress::ProgressBar;
 use super::results::Outcome;
 use super::{stdout, summary};
@@ -72,18 +73,29 @@ pub(crate) struct IngestArgs {
     /// snapshots, timings. Its JSON Schema is schema/results-v1.schema.json.
     #[arg(long, value_name = "FILE")]
     pub results: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub notify: super::notify::NotifyArgs,
 }
 
 pub(crate) fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let started_at = Utc::now();
     let results = args.results.clone();
     let mut database = None;
-    let attempt = load(args, &mut database);
+    // A webhook URL that is not one stops the command before anything is loaded.
+    let (notifier, attempt) = match args.notify.notifier() {
+        Ok(notifier) => (Some(notifier), load(args, &mut database)),
+        Err(error) => (None, Err(error)),
+    };
     let (report, error, exit) = match &attempt {
         Ok(Some(report)) => (Some(report), None, exit_status(report)),
         Ok(None) => (None, None, Exit::NothingNew),
         Err(error) => (None, Some(format!("{error:#}")), Exit::Impossible),
     };
+    if let Some(notifier) = &notifier {
+        let run_id = report.map(|r| r.run_id.as_str());
+        notifier.send(run_id, notify::alerts(report));
+    }
     if let Some(path) = &results {
         let outcome = Outcome {
             command: "ingest",

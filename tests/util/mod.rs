@@ -49,7 +49,8 @@ impl Workdir {
         self.path().join("leads.db")
     }
 
-    /// `leadpipe` with the working directory set here and no DATABASE_URL inherited.
+    /// `leadpipe` with the working directory set here and no DATABASE_URL or LEADPIPE_NOTIFY
+    /// inherited.
     pub fn command(&self, args: &[&str]) -> Command {
         Command::from_std(self.process(args))
     }
@@ -59,6 +60,7 @@ impl Workdir {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("leadpipe"));
         cmd.current_dir(self.path())
             .env_remove("DATABASE_URL")
+            .env_remove("LEADPIPE_NOTIFY")
             .args(args);
         cmd
     }
