@@ -4,9 +4,10 @@
 //! The modules follow the pipeline: [`read`] (files as published → decoded records),
 //! [`spec`] (per-source TOML specs), [`map`] (spec rules → lead values, through
 //! [`normalize`]), [`validate`] (record-level checks), [`store`] (the target database), and
-//! [`pipeline`], which runs them in order for each file. [`reason`] names why a record is
-//! rejected or a value doubtful.
+//! [`pipeline`], which runs them in order for each file; [`checks`] hold the loaded table to
+//! declarative thresholds. [`reason`] names why a record is rejected or a value doubtful.
 
+pub mod checks;
 pub mod lead;
 pub mod map;
 pub(crate) mod normalize;

@@ -29,5 +29,6 @@ fn run() -> anyhow::Result<ExitCode> {
         cli::Command::Ingest(ingest) => cli::ingest::run(ingest),
         cli::Command::Migrate(migrate) => cli::migrate::run(migrate),
         cli::Command::Specs(specs) => cli::specs::run(specs),
+        cli::Command::Verify(verify) => cli::verify::run(verify),
     }
 }

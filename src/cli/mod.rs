@@ -8,6 +8,7 @@ pub(crate) mod progress;
 pub(crate) mod specs;
 pub(crate) mod stdout;
 pub(crate) mod summary;
+pub(crate) mod verify;
 
 use std::io::IsTerminal;
 
@@ -32,6 +33,7 @@ pub(crate) enum Command {
     Ingest(ingest::IngestArgs),
     Migrate(migrate::MigrateArgs),
     Specs(specs::SpecsArgs),
+    Verify(verify::VerifyArgs),
 }
 
 /// The `--db` option, the same for every subcommand that opens the database.

@@ -74,6 +74,7 @@ pub fn ingest(
     let mut report = RunReport {
         run_id: run.run_id.clone(),
         files: Vec::with_capacity(files.len()),
+        checks: Vec::new(),
     };
     for planned in planned {
         let size = planned.input().size();
@@ -88,7 +89,7 @@ pub fn ingest(
         report.files.push(file);
     }
     each_stage(stages, |stage| stage.after_files(db, &report))?;
-    each_stage(stages, |stage| stage.before_commit(db, &report))?;
+    each_stage(stages, |stage| stage.before_commit(db, &mut report))?;
     let status = match report.failed_files() {
         0 => RunStatus::Completed,
         _ => RunStatus::CompletedWithFailures,
@@ -157,7 +158,7 @@ mod tests {
             Ok(())
         }
 
-        fn before_commit(&self, _: &mut Store, _: &RunReport) -> Result<(), StageError> {
+        fn before_commit(&self, _: &mut Store, _: &mut RunReport) -> Result<(), StageError> {
             self.before_commit.fetch_add(1, Ordering::SeqCst);
             match self.fail_commit {
                 true => Err(StageError::Failed("refused".into())),

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use crate::checks::CheckResult;
 use crate::reason::Reason;
 use crate::store::FileCounts;
 
@@ -69,6 +70,8 @@ impl FileReport {
 pub struct RunReport {
     pub run_id: String,
     pub files: Vec<FileReport>,
+    /// The checks' results, evaluated before the run committed.
+    pub checks: Vec<CheckResult>,
 }
 
 impl RunReport {

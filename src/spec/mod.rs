@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use encoding_rs::Encoding;
 
+use crate::checks::{Check, validate_spec_checks};
 use crate::lead::{LEAD_COLUMNS, column_index};
 use crate::normalize::{self, Normalizer};
 use config::{FilesConfig, FormatConfig, RuleConfig, SpecConfig};
@@ -45,6 +46,8 @@ pub struct Spec {
     /// The lead column of the natural key.
     pub key_column: usize,
     pub rules: Vec<Rule>,
+    /// The checks on the source's leads, from its `[[checks]]`.
+    pub checks: Vec<Check>,
 }
 
 /// Where a rule's input comes from.
@@ -126,6 +129,7 @@ pub fn validate(config: SpecConfig, origin: &str) -> Result<Spec, String> {
             config.key
         ));
     }
+    let checks = validate_spec_checks(config.checks, &config.id)?;
     Ok(Spec {
         id: config.id,
         name: config.name,
@@ -139,6 +143,7 @@ pub fn validate(config: SpecConfig, origin: &str) -> Result<Spec, String> {
         aliases,
         key_column,
         rules,
+        checks,
     })
 }
 

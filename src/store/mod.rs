@@ -3,7 +3,8 @@
 //! - the ledger ([`ledger`]): runs, and every file each run saw;
 //! - the snapshot writer ([`snapshot`]): a file's leads written in batches and merged into
 //!   `leads` ([`merge`]), or rolled back whole;
-//! - reads ([`reads`]): leads and their history, streamed.
+//! - reads ([`reads`]): leads and their history, streamed;
+//! - checks ([`checks`]): what the declarative checks count, and their results.
 //!
 //! A run is one transaction, taken under a lock that keeps two runs from interleaving.
 //! Everything the two databases share is written once, over [`backend::Backend`]: SQL text
@@ -11,6 +12,7 @@
 //! What differs (bulk writes, locks, connecting) is each target's own module.
 
 mod backend;
+mod checks;
 mod known;
 mod ledger;
 mod merge;
