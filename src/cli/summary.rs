@@ -92,8 +92,8 @@ pub(crate) fn report_failed_checks(results: &[CheckResult]) {
             "{label}: check `{}` failed on {}: observed {}; threshold {}",
             printable(&result.check),
             result.source,
-            result.observed,
-            result.threshold
+            printable(&result.observed),
+            printable(&result.threshold)
         );
     }
 }

@@ -84,7 +84,7 @@ fn write_result(out: &mut impl Write, r: &CheckResult, width: usize) -> io::Resu
         printable(&r.check),
         r.severity.as_str(),
         r.status.as_str(),
-        r.observed,
-        r.threshold
+        printable(&r.observed),
+        printable(&r.threshold)
     )
 }
