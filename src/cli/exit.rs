@@ -4,6 +4,8 @@
 
 use std::process::ExitCode;
 
+use leadpipe::checks::CheckResult;
+
 /// How a command ended, as its exit status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Exit {
@@ -83,6 +85,15 @@ impl Exit {
             table += &format!("| {} | {} |\n", exit.code(), exit.meaning());
         }
         table
+    }
+
+    /// What checks' results say: [`Exit::CheckFailed`] when a check of severity `error`
+    /// failed.
+    pub(crate) fn of_checks(results: &[CheckResult]) -> Exit {
+        match results.iter().any(CheckResult::is_failed_error) {
+            true => Exit::CheckFailed,
+            false => Exit::Success,
+        }
     }
 
     /// The status when both `self` and `other` apply.

@@ -8,6 +8,7 @@ use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 
+use leadpipe::checks::Checks;
 use leadpipe::pipeline::{self, FileOutcome, RunReport};
 use leadpipe::read::input;
 use leadpipe::spec::Specs;
@@ -32,8 +33,9 @@ use super::{stdout, summary};
 /// a column is held (not applied; see --accept, and `leadpipe undo` for one applied). The
 /// whole run is one transaction: if it fails or is killed, the database is left as it was.
 /// A file that cannot be loaded (for instance a header that differs from its spec) is
-/// reported and loads nothing, while the other files still load. The exit statuses are in
-/// `leadpipe --help`.
+/// reported and loads nothing, while the other files still load. Then the checks (of the
+/// specs, and of --checks) run on the table, in the same transaction; a failing check does
+/// not undo the load. The exit statuses are in `leadpipe --help`.
 #[derive(Debug, Args)]
 pub(crate) struct IngestArgs {
     /// Files, folders (every file below, hidden ones excluded), glob patterns
@@ -52,6 +54,11 @@ pub(crate) struct IngestArgs {
     /// replaces it.
     #[arg(long, value_name = "DIR")]
     pub specs: Option<PathBuf>,
+
+    /// A checks file (TOML, `[[checks]]`) for all sources, run after the load with the
+    /// specs' own checks.
+    #[arg(long, value_name = "FILE")]
+    pub checks: Option<PathBuf>,
 
     /// Only files and objects last modified on or after this day (`2023-07-01`, midnight
     /// UTC) or time (`2023-07-01T12:00:00Z`); for a weekly schedule.
@@ -119,6 +126,7 @@ pub(crate) fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     stdout::print(|out| summary::write(out, &report, &database))
         .context("the run was committed, but its account could not be written to stdout")?;
     summary::report_failures(&report);
+    summary::report_failed_checks(&report.checks);
     Ok(exit.into())
 }
 
@@ -126,6 +134,7 @@ pub(crate) fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
 /// database as shown once it is known.
 fn load(args: IngestArgs, database: &mut Option<String>) -> anyhow::Result<Option<RunReport>> {
     let specs = Specs::load(args.specs.as_deref())?;
+    let checks = Checks::new(&specs, args.checks.as_deref(), Utc::now().date_naive())?;
     let expanded = input::expand(&args.inputs, args.since)?;
     for empty in &expanded.empty {
         eprintln!("warning: {empty}: nothing to load there");
@@ -146,7 +155,7 @@ fn load(args: IngestArgs, database: &mut Option<String>) -> anyhow::Result<Optio
     let mut db = Store::open(&url, Duration::from_secs(args.lock_timeout))?;
     let progress = ProgressBar::for_files(&files);
     let guards = Guards::new(args.accept);
-    let report = pipeline::ingest(&mut db, &specs, &files, &[&guards], &progress)
+    let report = pipeline::ingest(&mut db, &specs, &files, &[&guards, &checks], &progress)
         .with_context(|| format!("the run failed and was rolled back; {url} is as it was"))?;
     progress.finish();
     Ok(Some(report))
@@ -173,7 +182,7 @@ fn exit_status(report: &RunReport) -> Exit {
     if report.failed_files() > 0 {
         exit = exit.and(Exit::FileFailed);
     }
-    exit
+    exit.and(Exit::of_checks(&report.checks))
 }
 
 /// `2023-07-01` (midnight UTC) or an RFC 3339 time.

@@ -11,6 +11,7 @@ pub(crate) mod specs;
 pub(crate) mod stdout;
 pub(crate) mod summary;
 pub(crate) mod undo;
+pub(crate) mod verify;
 
 use std::io::IsTerminal;
 
@@ -36,6 +37,7 @@ pub(crate) enum Command {
     Migrate(migrate::MigrateArgs),
     Specs(specs::SpecsArgs),
     Undo(undo::UndoArgs),
+    Verify(verify::VerifyArgs),
 }
 
 /// The `--db` option, the same for every subcommand that opens the database.

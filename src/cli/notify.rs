@@ -3,6 +3,7 @@
 use anyhow::Context;
 use clap::Args;
 
+use leadpipe::checks::{Severity, Status};
 use leadpipe::notify::{self, Alert, AlertKind, Figure, Name, RunAlerts, Target, Value};
 use leadpipe::pipeline::{FileOutcome, Finding, RunReport};
 
@@ -115,6 +116,27 @@ pub(crate) fn alerts(report: Option<&RunReport>) -> Vec<Alert> {
             }
             _ => {}
         }
+    }
+    for check in report.checks.iter().filter(|c| c.status == Status::Fail) {
+        let kind = match check.severity {
+            Severity::Error => AlertKind::CheckFailed,
+            Severity::Warn => AlertKind::CheckWarned,
+        };
+        // A check's figures are text as people read them (`0.970 (97 of 100)`, `at least
+        // 0.9`): their numbers are the first of the one and the last of the other.
+        let number = |word: Option<&str>| word?.parse().ok().map(Value::Number);
+        let observed = number(check.observed.split_whitespace().next());
+        let threshold = number(check.threshold.split_whitespace().last());
+        let figures = [("observed", observed), ("bound", threshold)]
+            .into_iter()
+            .filter_map(|(label, value)| Some(Figure::new(label, value?)))
+            .collect();
+        alerts.push(Alert {
+            source: Some(Name::new(&check.source)),
+            subject: Some(Name::new(&check.check)),
+            figures,
+            ..Alert::new(kind)
+        });
     }
     alerts
 }

@@ -11,6 +11,7 @@ use anyhow::Context;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
+use leadpipe::checks::CheckResult;
 use leadpipe::pipeline::{FileOutcome, FileReport, Finding, RunReport};
 use leadpipe::store::FileCounts;
 
@@ -50,6 +51,17 @@ struct Document<'a> {
     seconds: f64,
     database: Option<&'a str>,
     files: Vec<FileResult<'a>>,
+    checks: Vec<CheckOutcome<'a>>,
+}
+
+#[derive(Serialize)]
+struct CheckOutcome<'a> {
+    source: &'a str,
+    check: &'a str,
+    severity: &'static str,
+    status: &'static str,
+    observed: &'a str,
+    threshold: &'a str,
 }
 
 #[derive(Serialize)]
@@ -105,6 +117,10 @@ impl Outcome<'_> {
             files: self
                 .report
                 .map(|r| r.files.iter().map(file_result).collect())
+                .unwrap_or_default(),
+            checks: self
+                .report
+                .map(|r| r.checks.iter().map(check_outcome).collect())
                 .unwrap_or_default(),
         }
     }
@@ -169,6 +185,17 @@ fn file_result(file: &FileReport) -> FileResult<'_> {
         doubtful_by_reason: by_reason(&file.issue_reasons),
         held_by,
         accepted_over: file.accepted.iter().map(finding_result).collect(),
+    }
+}
+
+fn check_outcome(check: &CheckResult) -> CheckOutcome<'_> {
+    CheckOutcome {
+        source: &check.source,
+        check: &check.check,
+        severity: check.severity.as_str(),
+        status: check.status.as_str(),
+        observed: &check.observed,
+        threshold: &check.threshold,
     }
 }
 

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use leadpipe::checks::{CheckResult, Severity, Status};
 use leadpipe::pipeline::{FileOutcome, FileReport, Finding, RunReport};
 use leadpipe::reason::Reason;
 use leadpipe::store::FileCounts;
@@ -33,6 +34,7 @@ pub(crate) fn write(out: &mut impl Write, report: &RunReport, url: &str) -> io::
         "doubtful values in the leads written, by reason (column `leads.issues`):",
         report.files.iter().map(|f| &f.issue_reasons),
     )?;
+    write_checks_line(out, &report.checks)?;
     let total = totals(&report.files);
     writeln!(
         out,
@@ -54,6 +56,45 @@ pub(crate) fn report_failures(report: &RunReport) {
         if let FileOutcome::Failed { error } = &file.outcome {
             eprintln!("error: {}: {}", printable(&file.path), printable(error));
         }
+    }
+}
+
+/// One line for the checks of a run, when it ran any: how many passed and failed.
+pub(crate) fn write_checks_line(out: &mut impl Write, results: &[CheckResult]) -> io::Result<()> {
+    if results.is_empty() {
+        return Ok(());
+    }
+    let failed = |severity| {
+        results
+            .iter()
+            .filter(|r| r.status == Status::Fail && r.severity == severity)
+            .count()
+    };
+    let passed = results.iter().filter(|r| r.status == Status::Pass).count();
+    writeln!(
+        out,
+        "checks (table `check_results`): {} run, {passed} passed, {} failed (error), {} failed (warn)",
+        results.len(),
+        failed(Severity::Error),
+        failed(Severity::Warn)
+    )
+}
+
+/// Tells, on stderr, each check that failed, with what was observed and the threshold: an
+/// `error` check as an error, a `warn` check as a warning.
+pub(crate) fn report_failed_checks(results: &[CheckResult]) {
+    for result in results.iter().filter(|r| r.status == Status::Fail) {
+        let label = match result.severity {
+            Severity::Error => "error",
+            Severity::Warn => "warning",
+        };
+        eprintln!(
+            "{label}: check `{}` failed on {}: observed {}; threshold {}",
+            printable(&result.check),
+            result.source,
+            printable(&result.observed),
+            printable(&result.threshold)
+        );
     }
 }
 

@@ -9,6 +9,17 @@ use super::{Arity, Build, Configured, Descriptor, Issue, VALUE_TEXT, Verdict, fi
 use crate::lead::Value;
 use crate::reason::Reason;
 
+/// The canonical vocabulary of `facility_type`, one across states: every built-in spec's
+/// `lookup` table for that column maps into it (README, Source specs), and the built-in
+/// `accepted_values` check of the column holds a source to it.
+pub(crate) const FACILITY_TYPES: [&str; 5] = [
+    "Child Care Center",
+    "Family Child Care Home",
+    "Group Child Care Home",
+    "Accommodation Facility",
+    "Permitted Program",
+];
+
 pub(crate) static LOOKUP: Descriptor = Descriptor {
     name: "lookup",
     parts: VALUE_TEXT,

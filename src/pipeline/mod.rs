@@ -22,7 +22,7 @@ use std::time::Instant;
 
 use crate::read::input::InputFile;
 use crate::spec::Specs;
-use crate::store::{RunInfo, RunStatus, Store, StoreError, now};
+use crate::store::{RunCommand, RunInfo, RunStatus, Store, StoreError};
 use plan::Planned;
 pub use report::{FileOutcome, FileReport, RunReport};
 pub use stage::{Decision, Finding, Snapshot, SourceBefore, Stage, StageError};
@@ -66,15 +66,13 @@ pub fn ingest(
     stages: &[&dyn Stage],
     progress: &dyn Progress,
 ) -> Result<RunReport, RunError> {
-    let run = RunInfo {
-        run_id: uuid::Uuid::now_v7().to_string(),
-        started_at: now(),
-    };
+    let run = RunInfo::new(RunCommand::Ingest);
     let planned = plan::plan(specs, files)?;
     db.begin_run(&run)?;
     let mut report = RunReport {
         run_id: run.run_id.clone(),
         files: Vec::with_capacity(files.len()),
+        checks: Vec::new(),
     };
     for planned in planned {
         let size = planned.input().size();
@@ -91,7 +89,7 @@ pub fn ingest(
         report.files.push(file);
     }
     each_stage(stages, |stage| stage.after_files(db, &report))?;
-    each_stage(stages, |stage| stage.before_commit(db, &report))?;
+    each_stage(stages, |stage| stage.before_commit(db, &mut report))?;
     let status = match report.failed_files() {
         0 => RunStatus::Completed,
         _ => RunStatus::CompletedWithFailures,
@@ -160,7 +158,7 @@ mod tests {
             Ok(())
         }
 
-        fn before_commit(&self, _: &mut Store, _: &RunReport) -> Result<(), StageError> {
+        fn before_commit(&self, _: &mut Store, _: &mut RunReport) -> Result<(), StageError> {
             self.before_commit.fetch_add(1, Ordering::SeqCst);
             match self.fail_commit {
                 true => Err(StageError::Failed("refused".into())),

@@ -6,6 +6,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 
 use super::stage::Finding;
+use crate::checks::CheckResult;
 use crate::reason::Reason;
 use crate::store::FileCounts;
 
@@ -77,6 +78,8 @@ impl FileReport {
 pub struct RunReport {
     pub run_id: String,
     pub files: Vec<FileReport>,
+    /// The checks' results, evaluated before the run committed.
+    pub checks: Vec<CheckResult>,
 }
 
 impl RunReport {

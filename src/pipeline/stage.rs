@@ -33,8 +33,9 @@ pub trait Stage: Sync {
         Ok(())
     }
 
-    /// Just before the run commits; an error rolls the whole run back.
-    fn before_commit(&self, _store: &mut Store, _report: &RunReport) -> Result<(), StageError> {
+    /// Just before the run commits, once its data is written: may add to the run's account
+    /// (the checks' results); an error rolls the whole run back.
+    fn before_commit(&self, _store: &mut Store, _report: &mut RunReport) -> Result<(), StageError> {
         Ok(())
     }
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::checks::CheckConfig;
 use crate::normalize::text;
 
 /// One source (agency) as a spec file describes it.
@@ -31,6 +32,9 @@ pub struct SpecConfig {
     /// How source columns become lead columns.
     #[serde(rename = "map")]
     pub rules: Vec<RuleConfig>,
+    /// Checks on the source's leads once loaded (see [`crate::checks`]).
+    #[serde(default)]
+    pub checks: Vec<CheckConfig>,
 }
 
 /// Which files belong to the source.

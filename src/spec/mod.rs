@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use encoding_rs::Encoding;
 
+use crate::checks::{Check, validate_spec_checks};
 use crate::lead::{LEAD_COLUMNS, column_index};
 use crate::normalize::{self, Normalizer};
 pub use config::GuardsConfig;
@@ -48,6 +49,8 @@ pub struct Spec {
     /// The lead column of the natural key.
     pub key_column: usize,
     pub rules: Vec<Rule>,
+    /// The checks on the source's leads, from its `[[checks]]`.
+    pub checks: Vec<Check>,
 }
 
 /// Where a rule's input comes from.
@@ -130,6 +133,7 @@ pub fn validate(config: SpecConfig, origin: &str) -> Result<Spec, String> {
         ));
     }
     config.guards.validate()?;
+    let checks = validate_spec_checks(config.checks, &config.id)?;
     Ok(Spec {
         guards: config.guards,
         id: config.id,
@@ -144,6 +148,7 @@ pub fn validate(config: SpecConfig, origin: &str) -> Result<Spec, String> {
         aliases,
         key_column,
         rules,
+        checks,
     })
 }
 
@@ -354,9 +359,14 @@ mod tests {
     #[test]
     fn the_readme_example_spec_is_valid() {
         let readme = include_str!("../../README.md");
-        let start = readme.find("```toml\n").expect("README has a TOML example") + 8;
-        let end = start + readme[start..].find("```").unwrap();
-        let spec = Spec::parse(&readme[start..end], "README.md").unwrap();
+        // The whole spec among the README's TOML examples: the one with its rules.
+        let example = readme
+            .split("```toml\n")
+            .skip(1)
+            .map(|block| &block[..block.find("```").unwrap()])
+            .find(|block| block.contains("[[map]]"))
+            .expect("README has a spec example");
+        let spec = Spec::parse(example, "README.md").unwrap();
         assert_eq!((spec.id.as_str(), spec.rules.len()), ("acme", 6));
     }
 

@@ -37,9 +37,10 @@ pub struct PriorLoad {
     pub content_sha256: String,
 }
 
-/// Records a run: `$1` id, `$2` start, `$3` status, `$4` leadpipe's version.
+/// Records a run: `$1` id, `$2` start, `$3` status, `$4` leadpipe's version, `$5` command.
 const BEGIN_RUN_SQL: &str =
-    "INSERT INTO runs (run_id, started_at, status, leadpipe_version) VALUES ($1, $2, $3, $4)";
+    "INSERT INTO runs (run_id, started_at, status, leadpipe_version, command)
+    VALUES ($1, $2, $3, $4, $5)";
 
 /// Records a file: `$1` run, `$2` source, `$3` path, `$4` content hash, `$5` size, `$6`
 /// snapshot date, `$7` status, `$8` message, `$9` time, `$10` version tag; returns its id.
@@ -110,6 +111,7 @@ impl Store {
                 run.started_at.into(),
                 RunStatus::Running.as_str().into(),
                 env!("CARGO_PKG_VERSION").into(),
+                run.command.as_str().into(),
             ],
         )?;
         self.backend.run_begun()

@@ -3,7 +3,8 @@
 //! - the ledger ([`ledger`]): runs, and every file each run saw;
 //! - the snapshot writer ([`snapshot`]): a file's leads written in batches and merged into
 //!   `leads` ([`merge`]), or rolled back whole;
-//! - reads ([`reads`]): leads and their history, streamed.
+//! - reads ([`reads`]): leads and their history, streamed;
+//! - checks ([`checks`]): what the declarative checks count, and their results.
 //!
 //! A run is one transaction, taken under a lock that keeps two runs from interleaving.
 //! Everything the two databases share is written once, over [`backend::Backend`]: SQL text
@@ -11,6 +12,7 @@
 //! What differs (bulk writes, locks, connecting) is each target's own module.
 
 mod backend;
+mod checks;
 mod known;
 mod ledger;
 mod merge;
@@ -38,7 +40,7 @@ pub use postgres::RUN_LOCK;
 pub use profile::{ColumnFlags, SnapshotProfile};
 pub use reads::{LeadChange, StoredLead};
 pub use snapshot::{FileWriter, GuardOverride};
-pub use status::{Change, FileStatus, RunStatus};
+pub use status::{Change, FileStatus, RunCommand, RunStatus};
 pub use undo::{UndoError, Undone};
 pub use url::{DatabaseUrl, UrlError};
 pub(crate) use value::time_text;
@@ -86,6 +88,18 @@ pub struct Batch {
 pub struct RunInfo {
     pub run_id: String,
     pub started_at: DateTime<Utc>,
+    pub command: RunCommand,
+}
+
+impl RunInfo {
+    /// A new run of `command`, starting now.
+    pub fn new(command: RunCommand) -> RunInfo {
+        RunInfo {
+            run_id: uuid::Uuid::now_v7().to_string(),
+            started_at: now(),
+            command,
+        }
+    }
 }
 
 /// One file of a run, as the ledger records it.

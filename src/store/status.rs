@@ -54,6 +54,28 @@ impl RunStatus {
     }
 }
 
+/// What a run was for, as `runs.command`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RunCommand {
+    /// `leadpipe ingest`: files loaded.
+    Ingest,
+    /// `leadpipe verify`: checks only, nothing loaded.
+    Verify,
+    /// `leadpipe undo`: a snapshot taken back.
+    Undo,
+}
+
+impl RunCommand {
+    /// The text stored in the ledger.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunCommand::Ingest => "ingest",
+            RunCommand::Verify => "verify",
+            RunCommand::Undo => "undo",
+        }
+    }
+}
+
 /// What a file did to a lead, as `lead_changes.change`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Change {

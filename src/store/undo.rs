@@ -5,7 +5,7 @@
 
 use super::backend::Backend;
 use super::merge::prior_columns;
-use super::status::{Change, FileStatus, RunStatus};
+use super::status::{Change, FileStatus, RunCommand, RunStatus};
 use super::value::Bind;
 use super::{AppliedSnapshot, RunInfo, Store, StoreError, now};
 
@@ -94,10 +94,7 @@ const MARK_UNDONE_SQL: &str = "UPDATE source_files SET status = $2,
 impl Store {
     /// Undoes the newest applied snapshot of `source`, in a run of its own.
     pub fn undo(&mut self, source: &str) -> Result<Undone, UndoError> {
-        let run = RunInfo {
-            run_id: uuid::Uuid::now_v7().to_string(),
-            started_at: now(),
-        };
+        let run = RunInfo::new(RunCommand::Undo);
         self.begin_run(&run)?;
         let file = self
             .last_applied(source)?

@@ -1,0 +1,90 @@
+//! `leadpipe verify`: run the checks on the database without loading anything.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use chrono::{NaiveDate, Utc};
+use clap::Args;
+
+use leadpipe::checks::{self, CheckResult, Checks};
+use leadpipe::spec::Specs;
+use leadpipe::store::{DatabaseUrl, Store};
+
+use super::exit::Exit;
+use super::printable::printable;
+use super::{stdout, summary};
+
+/// Run the checks (of the specs, and of --checks) on the database, loading nothing.
+///
+/// The results are stored in `check_results` under a run of their own, whose
+/// `runs.command` is `verify`, and printed; a failing `error` check makes the exit status 3.
+/// For a scheduler's daily freshness check.
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    #[command(flatten)]
+    pub db: super::DbArg,
+
+    /// A folder of extra source specs (`*.toml`), whose `[[checks]]` run too.
+    #[arg(long, value_name = "DIR")]
+    pub specs: Option<PathBuf>,
+
+    /// A checks file (TOML, `[[checks]]`) for all sources.
+    #[arg(long, value_name = "FILE")]
+    pub checks: Option<PathBuf>,
+
+    /// The day freshness is judged on (`2023-07-14`); default today (UTC).
+    #[arg(long, value_name = "DAY")]
+    pub as_of: Option<NaiveDate>,
+
+    /// How long to wait, in seconds, for a run loading into the same database to finish.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    pub lock_timeout: u64,
+}
+
+pub(crate) fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    let specs = Specs::load(args.specs.as_deref())?;
+    let as_of = args.as_of.unwrap_or_else(|| Utc::now().date_naive());
+    let checks = Checks::new(&specs, args.checks.as_deref(), as_of)?;
+    let url = args.db.parse()?;
+    let mut db = Store::open(&url, Duration::from_secs(args.lock_timeout))?;
+    let verified = checks::verify(&mut db, &checks)?;
+    stdout::print(|out| write(out, &verified, &url))?;
+    summary::report_failed_checks(&verified.results);
+    Ok(Exit::of_checks(&verified.results).into())
+}
+
+/// A line per result, then the line of the run.
+fn write(out: &mut impl Write, verified: &checks::Verified, url: &DatabaseUrl) -> io::Result<()> {
+    let results = &verified.results;
+    let width = results
+        .iter()
+        .map(|r| printable(&r.check).len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    writeln!(
+        out,
+        "{:<10} {:<width$}  {:<8} {:<6} OBSERVED / THRESHOLD",
+        "SOURCE", "CHECK", "SEVERITY", "STATUS"
+    )?;
+    for result in results {
+        write_result(out, result, width)?;
+    }
+    summary::write_checks_line(out, results)?;
+    writeln!(out, "verify run {} on {url}", verified.run_id)
+}
+
+fn write_result(out: &mut impl Write, r: &CheckResult, width: usize) -> io::Result<()> {
+    writeln!(
+        out,
+        "{:<10} {:<width$}  {:<8} {:<6} {} / {}",
+        r.source,
+        printable(&r.check),
+        r.severity.as_str(),
+        r.status.as_str(),
+        printable(&r.observed),
+        printable(&r.threshold)
+    )
+}
