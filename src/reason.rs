@@ -43,6 +43,8 @@ reasons! {
     TooFewFields = "too_few_fields",
     /// More fields than the header has columns, the extra ones not empty.
     TooManyFields = "too_many_fields",
+    /// A loaded record whose quoted field runs past the spec's `max_record_lines`.
+    LongRecord = "long_record",
 
     // The record as a lead (see `map` and `validate`).
     /// A rule marked `required` gives no value.
@@ -125,7 +127,7 @@ mod tests {
                 format!("\"{text}\"")
             );
         }
-        assert_eq!(Reason::ALL.len(), 23);
+        assert_eq!(Reason::ALL.len(), 24);
         assert_eq!(Reason::UnassignedPhone.as_str(), "unassigned_phone");
     }
 

@@ -73,12 +73,8 @@ fn files_no_spec_claims_are_listed_in_a_folder_and_refused_by_name() {
     );
 }
 
-#[test]
-fn a_user_spec_claims_a_new_source_by_its_header() {
-    let w = Workdir::new();
-    w.write(
-        "specs/acme.toml",
-        r#"
+/// A user spec for a county list: `Lic,Name,Phone,Opened`.
+const ACME_SPEC: &str = r#"
         id = "acme"
         name = "Acme county list"
         key = "license_number"
@@ -98,8 +94,12 @@ fn a_user_spec_claims_a_new_source_by_its_header() {
         from = "Opened"
         with = "date"
         to = "license_issued"
-        "#,
-    );
+        "#;
+
+#[test]
+fn a_user_spec_claims_a_new_source_by_its_header() {
+    let w = Workdir::new();
+    w.write("specs/acme.toml", ACME_SPEC);
     let export = w.write(
         "export.csv",
         "Lic,Name,Phone,Opened\nA-1, Tiny Tots ,(702) 555-0100,3/4/21\n,No Key,,\n",
@@ -118,6 +118,59 @@ fn a_user_spec_claims_a_new_source_by_its_header() {
     );
     let reject: Vec<(String, i64)> = w.pairs("SELECT reason, source_line FROM rejects");
     assert_eq!(reject, [("missing_required".to_string(), 3)]);
+}
+
+#[test]
+fn a_quoted_field_longer_than_max_record_lines_loads_whole_and_a_stray_quote_costs_its_line() {
+    let w = Workdir::new();
+    w.write(
+        "specs/acme.toml",
+        format!("{ACME_SPEC}\n[format]\nmax_record_lines = 2\n"),
+    );
+    let export = w.write(
+        "export.csv",
+        "Lic,Name,Phone,Opened\n\
+         A-1,\"Tiny Tots\nDaycare\nand Preschool\nCenter, LLC\",(702) 555-0100,3/4/21\n\
+         A-2,Small World,(702) 555-0101,3/4/21\n\
+         A-3,\"Bright Stars,(702) 555-0102,3/4/21\n\
+         A-4,Sunny,(702) 555-0103,3/4/21\n\
+         A-5,Acorn,(702) 555-0104,3/4/21\n\
+         A-6,\"Little Stars\" Care,(702) 555-0105,3/4/21\n",
+    );
+    let specs = w.path().join("specs");
+    let output = w.ingest_with(&[&export], &["--specs", specs.to_str().unwrap()]);
+    assert_exit(&output, 0);
+    assert!(
+        stdout(&output).contains("6 read = 5 loaded + 1 rejected"),
+        "{}",
+        stdout(&output)
+    );
+    let leads: Vec<(String, String)> = w.pairs(
+        "SELECT lead_id, source_line || '|' || company || '|' || \
+         coalesce(json_extract(issues, '$[0].reason'), '') FROM leads ORDER BY source_line",
+    );
+    let lead = |id: &str, rest: &str| (format!("acme:{id}"), rest.to_string());
+    assert_eq!(
+        leads,
+        [
+            lead(
+                "A-1",
+                "2|Tiny Tots Daycare and Preschool Center, LLC|long_record"
+            ),
+            lead("A-2", "6|Small World|"),
+            lead("A-4", "8|Sunny|"),
+            lead("A-5", "9|Acorn|"),
+            lead("A-6", "10|Little Stars Care|"),
+        ]
+    );
+    let message: String = w
+        .query("SELECT json_extract(issues, '$[0].message') FROM leads WHERE lead_id = 'acme:A-1'");
+    assert_eq!(
+        message,
+        "the record spans 4 lines, lines 2-5: a quoted field runs past format.max_record_lines (2)"
+    );
+    let reject: Vec<(String, i64)> = w.pairs("SELECT reason, source_line FROM rejects");
+    assert_eq!(reject, [("unterminated_quote".to_string(), 7)]);
 }
 
 #[test]

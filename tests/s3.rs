@@ -185,7 +185,7 @@ fn transient_server_errors_are_retried() {
     env[2].1 = proxy.endpoint.clone();
     let output = ingest_s3(&w, "s3://drops/weekly/", &pairs(&env), &[]);
     assert_exit(&output, 0);
-    assert_eq!(proxy.refused.load(std::sync::atomic::Ordering::SeqCst), 3);
+    assert_eq!(proxy.refused(), 3);
     assert_eq!(w.query::<i64>("SELECT count(*) FROM leads"), 248);
 }
 
@@ -204,7 +204,22 @@ fn retries_are_bounded_and_a_failure_mid_run_commits_nothing() {
         err.contains("S3 refused a request for s3://drops/weekly/ (SlowDown) (after 5 retries)"),
         "{err}"
     );
-    assert_eq!(always.refused.load(std::sync::atomic::Ordering::SeqCst), 6);
+    assert_eq!(always.refused(), 6);
+    // Backed off as the AWS SDKs do, for seconds: at least 1 s each time, the k-th wait at
+    // most 2^(k-1) s (and the time a request takes), within the documented 60 s.
+    let waits = always.waits();
+    assert_eq!(waits.len(), 5);
+    for (k, wait) in waits.iter().enumerate() {
+        let longest = Duration::from_secs(1 << k) + Duration::from_millis(500);
+        assert!(
+            *wait >= Duration::from_secs(1) && *wait <= longest,
+            "wait {k}: {wait:?} in {waits:?}"
+        );
+    }
+    assert!(
+        waits.iter().sum::<Duration>() < Duration::from_secs(60),
+        "{waits:?}"
+    );
 
     // The listing and the first object pass; everything after fails, part-way through.
     let later = FlakyProxy::start(&moto.endpoint, |n| n >= 3);

@@ -1,7 +1,7 @@
 //! A record turned into what is written for it: a lead row, the id of a lead its source
 //! already has as it is, or a reject.
 
-use super::{MappedLead, RecordKeys, map_key, map_record, source_record_json};
+use super::{FieldIssue, MappedLead, RecordKeys, map_key, map_record, source_record_json};
 use crate::lead::LEAD_COLUMNS;
 use crate::read::Record;
 use crate::reason::Reason;
@@ -95,7 +95,7 @@ impl<'a> RecordMapping<'a> {
             let lead_id = format!("{}:{}", spec.id, require_key(lead.key(spec), key_column)?);
             Ok((lead_id, lead))
         });
-        let (lead_id, lead) = match mapped {
+        let (lead_id, mut lead) = match mapped {
             Ok(mapped) => mapped,
             Err(rejection) => {
                 return Mapped::Reject(RejectRow {
@@ -106,6 +106,22 @@ impl<'a> RecordMapping<'a> {
                 });
             }
         };
+        // A field this long was read on only because its quote closed cleanly: said, in
+        // case a stray quote and a later one joined records after all.
+        if record.lines > spec.max_record_lines as u64 + 1 {
+            lead.issues.push(FieldIssue {
+                column: "source_record",
+                reason: Reason::LongRecord,
+                message: format!(
+                    "the record spans {} lines, lines {}-{}: a quoted field runs past \
+                     format.max_record_lines ({})",
+                    record.lines,
+                    record.line,
+                    record.line + record.lines - 1,
+                    spec.max_record_lines
+                ),
+            });
+        }
         // The full mapping gives the key the key rules gave. Without stored leads the lead
         // is new; a lead whose key alone could not be read is compared, to be safe.
         let known = match (known, &self.known) {

@@ -133,6 +133,7 @@ impl RecordSource for CsvReader {
         let RawRecord {
             line,
             bytes,
+            lines,
             problem,
         } = raw_record;
         let defect = match (problem, fields.as_mut()) {
@@ -149,6 +150,7 @@ impl RecordSource for CsvReader {
         Ok(Some(Record {
             line,
             bytes,
+            lines,
             fields,
             defect,
         }))

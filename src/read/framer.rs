@@ -4,10 +4,16 @@
 //! no error. The framer follows quotes with the same rules as the `csv-core` parser that
 //! later splits each record into fields (a quote opens a quoted field only at the start of
 //! a field; `""` inside one is a quote), so both agree on where records end. A quoted field
-//! still open after `max_record_lines` lines, or at the end of the input, is taken to be
-//! missing its closing quote: that record is only its first line, marked
-//! [`Problem::UnterminatedQuote`], and reading resumes on the next line, so one stray quote
-//! costs one line, not the rest of the file.
+//! still open at the end of the input is taken to be missing its closing quote: that record
+//! is only its first line, marked [`Problem::UnterminatedQuote`], and reading resumes on the
+//! next line, so one stray quote costs one line, not the rest of the file.
+//!
+//! A quoted field that runs past `max_record_lines` lines is read on, up to
+//! [`MAX_RECORD_BYTES`], and kept whole only if its quote closes cleanly (followed by a
+//! delimiter or a line break). A stray quote pairs with the opening quote of a later quoted
+//! field, so the character after it is that field's first: its record is cut to its first
+//! line. Cutting a long field that does close would read its inner lines as records with
+//! their quotes inverted, and its last line as a lead with a wrong first field.
 
 use std::io::{self, BufRead};
 
@@ -31,6 +37,8 @@ pub(crate) struct RawRecord {
     /// The line the record starts on, counting from 1.
     pub line: u64,
     pub bytes: Vec<u8>,
+    /// How many lines the record spans (line breaks inside quotes make it more than 1).
+    pub lines: u64,
     pub problem: Option<Problem>,
 }
 
@@ -71,13 +79,16 @@ struct Scan {
     first_newline: Option<usize>,
     /// The last byte was a `\r` inside quotes.
     cr_in_quotes: bool,
+    /// The open quoted field has run past `max_record_lines` lines: it must close cleanly.
+    long_field: bool,
 }
 
 /// Where the scan of a chunk stopped.
 enum Stop {
     /// The record ends at this line break (`\n` or `\r`) outside quotes.
     End { at: usize, terminator: u8 },
-    /// A quoted field has gone on for too many lines; stopped before this byte.
+    /// A quoted field that went on for too many lines closed on something else than a
+    /// delimiter or a line break; stopped before this byte.
     Runaway { at: usize },
     /// The record goes on past the chunk.
     NotYet,
@@ -138,7 +149,7 @@ impl<R: BufRead> Framer<R> {
                         scan = Scan::default();
                         continue;
                     }
-                    return Ok(Some(complete(line, bytes)));
+                    return Ok(Some(complete(line, bytes, &scan)));
                 }
                 Stop::Runaway { at } => {
                     bytes.extend_from_slice(&chunk[..at]);
@@ -187,6 +198,7 @@ impl<R: BufRead> Framer<R> {
         RawRecord {
             line: record.line,
             bytes,
+            lines: 1,
             problem: Some(Problem::UnterminatedQuote),
         }
     }
@@ -201,7 +213,7 @@ impl<R: BufRead> Framer<R> {
         }
         let line = self.next_line;
         self.next_line += 1 + scan.newlines as u64;
-        Some(complete(line, bytes))
+        Some(complete(line, bytes, scan))
     }
 
     /// Cuts an unterminated record to its first line and queues the rest to be read again.
@@ -219,6 +231,7 @@ impl<R: BufRead> Framer<R> {
         RawRecord {
             line,
             bytes,
+            lines: 1,
             problem: Some(Problem::UnterminatedQuote),
         }
     }
@@ -253,6 +266,7 @@ impl<R: BufRead> Framer<R> {
         Ok(RawRecord {
             line,
             bytes,
+            lines: 1,
             problem: Some(Problem::Oversized),
         })
     }
@@ -269,7 +283,7 @@ fn next_chunk<'a>(replay: &'a [u8], input: &'a mut impl BufRead) -> io::Result<(
 }
 
 /// A record whose end was found; an oversized one keeps its first bytes.
-fn complete(line: u64, mut bytes: Vec<u8>) -> RawRecord {
+fn complete(line: u64, mut bytes: Vec<u8>, scan: &Scan) -> RawRecord {
     let problem = (bytes.len() > MAX_RECORD_BYTES).then(|| {
         bytes.truncate(MAX_RECORD_BYTES);
         Problem::Oversized
@@ -277,6 +291,7 @@ fn complete(line: u64, mut bytes: Vec<u8>) -> RawRecord {
     RawRecord {
         line,
         bytes,
+        lines: 1 + scan.newlines as u64,
         problem,
     }
 }
@@ -305,6 +320,12 @@ fn find_record_end(
         let b = chunk[at];
         i = at + 1;
         let cr_before = std::mem::take(&mut scan.cr_in_quotes);
+        if scan.field == Field::QuoteInQuoted && b != b'"' && std::mem::take(&mut scan.long_field) {
+            let clean = b == delimiter || b == b'\n' || b == b'\r';
+            if !clean {
+                return Stop::Runaway { at };
+            }
+        }
         match (scan.field, b) {
             (Field::Quoted, b'"') => scan.field = Field::QuoteInQuoted,
             (Field::Quoted, b'\n' | b'\r') => {
@@ -313,7 +334,7 @@ fn find_record_end(
                     continue;
                 }
                 if scan.newlines >= max_lines {
-                    return Stop::Runaway { at };
+                    scan.long_field = true;
                 }
                 scan.newlines += 1;
                 scan.first_newline.get_or_insert(offset + at);
@@ -451,6 +472,51 @@ mod tests {
                 cut(3, "z,\"2"),
                 ok(4, "w,3")
             ]
+        );
+    }
+
+    #[test]
+    fn a_long_quoted_field_that_closes_cleanly_is_one_record() {
+        let text = "h,n\n\"a\nb\nc\nd\",1\n\"e\r\nf\r\n\"\"g\"\"\r\nh\"\r\nz,2\n";
+        assert_eq!(
+            frame(text, 1),
+            [
+                ok(1, "h,n"),
+                ok(2, "\"a\nb\nc\nd\",1"),
+                ok(6, "\"e\r\nf\r\n\"\"g\"\"\r\nh\""),
+                ok(10, "z,2")
+            ]
+        );
+        let mut framer = Framer::new(text.as_bytes(), b',', 1);
+        let lines: Vec<_> = framer.by_ref().map(|r| r.unwrap().lines).collect();
+        assert_eq!(lines, [1, 4, 4, 1]);
+        for capacity in 1..6 {
+            let chunked = std::io::BufReader::with_capacity(capacity, text.as_bytes());
+            assert_eq!(
+                frame_with(chunked, 1),
+                frame(text, 1),
+                "capacity {capacity}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_quoted_field_closed_by_a_later_fields_opening_quote_is_cut() {
+        // A stray quote on line 1 pairs with the quote that opens line 4's second field.
+        let text = "x,\"open\ny,1\nz,2\nw,\"Little Stars\" Care\n";
+        assert_eq!(
+            frame(text, 1),
+            [
+                cut(1, "x,\"open"),
+                ok(2, "y,1"),
+                ok(3, "z,2"),
+                ok(4, "w,\"Little Stars\" Care")
+            ]
+        );
+        // Within the limit, the reader's field count is what decides.
+        assert_eq!(
+            frame(text, 20),
+            [ok(1, "x,\"open\ny,1\nz,2\nw,\"Little Stars\" Care")]
         );
     }
 

@@ -76,6 +76,8 @@ pub struct Record {
     pub line: u64,
     /// The record's bytes as published, without its line break.
     pub bytes: Vec<u8>,
+    /// How many lines the record spans: more than one when a quoted field holds line breaks.
+    pub lines: u64,
     /// One value per header column when the record is sound.
     pub fields: Fields,
     pub defect: Option<Defect>,

@@ -6,7 +6,7 @@
 //! default `~/.aws/…`) for the profile `AWS_PROFILE` (default `default`). `AWS_ENDPOINT_URL`
 //! (or `AWS_ENDPOINT_URL_S3`, or a profile's `endpoint_url`) points at another store; a
 //! plain-http endpoint is allowed. Requests that fail for a transient reason (timeouts,
-//! 5xx, throttling) are retried with backoff, a bounded number of times.
+//! 5xx, throttling) are retried with backoff for seconds, a bounded number of times.
 
 use std::collections::HashMap;
 use std::io::{self, Read};
@@ -193,16 +193,7 @@ fn connect(bucket: &str) -> Result<S3Bucket, S3Error> {
             .with_endpoint(endpoint)
             .with_allow_http(endpoint.starts_with("http://"));
     }
-    let retry = RetryConfig {
-        backoff: BackoffConfig {
-            init_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(5),
-            base: 2.0,
-        },
-        max_retries: 5,
-        retry_timeout: Duration::from_secs(60),
-    };
-    let store = builder.with_retry(retry).build().map_err(|e| {
+    let store = builder.with_retry(retry_config()).build().map_err(|e| {
         let e = redact::passwords(&e.to_string());
         S3Error(format!("cannot set up S3 access to bucket `{bucket}`: {e}"))
     })?;
@@ -344,6 +335,27 @@ fn describe(error: &object_store::Error, bucket: &str, key: &str, endpoint: &str
     }
 }
 
+/// How requests that fail for a transient reason are retried: as the AWS SDKs' `standard`
+/// mode backs off, in seconds. Those wait a random share of `min(2^attempt s, 20 s)` (full
+/// jitter, up to 20 s); 100 ms steps, which leadpipe used before, retried a `503 SlowDown`
+/// five times within about a second, while S3 asks a throttled client to slow down for
+/// seconds. `object_store` jitters differently (decorrelated: the first wait is
+/// `init_backoff`, each next one a random time between it and `base` × the previous one,
+/// capped at `max_backoff`), so its bounds are set to the same envelope: waits of at least
+/// 1 s, the k-th at most 2^(k-1) s, none over 20 s. Five retries then wait 5 s to 31 s in
+/// all, within the 60 s after which no retry is started.
+fn retry_config() -> RetryConfig {
+    RetryConfig {
+        backoff: BackoffConfig {
+            init_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(20),
+            base: 2.0,
+        },
+        max_retries: 5,
+        retry_timeout: Duration::from_secs(60),
+    }
+}
+
 /// ` (after 5 retries)` when the client retried.
 fn retries(text: &str) -> String {
     static RETRIES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"after (\d+) retries").unwrap());
@@ -368,6 +380,26 @@ fn is_unreachable(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn throttling_backs_off_for_seconds_within_the_documented_minute() {
+        let retry = retry_config();
+        let backoff = &retry.backoff;
+        // The longest wait before each retry: each at most `base` times the one before.
+        let longest: Vec<f64> = (0..retry.max_retries as i32)
+            .map(|k| {
+                let grown = backoff.init_backoff.as_secs_f64() * backoff.base.powi(k);
+                grown.min(backoff.max_backoff.as_secs_f64())
+            })
+            .collect();
+        assert_eq!(longest, [1.0, 2.0, 4.0, 8.0, 16.0]);
+        assert_eq!(longest.iter().sum::<f64>(), 31.0);
+        assert!(longest.iter().sum::<f64>() < retry.retry_timeout.as_secs_f64());
+        // The shortest: every wait is at least the first.
+        assert_eq!(backoff.init_backoff, Duration::from_secs(1));
+        assert_eq!(backoff.max_backoff, Duration::from_secs(20));
+        assert_eq!(retry.retry_timeout, Duration::from_secs(60));
+    }
 
     #[test]
     fn parses_s3_addresses() {

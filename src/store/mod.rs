@@ -152,6 +152,13 @@ pub enum StoreError {
         .waited.as_secs()
     )]
     LockTimeout { target: String, waited: Duration },
+    /// SQLite found no room to write (`SQLITE_FULL`); the run was rolled back at once.
+    #[error(
+        "{target}, or the disk it is on, is full: the run was rolled back and the space it \
+         took freed; free space on that disk (or SQLite's temporary folder, $SQLITE_TMPDIR \
+         or /tmp), then run again"
+    )]
+    Full { target: String },
     // The causes below are printed after these words, as the error's source.
     #[error("cannot migrate the database schema")]
     Migrate(#[from] refinery::Error),

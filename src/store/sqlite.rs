@@ -26,6 +26,9 @@ pub(crate) struct Sqlite {
     /// The file was created by this connection: it is filled under a rollback journal,
     /// and turns to WAL when a run commits.
     wal_pending: bool,
+    /// A write found the disk full and the run was rolled back: nothing more is written
+    /// until the next run begins, lest it commit on its own outside the run.
+    full: bool,
 }
 
 impl ToSql for Value {
@@ -141,7 +144,46 @@ impl Sqlite {
             conn,
             shown: format!("sqlite:{shown}"),
             wal_pending: created,
+            full: false,
         })
+    }
+
+    /// Passes on the result of a statement. SQLite undoes only the statement that finds
+    /// the disk full (`SQLITE_FULL`) and keeps the run's transaction open, its journal or
+    /// WAL holding what the run wrote: the run is rolled back at once and the WAL
+    /// truncated, so the space is freed now rather than when the connection closes (or,
+    /// when other connections read the database, at the next writable open).
+    fn checked<T>(&mut self, result: Result<T, StoreError>) -> Result<T, StoreError> {
+        match result {
+            Err(StoreError::Sqlite(e)) if e.sqlite_error_code() == Some(ErrorCode::DiskFull) => {
+                tracing::debug!("{e}");
+                if !self.conn.is_autocommit() {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                }
+                // Best effort: readers still in the WAL keep it from being truncated.
+                let _ = self
+                    .conn
+                    .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+                self.full = true;
+                Err(self.full_error())
+            }
+            result => result,
+        }
+    }
+
+    /// The error of a run that found the disk full, when it has been rolled back.
+    fn full_error(&self) -> StoreError {
+        StoreError::Full {
+            target: self.shown.clone(),
+        }
+    }
+
+    /// Fails a statement after the disk was found full in this run.
+    fn check_not_full(&self) -> Result<(), StoreError> {
+        match self.full {
+            true => Err(self.full_error()),
+            false => Ok(()),
+        }
     }
 }
 
@@ -155,46 +197,33 @@ impl Backend for Sqlite {
     }
 
     fn execute(&mut self, shared: &str, binds: &[Bind]) -> Result<u64, StoreError> {
-        Ok(self.conn.execute(&sql(shared), params_from_iter(binds))? as u64)
+        self.check_not_full()?;
+        let result = self.conn.execute(&sql(shared), params_from_iter(binds));
+        self.checked(result.map(|rows| rows as u64).map_err(StoreError::from))
     }
 
     fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
-        Ok(self.conn.execute_batch(sql)?)
+        self.check_not_full()?;
+        let result = self.conn.execute_batch(sql);
+        self.checked(result.map_err(StoreError::from))
     }
 
     fn query(&mut self, query: &Query, each: &mut EachRow) -> Result<(), StoreError> {
-        let mut statement = self.conn.prepare(&sql(query.sql))?;
-        let mut rows = statement.query(params_from_iter(query.binds))?;
-        while let Some(row) = rows.next()? {
-            let cells = (0..query.types.len())
-                .map(|i| cell(row.get_ref(i)?, query.types[i]))
-                .collect::<Result<Vec<_>, _>>()?;
-            each(&cells)?;
-        }
-        Ok(())
+        self.check_not_full()?;
+        let result = query_rows(&self.conn, query, each);
+        self.checked(result)
     }
 
     fn insert(&mut self, table: &Table, rows: &dyn Rows) -> Result<(), StoreError> {
-        let placeholders: Vec<String> =
-            (1..=table.columns.len()).map(|i| format!("?{i}")).collect();
-        let mut insert = self.conn.prepare_cached(&format!(
-            "INSERT INTO {} ({}) VALUES ({})",
-            table.name,
-            table.column_list(),
-            placeholders.join(", ")
-        ))?;
-        let mut values = Vec::with_capacity(table.columns.len());
-        for i in 0..rows.len() {
-            values.clear();
-            rows.row(i, &mut values);
-            insert.execute(params_from_iter(&values))?;
-        }
-        Ok(())
+        self.check_not_full()?;
+        let result = insert_rows(&self.conn, table, rows);
+        self.checked(result.map_err(StoreError::from))
     }
 
     /// `BEGIN IMMEDIATE` takes SQLite's write lock; a busy database answers after the
     /// connection's short busy timeout.
     fn try_begin_run(&mut self) -> Result<bool, StoreError> {
+        self.full = false;
         match self.conn.execute_batch("BEGIN IMMEDIATE") {
             Ok(()) => Ok(true),
             Err(e) if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) => Ok(false),
@@ -203,7 +232,9 @@ impl Backend for Sqlite {
     }
 
     fn commit_run(&mut self) -> Result<(), StoreError> {
-        self.conn.execute_batch("COMMIT")?;
+        self.check_not_full()?;
+        let result = self.conn.execute_batch("COMMIT");
+        self.checked(result.map_err(StoreError::from))?;
         if std::mem::take(&mut self.wal_pending) {
             use_wal(&self.conn)?;
         }
@@ -215,6 +246,37 @@ impl Backend for Sqlite {
     }
 }
 
+/// Streams the rows of a query to `each`.
+fn query_rows(conn: &Connection, query: &Query, each: &mut EachRow) -> Result<(), StoreError> {
+    let mut statement = conn.prepare(&sql(query.sql))?;
+    let mut rows = statement.query(params_from_iter(query.binds))?;
+    while let Some(row) = rows.next()? {
+        let cells = (0..query.types.len())
+            .map(|i| cell(row.get_ref(i)?, query.types[i]))
+            .collect::<Result<Vec<_>, _>>()?;
+        each(&cells)?;
+    }
+    Ok(())
+}
+
+/// Appends rows to a table with one prepared insert.
+fn insert_rows(conn: &Connection, table: &Table, rows: &dyn Rows) -> rusqlite::Result<()> {
+    let placeholders: Vec<String> = (1..=table.columns.len()).map(|i| format!("?{i}")).collect();
+    let mut insert = conn.prepare_cached(&format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        table.name,
+        table.column_list(),
+        placeholders.join(", ")
+    ))?;
+    let mut values = Vec::with_capacity(table.columns.len());
+    for i in 0..rows.len() {
+        values.clear();
+        rows.row(i, &mut values);
+        insert.execute(params_from_iter(&values))?;
+    }
+    Ok(())
+}
+
 /// Puts the database in WAL mode, unless another connection has it open in a rollback
 /// journal's lock (a second run started on a new file): then the next run does it.
 fn use_wal(conn: &Connection) -> Result<(), StoreError> {
@@ -224,5 +286,99 @@ fn use_wal(conn: &Connection) -> Result<(), StoreError> {
             Ok(())
         }
         done => Ok(done?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::pipeline::{NoProgress, ingest};
+    use crate::read::input;
+    use crate::spec::Specs;
+    use crate::store::Store;
+
+    /// A file's size, 0 when it does not exist.
+    fn size(path: PathBuf) -> u64 {
+        std::fs::metadata(path).map_or(0, |m| m.len())
+    }
+
+    /// A store on `path` whose connection may grow the file by `pages` pages at most:
+    /// SQLite then answers SQLITE_FULL for real, as on a full disk. Its page cache is tiny,
+    /// so that a run spills what it writes to the journal or WAL, as a large load does.
+    fn store_with_room(path: &Path, pages: i64) -> Store {
+        let sqlite = Sqlite::open(path, Duration::ZERO).unwrap();
+        let used: i64 = sqlite
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
+        sqlite
+            .conn
+            .pragma_update(None, "max_page_count", used + pages)
+            .unwrap();
+        sqlite.conn.pragma_update(None, "cache_size", 4).unwrap();
+        Store {
+            backend: Box::new(sqlite),
+            lock_timeout: Duration::ZERO,
+            in_run: false,
+        }
+    }
+
+    fn load(store: &mut Store, path: &str) -> Result<(), String> {
+        let specs = Specs::load(None).unwrap();
+        let path = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
+        let files = input::expand(&[path], None).unwrap().files;
+        match ingest(store, &specs, &files, &[], &NoProgress) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// Leads, runs, and files left `loading`.
+    fn contents(path: &Path) -> (i64, i64, i64) {
+        let conn = Connection::open(path).unwrap();
+        let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+        (
+            count("SELECT count(*) FROM leads"),
+            count("SELECT count(*) FROM runs"),
+            count("SELECT count(*) FROM source_files WHERE status = 'loading'"),
+        )
+    }
+
+    #[test]
+    fn a_full_disk_rolls_the_run_back_at_once_and_frees_its_space() {
+        for earlier in [
+            None,
+            Some("examples/data/01-05-2024 Nevada DPBH example.csv"),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("leads.db");
+            // A new file loads under a rollback journal; once a run has committed, in WAL.
+            let before = match earlier {
+                Some(file) => {
+                    load(&mut store_with_room(&path, 1_000), file).unwrap();
+                    (4, 1, 0)
+                }
+                None => (0, 0, 0),
+            };
+            let mut store = store_with_room(&path, 8);
+            let error = load(&mut store, "tests/data/raw").unwrap_err();
+            assert_eq!(
+                error,
+                format!(
+                    "sqlite:{}, or the disk it is on, is full: the run was rolled back and \
+                     the space it took freed; free space on that disk (or SQLite's temporary \
+                     folder, $SQLITE_TMPDIR or /tmp), then run again",
+                    path.display()
+                ),
+                "{earlier:?}"
+            );
+            // Freed before the store is closed, not when it is.
+            assert_eq!(size(dir.path().join("leads.db-journal")), 0, "{earlier:?}");
+            assert_eq!(size(dir.path().join("leads.db-wal")), 0, "{earlier:?}");
+            drop(store);
+            assert_eq!(contents(&path), before, "{earlier:?}");
+        }
     }
 }

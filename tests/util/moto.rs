@@ -4,9 +4,9 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The moto version the tests are written against.
@@ -114,8 +114,8 @@ impl Drop for Moto {
 /// their number, from 0) with `503 SlowDown` itself, and passes the others through.
 pub struct FlakyProxy {
     pub endpoint: String,
-    /// Requests answered with 503 so far.
-    pub refused: Arc<AtomicUsize>,
+    /// When each request answered with 503 so far was answered.
+    refused: Arc<Mutex<Vec<Instant>>>,
 }
 
 impl FlakyProxy {
@@ -123,7 +123,7 @@ impl FlakyProxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
         let upstream = upstream.trim_start_matches("http://").to_string();
-        let refused = Arc::new(AtomicUsize::new(0));
+        let refused = Arc::new(Mutex::new(Vec::new()));
         let requests = Arc::new(AtomicUsize::new(0));
         let counter = Arc::clone(&refused);
         std::thread::spawn(move || {
@@ -138,6 +138,18 @@ impl FlakyProxy {
         });
         FlakyProxy { endpoint, refused }
     }
+
+    /// Requests answered with 503 so far.
+    pub fn refused(&self) -> usize {
+        self.refused.lock().unwrap().len()
+    }
+
+    /// The time between each request answered with 503 and the next one: how long the
+    /// client backed off, and sent its request again.
+    pub fn waits(&self) -> Vec<Duration> {
+        let times = self.refused.lock().unwrap();
+        times.windows(2).map(|w| w[1] - w[0]).collect()
+    }
 }
 
 /// Serves one connection: each request is answered with 503 or passed through, and the
@@ -147,13 +159,13 @@ fn serve(
     upstream: &str,
     refuse: fn(usize) -> bool,
     requests: &AtomicUsize,
-    refused: &AtomicUsize,
+    refused: &Mutex<Vec<Instant>>,
 ) {
     let Some(request) = read_request(&mut client) else {
         return;
     };
     if refuse(requests.fetch_add(1, Ordering::SeqCst)) {
-        refused.fetch_add(1, Ordering::SeqCst);
+        refused.lock().unwrap().push(Instant::now());
         let body = "<?xml version=\"1.0\"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>";
         let response = format!(
             "HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
