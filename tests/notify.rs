@@ -539,3 +539,45 @@ fn a_webhook_that_never_answers_does_not_stall_or_change_the_run() {
         1
     );
 }
+
+#[test]
+fn a_verify_whose_error_check_fails_posts_it() {
+    let w = Workdir::new();
+    assert_exit(&w.ingest(&[&util::raw_dir()]), 0);
+    let checks = w.write(
+        "checks.toml",
+        "[[checks]]\nkind = \"freshness\"\nmax_age_days = 7\nsource = \"texas\"\n",
+    );
+    let (base, requests) = receiver(&[Answer::Status(200)]);
+    let db = format!("sqlite:{}", w.db_path().display());
+    let output = w
+        .command(&[
+            "verify",
+            "--db",
+            &db,
+            "--checks",
+            checks.to_str().unwrap(),
+            "--as-of",
+            "2023-07-20",
+            "--notify",
+            &format!("json+{base}/hook"),
+        ])
+        .output()
+        .unwrap();
+    assert_exit(&output, 3);
+    let posted = requests
+        .recv_timeout(Duration::from_secs(5))
+        .unwrap()
+        .json();
+    let alert = &posted["alerts"][0];
+    assert_eq!(alert["kind"], "check_failed");
+    assert_eq!(alert["source"], "texas");
+    assert_eq!(alert["subject"], "freshness");
+    let figures: Vec<(&str, f64)> = alert["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["label"].as_str().unwrap(), f["value"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(figures, [("observed", 13.0), ("bound", 7.0)]);
+}

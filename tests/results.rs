@@ -177,3 +177,45 @@ fn the_airflow_example_loads_then_skips_a_week_with_nothing_new() {
     assert_eq!(second["exit_status"], "nothing_new");
     assert_eq!(second["status"], "committed");
 }
+
+#[test]
+fn a_verify_writes_its_checks_in_the_results() {
+    let w = Workdir::new();
+    assert_exit(&w.ingest(&[&raw_dir()]), 0);
+    let checks = w.write(
+        "checks.toml",
+        "[[checks]]\nkind = \"freshness\"\nmax_age_days = 7\nsource = \"texas\"\nseverity = \"warn\"\n",
+    );
+    let results = w.path().join("verify.json");
+    let db = format!("sqlite:{}", w.db_path().display());
+    let output = w
+        .command(&[
+            "verify",
+            "--db",
+            &db,
+            "--checks",
+            checks.to_str().unwrap(),
+            "--as-of",
+            "2023-07-20",
+            "--results",
+            results.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let doc = valid_results(&results);
+    assert_eq!(doc["command"], "verify");
+    assert_eq!(doc["exit_status"], "success");
+    assert_eq!(doc["files"], Value::Array(Vec::new()));
+    assert_eq!(
+        doc["checks"],
+        serde_json::json!([{
+            "source": "texas",
+            "check": "freshness",
+            "severity": "warn",
+            "status": "fail",
+            "observed": "newest snapshot 2023-07-07, 13 days old",
+            "threshold": "at most 7 days old on 2023-07-20"
+        }])
+    );
+}

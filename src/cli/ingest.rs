@@ -16,9 +16,8 @@ use leadpipe::stages::guards::Guards;
 use leadpipe::store::Store;
 
 use super::exit::Exit;
-use super::notify;
+use super::outcome::OutcomeArgs;
 use super::progress::ProgressBar;
-use super::results::Outcome;
 use super::{stdout, summary};
 
 /// Load agency files into the leads table.
@@ -75,55 +74,19 @@ pub(crate) struct IngestArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
     pub lock_timeout: u64,
 
-    /// Write the run's outcome to FILE as JSON, whatever it is (a failed or held run
-    /// included): run id, exit status, every file's status and counts, the figures of held
-    /// snapshots, timings. Its JSON Schema is schema/results-v1.schema.json.
-    #[arg(long, value_name = "FILE")]
-    pub results: Option<PathBuf>,
-
     #[command(flatten)]
-    pub notify: super::notify::NotifyArgs,
+    pub outcome: OutcomeArgs,
 }
 
 pub(crate) fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
-    let started_at = Utc::now();
-    let results = args.results.clone();
-    let mut database = None;
-    // A webhook URL that is not one stops the command before anything is loaded.
-    let (notifier, attempt) = match args.notify.notifier() {
-        Ok(notifier) => (Some(notifier), load(args, &mut database)),
-        Err(error) => (None, Err(error)),
-    };
-    let (report, error, exit) = match &attempt {
-        Ok(Some(report)) => (Some(report), None, exit_status(report)),
-        Ok(None) => (None, None, Exit::NothingNew),
-        Err(error) => (None, Some(format!("{error:#}")), Exit::Impossible),
-    };
-    if let Some(notifier) = &notifier {
-        let run_id = report.map(|r| r.run_id.as_str());
-        notifier.send(run_id, notify::alerts(report));
-    }
-    if let Some(path) = &results {
-        let outcome = Outcome {
-            command: "ingest",
-            started_at,
-            finished_at: Utc::now(),
-            database: database.clone(),
-            report,
-            error,
-            exit,
-        };
-        if let Err(written) = outcome.write(path) {
-            // The run's own error, if it had one, is the one to report.
-            attempt?;
-            return Err(written);
-        }
-    }
-    let Some(report) = attempt? else {
+    let attempted = args
+        .outcome
+        .attempt("ingest", exit_status, |database| load(&args, database))?;
+    let exit = attempted.exit;
+    let Some(report) = attempted.report else {
         return Ok(exit.into());
     };
-    let database = database.unwrap_or_default();
-    stdout::print(|out| summary::write(out, &report, &database))
+    stdout::print(|out| summary::write(out, &report, &attempted.database))
         .context("the run was committed, but its account could not be written to stdout")?;
     summary::report_failures(&report);
     summary::report_failed_checks(&report.checks);
@@ -132,7 +95,7 @@ pub(crate) fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
 
 /// Loads the inputs; `None` when there was nothing to load. `database` is set to the
 /// database as shown once it is known.
-fn load(args: IngestArgs, database: &mut Option<String>) -> anyhow::Result<Option<RunReport>> {
+fn load(args: &IngestArgs, database: &mut Option<String>) -> anyhow::Result<Option<RunReport>> {
     let specs = Specs::load(args.specs.as_deref())?;
     let checks = Checks::new(&specs, args.checks.as_deref(), Utc::now().date_naive())?;
     let expanded = input::expand(&args.inputs, args.since)?;
@@ -154,7 +117,7 @@ fn load(args: IngestArgs, database: &mut Option<String>) -> anyhow::Result<Optio
     *database = Some(url.to_string());
     let mut db = Store::open(&url, Duration::from_secs(args.lock_timeout))?;
     let progress = ProgressBar::for_files(&files);
-    let guards = Guards::new(args.accept);
+    let guards = Guards::new(args.accept.clone());
     let report = pipeline::ingest(&mut db, &specs, &files, &[&guards, &checks], &progress)
         .with_context(|| format!("the run failed and was rolled back; {url} is as it was"))?;
     progress.finish();

@@ -4,6 +4,7 @@ pub(crate) mod exit;
 pub(crate) mod ingest;
 pub(crate) mod migrate;
 pub(crate) mod notify;
+pub(crate) mod outcome;
 pub(crate) mod printable;
 pub(crate) mod progress;
 pub(crate) mod results;

@@ -123,10 +123,12 @@ pub(crate) fn alerts(report: Option<&RunReport>) -> Vec<Alert> {
             Severity::Warn => AlertKind::CheckWarned,
         };
         // A check's figures are text as people read them (`0.970 (97 of 100)`, `at least
-        // 0.9`): their numbers are the first of the one and the last of the other.
-        let number = |word: Option<&str>| word?.parse().ok().map(Value::Number);
-        let observed = number(check.observed.split_whitespace().next());
-        let threshold = number(check.threshold.split_whitespace().last());
+        // 0.9`, `newest snapshot 2023-07-07, 8 days old`): each one's number is its first.
+        let number = |text: &str| {
+            let mut words = text.split_whitespace();
+            words.find_map(|w| w.trim_end_matches(',').parse().ok().map(Value::Number))
+        };
+        let (observed, threshold) = (number(&check.observed), number(&check.threshold));
         let figures = [("observed", observed), ("bound", threshold)]
             .into_iter()
             .filter_map(|(label, value)| Some(Figure::new(label, value?)))

@@ -9,10 +9,12 @@ use chrono::{NaiveDate, Utc};
 use clap::Args;
 
 use leadpipe::checks::{self, CheckResult, Checks};
+use leadpipe::pipeline::RunReport;
 use leadpipe::spec::Specs;
-use leadpipe::store::{DatabaseUrl, Store};
+use leadpipe::store::Store;
 
 use super::exit::Exit;
+use super::outcome::OutcomeArgs;
 use super::printable::printable;
 use super::{stdout, summary};
 
@@ -41,23 +43,41 @@ pub(crate) struct VerifyArgs {
     /// How long to wait, in seconds, for a run loading into the same database to finish.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
     pub lock_timeout: u64,
+
+    #[command(flatten)]
+    pub outcome: OutcomeArgs,
 }
 
 pub(crate) fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
+    let exit_of = |report: &RunReport| Exit::of_checks(&report.checks);
+    let attempted = args
+        .outcome
+        .attempt("verify", exit_of, |database| verify(&args, database))?;
+    let report = attempted.report.expect("a verify always runs");
+    stdout::print(|out| write(out, &report, &attempted.database))?;
+    summary::report_failed_checks(&report.checks);
+    Ok(attempted.exit.into())
+}
+
+/// Runs the checks, as the account of a run without files.
+fn verify(args: &VerifyArgs, database: &mut Option<String>) -> anyhow::Result<Option<RunReport>> {
     let specs = Specs::load(args.specs.as_deref())?;
     let as_of = args.as_of.unwrap_or_else(|| Utc::now().date_naive());
     let checks = Checks::new(&specs, args.checks.as_deref(), as_of)?;
     let url = args.db.parse()?;
+    *database = Some(url.to_string());
     let mut db = Store::open(&url, Duration::from_secs(args.lock_timeout))?;
     let verified = checks::verify(&mut db, &checks)?;
-    stdout::print(|out| write(out, &verified, &url))?;
-    summary::report_failed_checks(&verified.results);
-    Ok(Exit::of_checks(&verified.results).into())
+    Ok(Some(RunReport {
+        run_id: verified.run_id,
+        files: Vec::new(),
+        checks: verified.results,
+    }))
 }
 
 /// A line per result, then the line of the run.
-fn write(out: &mut impl Write, verified: &checks::Verified, url: &DatabaseUrl) -> io::Result<()> {
-    let results = &verified.results;
+fn write(out: &mut impl Write, verified: &RunReport, url: &str) -> io::Result<()> {
+    let results = &verified.checks;
     let width = results
         .iter()
         .map(|r| printable(&r.check).len())
