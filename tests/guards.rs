@@ -310,3 +310,42 @@ fn undo_puts_back_every_column_and_withdraws_what_the_snapshot_brought() {
         assert_exit(&output, 99);
     }
 }
+
+#[test]
+fn an_older_snapshot_is_applied_again_only_when_asked() {
+    let w = Workdir::new();
+    let address = position(TEXAS, "Address");
+    let later = edited(&w, TEXAS, "07-14-2023", |n, fields| {
+        if n == 1 {
+            fields[address] = b"19291 K ST".to_vec();
+        }
+    });
+    let older = raw_dir().join(TEXAS);
+    let moved = "SELECT count(*) FROM leads WHERE address1 LIKE '19291 K%'";
+    for db in Db::both(&w) {
+        let kind = db.kind();
+        assert_exit(&w.ingest_into(&db, &[&older, &later], &[]), 0);
+        assert_eq!(db.count(moved), 1, "{kind}");
+        // Without asking, the older snapshot would roll leads back: skipped.
+        let output = w.ingest_into(&db, &[&older], &[]);
+        assert_exit(&output, 99);
+        assert!(
+            stdout(&output).contains("is older than the 2023-07-14 snapshot"),
+            "{kind}"
+        );
+        // Asked by its name, it is applied, and the change back is recorded.
+        let name = older.file_name().unwrap().to_str().unwrap();
+        let output = w.ingest_into(&db, &[&older], &["--reapply", name]);
+        assert_exit(&output, 0);
+        assert_eq!(db.count(moved), 0, "{kind}");
+        assert_eq!(
+            db.count("SELECT count(*) FROM lead_changes WHERE change = 'updated' AND column_name = 'address1'"),
+            2,
+            "{kind}: moved, then moved back"
+        );
+        // It is now the source's state: the later file applies again, its same content
+        // included, as the next snapshot.
+        assert_exit(&w.ingest_into(&db, &[&later], &[]), 0);
+        assert_eq!(db.count(moved), 1, "{kind}");
+    }
+}

@@ -69,6 +69,12 @@ pub(crate) struct IngestArgs {
     #[arg(long, value_name = "FILE_OR_SOURCE")]
     pub accept: Vec<String>,
 
+    /// Apply this file (as given, or by its name) even if its snapshot is older than its
+    /// source's newest: to make an older, good snapshot the source's state again, with
+    /// every change recorded. Repeatable. (`leadpipe undo` takes the newest one back.)
+    #[arg(long, value_name = "FILE")]
+    pub reapply: Vec<String>,
+
     /// How long to wait, in seconds, for another run loading into the same database to
     /// finish before giving up.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
@@ -118,8 +124,15 @@ fn load(args: &IngestArgs, database: &mut Option<String>) -> anyhow::Result<Opti
     let mut db = Store::open(&url, Duration::from_secs(args.lock_timeout))?;
     let progress = ProgressBar::for_files(&files);
     let guards = Guards::new(args.accept.clone());
-    let report = pipeline::ingest(&mut db, &specs, &files, &[&guards, &checks], &progress)
-        .with_context(|| format!("the run failed and was rolled back; {url} is as it was"))?;
+    let report = pipeline::ingest(
+        &mut db,
+        &specs,
+        &files,
+        &args.reapply,
+        &[&guards, &checks],
+        &progress,
+    )
+    .with_context(|| format!("the run failed and was rolled back; {url} is as it was"))?;
     progress.finish();
     Ok(Some(report))
 }

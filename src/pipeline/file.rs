@@ -22,7 +22,7 @@ pub(crate) fn ingest_file(
 ) -> Result<FileReport, RunError> {
     let info = identify(db, file)?;
     let source = Some(info.source.clone());
-    if let Some(outcome) = skip(db, run, &info)? {
+    if let Some(outcome) = skip(db, run, &info, file.reapply)? {
         return Ok(FileReport::new(info.path.clone(), source, outcome));
     }
     progress.file_started(&info.path, info.size_bytes);

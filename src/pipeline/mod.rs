@@ -58,16 +58,19 @@ pub enum RunError {
 /// (from the file name by the spec's `files.date` rule, else the file's modification time),
 /// whatever the order of the inputs. A file that cannot be loaded (unreadable, a header
 /// that breaks its spec's contract) is reported and leaves nothing of itself; the others
-/// still load. `stages` run at their points, in order.
+/// still load. A file that `reapply` names (by its path or its name) is applied even if
+/// its snapshot is older than its source's newest: it becomes the source's state again.
+/// `stages` run at their points, in order.
 pub fn ingest(
     db: &mut Store,
     specs: &Specs,
     files: &[InputFile],
+    reapply: &[String],
     stages: &[&dyn Stage],
     progress: &dyn Progress,
 ) -> Result<RunReport, RunError> {
     let run = RunInfo::new(RunCommand::Ingest);
-    let planned = plan::plan(specs, files)?;
+    let planned = plan::plan(specs, files, reapply)?;
     db.begin_run(&run)?;
     let mut report = RunReport {
         run_id: run.run_id.clone(),
@@ -201,7 +204,7 @@ mod tests {
             hold: Some("texas"),
             ..Probe::default()
         };
-        let report = ingest(&mut db, &specs, &files, &[&probe], &NoProgress).unwrap();
+        let report = ingest(&mut db, &specs, &files, &[], &[&probe], &NoProgress).unwrap();
         let outcomes: Vec<_> = report.files.iter().map(|f| &f.outcome).collect();
         let held = FileOutcome::Held {
             stage: "probe",
@@ -222,7 +225,7 @@ mod tests {
             fail_commit: true,
             ..Probe::default()
         };
-        let error = ingest(&mut db, &specs, &files, &[&refusing], &NoProgress).unwrap_err();
+        let error = ingest(&mut db, &specs, &files, &[], &[&refusing], &NoProgress).unwrap_err();
         assert_eq!(error.to_string(), "stage `probe` failed: refused");
         drop(db);
         let mut db = Store::open(&url, Duration::ZERO).unwrap();

@@ -27,6 +27,8 @@ pub(crate) struct ClaimedFile<'a> {
     pub(crate) input: InputFile,
     pub(crate) spec: &'a Spec,
     pub(crate) snapshot_date: NaiveDate,
+    /// Applied even if its snapshot is older than its source's newest (`--reapply`).
+    pub(crate) reapply: bool,
 }
 
 impl Planned<'_> {
@@ -49,10 +51,11 @@ impl Planned<'_> {
 pub(crate) fn plan<'a>(
     specs: &'a Specs,
     files: &[InputFile],
+    reapply: &[String],
 ) -> Result<Vec<Planned<'a>>, RunError> {
     let mut planned: Vec<Planned> = files
         .iter()
-        .map(|file| claim(specs, file))
+        .map(|file| claim(specs, file, reapply))
         .collect::<Result<_, _>>()?;
     planned.sort_by_key(|p| (p.snapshot_date(), p.input().address()));
     Ok(planned)
@@ -60,7 +63,11 @@ pub(crate) fn plan<'a>(
 
 /// Claims a file for a spec and dates its snapshot: by the spec's `files.date` rule, else
 /// the file's modification time, else today.
-fn claim<'a>(specs: &'a Specs, input: &InputFile) -> Result<Planned<'a>, RunError> {
+fn claim<'a>(
+    specs: &'a Specs,
+    input: &InputFile,
+    reapply: &[String],
+) -> Result<Planned<'a>, RunError> {
     let path = input.address();
     let done = |outcome| Planned::Done {
         input: input.clone(),
@@ -99,10 +106,12 @@ fn claim<'a>(specs: &'a Specs, input: &InputFile) -> Result<Planned<'a>, RunErro
         .snapshot_date(&file_name)
         .or_else(|| input.modified().map(|m| m.date_naive()))
         .unwrap_or_else(|| now().date_naive());
+    let named = |name: &String| *name == path || *name == file_name;
     Ok(Planned::Load(ClaimedFile {
         input: input.clone(),
         spec,
         snapshot_date,
+        reapply: reapply.iter().any(named),
     }))
 }
 
@@ -138,12 +147,14 @@ pub(crate) fn identify(db: &mut Store, file: &ClaimedFile) -> Result<FileInfo, R
     })
 }
 
-/// Whether a file is skipped, and why: its content is the newest loaded snapshot of its
-/// source, or its snapshot is older than one already loaded. A skipped file is recorded.
+/// Whether a file is skipped, and why: its content is the newest applied snapshot of its
+/// source, or its snapshot is older than one already loaded (unless it is to be applied
+/// again, `reapply`). A skipped file is recorded.
 pub(crate) fn skip(
     db: &mut Store,
     run: &RunInfo,
     info: &FileInfo,
+    reapply: bool,
 ) -> Result<Option<FileOutcome>, RunError> {
     let (outcome, message) = if let Some(prior) =
         db.prior_load(&info.source, Identity::Content(&info.content_sha256))?
@@ -158,7 +169,7 @@ pub(crate) fn skip(
         (FileOutcome::AlreadyLoaded { by }, message)
     } else if let Some(loaded) = db
         .latest_snapshot(&info.source)?
-        .filter(|loaded| *loaded > info.snapshot_date)
+        .filter(|loaded| *loaded > info.snapshot_date && !reapply)
     {
         let snapshot = info.snapshot_date;
         let message = format!(

@@ -71,24 +71,25 @@ const RUN_TOTALS_SQL: &str = "UPDATE runs SET finished_at = $2, status = $3,
     records_deactivated = (SELECT coalesce(sum(records_deactivated), 0) FROM source_files WHERE run_id = $1)
   WHERE run_id = $1";
 
-/// The newest loaded snapshot of source `$1` (status `$2`), when its content is `$3`.
+/// The snapshot of source `$1` applied last (status `$2`), when its content is `$3`.
 const PRIOR_LOAD_BY_CONTENT_SQL: &str =
     "SELECT run_id, path, processed_at, content_sha256 FROM source_files
      WHERE id = (SELECT id FROM source_files WHERE source = $1 AND status = $2
-                 ORDER BY snapshot_date IS NULL, snapshot_date DESC, id DESC LIMIT 1)
+                 ORDER BY id DESC LIMIT 1)
        AND content_sha256 = $3";
 
 /// The same, when its version tag is `$3` and its size `$4`.
 const PRIOR_LOAD_BY_TAG_SQL: &str =
     "SELECT run_id, path, processed_at, content_sha256 FROM source_files
      WHERE id = (SELECT id FROM source_files WHERE source = $1 AND status = $2
-                 ORDER BY snapshot_date IS NULL, snapshot_date DESC, id DESC LIMIT 1)
+                 ORDER BY id DESC LIMIT 1)
        AND e_tag = $3 AND size_bytes = $4";
 
-/// The newest applied snapshot of source `$1` (status `$2`).
+/// The snapshot of source `$1` applied last (status `$2`): snapshots apply in date order,
+/// so it is the newest, unless an older one was applied again (`--reapply`).
 const LAST_APPLIED_SQL: &str = "SELECT id, path, records_read, records_loaded FROM source_files
      WHERE source = $1 AND status = $2
-     ORDER BY snapshot_date IS NULL, snapshot_date DESC, id DESC LIMIT 1";
+     ORDER BY id DESC LIMIT 1";
 
 /// The column profile kept for applied snapshot `$1`.
 const SNAPSHOT_COLUMNS_SQL: &str =
