@@ -329,7 +329,7 @@ mod tests {
         let specs = Specs::load(None).unwrap();
         let path = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
         let files = input::expand(&[path], None).unwrap().files;
-        match ingest(store, &specs, &files, &[], &NoProgress) {
+        match ingest(store, &specs, &files, &[], &[], &NoProgress) {
             Ok(_) => Ok(()),
             Err(e) => Err(e.to_string()),
         }
