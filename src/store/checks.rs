@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::backend::Query;
 use super::schema::SqlType;
+use super::status::FileStatus;
 use super::value::Bind;
 use super::{Store, StoreError};
 use crate::checks::CheckResult;
@@ -16,8 +17,10 @@ const RECORD_CHECK_SQL: &str = "INSERT INTO check_results
     (run_id, source, check_name, severity, status, observed, threshold, checked_at)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
-/// The sources that have leads, active or not.
-const SOURCES_SQL: &str = "SELECT DISTINCT source FROM leads ORDER BY source";
+/// The sources that have leads, active or not: those with a file applied (`$1` loaded, `$2`
+/// undone), read from the ledger rather than from every lead.
+const SOURCES_SQL: &str =
+    "SELECT DISTINCT source FROM source_files WHERE status IN ($1, $2) ORDER BY source";
 
 /// Counts of a source's active leads (`$1` the source).
 const ACTIVE: &str = "FROM leads WHERE source = $1 AND is_active";
@@ -26,9 +29,10 @@ impl Store {
     /// The sources that have leads, by name.
     pub fn sources_with_leads(&mut self) -> Result<Vec<String>, StoreError> {
         let mut sources = Vec::new();
+        let applied = [FileStatus::Loaded, FileStatus::Undone].map(|s| Bind::Text(s.as_str()));
         let query = Query {
             sql: SOURCES_SQL,
-            binds: &[],
+            binds: &applied,
             types: &[SqlType::Text],
         };
         self.backend.query(&query, &mut |row| {
