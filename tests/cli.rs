@@ -19,8 +19,39 @@ fn help_explains_every_ingest_option() {
         "sqlite:leads.db",
         "--specs <DIR>",
         "glob patterns",
+        "--accept <FILE_OR_SOURCE>",
+        "--reapply <FILE>",
+        "--results <FILE>",
+        "--notify <URL>",
+        "--checks <FILE>",
     ] {
         assert!(help.contains(needle), "missing {needle:?} in:\n{help}");
+    }
+}
+
+#[test]
+fn every_commands_help_ends_with_the_table_of_exit_statuses() {
+    let w = Workdir::new();
+    for command in [
+        &["--help"][..],
+        &["ingest", "--help"],
+        &["verify", "--help"],
+        &["undo", "--help"],
+        &["migrate", "--help"],
+        &["specs", "--help"],
+    ] {
+        let output = w.command(command).output().unwrap();
+        assert_exit(&output, 0);
+        let help = stdout(&output);
+        assert!(
+            help.contains("Exit status (when several apply, the first in this table):"),
+            "{command:?}:\n{help}"
+        );
+        assert!(
+            help.contains("| 4 | a snapshot was held by a guard"),
+            "{command:?}"
+        );
+        assert!(help.contains("| 99 | nothing new to load"), "{command:?}");
     }
 }
 

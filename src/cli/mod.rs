@@ -32,12 +32,18 @@ pub(crate) struct Args {
     pub command: Command,
 }
 
+/// Every command's `--help` ends with the one table of exit statuses.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    #[command(after_help = exit::help())]
     Ingest(ingest::IngestArgs),
+    #[command(after_help = exit::help())]
     Migrate(migrate::MigrateArgs),
+    #[command(after_help = exit::help())]
     Specs(specs::SpecsArgs),
+    #[command(after_help = exit::help())]
     Undo(undo::UndoArgs),
+    #[command(after_help = exit::help())]
     Verify(verify::VerifyArgs),
 }
 
