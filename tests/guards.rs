@@ -39,7 +39,10 @@ fn edited(w: &Workdir, file: &str, date: &str, edit: impl Fn(usize, &mut Vec<Vec
         .has_headers(false)
         .flexible(true)
         .from_reader(&bytes[..]);
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    // Ragged records stay ragged.
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
     for (n, record) in reader.byte_records().enumerate() {
         let mut fields: Vec<Vec<u8>> = record.unwrap().iter().map(<[u8]>::to_vec).collect();
         edit(n, &mut fields);
@@ -348,4 +351,72 @@ fn an_older_snapshot_is_applied_again_only_when_asked() {
         assert_exit(&w.ingest_into(&db, &[&later], &[]), 0);
         assert_eq!(db.count(moved), 1, "{kind}");
     }
+}
+
+#[test]
+fn a_snapshot_without_a_single_lead_is_held_and_undo_refuses_what_it_cannot_undo_exactly() {
+    let w = Workdir::new();
+    // Every key blanked: each record is rejected, none loads.
+    let key = position(OKLAHOMA, "Type License");
+    let keyless = edited(&w, OKLAHOMA, "07-14-2023", |n, fields| {
+        if n > 0 {
+            fields[key].clear();
+        }
+    });
+    for db in Db::both(&w) {
+        let kind = db.kind();
+        assert_exit(&w.ingest_into(&db, &[&raw_dir()], &[]), 0);
+        assert_exit(&w.ingest_into(&db, &[&keyless], &[]), 4);
+        let (status, message) = files(&db).pop().unwrap();
+        assert_eq!(status, "held", "{kind}");
+        assert!(
+            message.contains("none of its 50 records loaded, where the source has 49 active leads"),
+            "{kind}: {message}"
+        );
+
+        // A snapshot applied before undo existed kept no prior state: undo says so, and
+        // changes nothing.
+        db.execute("DELETE FROM snapshot_columns");
+        let before = all_leads(&db);
+        let output = w
+            .command(&["undo", "oklahoma", "--db", &db.url()])
+            .output()
+            .unwrap();
+        assert_exit(&output, 2);
+        assert!(
+            util::stderr(&output).contains("was applied by a leadpipe older than undo, which kept no copy of what it changed: apply the older good file again with `leadpipe ingest --reapply FILE` instead"),
+            "{kind}: {}",
+            util::stderr(&output)
+        );
+        assert_eq!(all_leads(&db), before, "{kind}");
+        assert_eq!(
+            db.count("SELECT count(*) FROM source_files WHERE status = 'undone'"),
+            0,
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn an_accept_or_reapply_that_names_no_file_is_warned_of() {
+    let w = Workdir::new();
+    let output = w.ingest_with(
+        &[&raw_dir()],
+        &["--accept", "nevda", "--reapply", "old.csv"],
+    );
+    assert_exit(&output, 0);
+    let err = util::stderr(&output);
+    assert!(
+        err.contains("warning: --accept nevda: no file of this run has that path or name, nor is it a source of one"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: --reapply old.csv: no file of this run has that path or name\n"),
+        "{err}"
+    );
+    let output = w.ingest_with(&[&raw_dir().join(NEVADA)], &["--accept", "nevada"]);
+    assert!(
+        !util::stderr(&output).contains("--accept"),
+        "a source of the run's file matches"
+    );
 }

@@ -505,15 +505,18 @@ fn an_ingest_with_a_held_snapshot_posts_its_guards_and_figures() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["label"].as_str().unwrap().into(), f["value"].to_string()))
+        .map(|f| {
+            let (label, unit) = (f["label"].as_str().unwrap(), f["unit"].as_str().unwrap());
+            (format!("{label} [{unit}]"), f["value"].to_string())
+        })
         .collect();
     assert_eq!(
         figures,
         [
-            ("max_deactivated".into(), "0.5".into()),
-            ("max_deactivated bound".into(), "0.1".into()),
-            ("min_records_ratio".into(), "0.5".into()),
-            ("min_records_ratio bound".into(), "0.9".into()),
+            ("max_deactivated [percent]".into(), "50.0".into()),
+            ("max_deactivated bound [percent]".into(), "10.0".into()),
+            ("min_records_ratio [number]".into(), "0.5".into()),
+            ("min_records_ratio bound [number]".into(), "0.9".into()),
         ]
     );
     assert_eq!(posted["alerts"].as_array().unwrap().len(), 1);
@@ -580,4 +583,50 @@ fn a_verify_whose_error_check_fails_posts_it() {
         .map(|f| (f["label"].as_str().unwrap(), f["value"].as_f64().unwrap()))
         .collect();
     assert_eq!(figures, [("observed", 13.0), ("bound", 7.0)]);
+}
+
+#[test]
+fn a_week_with_nothing_new_posts_nothing() {
+    let w = Workdir::new();
+    assert_exit(&w.ingest(&[&util::raw_dir()]), 0);
+    let (base, requests) = receiver(&[Answer::Status(200)]);
+    let output = w.ingest_with(
+        &[&util::raw_dir()],
+        &["--notify", &format!("json+{base}/hook")],
+    );
+    assert_exit(&output, 99);
+    let empty = w.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let output = w.ingest_with(&[&empty], &["--notify", &format!("json+{base}/hook")]);
+    assert_exit(&output, 99);
+    assert!(
+        requests.recv_timeout(Duration::from_secs(1)).is_err(),
+        "nothing to tell"
+    );
+}
+
+#[test]
+fn a_run_that_fails_posts_that_it_failed() {
+    let w = Workdir::new();
+    let (base, requests) = receiver(&[Answer::Status(200)]);
+    let raw = util::raw_dir();
+    let output = w
+        .command(&[
+            "ingest",
+            raw.to_str().unwrap(),
+            "--db",
+            "postgres://leadpipe:s3cret@127.0.0.1:1/nowhere",
+            "--notify",
+            &format!("json+{base}/hook"),
+        ])
+        .output()
+        .unwrap();
+    assert_exit(&output, 2);
+    let posted = requests
+        .recv_timeout(Duration::from_secs(5))
+        .unwrap()
+        .json();
+    assert_eq!(posted["run_id"], Json::Null);
+    assert_eq!(posted["alerts"][0]["kind"], "run_failed");
+    assert!(!posted.to_string().contains("s3cret"));
 }

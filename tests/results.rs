@@ -80,6 +80,13 @@ fn a_held_run_is_told_file_by_file_with_its_guard_figures() {
             ("min_records_ratio", 0.5, 0.9)
         ]
     );
+    let measures: Vec<&str> = held["held_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["measure"].as_str().unwrap())
+        .collect();
+    assert_eq!(measures, ["share", "ratio"]);
     assert!(
         held["message"]
             .as_str()

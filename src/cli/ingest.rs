@@ -13,10 +13,11 @@ use leadpipe::pipeline::{self, FileOutcome, RunReport};
 use leadpipe::read::input;
 use leadpipe::spec::Specs;
 use leadpipe::stages::guards::Guards;
-use leadpipe::store::Store;
+use leadpipe::store::{RunCommand, Store};
 
 use super::exit::Exit;
 use super::outcome::OutcomeArgs;
+use super::printable::printable;
 use super::progress::ProgressBar;
 use super::{stdout, summary};
 
@@ -87,7 +88,9 @@ pub(crate) struct IngestArgs {
 pub(crate) fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let attempted = args
         .outcome
-        .attempt("ingest", exit_status, |database| load(&args, database))?;
+        .attempt(RunCommand::Ingest, exit_status, |database| {
+            load(&args, database)
+        })?;
     let exit = attempted.exit;
     let Some(report) = attempted.report else {
         return Ok(exit.into());
@@ -96,7 +99,38 @@ pub(crate) fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
         .context("the run was committed, but its account could not be written to stdout")?;
     summary::report_failures(&report);
     summary::report_failed_checks(&report.checks);
+    warn_unmatched(&args, &report);
     Ok(exit.into())
+}
+
+/// Says which `--accept` and `--reapply` names matched no file of the run: a user must not
+/// believe a snapshot was accepted when none was.
+fn warn_unmatched(args: &IngestArgs, report: &RunReport) {
+    let named = |name: &str, by_source: bool| {
+        report.files.iter().any(|file| {
+            let file_name = file.path.rsplit(['/', '\\']).next();
+            file.path == name
+                || file_name == Some(name)
+                || (by_source && file.source.as_deref() == Some(name))
+        })
+    };
+    let options = [
+        ("--accept", &args.accept, true),
+        ("--reapply", &args.reapply, false),
+    ];
+    for (option, names, by_source) in options {
+        for name in names.iter().filter(|name| !named(name, by_source)) {
+            eprintln!(
+                "warning: {option} {}: no file of this run has that path or name{}",
+                printable(name),
+                if by_source {
+                    ", nor is it a source of one"
+                } else {
+                    ""
+                }
+            );
+        }
+    }
 }
 
 /// Loads the inputs; `None` when there was nothing to load. `database` is set to the

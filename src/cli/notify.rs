@@ -5,7 +5,7 @@ use clap::Args;
 
 use leadpipe::checks::{Severity, Status};
 use leadpipe::notify::{self, Alert, AlertKind, Figure, Name, RunAlerts, Target, Value};
-use leadpipe::pipeline::{FileOutcome, Finding, RunReport};
+use leadpipe::pipeline::{FileOutcome, Finding, Measure, RunReport};
 
 use super::printable::printable;
 
@@ -91,12 +91,18 @@ impl Notifier {
     }
 }
 
-/// The alerts of a run's outcome: the run failed (no account), or its files that failed
-/// and its snapshots that were held.
-pub(crate) fn alerts(report: Option<&RunReport>) -> Vec<Alert> {
-    let Some(report) = report else {
-        return vec![Alert::new(AlertKind::RunFailed)];
-    };
+/// The alerts of a command's outcome: that it failed; or, of its run, the files that failed,
+/// the snapshots held and the checks failed; or none, when there was nothing to do.
+pub(crate) fn alerts(attempted: &anyhow::Result<Option<RunReport>>) -> Vec<Alert> {
+    match attempted {
+        Ok(Some(report)) => run_alerts(report),
+        Ok(None) => Vec::new(),
+        Err(_) => vec![Alert::new(AlertKind::RunFailed)],
+    }
+}
+
+/// The alerts of a run that committed.
+fn run_alerts(report: &RunReport) -> Vec<Alert> {
     let mut alerts = Vec::new();
     for file in &report.files {
         let about = |kind| Alert {
@@ -149,8 +155,17 @@ fn figures(finding: &Finding) -> [Figure; 2] {
         Some(column) => format!("{} ({column})", finding.rule),
         None => finding.rule.to_string(),
     };
+    let value = |x: f64| match finding.measure {
+        Measure::Share => Value::Percent(100.0 * x),
+        Measure::Ratio | Measure::Points => Value::Number(x),
+        Measure::Count => Value::Count(x as u64),
+    };
+    let unit = match finding.measure {
+        Measure::Points => " (points)",
+        _ => "",
+    };
     [
-        Figure::new(&label, Value::Number(finding.observed)),
-        Figure::new(&format!("{label} bound"), Value::Number(finding.threshold)),
+        Figure::new(&format!("{label}{unit}"), value(finding.observed)),
+        Figure::new(&format!("{label} bound{unit}"), value(finding.threshold)),
     ]
 }

@@ -7,6 +7,7 @@ use chrono::Utc;
 use clap::Args;
 
 use leadpipe::pipeline::RunReport;
+use leadpipe::store::RunCommand;
 
 use super::exit::Exit;
 use super::notify::{self, NotifyArgs};
@@ -31,7 +32,7 @@ impl OutcomeArgs {
     /// webhook URL that is not one stops the command before it runs.
     pub(crate) fn attempt(
         &self,
-        command: &'static str,
+        command: RunCommand,
         exit_of: impl Fn(&RunReport) -> Exit,
         attempt: impl FnOnce(&mut Option<String>) -> anyhow::Result<Option<RunReport>>,
     ) -> anyhow::Result<Attempted> {
@@ -47,7 +48,10 @@ impl OutcomeArgs {
             Err(error) => (None, Some(format!("{error:#}")), Exit::Impossible),
         };
         if let Some(notifier) = &notifier {
-            notifier.send(report.map(|r| r.run_id.as_str()), notify::alerts(report));
+            notifier.send(
+                report.map(|r| r.run_id.as_str()),
+                notify::alerts(&attempted),
+            );
         }
         if let Some(path) = &self.results {
             let outcome = Outcome {

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use leadpipe::checks::CheckResult;
 use leadpipe::pipeline::{FileOutcome, FileReport, Finding, RunReport};
-use leadpipe::store::FileCounts;
+use leadpipe::store::{FileCounts, RunCommand};
 
 use super::exit::Exit;
 
@@ -23,7 +23,7 @@ const VERSION: u32 = 1;
 
 /// What a command did, as the results document tells it.
 pub(crate) struct Outcome<'a> {
-    pub(crate) command: &'static str,
+    pub(crate) command: RunCommand,
     pub(crate) started_at: DateTime<Utc>,
     pub(crate) finished_at: DateTime<Utc>,
     /// The database, as shown (without its password), once known.
@@ -86,6 +86,7 @@ struct FileResult<'a> {
 struct FindingResult<'a> {
     guard: &'static str,
     column: Option<&'static str>,
+    measure: &'static str,
     observed: f64,
     threshold: f64,
     message: &'a str,
@@ -96,7 +97,7 @@ impl Outcome<'_> {
         Document {
             version: VERSION,
             leadpipe_version: env!("CARGO_PKG_VERSION"),
-            command: self.command,
+            command: self.command.as_str(),
             run_id: self.report.map(|r| r.run_id.as_str()),
             status: match (self.report, &self.error) {
                 (Some(_), _) => "committed",
@@ -203,6 +204,7 @@ fn finding_result(finding: &Finding) -> FindingResult<'_> {
     FindingResult {
         guard: finding.rule,
         column: finding.column,
+        measure: finding.measure.as_str(),
         observed: finding.observed,
         threshold: finding.threshold,
         message: &finding.message,

@@ -11,7 +11,7 @@ use clap::Args;
 use leadpipe::checks::{self, CheckResult, Checks};
 use leadpipe::pipeline::RunReport;
 use leadpipe::spec::Specs;
-use leadpipe::store::Store;
+use leadpipe::store::{RunCommand, Store};
 
 use super::exit::Exit;
 use super::outcome::OutcomeArgs;
@@ -52,7 +52,9 @@ pub(crate) fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let exit_of = |report: &RunReport| Exit::of_checks(&report.checks);
     let attempted = args
         .outcome
-        .attempt("verify", exit_of, |database| verify(&args, database))?;
+        .attempt(RunCommand::Verify, exit_of, |database| {
+            verify(&args, database)
+        })?;
     let report = attempted.report.expect("a verify always runs");
     stdout::print(|out| write(out, &report, &attempted.database))?;
     summary::report_failed_checks(&report.checks);

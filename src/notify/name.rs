@@ -72,9 +72,10 @@ fn without_emails(text: &str) -> String {
     out
 }
 
-/// Characters that may separate the digit groups of a phone number.
+/// Characters that may separate the digit groups of a phone number (in a file name too:
+/// `kids_405_555_0143.csv`).
 fn phone_separator(c: char) -> bool {
-    matches!(c, ' ' | '(' | ')' | '-' | '.' | '+')
+    matches!(c, ' ' | '(' | ')' | '-' | '.' | '+' | '_' | '/')
 }
 
 /// Whether consecutive digit groups of these lengths are a North American phone number,
@@ -160,6 +161,8 @@ mod tests {
             ),
             ("(702) 555 0100, +1 346.393.9400", "[phone], [phone]"),
             ("4055550143", "[phone]"),
+            ("kids_405_555_0143.csv", "kids_[phone].csv"),
+            ("drops/405/555/0143/list.csv", "drops/[phone]/list.csv"),
             ("local 555-0143.", "local [phone]."),
             ("<jo.smith@mail.example.com>", "<[e-mail]>"),
             ("postgress://u:hunter2@db.example:5432/leads", "[e-mail]"),

@@ -35,7 +35,6 @@ pub(crate) fn ingest_file(
     let mut writer = db.begin_file(run, &info)?;
     let known = writer.known_leads()?;
     let before = known.as_ref().map(|known| SourceBefore {
-        leads: known.count(),
         active: known.active(),
         last_applied,
     });

@@ -25,7 +25,7 @@ use crate::spec::Specs;
 use crate::store::{RunCommand, RunInfo, RunStatus, Store, StoreError};
 use plan::Planned;
 pub use report::{FileOutcome, FileReport, RunReport};
-pub use stage::{Decision, Finding, Snapshot, SourceBefore, Stage, StageError};
+pub use stage::{Decision, Finding, Measure, Snapshot, SourceBefore, Stage, StageError};
 pub use workers::BATCH_SIZE;
 
 /// Hears how far the run has come, to show progress.
@@ -174,6 +174,7 @@ mod tests {
         Finding {
             rule: "probe",
             column: None,
+            measure: Measure::Count,
             observed: read as f64,
             threshold: 0.0,
             message: format!("{read} records read"),

@@ -56,8 +56,7 @@ pub struct Snapshot<'a> {
 /// A source's state before a snapshot of it.
 #[derive(Clone, Debug)]
 pub struct SourceBefore {
-    /// Its leads, active or not.
-    pub leads: usize,
+    /// Its active leads.
     pub active: usize,
     /// Its newest applied snapshot, when the ledger has one.
     pub last_applied: Option<AppliedSnapshot>,
@@ -87,6 +86,31 @@ pub enum Decision {
     Accept(Vec<Finding>),
 }
 
+/// What a finding's figures are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    /// A share of a whole, from 0 to 1.
+    Share,
+    /// One count over another.
+    Ratio,
+    /// A difference of percentages, in points.
+    Points,
+    /// A number of records or leads.
+    Count,
+}
+
+impl Measure {
+    /// Its name, as the results document gives it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Measure::Share => "share",
+            Measure::Ratio => "ratio",
+            Measure::Points => "points",
+            Measure::Count => "count",
+        }
+    }
+}
+
 /// One figure of a snapshot that a stage judged out of bounds.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
@@ -94,6 +118,8 @@ pub struct Finding {
     pub rule: &'static str,
     /// The lead column it concerns, when it concerns one.
     pub column: Option<&'static str>,
+    /// What `observed` and `threshold` measure.
+    pub measure: Measure,
     pub observed: f64,
     pub threshold: f64,
     /// The figures, in a sentence.

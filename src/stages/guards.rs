@@ -8,7 +8,7 @@
 //! deliberately, and the ledger records the override.
 
 use crate::lead::LEAD_COLUMNS;
-use crate::pipeline::{Decision, Finding, Snapshot, Stage};
+use crate::pipeline::{Decision, Finding, Measure, Snapshot, Stage};
 use crate::spec::GuardsConfig;
 
 /// The guards stage, with the files and sources the user accepts whatever the guards find.
@@ -51,10 +51,25 @@ impl Stage for Guards {
 }
 
 /// Every bound the snapshot breaks.
-pub fn evaluate(bounds: &GuardsConfig, snapshot: &Snapshot) -> Vec<Finding> {
+fn evaluate(bounds: &GuardsConfig, snapshot: &Snapshot) -> Vec<Finding> {
     let Some(before) = &snapshot.before else {
         return Vec::new();
     };
+    if before.active > 0 && snapshot.counts.loaded == 0 {
+        // Applied, it would change nothing, yet become what the next snapshot is compared
+        // with (and make the source look fresh).
+        return vec![Finding {
+            rule: "no_leads",
+            column: None,
+            measure: Measure::Count,
+            observed: 0.0,
+            threshold: 1.0,
+            message: format!(
+                "none of its {} records loaded, where the source has {} active leads",
+                snapshot.counts.read, before.active
+            ),
+        }];
+    }
     let mut findings = Vec::new();
     let deactivated = snapshot.would_deactivate();
     if before.active > 0 {
@@ -63,6 +78,7 @@ pub fn evaluate(bounds: &GuardsConfig, snapshot: &Snapshot) -> Vec<Finding> {
             findings.push(Finding {
                 rule: "max_deactivated",
                 column: None,
+                measure: Measure::Share,
                 observed: share,
                 threshold: bounds.max_deactivated,
                 message: format!(
@@ -85,6 +101,7 @@ pub fn evaluate(bounds: &GuardsConfig, snapshot: &Snapshot) -> Vec<Finding> {
             findings.push(Finding {
                 rule: "min_records_ratio",
                 column: None,
+                measure: Measure::Ratio,
                 observed: ratio,
                 threshold: bounds.min_records_ratio,
                 message: format!(
@@ -107,6 +124,7 @@ pub fn evaluate(bounds: &GuardsConfig, snapshot: &Snapshot) -> Vec<Finding> {
             findings.push(Finding {
                 rule: "max_fill_drop",
                 column: Some(column.name),
+                measure: Measure::Points,
                 observed: was - is,
                 threshold: bounds.max_fill_drop,
                 message: format!(
@@ -123,6 +141,7 @@ pub fn evaluate(bounds: &GuardsConfig, snapshot: &Snapshot) -> Vec<Finding> {
             findings.push(Finding {
                 rule: "max_invalid_rise",
                 column: Some(column.name),
+                measure: Measure::Points,
                 observed: is - was,
                 threshold: bounds.max_invalid_rise,
                 message: format!(

@@ -27,7 +27,7 @@ const ACTIVE: &str = "FROM leads WHERE source = $1 AND is_active";
 
 impl Store {
     /// The sources that have leads, by name.
-    pub fn sources_with_leads(&mut self) -> Result<Vec<String>, StoreError> {
+    pub(crate) fn sources_with_leads(&mut self) -> Result<Vec<String>, StoreError> {
         let mut sources = Vec::new();
         let applied = [FileStatus::Loaded, FileStatus::Undone].map(|s| Bind::Text(s.as_str()));
         let query = Query {
@@ -43,19 +43,19 @@ impl Store {
     }
 
     /// How many active leads `source` has.
-    pub fn active_leads(&mut self, source: &str) -> Result<u64, StoreError> {
+    pub(crate) fn active_leads(&mut self, source: &str) -> Result<u64, StoreError> {
         self.count(&format!("SELECT count(*) {ACTIVE}"), &[source.into()])
     }
 
     /// How many active leads of `source` have a value in lead column `column`.
-    pub fn filled(&mut self, source: &str, column: usize) -> Result<u64, StoreError> {
+    pub(crate) fn filled(&mut self, source: &str, column: usize) -> Result<u64, StoreError> {
         let name = LEAD_COLUMNS[column].name;
         let sql = format!("SELECT count({name}) {ACTIVE}");
         self.count(&sql, &[source.into()])
     }
 
     /// How many active leads of `source` have a value in `column` that is none of `values`.
-    pub fn outside(
+    pub(crate) fn outside(
         &mut self,
         source: &str,
         column: usize,
@@ -73,7 +73,7 @@ impl Store {
     }
 
     /// How many values of `column` more than one active lead of `source` holds.
-    pub fn repeated(&mut self, source: &str, column: usize) -> Result<u64, StoreError> {
+    pub(crate) fn repeated(&mut self, source: &str, column: usize) -> Result<u64, StoreError> {
         let name = LEAD_COLUMNS[column].name;
         let sql = format!(
             "SELECT count(*) FROM (SELECT {name} {ACTIVE} AND {name} IS NOT NULL
@@ -84,7 +84,7 @@ impl Store {
 
     /// How many active leads of `source` have a phone number, and how many of those are
     /// valid.
-    pub fn valid_phones(&mut self, source: &str) -> Result<(u64, u64), StoreError> {
+    pub(crate) fn valid_phones(&mut self, source: &str) -> Result<(u64, u64), StoreError> {
         let phones = self.filled(source, column("phone"))?;
         let sql = format!("SELECT count(*) {ACTIVE} AND phone IS NOT NULL AND phone_valid");
         let valid = self.count(&sql, &[source.into()])?;
@@ -92,7 +92,7 @@ impl Store {
     }
 
     /// Records check results under their runs, checked at `at`.
-    pub fn record_checks(
+    pub(crate) fn record_checks(
         &mut self,
         results: &[CheckResult],
         at: DateTime<Utc>,

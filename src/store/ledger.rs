@@ -163,7 +163,10 @@ impl Store {
     }
 
     /// The newest applied snapshot of a source, with its profile.
-    pub fn last_applied(&mut self, source: &str) -> Result<Option<AppliedSnapshot>, StoreError> {
+    pub(crate) fn last_applied(
+        &mut self,
+        source: &str,
+    ) -> Result<Option<AppliedSnapshot>, StoreError> {
         let binds = [source.into(), FileStatus::Loaded.as_str().into()];
         let types = [
             SqlType::BigInt,

@@ -26,65 +26,65 @@ pub struct Undone {
 pub enum UndoError {
     #[error("source `{0}` has no applied snapshot to undo")]
     NothingToUndo(String),
+    #[error(
+        "the newest snapshot of `{of}`, {path}, was applied by a leadpipe older than undo, \
+         which kept no copy of what it changed: apply the older good file again with \
+         `leadpipe ingest --reapply FILE` instead"
+    )]
+    NothingKept { of: String, path: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// The statements of an undo of `file` by run `run_id`, each with its values. History first, while the
-/// leads still hold what the file made of them.
-fn undo_steps<'a>(run_id: &'a str, file: i64) -> Vec<(String, Vec<Bind<'a>>)> {
+/// The history an undo of `file` by run `run_id` records, each statement with its values;
+/// recorded first, while the leads still hold what the file made of them.
+fn history<'a>(run_id: &'a str, file: i64) -> Vec<(String, Vec<Bind<'a>>)> {
     let undone = Change::Undone.as_str();
     let history = "INSERT INTO lead_updates
         (run_id, source_file_id, lead_id, change, column_name, old_value, new_value)
         SELECT CAST($1 AS TEXT), CAST($2 AS BIGINT),";
     let flag = |expr: &str| format!("CASE WHEN {expr} THEN 'true' ELSE 'false' END");
-    let columns: Vec<&str> = prior_columns().filter(|c| *c != "lead_id").collect();
-    let restore: Vec<String> = columns.iter().map(|c| format!("{c} = p.{c}")).collect();
-    let recorded = || vec![Bind::Text(run_id), Bind::Int(file)];
-    vec![
+    [
         // Each column the file updated, back: the undone value becomes the old one.
-        (
-            format!(
-                "{history} lead_id, '{undone}', column_name, new_value, old_value
-                 FROM lead_updates WHERE source_file_id = $2 AND change = '{}'",
-                Change::Updated.as_str()
-            ),
-            recorded(),
+        format!(
+            "{history} lead_id, '{undone}', column_name, new_value, old_value
+             FROM lead_updates WHERE source_file_id = $2 AND change = '{}'",
+            Change::Updated.as_str()
         ),
         // Leads it deactivated or reactivated, back to their state.
-        (
-            format!(
-                "{history} p.lead_id, '{undone}', 'is_active', {}, {}
-                 FROM lead_priors p JOIN leads l ON l.lead_id = p.lead_id
-                 WHERE p.changed_by_file_id = $2 AND p.is_active <> l.is_active",
-                flag("l.is_active"),
-                flag("p.is_active")
-            ),
-            recorded(),
+        format!(
+            "{history} p.lead_id, '{undone}', 'is_active', {}, {}
+             FROM lead_priors p JOIN leads l ON l.lead_id = p.lead_id
+             WHERE p.changed_by_file_id = $2 AND p.is_active <> l.is_active",
+            flag("l.is_active"),
+            flag("p.is_active")
         ),
-        // Leads it brought, made inactive.
-        (
-            format!(
-                "{history} lead_id, '{undone}', 'is_active', 'true', 'false'
-                 FROM leads WHERE first_file_id = $2 AND is_active"
-            ),
-            recorded(),
-        ),
-        (
-            "UPDATE leads SET is_active = FALSE, deactivated_at = $2
-             WHERE first_file_id = $1 AND is_active"
-                .to_string(),
-            vec![Bind::Int(file), Bind::Time(now())],
-        ),
-        (
-            format!(
-                "UPDATE leads SET {} FROM lead_priors p
-                 WHERE p.changed_by_file_id = $1 AND leads.lead_id = p.lead_id",
-                restore.join(", ")
-            ),
-            vec![Bind::Int(file)],
+        // Leads it brought, to be made inactive.
+        format!(
+            "{history} lead_id, '{undone}', 'is_active', 'true', 'false'
+             FROM leads WHERE first_file_id = $2 AND is_active"
         ),
     ]
+    .into_iter()
+    .map(|sql| (sql, vec![Bind::Text(run_id), Bind::Int(file)]))
+    .collect()
+}
+
+/// Makes the leads file `$1` brought inactive, at `$2`.
+const WITHDRAW_SQL: &str = "UPDATE leads SET is_active = FALSE, deactivated_at = $2
+    WHERE first_file_id = $1 AND is_active";
+
+/// Writes back, every column, the leads file `$1` changed.
+fn restore_sql() -> String {
+    let columns: Vec<String> = prior_columns()
+        .filter(|c| *c != "lead_id")
+        .map(|c| format!("{c} = p.{c}"))
+        .collect();
+    format!(
+        "UPDATE leads SET {} FROM lead_priors p
+         WHERE p.changed_by_file_id = $1 AND leads.lead_id = p.lead_id",
+        columns.join(", ")
+    )
 }
 
 /// Marks file `$1` undone (`$2`), by run `$3`.
@@ -99,6 +99,14 @@ impl Store {
         let file = self
             .last_applied(source)?
             .ok_or_else(|| UndoError::NothingToUndo(source.to_string()))?;
+        // A snapshot applied before V9 kept no prior state of what it changed (nor its
+        // profile, which V9 began keeping with it).
+        if file.profile.is_none() {
+            return Err(UndoError::NothingKept {
+                of: source.to_string(),
+                path: file.path,
+            });
+        }
         let (restored, withdrawn) = apply_undo(self.backend.as_mut(), &run, &file)?;
         self.commit_run(&run, RunStatus::Completed)?;
         Ok(Undone {
@@ -116,10 +124,11 @@ fn apply_undo(
     run: &RunInfo,
     file: &AppliedSnapshot,
 ) -> Result<(u64, u64), StoreError> {
-    let mut affected = Vec::new();
-    for (sql, binds) in undo_steps(&run.run_id, file.file_id) {
-        affected.push(backend.execute(&sql, &binds)?);
+    for (sql, binds) in history(&run.run_id, file.file_id) {
+        backend.execute(&sql, &binds)?;
     }
+    let withdrawn = backend.execute(WITHDRAW_SQL, &[Bind::Int(file.file_id), Bind::Time(now())])?;
+    let restored = backend.execute(&restore_sql(), &[Bind::Int(file.file_id)])?;
     backend.execute(
         MARK_UNDONE_SQL,
         &[
@@ -128,8 +137,5 @@ fn apply_undo(
             (&run.run_id).into(),
         ],
     )?;
-    let [.., withdrawn, restored] = affected[..] else {
-        unreachable!("an undo has its five steps")
-    };
     Ok((restored, withdrawn))
 }
