@@ -9,7 +9,7 @@
 //! next line, so one stray quote costs one line, not the rest of the file.
 //!
 //! A quoted field that runs past `max_record_lines` lines is read on, up to
-//! [`MAX_RECORD_BYTES`], and kept whole only if its quote closes cleanly (followed by a
+//! [`LONG_FIELD_BYTES`], and kept whole only if its quote closes cleanly (followed by a
 //! delimiter or a line break). A stray quote pairs with the opening quote of a later quoted
 //! field, so the character after it is that field's first: its record is cut to its first
 //! line. Cutting a long field that does close would read its inner lines as records with
@@ -21,6 +21,11 @@ use memchr::memchr3;
 
 /// A record longer than this is cut off at its first line break ([`Problem::Oversized`]).
 pub(crate) const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// How far a quoted field still open after `max_record_lines` lines is read on, to see
+/// whether its quote closes cleanly: a stray quote costs this much reading (and reading
+/// again), not a whole [`MAX_RECORD_BYTES`].
+const LONG_FIELD_BYTES: usize = 64 << 10;
 
 /// Why a raw record is not a sound record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,6 +165,9 @@ impl<R: BufRead> Framer<R> {
                     let n = chunk.len();
                     bytes.extend_from_slice(chunk);
                     self.consume(n, from_replay);
+                    if scan.long_field && bytes.len() > LONG_FIELD_BYTES {
+                        return Ok(Some(self.first_line_only(bytes, &scan)));
+                    }
                     if bytes.len() > MAX_RECORD_BYTES {
                         return self.oversized(bytes, &scan).map(Some);
                     }
@@ -473,6 +481,29 @@ mod tests {
                 ok(4, "w,3")
             ]
         );
+    }
+
+    #[test]
+    fn a_stray_quote_is_read_on_a_bounded_way_only() {
+        // Past the line limit, lines without a quote: the quote never closes.
+        let lines = "y,1\n".repeat(3 * LONG_FIELD_BYTES / 4);
+        let text = format!("x,\"open\n{lines}z,2\n");
+        let mut framer = Framer::new(
+            io::BufReader::with_capacity(4096, text.as_bytes()),
+            b',',
+            20,
+        );
+        framer.next_record().unwrap();
+        let read = framer.bytes_read() as usize;
+        assert!(
+            read < LONG_FIELD_BYTES + 8192,
+            "{read} of {} bytes read",
+            text.len()
+        );
+        let records = frame_with(io::BufReader::with_capacity(4096, text.as_bytes()), 20);
+        assert_eq!(records[0], cut(1, "x,\"open"));
+        assert_eq!(records[1], ok(2, "y,1"));
+        assert_eq!(records.len(), 2 + 3 * LONG_FIELD_BYTES / 4);
     }
 
     #[test]
