@@ -1,5 +1,8 @@
 //! `--notify URL`: where a run's alerts are posted, and their report on stderr.
 
+use std::sync::mpsc;
+use std::time::Duration;
+
 use anyhow::Context;
 use clap::Args;
 
@@ -73,11 +76,27 @@ impl Notifier {
         if !self.warnings {
             alerts.retain(|alert| !alert.kind.is_warning());
         }
+        if self.targets.is_empty() || alerts.is_empty() {
+            return;
+        }
         let run = RunAlerts {
             run_id: run_id.map(str::to_string),
             alerts,
         };
-        for delivery in notify::send(&self.targets, &run) {
+        // Posting keeps to its budget, but a name lookup that hangs can hold the HTTP
+        // client's threads past it: the command waits for the budget and a second, no more.
+        let (sent, deliveries) = mpsc::channel();
+        let targets = self.targets.clone();
+        std::thread::spawn(move || sent.send(notify::send(&targets, &run)));
+        let Ok(deliveries) = deliveries.recv_timeout(notify::BUDGET + Duration::from_secs(1))
+        else {
+            eprintln!(
+                "warning: alerts not delivered within {} s; the run's outcome stands",
+                notify::BUDGET.as_secs()
+            );
+            return;
+        };
+        for delivery in deliveries {
             let shown = delivery.to_string();
             if delivery.failure.is_some() {
                 eprintln!(
