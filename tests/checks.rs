@@ -326,7 +326,7 @@ fn a_spec_carries_its_own_checks() {
         .unwrap();
     assert_exit(&out, 2);
     let expected = format!(
-        "error: source spec {}: check 1 (`[[checks]]` number 1): `column = \"phon\"` is not a \
+        "error: source spec {}: `[[checks]]` number 1: `column = \"phon\"` is not a \
          lead column\n",
         specs.join("texas.toml").display()
     );
@@ -345,7 +345,7 @@ fn a_checks_file_naming_an_unknown_source_is_refused_before_the_load() {
     assert_eq!(
         stderr(&out),
         format!(
-            "error: checks file {}: check 1 (`[[checks]]` number 1): `source = \"texs\"` is no \
+            "error: checks file {}: `[[checks]]` number 1: `source = \"texs\"` is no \
              spec's id (they are nevada, oklahoma, texas)\n",
             checks.display()
         )

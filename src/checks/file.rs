@@ -102,7 +102,7 @@ fn read(path: &Path, specs: &Specs) -> Result<Vec<Check>, String> {
         .into_iter()
         .enumerate()
         .map(|(n, config)| {
-            let place = format!("check {} (`[[checks]]` number {})", n + 1, n + 1);
+            let place = super::place(n);
             let check = validate(config).map_err(|e| format!("{place}: {e}"))?;
             let holds: Vec<&str> = match &check.source {
                 Some(source) if !ids.contains(&source.as_str()) => {

@@ -304,6 +304,11 @@ fn default_name(test: &Test, kind: Kind) -> String {
     }
 }
 
+/// Where the `n`-th check (from 0) of a spec or checks file is, for its errors.
+pub(crate) fn place(n: usize) -> String {
+    format!("`[[checks]]` number {}", n + 1)
+}
+
 /// Checks the `[[checks]]` of a spec: each as [`validate`] does, none naming a `source`
 /// (a spec's checks hold its own), and a built-in `state` set only for a spec named after
 /// a state.
@@ -315,7 +320,7 @@ pub(crate) fn validate_spec_checks(
         .into_iter()
         .enumerate()
         .map(|(n, config)| {
-            let place = format!("check {} (`[[checks]]` number {})", n + 1, n + 1);
+            let place = place(n);
             let check = validate(config).map_err(|e| format!("{place}: {e}"))?;
             if check.source.is_some() {
                 return Err(format!(
@@ -485,13 +490,13 @@ mod tests {
         );
         assert_eq!(
             validate_spec_checks(configs(state), "acme").unwrap_err(),
-            "check 1 (`[[checks]]` number 1): `accepted_values` on `state` without `values` \
+            "`[[checks]]` number 1: `accepted_values` on `state` without `values` \
              takes the state the source is named after, and `acme` names none; list `values`"
         );
         let sourced = "[[checks]]\nkind = \"row_count\"\nmin = 1\nsource = \"texas\"";
         assert_eq!(
             validate_spec_checks(configs(sourced), "nevada").unwrap_err(),
-            "check 1 (`[[checks]]` number 1): `source` is for a checks file; a spec's checks \
+            "`[[checks]]` number 1: `source` is for a checks file; a spec's checks \
              hold its own source"
         );
         assert_eq!(source_state("new_york"), Some("NY"));

@@ -146,24 +146,6 @@ impl Outcome<'_> {
 }
 
 fn file_result(file: &FileReport) -> FileResult<'_> {
-    let (status, message) = match &file.outcome {
-        FileOutcome::Loaded => ("loaded", None),
-        FileOutcome::AlreadyLoaded { by } => {
-            ("already_loaded", Some(format!("same content as {by}")))
-        }
-        FileOutcome::OlderSnapshot { snapshot, loaded } => (
-            "older_snapshot",
-            Some(format!(
-                "snapshot of {snapshot} is older than the {loaded} snapshot already loaded"
-            )),
-        ),
-        FileOutcome::Held { stage, findings } => (
-            "held",
-            Some(format!("held by {stage}: {}", Finding::sentences(findings))),
-        ),
-        FileOutcome::Unclaimed => ("unclaimed", Some("no source spec claims this file".into())),
-        FileOutcome::Failed { error } => ("failed", Some(error.clone())),
-    };
     let held_by = match &file.outcome {
         FileOutcome::Held { findings, .. } => findings.iter().map(finding_result).collect(),
         _ => Vec::new(),
@@ -177,8 +159,8 @@ fn file_result(file: &FileReport) -> FileResult<'_> {
     FileResult {
         path: &file.path,
         source: file.source.as_deref(),
-        status,
-        message,
+        status: file.outcome.name(),
+        message: file.outcome.why(),
         encoding: file.encoding.as_deref(),
         seconds: seconds(file.elapsed),
         counts: &file.counts,

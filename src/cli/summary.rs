@@ -159,19 +159,12 @@ fn write_files(out: &mut impl Write, files: &[FileReport]) -> io::Result<()> {
     Ok(())
 }
 
-/// Why a skipped or held file was not loaded.
+/// Why a skipped or held file was not loaded (a failed one is told on stderr).
 fn skip_note(outcome: &FileOutcome) -> Option<String> {
     match outcome {
-        FileOutcome::AlreadyLoaded { by } => Some(format!("already loaded: same content as {by}")),
-        FileOutcome::OlderSnapshot { snapshot, loaded } => Some(format!(
-            "snapshot of {snapshot} is older than the {loaded} snapshot already loaded; not applied"
-        )),
-        FileOutcome::Held { stage, findings } => Some(format!(
-            "held by {stage}: {}; not applied (--accept applies it)",
-            Finding::sentences(findings)
-        )),
-        FileOutcome::Unclaimed => Some("no source spec claims this file".to_string()),
-        FileOutcome::Loaded | FileOutcome::Failed { .. } => None,
+        FileOutcome::Failed { .. } => None,
+        FileOutcome::Held { .. } => outcome.why().map(|why| why + " (--accept applies it)"),
+        _ => outcome.why(),
     }
 }
 

@@ -38,6 +38,38 @@ pub enum FileOutcome {
     },
 }
 
+impl FileOutcome {
+    /// The outcome's name, as the results document gives it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FileOutcome::Loaded => "loaded",
+            FileOutcome::AlreadyLoaded { .. } => "already_loaded",
+            FileOutcome::OlderSnapshot { .. } => "older_snapshot",
+            FileOutcome::Held { .. } => "held",
+            FileOutcome::Unclaimed => "unclaimed",
+            FileOutcome::Failed { .. } => "failed",
+        }
+    }
+
+    /// Why the file was not loaded, in a sentence; `None` when it was.
+    pub fn why(&self) -> Option<String> {
+        Some(match self {
+            FileOutcome::Loaded => return None,
+            FileOutcome::AlreadyLoaded { by } => format!("already loaded: same content as {by}"),
+            FileOutcome::OlderSnapshot { snapshot, loaded } => format!(
+                "snapshot of {snapshot} is older than the {loaded} snapshot already loaded; \
+                 not applied"
+            ),
+            FileOutcome::Held { stage, findings } => format!(
+                "held by {stage}: {}; not applied",
+                Finding::sentences(findings)
+            ),
+            FileOutcome::Unclaimed => "no source spec claims this file".to_string(),
+            FileOutcome::Failed { error } => error.clone(),
+        })
+    }
+}
+
 /// The account of one input file.
 #[derive(Clone, Debug)]
 pub struct FileReport {
