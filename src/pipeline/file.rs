@@ -119,14 +119,22 @@ fn open_checked(
     })
 }
 
-/// The first stage that does not simply apply the snapshot, with its decision.
+/// What the stages decide: the first that holds the snapshot holds it; else it is applied,
+/// over what the stages that accepted it found (every stage is asked: one that accepts does
+/// not speak for the others).
 fn decide(stages: &[&dyn Stage], snapshot: &Snapshot) -> Option<(&'static str, Decision)> {
-    stages
-        .iter()
-        .find_map(|stage| match stage.before_apply(snapshot) {
-            Decision::Apply => None,
-            decision => Some((stage.name(), decision)),
-        })
+    let mut accepted: Option<(&'static str, Vec<Finding>)> = None;
+    for stage in stages {
+        match stage.before_apply(snapshot) {
+            Decision::Apply => {}
+            Decision::Hold(findings) => return Some((stage.name(), Decision::Hold(findings))),
+            Decision::Accept(findings) => match &mut accepted {
+                Some((_, all)) => all.extend(findings),
+                None => accepted = Some((stage.name(), findings)),
+            },
+        }
+    }
+    accepted.map(|(stage, findings)| (stage, Decision::Accept(findings)))
 }
 
 /// The file's bytes could not be read: the run fails.

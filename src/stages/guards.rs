@@ -50,6 +50,29 @@ impl Stage for Guards {
     }
 }
 
+/// A guard, by its name in the spec's `[guards]` (and in `guard_overrides`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Guard {
+    /// Not one record loads: always held (no bound to set).
+    NoLeads,
+    MaxDeactivated,
+    MinRecordsRatio,
+    MaxFillDrop,
+    MaxInvalidRise,
+}
+
+impl Guard {
+    fn as_str(self) -> &'static str {
+        match self {
+            Guard::NoLeads => "no_leads",
+            Guard::MaxDeactivated => "max_deactivated",
+            Guard::MinRecordsRatio => "min_records_ratio",
+            Guard::MaxFillDrop => "max_fill_drop",
+            Guard::MaxInvalidRise => "max_invalid_rise",
+        }
+    }
+}
+
 /// Every bound the snapshot breaks.
 fn evaluate(bounds: &GuardsConfig, snapshot: &Snapshot) -> Vec<Finding> {
     let Some(before) = &snapshot.before else {
@@ -59,7 +82,7 @@ fn evaluate(bounds: &GuardsConfig, snapshot: &Snapshot) -> Vec<Finding> {
         // Applied, it would change nothing, yet become what the next snapshot is compared
         // with (and make the source look fresh).
         return vec![Finding {
-            rule: "no_leads",
+            rule: Guard::NoLeads.as_str(),
             column: None,
             measure: Measure::Count,
             observed: 0.0,
@@ -76,7 +99,7 @@ fn evaluate(bounds: &GuardsConfig, snapshot: &Snapshot) -> Vec<Finding> {
         let share = deactivated as f64 / before.active as f64;
         if share > bounds.max_deactivated {
             findings.push(Finding {
-                rule: "max_deactivated",
+                rule: Guard::MaxDeactivated.as_str(),
                 column: None,
                 measure: Measure::Share,
                 observed: share,
@@ -99,7 +122,7 @@ fn evaluate(bounds: &GuardsConfig, snapshot: &Snapshot) -> Vec<Finding> {
         let ratio = read as f64 / last.records_read as f64;
         if ratio < bounds.min_records_ratio {
             findings.push(Finding {
-                rule: "min_records_ratio",
+                rule: Guard::MinRecordsRatio.as_str(),
                 column: None,
                 measure: Measure::Ratio,
                 observed: ratio,
@@ -122,7 +145,7 @@ fn evaluate(bounds: &GuardsConfig, snapshot: &Snapshot) -> Vec<Finding> {
         let (was, is) = (old.fill_percent(i), new.fill_percent(i));
         if was - is > bounds.max_fill_drop {
             findings.push(Finding {
-                rule: "max_fill_drop",
+                rule: Guard::MaxFillDrop.as_str(),
                 column: Some(column.name),
                 measure: Measure::Points,
                 observed: was - is,
@@ -139,7 +162,7 @@ fn evaluate(bounds: &GuardsConfig, snapshot: &Snapshot) -> Vec<Finding> {
         let (was, is) = (old.flagged_percent(i), new.flagged_percent(i));
         if is - was > bounds.max_invalid_rise {
             findings.push(Finding {
-                rule: "max_invalid_rise",
+                rule: Guard::MaxInvalidRise.as_str(),
                 column: Some(column.name),
                 measure: Measure::Points,
                 observed: is - was,
