@@ -96,7 +96,8 @@ def load(con, path):
         "CREATE TABLE records AS SELECT * FROM read_csv(?, header = true, all_varchar = true)",
         [path],
     )
-    sources = [r[0] for r in con.execute("SELECT DISTINCT source FROM records ORDER BY 1").fetchall()]
+    distinct = con.execute("SELECT DISTINCT source FROM records ORDER BY 1").fetchall()
+    sources = [r[0] for r in distinct]
     cols = ", ".join(["record_id"] + FIELDS)
     for s in sources:
         con.execute(f"CREATE TABLE input_{s} AS SELECT {cols} FROM records WHERE source = ?", [s])
@@ -136,7 +137,8 @@ def sweep(linker, predictions, truth, out, dataset):
 def table(rows):
     """The sweep as a Markdown table."""
     lines = [
-        "| threshold | pairs predicted | pairwise P | pairwise R | pairwise F1 | B³ P | B³ R | B³ F1 |",
+        "| threshold | pairs predicted | pairwise P | pairwise R | pairwise F1 "
+        "| B³ P | B³ R | B³ F1 |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
