@@ -5,8 +5,9 @@
 
 Writes OUT_DIR/leads/07-07-2023 Nevada duplicates.csv, N records in the Nevada agency's
 format (the built-in `nevada` spec reads it: `leadpipe ingest OUT_DIR/leads`), and
-OUT_DIR/truth.csv: each record's credential number, the provider (entity) it belongs to, and
-what made it (`original`, a perturbation's name, or `chain` for a chain's site).
+OUT_DIR/truth.csv in the columns bench/resolve/metrics.py scores with: each record's lead id
+(`record_id`, `nevada:<credential number>`), the provider it belongs to (`entity_id`), and
+what made it (`made_by`: `original`, a perturbation's name, or `chain` for a chain's site).
 
 Unlike bench/scale.py's copies, whose thousands of identical twins per record make
 degenerate blocks, the providers are distinct: their names, streets, people and phones are
@@ -149,14 +150,14 @@ def main():
             open(os.path.join(args.out, "truth.csv"), "w", newline="", encoding="utf-8") as truth:
         records, answers = csv.writer(data, lineterminator="\r\n"), csv.writer(truth)
         records.writerow(HEADER)
-        answers.writerow(["credential_number", "entity", "made_by"])
+        answers.writerow(["record_id", "entity_id", "made_by"])
         made, written = [], 0
 
         def write(entity, provider, made_by):
             nonlocal written
             key = f"{written + 1}-{23 - written % 4}"
             records.writerow(row(provider, key))
-            answers.writerow([key, entity, made_by])
+            answers.writerow([f"nevada:{key}", entity, made_by])
             written += 1
 
         while written < args.n:
