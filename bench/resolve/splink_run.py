@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs Splink 5 (DuckDB, 2 threads) on a FEBRL dataset and scores it at a sweep of thresholds.
 
-    target/resolve-venv/bin/python bench/resolve/splink_run.py --dataset febrl3|febrl4
+    target/resolve-venv/bin/python bench/resolve/splink_run.py --dataset febrl3|febrl4|leads
         [--data DIR] [--out DIR] [--threads N] [--seed N]
 
 Reads DIR/DATASET.csv from febrl.py (default DIR: target/resolve/data) and gives Splink its
@@ -55,14 +55,54 @@ THRESHOLDS = [
     0.01, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999,
 ]
 # The columns Splink sees: febrl.py's mapping less entity_id (the truth) and source.
-FIELDS = [
+FEBRL_FIELDS = [
     "given_name", "surname", "street", "city", "postcode", "state", "date_of_birth",
     "soc_sec_id",
 ]
+# The same for leads.py's export of bench/duplicates.py's leads.
+LEAD_FIELDS = ["company", "first_name", "last_name", "address1", "city", "zip", "phone", "email"]
+
+
+def lead_settings(link_type):
+    """Splink's model of leads, untrained: blocked on phone, address + ZIP, ZIP + company's
+    first token, and the person's name, as leadpipe's default blocking rules are."""
+    return SettingsCreator(
+        link_type=link_type,
+        unique_id_column_name="record_id",
+        blocking_rules_to_generate_predictions=[
+            block_on("phone"),
+            block_on("address1", "zip"),
+            block_on("zip", "split_part(company, ' ', 1)"),
+            block_on("last_name", "substr(first_name, 1, 1)"),
+        ],
+        comparisons=[
+            cl.JaroWinklerAtThresholds("company", [0.92, 0.8]).configure(
+                term_frequency_adjustments=True
+            ),
+            cl.NameComparison("first_name"),
+            cl.NameComparison("last_name").configure(term_frequency_adjustments=True),
+            cl.JaroWinklerAtThresholds("address1", [0.9, 0.7]),
+            cl.ExactMatch("city"),
+            cl.ExactMatch("zip"),
+            cl.ExactMatch("phone").configure(term_frequency_adjustments=True),
+            cl.ExactMatch("email"),
+        ],
+        retain_intermediate_calculation_columns=False,
+    )
+
+
+def train_leads(linker, seed):
+    """The prior, u and m of the lead model, without labels."""
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("company", "zip"), block_on("phone", "address1")], recall=0.6
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=seed)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("zip"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("phone"))
 
 
 def settings(link_type):
-    """The Splink model described in the module's doc, untrained."""
+    """The Splink model of FEBRL described in the module's doc, untrained."""
     return SettingsCreator(
         link_type=link_type,
         unique_id_column_name="record_id",
@@ -87,7 +127,7 @@ def settings(link_type):
     )
 
 
-def load(con, path):
+def load(con, path, fields):
     """Loads febrl.py's CSV into DuckDB as text; returns the Splink inputs' table names.
 
     FEBRL3 is one table; FEBRL4 is one per source (a, b), for a link_only job.
@@ -98,14 +138,15 @@ def load(con, path):
     )
     distinct = con.execute("SELECT DISTINCT source FROM records ORDER BY 1").fetchall()
     sources = [r[0] for r in distinct]
-    cols = ", ".join(["record_id"] + FIELDS)
+    cols = ", ".join(["record_id"] + fields)
     for s in sources:
         con.execute(f"CREATE TABLE input_{s} AS SELECT {cols} FROM records WHERE source = ?", [s])
     return [f"input_{s}" for s in sources]
 
 
 def train(linker, seed):
-    """Estimates the prior, u and m without labels, as the module's doc says."""
+    """Estimates the prior, u and m of the FEBRL model without labels, as the module's doc
+    says."""
     linker.training.estimate_probability_two_random_records_match(
         [block_on("soc_sec_id", "date_of_birth"), block_on("given_name", "surname", "postcode")],
         recall=0.6,
@@ -152,7 +193,7 @@ def table(rows):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--dataset", required=True, choices=["febrl3", "febrl4"])
+    parser.add_argument("--dataset", required=True, choices=["febrl3", "febrl4", "leads"])
     parser.add_argument("--data", default=os.path.join(ROOT, "target", "resolve", "data"))
     parser.add_argument("--out", default=os.path.join(ROOT, "target", "resolve", "splink"))
     parser.add_argument("--threads", type=int, default=2)
@@ -160,19 +201,22 @@ def main():
     args = parser.parse_args()
     path = os.path.join(args.data, f"{args.dataset}.csv")
     if not os.path.exists(path):
-        sys.exit(f"{path} is missing: run bench/resolve/febrl.py first")
+        sys.exit(f"{path} is missing: run bench/resolve/febrl.py (or leads.py) first")
     os.makedirs(args.out, exist_ok=True)
     truth = metrics.read_column_map(path, "record_id", "entity_id")
 
     start = time.monotonic()
     con = duckdb.connect(config={"threads": args.threads})
     db_api = DuckDBAPI(connection=con)
-    inputs = [db_api.register(name) for name in load(con, path)]
+    leads = args.dataset == "leads"
+    fields, model, fit = (LEAD_FIELDS, lead_settings, train_leads) if leads else (
+        FEBRL_FIELDS, settings, train)
+    inputs = [db_api.register(name) for name in load(con, path, fields)]
     link_type = "dedupe_only" if len(inputs) == 1 else "link_only"
     linker = Linker(
-        inputs[0] if len(inputs) == 1 else inputs, settings(link_type), log_level=logging.WARNING
+        inputs[0] if len(inputs) == 1 else inputs, model(link_type), log_level=logging.WARNING
     )
-    train(linker, args.seed)
+    fit(linker, args.seed)
     predictions = linker.inference.predict(threshold_match_probability=THRESHOLDS[0])
     pairs_path = os.path.join(args.out, f"{args.dataset}-pairs.csv")
     predictions.as_pandas_dataframe()[
