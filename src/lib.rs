@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod read;
 pub mod reason;
 mod redact;
+pub mod resolve;
 pub mod spec;
 pub mod stages;
 pub mod store;

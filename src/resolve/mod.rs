@@ -1,0 +1,3 @@
+//! Entity resolution: one provider, one entity.
+
+pub mod model;

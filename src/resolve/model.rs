@@ -1,0 +1,241 @@
+//! The Fellegi–Sunter model: how much each comparison's level says for or against two
+//! leads being one provider, estimated without labels.
+//!
+//! A pair of leads is compared field by field; each comparison gives a level (its index:
+//! `0` is "a value is missing", which says nothing, then the comparison's levels from the
+//! most to the least alike). For a level `l` of comparison `c`, `m[c][l]` is the chance of
+//! that level when the two leads are one provider, `u[c][l]` when they are not. A pair's
+//! match weight is the prior's log-odds plus, per comparison, `log2(m / u)` of its level;
+//! its probability follows. `u` is estimated from random pairs (nearly all of which are two
+//! providers), then `m` and the prior by expectation maximisation over the blocked pairs,
+//! with `u` held: no labels are needed.
+
+/// A pair's levels, one per comparison (`0`: a value missing).
+pub type Levels = [u8];
+
+/// The chances of each level of one comparison.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    /// Among pairs of one provider, by level (index 0, missing, unused).
+    pub m: Vec<f64>,
+    /// Among pairs of two providers, by level.
+    pub u: Vec<f64>,
+}
+
+/// The trained model.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    /// The chance that a pair scored (a blocked pair) is one provider.
+    pub prior: f64,
+    pub comparisons: Vec<Comparison>,
+}
+
+/// A chance is never taken as 0 or 1: one level never seen would otherwise veto or force
+/// every pair that has it.
+const FLOOR: f64 = 1e-6;
+
+impl Model {
+    /// `u` of each comparison (with `levels[c]` levels, the missing one included) from
+    /// random pairs, nearly all of which are two providers; `m` starts from a guess that
+    /// favours the most alike levels, for [`Model::train`] to refine.
+    pub fn from_random_pairs<'a>(
+        levels: &[usize],
+        random: impl IntoIterator<Item = &'a Levels>,
+    ) -> Model {
+        let mut counts: Vec<Vec<f64>> = levels.iter().map(|&n| vec![0.0; n]).collect();
+        for pair in random {
+            for (c, &level) in pair.iter().enumerate() {
+                counts[c][usize::from(level)] += 1.0;
+            }
+        }
+        let comparisons = counts
+            .into_iter()
+            .map(|count| Comparison {
+                u: normalized(&count),
+                m: initial_m(count.len()),
+            })
+            .collect();
+        Model {
+            prior: 0.01,
+            comparisons,
+        }
+    }
+
+    /// Refines `m` and the prior by expectation maximisation over `pairs`, `u` held, until
+    /// no chance moves by more than `tolerance` or after `iterations`. Returns how many
+    /// iterations it took.
+    pub fn train(&mut self, pairs: &[&Levels], iterations: usize, tolerance: f64) -> usize {
+        for iteration in 1..=iterations {
+            let mut m_counts: Vec<Vec<f64>> = self
+                .comparisons
+                .iter()
+                .map(|c| vec![0.0; c.m.len()])
+                .collect();
+            let mut matches = 0.0;
+            for pair in pairs {
+                let p = self.probability(pair);
+                matches += p;
+                for (c, &level) in pair.iter().enumerate() {
+                    m_counts[c][usize::from(level)] += p;
+                }
+            }
+            let prior = clamp(matches / pairs.len().max(1) as f64);
+            let mut moved = (prior - self.prior).abs();
+            for (comparison, counts) in self.comparisons.iter_mut().zip(&m_counts) {
+                let m = normalized(counts);
+                moved = comparison
+                    .m
+                    .iter()
+                    .zip(&m)
+                    .skip(1)
+                    .fold(moved, |most, (a, b)| most.max((a - b).abs()));
+                comparison.m = m;
+            }
+            self.prior = prior;
+            if moved <= tolerance {
+                return iteration;
+            }
+        }
+        iterations
+    }
+
+    /// The pair's match weight, in bits: the prior's log-odds plus each level's
+    /// `log2(m / u)`; a missing value adds nothing.
+    pub fn weight(&self, pair: &Levels) -> f64 {
+        let prior = (self.prior / (1.0 - self.prior)).log2();
+        pair.iter()
+            .zip(&self.comparisons)
+            .filter(|(level, _)| **level != 0)
+            .fold(prior, |weight, (&level, c)| {
+                let l = usize::from(level);
+                weight + (clamp(c.m[l]) / clamp(c.u[l])).log2()
+            })
+    }
+
+    /// The chance that the pair is one provider.
+    pub fn probability(&self, pair: &Levels) -> f64 {
+        let odds = self.weight(pair).exp2();
+        odds / (1.0 + odds)
+    }
+}
+
+/// Counts as chances, over the levels after the missing one (which gets none).
+fn normalized(counts: &[f64]) -> Vec<f64> {
+    let total: f64 = counts.iter().skip(1).sum();
+    let mut chances = vec![0.0; counts.len()];
+    for (chance, count) in chances.iter_mut().zip(counts).skip(1) {
+        *chance = if total > 0.0 {
+            clamp(count / total)
+        } else {
+            0.0
+        };
+    }
+    chances
+}
+
+/// A first guess of `m` over `n` levels (the missing one included): each level half as
+/// likely as the one more alike.
+fn initial_m(n: usize) -> Vec<f64> {
+    let halves: Vec<f64> = (0..n)
+        .map(|l| if l == 0 { 0.0 } else { 0.5f64.powi(l as i32) })
+        .collect();
+    normalized(&halves)
+}
+
+fn clamp(p: f64) -> f64 {
+    p.clamp(FLOOR, 1.0 - FLOOR)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A deterministic stream of numbers in [0, 1), for drawing synthetic pairs.
+    struct Draws(u64);
+
+    impl Draws {
+        fn next(&mut self) -> f64 {
+            // SplitMix64.
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            (z ^ (z >> 31)) as f64 / u64::MAX as f64
+        }
+
+        /// A level drawn with these chances (index 0 unused).
+        fn level(&mut self, chances: &[f64]) -> u8 {
+            let mut x = self.next();
+            for (l, &p) in chances.iter().enumerate().skip(1) {
+                if x < p {
+                    return l as u8;
+                }
+                x -= p;
+            }
+            (chances.len() - 1) as u8
+        }
+    }
+
+    /// Two comparisons of three levels (exact, close, different), and a missing value in
+    /// one pair of ten.
+    const TRUE_M: [[f64; 4]; 2] = [[0.0, 0.85, 0.10, 0.05], [0.0, 0.70, 0.20, 0.10]];
+    const TRUE_U: [[f64; 4]; 2] = [[0.0, 0.01, 0.04, 0.95], [0.0, 0.02, 0.08, 0.90]];
+
+    fn pairs(draws: &mut Draws, n: usize, share_matching: f64) -> Vec<Vec<u8>> {
+        (0..n)
+            .map(|_| {
+                let table = if draws.next() < share_matching {
+                    &TRUE_M
+                } else {
+                    &TRUE_U
+                };
+                table
+                    .iter()
+                    .map(|chances| {
+                        if draws.next() < 0.1 {
+                            0
+                        } else {
+                            draws.level(chances)
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn u_comes_from_random_pairs_and_m_from_em_without_labels() {
+        let mut draws = Draws(7);
+        let random = pairs(&mut draws, 50_000, 0.0);
+        let mut model = Model::from_random_pairs(&[4, 4], random.iter().map(Vec::as_slice));
+        for (c, truth) in TRUE_U.iter().enumerate() {
+            let learnt = &model.comparisons[c].u;
+            for (l, (u, true_u)) in learnt.iter().zip(truth).enumerate().skip(1) {
+                assert!(
+                    (u - true_u).abs() < 0.005,
+                    "u[{c}][{l}] = {u}, not {true_u}"
+                );
+            }
+        }
+        // Blocked pairs: a fifth of them one provider.
+        let blocked = pairs(&mut draws, 50_000, 0.2);
+        let blocked: Vec<&Levels> = blocked.iter().map(Vec::as_slice).collect();
+        let iterations = model.train(&blocked, 100, 1e-6);
+        assert!(iterations < 100, "converged in {iterations}");
+        assert!((model.prior - 0.2).abs() < 0.02, "prior {}", model.prior);
+        for (c, truth) in TRUE_M.iter().enumerate() {
+            let learnt = &model.comparisons[c].m;
+            for (l, (m, true_m)) in learnt.iter().zip(truth).enumerate().skip(1) {
+                assert!((m - true_m).abs() < 0.03, "m[{c}][{l}] = {m}, not {true_m}");
+            }
+        }
+        // Both exact: strong evidence; both different: strong evidence against; a missing
+        // value counts for nothing.
+        assert!(model.probability(&[1, 1]) > 0.99);
+        assert!(model.probability(&[3, 3]) < 0.01);
+        let prior_only = (model.prior / (1.0 - model.prior)).log2();
+        assert!((model.weight(&[0, 0]) - prior_only).abs() < 1e-12);
+        let exact = (model.comparisons[0].m[1] / model.comparisons[0].u[1]).log2();
+        assert!((model.weight(&[1, 0]) - prior_only - exact).abs() < 1e-12);
+    }
+}
