@@ -119,6 +119,59 @@ impl Model {
     }
 }
 
+/// A match threshold chosen without labels, with what the model expects of it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Threshold {
+    /// Pairs at or above this probability are matches.
+    pub probability: f64,
+    /// The model's own estimate of the share of those pairs that are one provider: the mean
+    /// of their probabilities.
+    pub precision: f64,
+    /// Its estimate of the share of all matching pairs (among those scored) they hold: their
+    /// probabilities' sum over all pairs' sum.
+    pub recall: f64,
+}
+
+impl Threshold {
+    /// The estimated F1 of the threshold.
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision, self.recall);
+        if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        }
+    }
+
+    /// The threshold over the scored pairs' probabilities whose estimated F1 is best: if
+    /// the model is calibrated, a pair of probability `p` is one provider with chance `p`,
+    /// so precision and recall at any threshold follow from the probabilities alone.
+    /// `None` when there is no pair.
+    pub fn choose(probabilities: &[f64]) -> Option<Threshold> {
+        let mut sorted = probabilities.to_vec();
+        sorted.sort_by(|a, b| b.total_cmp(a));
+        let total: f64 = sorted.iter().sum();
+        let mut above = 0.0;
+        let mut best: Option<Threshold> = None;
+        for (n, &p) in sorted.iter().enumerate() {
+            above += p;
+            // Only where the next pair is less likely: ties stand or fall together.
+            if sorted.get(n + 1) == Some(&p) {
+                continue;
+            }
+            let candidate = Threshold {
+                probability: p,
+                precision: above / (n + 1) as f64,
+                recall: if total > 0.0 { above / total } else { 0.0 },
+            };
+            if best.is_none_or(|b| candidate.f1() > b.f1()) {
+                best = Some(candidate);
+            }
+        }
+        best
+    }
+}
+
 /// Counts as chances, over the levels after the missing one (which gets none).
 fn normalized(counts: &[f64]) -> Vec<f64> {
     let total: f64 = counts.iter().skip(1).sum();
@@ -201,6 +254,22 @@ mod tests {
                     .collect()
             })
             .collect()
+    }
+
+    #[test]
+    fn a_threshold_is_chosen_from_the_probabilities_alone() {
+        // Nine near-certain pairs, one doubtful, ten unlikely.
+        let mut probabilities = vec![0.99; 9];
+        probabilities.push(0.6);
+        probabilities.extend([0.01; 10]);
+        let chosen = Threshold::choose(&probabilities).unwrap();
+        assert_eq!(chosen.probability, 0.6);
+        assert!((chosen.precision - 9.51 / 10.0).abs() < 1e-12);
+        assert!((chosen.recall - 9.51 / 9.61).abs() < 1e-12);
+        assert_eq!(Threshold::choose(&[]), None);
+        // A tie is taken whole.
+        let tied = Threshold::choose(&[0.9, 0.9, 0.1]).unwrap();
+        assert_eq!((tied.probability, tied.precision), (0.9, 0.9));
     }
 
     #[test]
