@@ -1,3 +1,4 @@
 //! Entity resolution: one provider, one entity.
 
+pub mod cluster;
 pub mod model;

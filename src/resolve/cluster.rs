@@ -1,0 +1,135 @@
+//! Clustering the scored pairs into entities, with a guard against chaining.
+//!
+//! Connected components of the pairs above the match threshold chain: two chain sites,
+//! different providers, end in one entity when a third lead links to each of them (a re-
+//! export of one site that shares the chain's central phone with the other). Here pairs are
+//! merged from the strongest down, and a merge is refused when the two clusters hold a
+//! pair that the model scored with strong evidence against (a weight at or below `veto`):
+//! a cluster never contains two leads the model says are different providers.
+
+use std::collections::HashMap;
+
+/// Two records (by index) and the model's match weight of the pair, in bits.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Pair {
+    pub a: usize,
+    pub b: usize,
+    pub weight: f64,
+}
+
+/// The cluster of each of `n` records (the smallest index among its members): pairs of
+/// weight at least `link` merge their clusters, strongest first, unless the merge would
+/// put together a pair of weight at most `veto`.
+pub fn cluster(n: usize, pairs: &[Pair], link: f64, veto: f64) -> Vec<usize> {
+    let mut vetoes: HashMap<usize, Vec<usize>> = HashMap::new();
+    for pair in pairs.iter().filter(|p| p.weight <= veto) {
+        vetoes.entry(pair.a).or_default().push(pair.b);
+        vetoes.entry(pair.b).or_default().push(pair.a);
+    }
+    let mut links: Vec<&Pair> = pairs.iter().filter(|p| p.weight >= link).collect();
+    links.sort_by(|x, y| y.weight.total_cmp(&x.weight));
+    let mut clusters = Clusters::new(n);
+    for pair in links {
+        let (a, b) = (clusters.root(pair.a), clusters.root(pair.b));
+        if a != b && !clusters.vetoed(a, b, &vetoes) {
+            clusters.merge(a, b);
+        }
+    }
+    (0..n).map(|i| clusters.smallest_member(i)).collect()
+}
+
+/// Disjoint sets of records, each set's members kept for the veto check.
+struct Clusters {
+    parent: Vec<usize>,
+    members: Vec<Vec<usize>>,
+}
+
+impl Clusters {
+    fn new(n: usize) -> Clusters {
+        Clusters {
+            parent: (0..n).collect(),
+            members: (0..n).map(|i| vec![i]).collect(),
+        }
+    }
+
+    fn root(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    /// Whether a member of one cluster has a veto against a member of the other; the
+    /// smaller cluster's members are looked through.
+    fn vetoed(&mut self, a: usize, b: usize, vetoes: &HashMap<usize, Vec<usize>>) -> bool {
+        let (small, other) = if self.members[a].len() <= self.members[b].len() {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        let members = self.members[small].clone();
+        members.iter().any(|m| {
+            vetoes
+                .get(m)
+                .is_some_and(|against| against.iter().any(|&x| self.root(x) == other))
+        })
+    }
+
+    /// Merges two roots, the larger cluster taking the smaller.
+    fn merge(&mut self, a: usize, b: usize) {
+        let (keep, gone) = if self.members[a].len() >= self.members[b].len() {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        self.parent[gone] = keep;
+        let moved = std::mem::take(&mut self.members[gone]);
+        self.members[keep].extend(moved);
+    }
+
+    fn smallest_member(&mut self, i: usize) -> usize {
+        let root = self.root(i);
+        *self.members[root]
+            .iter()
+            .min()
+            .expect("a cluster has a member")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair(a: usize, b: usize, weight: f64) -> Pair {
+        Pair { a, b, weight }
+    }
+
+    #[test]
+    fn a_third_lead_does_not_chain_two_providers_the_model_tells_apart() {
+        // 0 and 2 are two sites of a chain (one phone, different addresses: strong evidence
+        // against); 1 is a re-export of 0 that shares the phone with 2 as well.
+        let pairs = [pair(0, 1, 12.0), pair(1, 2, 5.0), pair(0, 2, -9.0)];
+        assert_eq!(cluster(3, &pairs, 4.0, -6.0), [0, 0, 2]);
+        // Connected components (no veto) would have chained them.
+        assert_eq!(cluster(3, &pairs, 4.0, f64::NEG_INFINITY), [0, 0, 0]);
+    }
+
+    #[test]
+    fn links_are_transitive_where_nothing_speaks_against() {
+        let pairs = [
+            pair(3, 4, 10.0),
+            pair(4, 5, 8.0),
+            pair(0, 1, 3.9),
+            pair(1, 2, -1.0),
+        ];
+        assert_eq!(cluster(6, &pairs, 4.0, -6.0), [0, 1, 2, 3, 3, 3]);
+    }
+
+    #[test]
+    fn the_stronger_link_wins_a_contested_lead() {
+        // 1 matches 0 better than 2, and 0 and 2 are different providers.
+        let pairs = [pair(1, 2, 6.0), pair(0, 1, 11.0), pair(0, 2, -8.0)];
+        assert_eq!(cluster(3, &pairs, 4.0, -6.0), [0, 0, 2]);
+    }
+}
