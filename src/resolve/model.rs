@@ -119,6 +119,39 @@ impl Model {
     }
 }
 
+/// How often each value of one field occurs among the records: an exact match on a common
+/// value (a chain's central phone, KINDERCARE, a long avenue) says less than one on a rare
+/// value. The exact level's `u` is the chance that two random records agree on *some*
+/// value; for a given value it is that value's frequency.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TermFrequencies {
+    counts: std::collections::HashMap<String, u64>,
+    total: u64,
+}
+
+impl TermFrequencies {
+    /// Counts one record's value.
+    pub fn add(&mut self, value: &str) {
+        *self.counts.entry(value.to_string()).or_default() += 1;
+        self.total += 1;
+    }
+
+    /// The share of the records that have `value`.
+    pub fn frequency(&self, value: &str) -> f64 {
+        match self.total {
+            0 => 0.0,
+            total => self.counts.get(value).copied().unwrap_or(0) as f64 / total as f64,
+        }
+    }
+
+    /// The bits to add to an exact match's weight on `value`, whose comparison's exact level
+    /// has chance `u_exact` among two providers: `log2(u_exact / frequency)`, negative for a
+    /// value commoner than the average agreement, positive for a rarer one.
+    pub fn adjustment(&self, value: &str, u_exact: f64) -> f64 {
+        (clamp(u_exact) / clamp(self.frequency(value))).log2()
+    }
+}
+
 /// A match threshold chosen without labels, with what the model expects of it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Threshold {
@@ -254,6 +287,25 @@ mod tests {
                     .collect()
             })
             .collect()
+    }
+
+    #[test]
+    fn a_shared_phone_weighs_less_than_a_rare_one() {
+        let mut phones = TermFrequencies::default();
+        for _ in 0..79 {
+            phones.add("+14055550000");
+        }
+        for n in 0..921 {
+            phones.add(&format!("+1405{n:07}"));
+        }
+        assert_eq!(phones.frequency("+14055550000"), 0.079);
+        assert_eq!(phones.frequency("+14050000001"), 0.001);
+        // Two random records agree on a phone with chance 0.0063 (79² + 921 over 1000²).
+        let u_exact = (79.0 * 79.0 + 921.0) / 1e6;
+        let chain = phones.adjustment("+14055550000", u_exact);
+        let rare = phones.adjustment("+14050000001", u_exact);
+        assert!((chain - (u_exact / 0.079).log2()).abs() < 1e-12);
+        assert!(chain < -3.0 && rare > 2.5, "{chain} {rare}");
     }
 
     #[test]
