@@ -27,6 +27,7 @@
 //! a guard against chaining, then explain, review and the golden record.
 
 pub mod block;
+pub mod compare;
 pub mod placeholder;
 pub mod street;
 pub mod words;

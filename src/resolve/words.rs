@@ -80,7 +80,7 @@ const CHILDCARE_WORDS: &[&str] = &[
 
 /// The words of a business name that compare: of the business alone when the owner is
 /// named with it (`BRIGGS, DASHESHIA DBA DEELIGHTFUL LEARNING STATION, LLC` →
-/// `DEELIGHTFUL`, `LEARNING`, `STATION`), without [`NOISE_WORDS`].
+/// `DEELIGHTFUL`, `LEARNING`, `STATION`), without legal forms and joining words.
 pub fn company_words(company: &str) -> Vec<String> {
     let (business, _owner) = business_and_owner(company);
     words(&business)
@@ -90,7 +90,7 @@ pub fn company_words(company: &str) -> Vec<String> {
 }
 
 /// Whether a word of [`company_words`] tells one provider from another: not one of the
-/// words most childcare names have ([`CHILDCARE_WORDS`]).
+/// words most childcare names have.
 pub fn is_significant(word: &str) -> bool {
     !CHILDCARE_WORDS.contains(&word)
 }
