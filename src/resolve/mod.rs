@@ -16,8 +16,9 @@
 //! - `m` is estimated by expectation–maximisation over the blocked pairs, starting from
 //!   `u` and a guess, with no labels; the prior is the estimated share of matches.
 //! - Term frequency: agreeing on a common value says less than on a rare one (a chain's
-//!   central phone, `KINDERCARE`, a long street). For an Exact level, `u` is replaced by
-//!   the value's frequency among leads, so a phone shared by 79 operations weighs little.
+//!   central phone, `KINDERCARE`, a street many centers are on). For an Exact level, `u`
+//!   is replaced by the value's frequency among leads, so a phone shared by 79 operations
+//!   weighs little.
 //!
 //! # Next
 //!
