@@ -5,8 +5,10 @@
 //! [`spec`] (per-source TOML specs), [`map`] (spec rules → lead values, through
 //! [`normalize`]), [`validate`] (record-level checks), [`store`] (the target database), and
 //! [`pipeline`], which runs them in order for each file, with the [`stages`] a command hands
-//! it (guards); [`checks`] hold the loaded table to declarative thresholds. [`reason`] names
-//! why a record is rejected or a value doubtful.
+//! it (guards); [`checks`] hold the loaded table to declarative thresholds; [`resolve`] has
+//! the matcher's pure parts (placeholders, blocking keys, comparison levels, the
+//! Fellegi–Sunter model, clustering). [`reason`]
+//! names why a record is rejected or a value doubtful.
 
 pub mod checks;
 pub mod lead;

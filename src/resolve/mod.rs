@@ -1,4 +1,48 @@
-//! Entity resolution: one provider, one entity.
+//! Entity resolution (issue 15): which leads are compared, how alike they are field by
+//! field, which values must never make two leads one provider, the model that weighs the
+//! evidence ([`model`]) and the clustering that makes entities of it ([`cluster`]). No
+//! database here; the pipeline stage that uses these comes next.
+//!
+//! # How they feed the model
+//!
+//! Resolution follows Fellegi and Sunter. [`block`] gives every lead a key per
+//! [`block::BlockingRule`]; only pairs that share a key are compared, so a million leads
+//! make millions of pairs, not half a trillion. [`compare`] turns a pair into one
+//! [`compare::Level`] per field (company, person, address, phone, e-mail, ZIP/city). The
+//! model has, per field and level, `m` = P(level | the pair is one provider) and `u` =
+//! P(level | two providers); a pair's match weight is the prior's log-odds plus, over its
+//! fields, log2(m / u). `Null` (a missing value or a [`placeholder`]) weighs nothing.
+//!
+//! - `u` is estimated from random pairs of leads, nearly all of which are two providers.
+//! - `m` is estimated by expectation–maximisation over the blocked pairs, starting from
+//!   `u` and a guess, with no labels; the prior is the estimated share of matches.
+//! - Term frequency: agreeing on a common value says less than on a rare one (a chain's
+//!   central phone, `KINDERCARE`, a street many centers are on). For an Exact level, `u`
+//!   is replaced by the value's frequency among leads, so a phone shared by 79 operations
+//!   weighs little ([`model::TermFrequencies`]).
+//! - The match threshold is chosen without labels, from the model's own estimate of
+//!   precision and recall ([`model::Threshold`]); pairs above it are clustered strongest
+//!   first, a merge refused when it would join two leads with strong evidence against
+//!   ([`cluster`]).
+//!
+//! # Next
+//!
+//! The parameters stored with the model (`m`, `u`, term frequencies) and its declarative
+//! TOML configuration (rules, comparisons, thresholds), license dates as a comparison, the
+//! entities on both targets, the pipeline stage that blocks, scores and clusters new and
+//! changed leads in the load, then explain, review and the golden record.
 
+pub mod block;
 pub mod cluster;
+pub mod compare;
 pub mod model;
+pub mod placeholder;
+pub mod street;
+pub mod words;
+
+/// The five digits of a ZIP code as the normalizer writes it (`89123` or `89123-4567`),
+/// which blocking keys and comparisons both use.
+pub(crate) fn zip5(zip: &str) -> Option<&str> {
+    let five = zip.get(..5)?;
+    five.bytes().all(|b| b.is_ascii_digit()).then_some(five)
+}

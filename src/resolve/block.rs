@@ -1,0 +1,191 @@
+//! Blocking: the keys that decide which pairs of leads are compared at all. Two leads are
+//! compared when any rule gives both the same key; a lead a rule gives no key (a missing
+//! or placeholder value) is in no block of that rule.
+
+use std::sync::LazyLock;
+
+use super::placeholder::{ValueKind, is_placeholder};
+use super::street::street;
+use super::words::{company_words, is_significant, words};
+use super::zip5;
+use crate::lead::{LeadValues, column_index};
+
+/// A blocking rule, by what its key is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockingRule {
+    /// The phone number's digits (`+17027471797` → `17027471797`).
+    Phone,
+    /// House number, street name in USPS abbreviations and 5-digit ZIP code
+    /// (`150|N WILLOW ST|89027`): the same building, however its street is spelled.
+    Address,
+    /// 5-digit ZIP code and the first word of the business name that tells providers
+    /// apart (`89110|DISCOVERY`): a provider that changed its phone and moved in its ZIP code.
+    ZipCompany,
+    /// The e-mail address, lower-cased.
+    Email,
+    /// Last name and first initial (`HELLSTROM|E`): a home provider who moved keeps her
+    /// name, not her address or phone.
+    Person,
+}
+
+impl BlockingRule {
+    /// Every rule, in the order of the defaults.
+    pub const ALL: [BlockingRule; 5] = [
+        BlockingRule::Phone,
+        BlockingRule::Address,
+        BlockingRule::ZipCompany,
+        BlockingRule::Email,
+        BlockingRule::Person,
+    ];
+
+    /// The key this rule gives a lead, or `None` when the lead lacks what the key is made
+    /// of or has only a placeholder of it.
+    pub fn key(self, lead: &LeadValues) -> Option<String> {
+        let columns = &*COLUMNS;
+        let text = |i: usize| lead[i].as_text();
+        let known = |i: usize, kind| text(i).filter(|s| !is_placeholder(kind, s));
+        match self {
+            BlockingRule::Phone => {
+                let phone = known(columns.phone, ValueKind::Phone)?;
+                Some(phone.chars().filter(char::is_ascii_digit).collect())
+            }
+            BlockingRule::Address => {
+                let street = street(text(columns.address1)?)?;
+                let zip = zip5(text(columns.zip)?)?;
+                Some(format!("{}|{}|{zip}", street.number, street.name))
+            }
+            BlockingRule::ZipCompany => {
+                let zip = zip5(text(columns.zip)?)?;
+                let word = company_words(known(columns.company, ValueKind::Text)?)
+                    .into_iter()
+                    .find(|w| is_significant(w))?;
+                Some(format!("{zip}|{word}"))
+            }
+            BlockingRule::Email => {
+                let email = known(columns.email, ValueKind::Email)?;
+                Some(email.trim().to_lowercase())
+            }
+            BlockingRule::Person => {
+                let last = words(known(columns.last_name, ValueKind::Text)?).join(" ");
+                let first = words(known(columns.first_name, ValueKind::Text)?);
+                let initial = first.first()?.chars().next()?;
+                (!last.is_empty()).then(|| format!("{last}|{initial}"))
+            }
+        }
+    }
+}
+
+/// Where in a lead the keys' columns are.
+struct Columns {
+    phone: usize,
+    address1: usize,
+    zip: usize,
+    company: usize,
+    email: usize,
+    first_name: usize,
+    last_name: usize,
+}
+
+static COLUMNS: LazyLock<Columns> = LazyLock::new(|| {
+    let at = |name| column_index(name).expect("a column of LEAD_COLUMNS");
+    Columns {
+        phone: at("phone"),
+        address1: at("address1"),
+        zip: at("zip"),
+        company: at("company"),
+        email: at("email"),
+        first_name: at("first_name"),
+        last_name: at("last_name"),
+    }
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lead::Value;
+
+    fn lead(fields: &[(&str, &str)]) -> LeadValues {
+        let mut lead: LeadValues = std::array::from_fn(|_| Value::Null);
+        for (name, value) in fields {
+            lead[column_index(name).unwrap()] = Value::text(*value);
+        }
+        lead
+    }
+
+    fn keys(lead: &LeadValues) -> Vec<Option<String>> {
+        BlockingRule::ALL
+            .iter()
+            .map(|rule| rule.key(lead))
+            .collect()
+    }
+
+    #[test]
+    fn keys_of_a_nevada_center() {
+        let lead = lead(&[
+            ("company", "SUNSHINE ACADEMY PRE-SCHOOL"),
+            ("address1", "150 N. WILLOW ST"),
+            ("zip", "89027"),
+            ("phone", "+13463939400"),
+            ("first_name", "Janeece"),
+            ("last_name", "Noel"),
+        ]);
+        assert_eq!(
+            keys(&lead),
+            [
+                Some("13463939400".into()),
+                Some("150|N WILLOW ST|89027".into()),
+                Some("89027|SUNSHINE".into()),
+                None,
+                Some("NOEL|J".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn one_building_however_its_street_is_spelled() {
+        let published = lead(&[("address1", "150 N. WILLOW ST"), ("zip", "89027")]);
+        let re_exported = lead(&[
+            ("address1", "150 North Willow Street, Suite 2"),
+            ("zip", "89027-1234"),
+        ]);
+        let key = BlockingRule::Address.key(&published);
+        assert_eq!(key, Some("150|N WILLOW ST|89027".into()));
+        assert_eq!(BlockingRule::Address.key(&re_exported), key);
+    }
+
+    #[test]
+    fn the_first_significant_word_of_the_business() {
+        let key = |company| {
+            BlockingRule::ZipCompany.key(&lead(&[("company", company), ("zip", "73120")]))
+        };
+        assert_eq!(
+            key("BRIGGS, DASHESHIA DBA DEELIGHTFUL LEARNING STATION, LLC"),
+            Some("73120|DEELIGHTFUL".into())
+        );
+        assert_eq!(key("THE LITTLE EXPLORERS LLC"), Some("73120|LITTLE".into()));
+        assert_eq!(key("A CHILD CARE CENTER, INC."), None);
+        assert_eq!(key("N/A"), None);
+    }
+
+    #[test]
+    fn placeholders_give_no_key() {
+        let lead = lead(&[
+            ("phone", "+11234567890"),
+            ("email", "test1@gmail.com"),
+            ("first_name", "N/A"),
+            ("last_name", "Garcia"),
+            ("address1", "PO BOX 12"),
+            ("zip", "89027"),
+        ]);
+        assert_eq!(keys(&lead), [None, None, None, None, None]);
+    }
+
+    #[test]
+    fn e_mail_lower_cased() {
+        let lead = lead(&[("email", "Lorena123ABC@aol.com")]);
+        assert_eq!(
+            BlockingRule::Email.key(&lead),
+            Some("lorena123abc@aol.com".into())
+        );
+    }
+}
