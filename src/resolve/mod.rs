@@ -36,6 +36,7 @@ pub mod block;
 pub mod cluster;
 pub mod compare;
 pub mod model;
+pub mod pair;
 pub mod placeholder;
 pub mod street;
 pub mod words;

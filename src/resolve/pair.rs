@@ -1,0 +1,127 @@
+//! A pair of leads as the model reads it: one level per field, as an index.
+
+use crate::lead::{LeadValues, column_index};
+
+use super::compare::{self, Band, Level, PersonName, Place};
+
+/// The fields two leads are compared on, in the order of a pair's levels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Company,
+    Person,
+    Address,
+    Phone,
+    Email,
+    ZipCity,
+}
+
+impl Field {
+    /// Every field, in the order of a pair's levels.
+    pub const ALL: [Field; 6] = [
+        Field::Company,
+        Field::Person,
+        Field::Address,
+        Field::Phone,
+        Field::Email,
+        Field::ZipCity,
+    ];
+
+    /// How alike two leads are on the field.
+    pub fn compare(self, a: &LeadValues, b: &LeadValues) -> Level {
+        let person = |lead| PersonName {
+            first: text(lead, "first_name"),
+            last: text(lead, "last_name"),
+        };
+        let place = |lead| Place {
+            zip: text(lead, "zip"),
+            city: text(lead, "city"),
+        };
+        match self {
+            Field::Company => compare::company(text(a, "company"), text(b, "company")),
+            Field::Person => compare::person(person(a), person(b)),
+            Field::Address => compare::address(text(a, "address1"), text(b, "address1")),
+            Field::Phone => compare::phone(text(a, "phone"), text(b, "phone")),
+            Field::Email => compare::email(text(a, "email"), text(b, "email")),
+            Field::ZipCity => compare::zip_city(place(a), place(b)),
+        }
+    }
+}
+
+/// A lead's text in a column, by name.
+fn text<'a>(lead: &'a LeadValues, column: &str) -> Option<&'a str> {
+    lead[column_index(column).expect("a lead column")].as_text()
+}
+
+/// How many levels a field's index takes: [`index`]'s range.
+pub const LEVELS: usize = 7;
+
+/// A level as the model indexes it: 0 is `Null` (no evidence), then from the most alike to
+/// the least.
+pub fn index(level: Level) -> u8 {
+    match level {
+        Level::Null => 0,
+        Level::Exact => 1,
+        Level::JaroWinkler { band: Band::High } => 2,
+        Level::TokenOverlap => 3,
+        Level::Phonetic => 4,
+        Level::JaroWinkler { band: Band::Medium } => 5,
+        Level::Different => 6,
+    }
+}
+
+/// The levels of a pair, one per [`Field::ALL`].
+pub fn levels(a: &LeadValues, b: &LeadValues) -> [u8; Field::ALL.len()] {
+    Field::ALL.map(|field| index(field.compare(a, b)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lead::Value;
+
+    fn lead(fields: &[(&str, &str)]) -> LeadValues {
+        let mut lead: LeadValues = std::array::from_fn(|_| Value::Null);
+        for (name, value) in fields {
+            lead[column_index(name).unwrap()] = Value::text(*value);
+        }
+        lead
+    }
+
+    #[test]
+    fn a_re_export_and_a_chain_site_read_as_their_levels() {
+        let center = lead(&[
+            ("company", "SUNSHINE ACADEMY PRE-SCHOOL"),
+            ("first_name", "Janeece"),
+            ("last_name", "Noel"),
+            ("address1", "150 N WILLOW ST"),
+            ("city", "MESQUITE"),
+            ("zip", "89027"),
+            ("phone", "+13463939400"),
+        ]);
+        let re_export = lead(&[
+            ("company", "SUNSHINE ACADEMY PRESCHOOL"),
+            ("first_name", "Janeece"),
+            ("last_name", "Noel"),
+            ("address1", "150 NORTH WILLOW STREET"),
+            ("city", "MESQUITE"),
+            ("zip", "89027"),
+            ("phone", "+13463939400"),
+        ]);
+        let other_site = lead(&[
+            ("company", "SUNSHINE ACADEMY PRE-SCHOOL #2"),
+            ("first_name", "Ann"),
+            ("last_name", "Park"),
+            ("address1", "9 ELM AVE"),
+            ("city", "LAS VEGAS"),
+            ("zip", "89101"),
+            ("phone", "+13463939400"),
+        ]);
+        let [company, person, address, phone, email, place] = levels(&center, &re_export);
+        assert_eq!((person, address, phone, email, place), (1, 1, 1, 0, 1));
+        assert!(matches!(company, 1..=3), "a dash dropped: {company}");
+        let [_, person, address, phone, email, place] = levels(&center, &other_site);
+        assert_eq!((person, address, phone, email, place), (6, 6, 1, 0, 6));
+        assert!(levels(&center, &center).iter().all(|&l| l <= 1));
+        assert!(usize::from(*levels(&center, &other_site).iter().max().unwrap()) < LEVELS);
+    }
+}
