@@ -11,7 +11,8 @@ use super::zip5;
 use crate::lead::{LeadValues, column_index};
 
 /// A blocking rule, by what its key is made of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum BlockingRule {
     /// The phone number's digits (`+17027471797` → `17027471797`).
     Phone,

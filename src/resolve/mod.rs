@@ -35,6 +35,7 @@
 pub mod block;
 pub mod cluster;
 pub mod compare;
+pub mod config;
 pub mod model;
 pub mod pair;
 pub mod placeholder;

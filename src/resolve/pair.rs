@@ -5,7 +5,8 @@ use crate::lead::{LeadValues, column_index};
 use super::compare::{self, Band, Level, PersonName, Place};
 
 /// The fields two leads are compared on, in the order of a pair's levels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Field {
     Company,
     Person,
