@@ -32,6 +32,7 @@
 //! entities on both targets, the pipeline stage that blocks, scores and clusters new and
 //! changed leads in the load, then explain, review and the golden record.
 
+pub mod batch;
 pub mod block;
 pub mod cluster;
 pub mod compare;
