@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::lead::{LeadValues, column_index};
 
+use super::block::BlockingRule;
 use super::cluster::{Pair, cluster};
 use super::compare::Level;
 use super::config::{ResolveConfig, ThresholdSetting};
@@ -34,7 +35,8 @@ pub struct Resolution {
 
 /// Resolves `leads` from scratch.
 pub fn resolve(leads: &[LeadValues], config: &ResolveConfig, seed: u64) -> Resolution {
-    let candidates = candidate_pairs(leads, config);
+    let by_rule = blocked_pairs(leads, config);
+    let candidates = union(&by_rule);
     let compared: Vec<[u8; Field::ALL.len()]> = candidates
         .iter()
         .map(|&(a, b)| levels(&leads[a], &leads[b]))
@@ -51,8 +53,7 @@ pub fn resolve(leads: &[LeadValues], config: &ResolveConfig, seed: u64) -> Resol
         &[LEVELS; Field::ALL.len()],
         random.iter().map(|l| l.as_slice()),
     );
-    let blocked: Vec<&Levels> = compared.iter().map(|l| l.as_slice()).collect();
-    model.train(&blocked, 100, 1e-5);
+    train(&mut model, leads, &by_rule, &compared);
     let frequencies = TermAdjuster::new(leads, &config.term_frequency, &model);
     let weights: Vec<f64> = candidates
         .iter()
@@ -80,35 +81,120 @@ pub fn resolve(leads: &[LeadValues], config: &ResolveConfig, seed: u64) -> Resol
         .map(|(&(a, b), &weight)| Pair { a, b, weight })
         .collect();
     let link = (threshold.probability / (1.0 - threshold.probability)).log2();
+    let weigh = |a: usize, b: usize| {
+        let levels = levels(&leads[a], &leads[b]);
+        model.weight(&levels) + frequencies.adjust(&leads[a], &leads[b], &levels)
+    };
+    let clusters = cluster(leads.len(), &pairs, link, config.veto_weight, weigh);
     Resolution {
-        clusters: cluster(leads.len(), &pairs, link, config.veto_weight),
+        clusters,
         pairs: pairs.len(),
         model,
         threshold,
     }
 }
 
-/// The pairs of leads that share a key of a blocking rule, each once.
-fn candidate_pairs(leads: &[LeadValues], config: &ResolveConfig) -> Vec<(usize, usize)> {
-    let mut pairs = HashSet::new();
-    for rule in &config.blocking {
-        let mut blocks: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, lead) in leads.iter().enumerate() {
-            if let Some(key) = rule.key(lead) {
-                blocks.entry(key).or_default().push(i);
-            }
-        }
-        for block in blocks.values().filter(|b| b.len() <= MAX_BLOCK) {
-            for (n, &a) in block.iter().enumerate() {
-                for &b in &block[n + 1..] {
-                    pairs.insert((a, b));
-                }
+/// Trains `m` as Splink does, without labels: one session per blocking rule over the pairs
+/// it made, leaving out the fields it blocked on (all its pairs agree on them, matches or
+/// not), each field's `m` the mean of the sessions that learnt it; then the prior, over
+/// every pair, with `m` held.
+fn train(
+    model: &mut Model,
+    leads: &[LeadValues],
+    by_rule: &[(BlockingRule, Vec<(usize, usize)>)],
+    compared: &[[u8; Field::ALL.len()]],
+) {
+    let start = model.clone();
+    let mut sums: Vec<Vec<f64>> = model
+        .comparisons
+        .iter()
+        .map(|c| vec![0.0; c.m.len()])
+        .collect();
+    let mut sessions = vec![0usize; Field::ALL.len()];
+    // A rule that paired nothing (no lead has an e-mail, say) has nothing to teach.
+    for (rule, pairs) in by_rule.iter().filter(|(_, pairs)| !pairs.is_empty()) {
+        let ignored: Vec<usize> = blocked_fields(*rule)
+            .iter()
+            .filter_map(|f| Field::ALL.iter().position(|g| g == f))
+            .collect();
+        let levels: Vec<[u8; Field::ALL.len()]> = pairs
+            .iter()
+            .map(|&(a, b)| levels(&leads[a], &leads[b]))
+            .collect();
+        let levels: Vec<&Levels> = levels.iter().map(|l| l.as_slice()).collect();
+        let mut session = start.clone();
+        session.train_session(&levels, &ignored, true, 100, 1e-5);
+        for (c, comparison) in session.comparisons.iter().enumerate() {
+            if !ignored.contains(&c) {
+                sessions[c] += 1;
+                sums[c]
+                    .iter_mut()
+                    .zip(&comparison.m)
+                    .for_each(|(sum, m)| *sum += m);
             }
         }
     }
+    for (c, comparison) in model.comparisons.iter_mut().enumerate() {
+        if sessions[c] > 0 {
+            comparison.m = sums[c].iter().map(|sum| sum / sessions[c] as f64).collect();
+        }
+    }
+    let all: Vec<&Levels> = compared.iter().map(|l| l.as_slice()).collect();
+    model.train_session(&all, &[], false, 100, 1e-6);
+}
+
+/// The fields a blocking rule's key is made of.
+fn blocked_fields(rule: BlockingRule) -> &'static [Field] {
+    match rule {
+        BlockingRule::Phone => &[Field::Phone],
+        BlockingRule::Address => &[Field::Address, Field::ZipCity],
+        BlockingRule::ZipCompany => &[Field::ZipCity, Field::Company],
+        BlockingRule::Email => &[Field::Email],
+        BlockingRule::Person => &[Field::Person],
+    }
+}
+
+/// The pairs of leads that share a key, rule by rule.
+fn blocked_pairs(
+    leads: &[LeadValues],
+    config: &ResolveConfig,
+) -> Vec<(BlockingRule, Vec<(usize, usize)>)> {
+    config
+        .blocking
+        .iter()
+        .map(|&rule| {
+            let mut blocks: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, lead) in leads.iter().enumerate() {
+                if let Some(key) = rule.key(lead) {
+                    blocks.entry(key).or_default().push(i);
+                }
+            }
+            let mut pairs = Vec::new();
+            for block in blocks.values().filter(|b| b.len() <= MAX_BLOCK) {
+                for (n, &a) in block.iter().enumerate() {
+                    pairs.extend(block[n + 1..].iter().map(|&b| (a, b)));
+                }
+            }
+            (rule, pairs)
+        })
+        .collect()
+}
+
+/// Every rule's pairs, each pair once, in order.
+fn union(by_rule: &[(BlockingRule, Vec<(usize, usize)>)]) -> Vec<(usize, usize)> {
+    let pairs: HashSet<(usize, usize)> = by_rule
+        .iter()
+        .flat_map(|(_, p)| p.iter().copied())
+        .collect();
     let mut pairs: Vec<(usize, usize)> = pairs.into_iter().collect();
     pairs.sort_unstable();
     pairs
+}
+
+/// The pairs of leads that share a key of a blocking rule, each once.
+#[cfg(test)]
+fn candidate_pairs(leads: &[LeadValues], config: &ResolveConfig) -> Vec<(usize, usize)> {
+    union(&blocked_pairs(leads, config))
 }
 
 /// Term-frequency adjustments of exact agreements, on the fields configured for them.
@@ -177,7 +263,6 @@ impl SplitMix {
 mod tests {
     use super::*;
     use crate::lead::Value;
-    use crate::resolve::block::BlockingRule;
 
     fn lead(phone: &str, last_name: &str) -> LeadValues {
         let mut lead: LeadValues = std::array::from_fn(|_| Value::Null);

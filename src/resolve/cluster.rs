@@ -4,8 +4,10 @@
 //! different providers, end in one entity when a third lead links to each of them (a re-
 //! export of one site that shares the chain's central phone with the other). Here pairs are
 //! merged from the strongest down, and a merge is refused when the two clusters hold a
-//! pair that the model scored with strong evidence against (a weight at or below `veto`):
-//! a cluster never contains two leads the model says are different providers.
+//! pair with strong evidence against (a weight at or below `veto`): a cluster never
+//! contains two leads the model says are different providers. The pairs across two small
+//! clusters are all weighed (`weigh`), blocked together or not; across large ones, only
+//! those blocked together.
 
 use std::collections::HashMap;
 
@@ -17,10 +19,20 @@ pub struct Pair {
     pub weight: f64,
 }
 
+/// Across two clusters with at most this many pairs between them, every pair is weighed.
+const WEIGHED_ACROSS: usize = 2_500;
+
 /// The cluster of each of `n` records (the smallest index among its members): pairs of
 /// weight at least `link` merge their clusters, strongest first, unless the merge would
-/// put together a pair of weight at most `veto`.
-pub fn cluster(n: usize, pairs: &[Pair], link: f64, veto: f64) -> Vec<usize> {
+/// put together a pair of weight at most `veto`, among the scored `pairs` or, across two
+/// small clusters, as `weigh` weighs any pair.
+pub fn cluster(
+    n: usize,
+    pairs: &[Pair],
+    link: f64,
+    veto: f64,
+    weigh: impl Fn(usize, usize) -> f64,
+) -> Vec<usize> {
     let mut vetoes: HashMap<usize, Vec<usize>> = HashMap::new();
     for pair in pairs.iter().filter(|p| p.weight <= veto) {
         vetoes.entry(pair.a).or_default().push(pair.b);
@@ -31,7 +43,7 @@ pub fn cluster(n: usize, pairs: &[Pair], link: f64, veto: f64) -> Vec<usize> {
     let mut clusters = Clusters::new(n);
     for pair in links {
         let (a, b) = (clusters.root(pair.a), clusters.root(pair.b));
-        if a != b && !clusters.vetoed(a, b, &vetoes) {
+        if a != b && !clusters.vetoed(a, b, &vetoes) && !clusters.against(a, b, veto, &weigh) {
             clusters.merge(a, b);
         }
     }
@@ -76,6 +88,13 @@ impl Clusters {
         })
     }
 
+    /// Whether two small clusters hold a pair `weigh` weighs at or below `veto`.
+    fn against(&self, a: usize, b: usize, veto: f64, weigh: &impl Fn(usize, usize) -> f64) -> bool {
+        let (x, y) = (&self.members[a], &self.members[b]);
+        x.len() * y.len() <= WEIGHED_ACROSS
+            && x.iter().any(|&i| y.iter().any(|&j| weigh(i, j) <= veto))
+    }
+
     /// Merges two roots, the larger cluster taking the smaller.
     fn merge(&mut self, a: usize, b: usize) {
         let (keep, gone) = if self.members[a].len() >= self.members[b].len() {
@@ -105,14 +124,38 @@ mod tests {
         Pair { a, b, weight }
     }
 
+    /// A pair not blocked together: no evidence either way.
+    fn unscored(_: usize, _: usize) -> f64 {
+        0.0
+    }
+
+    #[test]
+    fn a_pair_never_blocked_together_can_still_keep_two_clusters_apart() {
+        // 0–1 and 2–3 link; 1–2 links the two; 0 and 3 were never compared, but weighed
+        // they are two providers.
+        let pairs = [pair(0, 1, 10.0), pair(2, 3, 10.0), pair(1, 2, 5.0)];
+        let weigh = |a: usize, b: usize| {
+            if (a, b) == (0, 3) || (a, b) == (3, 0) {
+                -9.0
+            } else {
+                1.0
+            }
+        };
+        assert_eq!(cluster(4, &pairs, 4.0, -6.0, weigh), [0, 0, 2, 2]);
+        assert_eq!(cluster(4, &pairs, 4.0, -6.0, unscored), [0, 0, 0, 0]);
+    }
+
     #[test]
     fn a_third_lead_does_not_chain_two_providers_the_model_tells_apart() {
         // 0 and 2 are two sites of a chain (one phone, different addresses: strong evidence
         // against); 1 is a re-export of 0 that shares the phone with 2 as well.
         let pairs = [pair(0, 1, 12.0), pair(1, 2, 5.0), pair(0, 2, -9.0)];
-        assert_eq!(cluster(3, &pairs, 4.0, -6.0), [0, 0, 2]);
+        assert_eq!(cluster(3, &pairs, 4.0, -6.0, unscored), [0, 0, 2]);
         // Connected components (no veto) would have chained them.
-        assert_eq!(cluster(3, &pairs, 4.0, f64::NEG_INFINITY), [0, 0, 0]);
+        assert_eq!(
+            cluster(3, &pairs, 4.0, f64::NEG_INFINITY, unscored),
+            [0, 0, 0]
+        );
     }
 
     #[test]
@@ -123,13 +166,13 @@ mod tests {
             pair(0, 1, 3.9),
             pair(1, 2, -1.0),
         ];
-        assert_eq!(cluster(6, &pairs, 4.0, -6.0), [0, 1, 2, 3, 3, 3]);
+        assert_eq!(cluster(6, &pairs, 4.0, -6.0, unscored), [0, 1, 2, 3, 3, 3]);
     }
 
     #[test]
     fn the_stronger_link_wins_a_contested_lead() {
         // 1 matches 0 better than 2, and 0 and 2 are different providers.
         let pairs = [pair(1, 2, 6.0), pair(0, 1, 11.0), pair(0, 2, -8.0)];
-        assert_eq!(cluster(3, &pairs, 4.0, -6.0), [0, 0, 2]);
+        assert_eq!(cluster(3, &pairs, 4.0, -6.0, unscored), [0, 0, 2]);
     }
 }

@@ -65,6 +65,21 @@ impl Model {
     /// no chance moves by more than `tolerance` or after `iterations`. Returns how many
     /// iterations it took.
     pub fn train(&mut self, pairs: &[&Levels], iterations: usize, tolerance: f64) -> usize {
+        self.train_session(pairs, &[], true, iterations, tolerance)
+    }
+
+    /// One training session: expectation maximisation over `pairs` with the comparisons
+    /// `ignored` left out (a session's pairs all agree on what blocked them, which says
+    /// nothing of whether they match), updating `m` of the others when `learn_m`, and the
+    /// prior. Returns how many iterations it took.
+    pub fn train_session(
+        &mut self,
+        pairs: &[&Levels],
+        ignored: &[usize],
+        learn_m: bool,
+        iterations: usize,
+        tolerance: f64,
+    ) -> usize {
         for iteration in 1..=iterations {
             let mut m_counts: Vec<Vec<f64>> = self
                 .comparisons
@@ -73,7 +88,7 @@ impl Model {
                 .collect();
             let mut matches = 0.0;
             for pair in pairs {
-                let p = self.probability(pair);
+                let p = probability(self.weight_without(pair, ignored));
                 matches += p;
                 for (c, &level) in pair.iter().enumerate() {
                     m_counts[c][usize::from(level)] += p;
@@ -81,7 +96,14 @@ impl Model {
             }
             let prior = clamp(matches / pairs.len().max(1) as f64);
             let mut moved = (prior - self.prior).abs();
-            for (comparison, counts) in self.comparisons.iter_mut().zip(&m_counts) {
+            let learnt = self
+                .comparisons
+                .iter_mut()
+                .zip(&m_counts)
+                .enumerate()
+                .filter(|(c, _)| learn_m && !ignored.contains(c))
+                .map(|(_, learnt)| learnt);
+            for (comparison, counts) in learnt {
                 let m = normalized(counts);
                 moved = comparison
                     .m
@@ -102,10 +124,17 @@ impl Model {
     /// The pair's match weight, in bits: the prior's log-odds plus each level's
     /// `log2(m / u)`; a missing value adds nothing.
     pub fn weight(&self, pair: &Levels) -> f64 {
+        self.weight_without(pair, &[])
+    }
+
+    /// The weight with the comparisons `ignored` left out.
+    fn weight_without(&self, pair: &Levels, ignored: &[usize]) -> f64 {
         let prior = (self.prior / (1.0 - self.prior)).log2();
         pair.iter()
             .zip(&self.comparisons)
-            .filter(|(level, _)| **level != 0)
+            .enumerate()
+            .filter(|(c, (level, _))| **level != 0 && !ignored.contains(c))
+            .map(|(_, compared)| compared)
             .fold(prior, |weight, (&level, c)| {
                 let l = usize::from(level);
                 weight + (clamp(c.m[l]) / clamp(c.u[l])).log2()
@@ -114,9 +143,14 @@ impl Model {
 
     /// The chance that the pair is one provider.
     pub fn probability(&self, pair: &Levels) -> f64 {
-        let odds = self.weight(pair).exp2();
-        odds / (1.0 + odds)
+        probability(self.weight(pair))
     }
+}
+
+/// The chance a match weight (in bits) stands for.
+pub fn probability(weight: f64) -> f64 {
+    let odds = weight.exp2();
+    odds / (1.0 + odds)
 }
 
 /// How often each value of one field occurs among the records: an exact match on a common
