@@ -10,7 +10,7 @@ use super::block::BlockingRule;
 use super::cluster::{Pair, cluster};
 use super::compare::Level;
 use super::config::{ResolveConfig, ThresholdSetting};
-use super::model::{Levels, Model, TermFrequencies, Threshold};
+use super::model::{Levels, Model, TermFrequencies, Threshold, probability};
 use super::pair::{Field, LEVELS, index, levels};
 
 /// A block with more leads than this is not paired out (its key, a chain's phone say, is
@@ -239,11 +239,6 @@ impl TermAdjuster {
             })
             .sum()
     }
-}
-
-fn probability(weight: f64) -> f64 {
-    let odds = weight.exp2();
-    odds / (1.0 + odds)
 }
 
 /// A seeded stream of numbers (SplitMix64), for the random pairs.

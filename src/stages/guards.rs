@@ -142,39 +142,46 @@ fn evaluate(bounds: &GuardsConfig, snapshot: &Snapshot) -> Vec<Finding> {
         return findings;
     }
     for (i, column) in LEAD_COLUMNS.iter().enumerate() {
-        let (was, is) = (old.fill_percent(i), new.fill_percent(i));
-        if was - is > bounds.max_fill_drop {
-            findings.push(Finding {
-                rule: Guard::MaxFillDrop.as_str(),
-                column: Some(column.name),
-                measure: Measure::Points,
-                observed: was - is,
-                threshold: bounds.max_fill_drop,
-                message: format!(
-                    "`{}` is filled in {is:.1}% of its leads, down from {was:.1}% \
-                     ({:.1} points; max_fill_drop is {})",
-                    column.name,
-                    was - is,
-                    bounds.max_fill_drop
-                ),
-            });
-        }
-        let (was, is) = (old.flagged_percent(i), new.flagged_percent(i));
-        if is - was > bounds.max_invalid_rise {
-            findings.push(Finding {
-                rule: Guard::MaxInvalidRise.as_str(),
-                column: Some(column.name),
-                measure: Measure::Points,
-                observed: is - was,
-                threshold: bounds.max_invalid_rise,
-                message: format!(
-                    "`{}` is doubtful in {is:.1}% of its leads, up from {was:.1}% \
-                     ({:.1} points; max_invalid_rise is {})",
-                    column.name,
-                    is - was,
-                    bounds.max_invalid_rise
-                ),
-            });
+        // A column's share that went the wrong way: fill down, doubtful values up.
+        let (filled, flagged) = (
+            (old.fill_percent(i), new.fill_percent(i)),
+            (old.flagged_percent(i), new.flagged_percent(i)),
+        );
+        let shifts = [
+            (
+                Guard::MaxFillDrop,
+                "filled",
+                "down",
+                filled,
+                filled.0 - filled.1,
+                bounds.max_fill_drop,
+            ),
+            (
+                Guard::MaxInvalidRise,
+                "doubtful",
+                "up",
+                flagged,
+                flagged.1 - flagged.0,
+                bounds.max_invalid_rise,
+            ),
+        ];
+        for (guard, what, way, (was, is), shift, bound) in shifts {
+            if shift > bound {
+                findings.push(Finding {
+                    rule: guard.as_str(),
+                    column: Some(column.name),
+                    measure: Measure::Points,
+                    observed: shift,
+                    threshold: bound,
+                    message: format!(
+                        "`{}` is {what} in {is:.1}% of its leads, {way} from {was:.1}% \
+                         ({:.1} points; {} is {bound})",
+                        column.name,
+                        shift,
+                        guard.as_str()
+                    ),
+                });
+            }
         }
     }
     findings
