@@ -41,7 +41,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (id, cluster) in ids.iter().zip(&resolution.clusters) {
         writer.write_record([id.as_str(), ids[*cluster].as_str()])?;
     }
-    let t = resolution.threshold;
+    let parameters = &resolution.parameters;
+    let t = parameters.threshold;
     eprintln!(
         "{} leads, {} pairs compared, threshold {:.4} (estimated precision {:.4}, recall {:.4}), \
          prior {:.4}; resolved in {seconds:.2} s",
@@ -50,10 +51,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         t.probability,
         t.precision,
         t.recall,
-        resolution.model.prior
+        parameters.model.prior
     );
     // The trained model, field by field: what to look at when the scores disappoint.
-    for (field, c) in Field::ALL.iter().zip(&resolution.model.comparisons) {
+    for (field, c) in Field::ALL.iter().zip(&parameters.model.comparisons) {
         let show = |v: &[f64]| {
             v.iter()
                 .map(|x| format!("{x:.4}"))

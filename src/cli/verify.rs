@@ -74,6 +74,7 @@ fn verify(args: &VerifyArgs, database: &mut Option<String>) -> anyhow::Result<Op
         run_id: verified.run_id,
         files: Vec::new(),
         checks: verified.results,
+        resolution: None,
     }))
 }
 

@@ -76,6 +76,7 @@ pub fn ingest(
         run_id: run.run_id.clone(),
         files: Vec::with_capacity(files.len()),
         checks: Vec::new(),
+        resolution: None,
     };
     for planned in planned {
         let size = planned.input().size();
@@ -91,7 +92,7 @@ pub fn ingest(
         }
         report.files.push(file);
     }
-    each_stage(stages, |stage| stage.after_files(db, &report))?;
+    each_stage(stages, |stage| stage.after_files(db, &mut report))?;
     each_stage(stages, |stage| stage.before_commit(db, &mut report))?;
     let status = match report.failed_files() {
         0 => RunStatus::Completed,
@@ -155,7 +156,11 @@ mod tests {
             }
         }
 
-        fn after_files(&self, _store: &mut Store, report: &RunReport) -> Result<(), StageError> {
+        fn after_files(
+            &self,
+            _store: &mut Store,
+            report: &mut RunReport,
+        ) -> Result<(), StageError> {
             self.after_files
                 .fetch_add(report.files.len(), Ordering::SeqCst);
             Ok(())

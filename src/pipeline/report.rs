@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use super::stage::Finding;
 use crate::checks::CheckResult;
 use crate::reason::Reason;
+use crate::resolve::Linked;
 use crate::store::FileCounts;
 
 /// What became of one input file.
@@ -112,6 +113,8 @@ pub struct RunReport {
     pub files: Vec<FileReport>,
     /// The checks' results, evaluated before the run committed.
     pub checks: Vec<CheckResult>,
+    /// What linking the run's leads into entities did, when it ran.
+    pub resolution: Option<Linked>,
 }
 
 impl RunReport {

@@ -28,8 +28,9 @@ pub trait Stage: Sync {
         Decision::Apply
     }
 
-    /// After the run's files, in the run's transaction.
-    fn after_files(&self, _store: &mut Store, _report: &RunReport) -> Result<(), StageError> {
+    /// After the run's files, in the run's transaction: may add to the run's account (what
+    /// resolution did).
+    fn after_files(&self, _store: &mut Store, _report: &mut RunReport) -> Result<(), StageError> {
         Ok(())
     }
 

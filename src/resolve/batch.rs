@@ -4,18 +4,18 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::lead::{LeadValues, column_index};
+use crate::lead::LeadValues;
 
 use super::block::BlockingRule;
-use super::cluster::{Pair, cluster};
-use super::compare::Level;
+use super::cluster::{Label, Pair, cluster};
 use super::config::{ResolveConfig, ThresholdSetting};
-use super::model::{Levels, Model, TermFrequencies, Threshold, probability};
-use super::pair::{Field, LEVELS, index, levels};
+use super::model::{Levels, Model, Threshold, probability};
+use super::pair::{Field, LEVELS, levels};
+use super::params::{FieldFrequencies, Parameters};
 
 /// A block with more leads than this is not paired out (its key, a chain's phone say, is
 /// too common to tell providers apart); its leads still meet through their other keys.
-const MAX_BLOCK: usize = 1_000;
+pub const MAX_BLOCK: usize = 1_000;
 
 /// Random pairs drawn to estimate `u`.
 const RANDOM_PAIRS: usize = 200_000;
@@ -27,16 +27,70 @@ pub struct Resolution {
     pub clusters: Vec<usize>,
     /// The pairs compared.
     pub pairs: usize,
-    /// The trained model.
-    pub model: Model,
-    /// The threshold used, with the model's estimates of it.
-    pub threshold: Threshold,
+    /// What was learnt, the threshold with the model's estimates of it among them.
+    pub parameters: Parameters,
 }
 
-/// Resolves `leads` from scratch.
+/// Resolves `leads` from scratch: trains the parameters on them, then clusters them.
 pub fn resolve(leads: &[LeadValues], config: &ResolveConfig, seed: u64) -> Resolution {
-    let by_rule = blocked_pairs(leads, config);
+    let by_rule = blocked_pairs(leads, &config.blocking, &|_, _, size| size > MAX_BLOCK);
+    let parameters = train_on(leads, config, &by_rule, seed);
     let candidates = union(&by_rule);
+    let clusters = cluster_leads(leads, &candidates, &parameters, &[]).clusters;
+    Resolution {
+        clusters,
+        pairs: candidates.len(),
+        parameters,
+    }
+}
+
+/// Trains the parameters on `leads`, without labels.
+pub fn train(leads: &[LeadValues], config: &ResolveConfig, seed: u64) -> Parameters {
+    let by_rule = blocked_pairs(leads, &config.blocking, &|_, _, size| size > MAX_BLOCK);
+    train_on(leads, config, &by_rule, seed)
+}
+
+/// Leads clustered.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clustered {
+    /// Each lead's cluster: the index of its smallest member.
+    pub clusters: Vec<usize>,
+    /// The pairs compared whose weight reached the threshold.
+    pub links: Vec<Pair>,
+}
+
+/// The clusters of `leads` from the `candidates` pairs, weighed with `parameters`;
+/// `labels` win over the model.
+pub fn cluster_leads(
+    leads: &[LeadValues],
+    candidates: &[(usize, usize)],
+    parameters: &Parameters,
+    labels: &[Label],
+) -> Clustered {
+    let mut pairs: Vec<Pair> = candidates
+        .iter()
+        .map(|&(a, b)| Pair {
+            a,
+            b,
+            weight: parameters.weight(&leads[a], &leads[b]),
+        })
+        .collect();
+    let link = parameters.link_weight();
+    let links: Vec<Pair> = pairs.iter().filter(|p| p.weight >= link).copied().collect();
+    pairs.extend(labels.iter().map(Label::as_pair));
+    let weigh = |a: usize, b: usize| parameters.weight(&leads[a], &leads[b]);
+    let clusters = cluster(leads.len(), &pairs, link, parameters.veto_weight(), weigh);
+    Clustered { clusters, links }
+}
+
+/// The parameters learnt from `leads` and the pairs each rule blocked.
+fn train_on(
+    leads: &[LeadValues],
+    config: &ResolveConfig,
+    by_rule: &[(BlockingRule, Vec<(usize, usize)>)],
+    seed: u64,
+) -> Parameters {
+    let candidates = union(by_rule);
     let compared: Vec<[u8; Field::ALL.len()]> = candidates
         .iter()
         .map(|&(a, b)| levels(&leads[a], &leads[b]))
@@ -53,52 +107,40 @@ pub fn resolve(leads: &[LeadValues], config: &ResolveConfig, seed: u64) -> Resol
         &[LEVELS; Field::ALL.len()],
         random.iter().map(|l| l.as_slice()),
     );
-    train(&mut model, leads, &by_rule, &compared);
-    let frequencies = TermAdjuster::new(leads, &config.term_frequency, &model);
-    let weights: Vec<f64> = candidates
+    train_m(&mut model, leads, by_rule, &compared);
+    let frequencies: Vec<FieldFrequencies> = config
+        .term_frequency
+        .iter()
+        .filter_map(|&field| FieldFrequencies::count(leads, field, &model))
+        .collect();
+    let mut parameters = Parameters {
+        config: config.clone(),
+        model,
+        frequencies,
+        threshold: Threshold::at(&[], 0.5),
+    };
+    let probabilities: Vec<f64> = candidates
         .iter()
         .zip(&compared)
         .map(|(&(a, b), levels)| {
-            model.weight(levels) + frequencies.adjust(&leads[a], &leads[b], levels)
+            let model = &parameters.model;
+            probability(model.weight(levels) + parameters.adjustment(&leads[a], &leads[b], levels))
         })
         .collect();
-    let probabilities: Vec<f64> = weights.iter().map(|w| probability(*w)).collect();
-    let threshold = match config.threshold {
-        ThresholdSetting::Probability(p) => Threshold {
-            probability: p,
-            precision: f64::NAN,
-            recall: f64::NAN,
-        },
-        ThresholdSetting::Auto(_) => Threshold::choose(&probabilities).unwrap_or(Threshold {
-            probability: 0.5,
-            precision: f64::NAN,
-            recall: f64::NAN,
-        }),
+    parameters.threshold = match config.threshold {
+        ThresholdSetting::Probability(p) => Threshold::at(&probabilities, p),
+        ThresholdSetting::Auto(_) => {
+            Threshold::choose(&probabilities).unwrap_or(Threshold::at(&probabilities, 0.5))
+        }
     };
-    let pairs: Vec<Pair> = candidates
-        .iter()
-        .zip(&weights)
-        .map(|(&(a, b), &weight)| Pair { a, b, weight })
-        .collect();
-    let link = (threshold.probability / (1.0 - threshold.probability)).log2();
-    let weigh = |a: usize, b: usize| {
-        let levels = levels(&leads[a], &leads[b]);
-        model.weight(&levels) + frequencies.adjust(&leads[a], &leads[b], &levels)
-    };
-    let clusters = cluster(leads.len(), &pairs, link, config.veto_weight, weigh);
-    Resolution {
-        clusters,
-        pairs: pairs.len(),
-        model,
-        threshold,
-    }
+    parameters
 }
 
 /// Trains `m` as Splink does, without labels: one session per blocking rule over the pairs
 /// it made, leaving out the fields it blocked on (all its pairs agree on them, matches or
 /// not), each field's `m` the mean of the sessions that learnt it; then the prior, over
 /// every pair, with `m` held.
-fn train(
+fn train_m(
     model: &mut Model,
     leads: &[LeadValues],
     by_rule: &[(BlockingRule, Vec<(usize, usize)>)],
@@ -154,13 +196,27 @@ fn blocked_fields(rule: BlockingRule) -> &'static [Field] {
     }
 }
 
+/// Whether a block is too common to pair out: by its rule, its key and how many leads
+/// of the set at hand have it.
+pub type TooCommon<'a> = dyn Fn(BlockingRule, &str, usize) -> bool + 'a;
+
+/// The pairs of leads that share a key of one of `rules`, each once, in order; blocks
+/// `too_common` says are too common are left out.
+pub fn candidate_pairs(
+    leads: &[LeadValues],
+    rules: &[BlockingRule],
+    too_common: &TooCommon,
+) -> Vec<(usize, usize)> {
+    union(&blocked_pairs(leads, rules, too_common))
+}
+
 /// The pairs of leads that share a key, rule by rule.
 fn blocked_pairs(
     leads: &[LeadValues],
-    config: &ResolveConfig,
+    rules: &[BlockingRule],
+    too_common: &TooCommon,
 ) -> Vec<(BlockingRule, Vec<(usize, usize)>)> {
-    config
-        .blocking
+    rules
         .iter()
         .map(|&rule| {
             let mut blocks: HashMap<String, Vec<usize>> = HashMap::new();
@@ -170,7 +226,10 @@ fn blocked_pairs(
                 }
             }
             let mut pairs = Vec::new();
-            for block in blocks.values().filter(|b| b.len() <= MAX_BLOCK) {
+            for (key, block) in &blocks {
+                if too_common(rule, key, block.len()) {
+                    continue;
+                }
                 for (n, &a) in block.iter().enumerate() {
                     pairs.extend(block[n + 1..].iter().map(|&b| (a, b)));
                 }
@@ -191,56 +250,6 @@ fn union(by_rule: &[(BlockingRule, Vec<(usize, usize)>)]) -> Vec<(usize, usize)>
     pairs
 }
 
-/// The pairs of leads that share a key of a blocking rule, each once.
-#[cfg(test)]
-fn candidate_pairs(leads: &[LeadValues], config: &ResolveConfig) -> Vec<(usize, usize)> {
-    union(&blocked_pairs(leads, config))
-}
-
-/// Term-frequency adjustments of exact agreements, on the fields configured for them.
-struct TermAdjuster {
-    fields: Vec<(usize, usize, TermFrequencies, f64)>,
-}
-
-impl TermAdjuster {
-    /// Counts the values of each field's column, and keeps the exact level's `u`.
-    fn new(leads: &[LeadValues], fields: &[Field], model: &Model) -> TermAdjuster {
-        let exact = usize::from(index(Level::Exact));
-        let fields = fields
-            .iter()
-            .filter_map(|&field| {
-                let column = column_index(match field {
-                    Field::Company => "company",
-                    Field::Phone => "phone",
-                    Field::Address => "address1",
-                    Field::Email => "email",
-                    Field::Person | Field::ZipCity => return None,
-                })?;
-                let at = Field::ALL.iter().position(|f| *f == field)?;
-                let mut counts = TermFrequencies::default();
-                for value in leads.iter().filter_map(|lead| lead[column].as_text()) {
-                    counts.add(value);
-                }
-                Some((at, column, counts, model.comparisons[at].u[exact]))
-            })
-            .collect();
-        TermAdjuster { fields }
-    }
-
-    /// The bits to add to a pair's weight for what its exact agreements agree on.
-    fn adjust(&self, a: &LeadValues, b: &LeadValues, levels: &Levels) -> f64 {
-        let exact = index(Level::Exact);
-        self.fields
-            .iter()
-            .filter(|(at, ..)| levels[*at] == exact)
-            .filter_map(|(_, column, counts, u)| {
-                let value = a[*column].as_text()?;
-                (b[*column].as_text() == Some(value)).then(|| counts.adjustment(value, *u))
-            })
-            .sum()
-    }
-}
-
 /// A seeded stream of numbers (SplitMix64), for the random pairs.
 struct SplitMix(u64);
 
@@ -257,7 +266,11 @@ impl SplitMix {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lead::Value;
+    use crate::lead::{Value, column_index};
+
+    fn pairs(leads: &[LeadValues], config: &ResolveConfig) -> Vec<(usize, usize)> {
+        candidate_pairs(leads, &config.blocking, &|_, _, size| size > MAX_BLOCK)
+    }
 
     fn lead(phone: &str, last_name: &str) -> LeadValues {
         let mut lead: LeadValues = std::array::from_fn(|_| Value::Null);
@@ -280,12 +293,12 @@ mod tests {
             ..ResolveConfig::default()
         };
         // 0 and 1 share both keys (one pair, not two); 2 shares the person with them.
-        assert_eq!(candidate_pairs(&leads, &config), [(0, 1), (0, 2), (1, 2)]);
+        assert_eq!(pairs(&leads, &config), [(0, 1), (0, 2), (1, 2)]);
         let phone_only = ResolveConfig {
             blocking: vec![BlockingRule::Phone],
             ..ResolveConfig::default()
         };
-        assert_eq!(candidate_pairs(&leads, &phone_only), [(0, 1)]);
+        assert_eq!(pairs(&leads, &phone_only), [(0, 1)]);
     }
 
     #[test]
@@ -297,6 +310,6 @@ mod tests {
             blocking: vec![BlockingRule::Phone],
             ..ResolveConfig::default()
         };
-        assert!(candidate_pairs(&leads, &config).is_empty());
+        assert!(pairs(&leads, &config).is_empty());
     }
 }

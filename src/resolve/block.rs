@@ -11,7 +11,7 @@ use super::zip5;
 use crate::lead::{LeadValues, column_index};
 
 /// A blocking rule, by what its key is made of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BlockingRule {
     /// The phone number's digits (`+17027471797` → `17027471797`).
@@ -74,6 +74,27 @@ impl BlockingRule {
             }
         }
     }
+
+    /// A key of this rule as the store keeps it: 64 bits of a hash of the rule and the key,
+    /// so that no two rules' keys meet.
+    pub fn hashed(self, key: &str) -> i64 {
+        let rule = BlockingRule::ALL
+            .iter()
+            .position(|r| *r == self)
+            .unwrap_or(0);
+        let mut bytes = Vec::with_capacity(key.len() + 1);
+        bytes.push(rule as u8);
+        bytes.extend_from_slice(key.as_bytes());
+        xxhash_rust::xxh3::xxh3_64(&bytes) as i64
+    }
+}
+
+/// A lead's keys under `rules`, hashed as the store keeps them.
+pub fn hashed_keys(rules: &[BlockingRule], lead: &LeadValues) -> Vec<i64> {
+    rules
+        .iter()
+        .filter_map(|rule| rule.key(lead).map(|key| rule.hashed(&key)))
+        .collect()
 }
 
 /// Where in a lead the keys' columns are.

@@ -19,13 +19,39 @@ pub struct Pair {
     pub weight: f64,
 }
 
+/// A person's verdict on a pair, which wins over the model: a `must_link` pair is merged
+/// before any other (unless a `cannot_link` keeps its clusters apart), a `cannot_link` one
+/// is never in one cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub a: usize,
+    pub b: usize,
+    pub must_link: bool,
+}
+
+impl Label {
+    /// The label as a pair of infinite weight, for or against.
+    pub fn as_pair(&self) -> Pair {
+        Pair {
+            a: self.a,
+            b: self.b,
+            weight: if self.must_link {
+                f64::INFINITY
+            } else {
+                f64::NEG_INFINITY
+            },
+        }
+    }
+}
+
 /// Across two clusters with at most this many pairs between them, every pair is weighed.
 const WEIGHED_ACROSS: usize = 2_500;
 
 /// The cluster of each of `n` records (the smallest index among its members): pairs of
 /// weight at least `link` merge their clusters, strongest first, unless the merge would
 /// put together a pair of weight at most `veto`, among the scored `pairs` or, across two
-/// small clusters, as `weigh` weighs any pair.
+/// small clusters, as `weigh` weighs any pair. A pair of infinite weight (a
+/// [`Label`]) is kept apart, or merged, by labels alone.
 pub fn cluster(
     n: usize,
     pairs: &[Pair],
@@ -34,16 +60,26 @@ pub fn cluster(
     weigh: impl Fn(usize, usize) -> f64,
 ) -> Vec<usize> {
     let mut vetoes: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut labelled: HashMap<usize, Vec<usize>> = HashMap::new();
     for pair in pairs.iter().filter(|p| p.weight <= veto) {
-        vetoes.entry(pair.a).or_default().push(pair.b);
-        vetoes.entry(pair.b).or_default().push(pair.a);
+        let against = if pair.weight == f64::NEG_INFINITY {
+            &mut labelled
+        } else {
+            &mut vetoes
+        };
+        against.entry(pair.a).or_default().push(pair.b);
+        against.entry(pair.b).or_default().push(pair.a);
     }
     let mut links: Vec<&Pair> = pairs.iter().filter(|p| p.weight >= link).collect();
     links.sort_by(|x, y| y.weight.total_cmp(&x.weight));
     let mut clusters = Clusters::new(n);
     for pair in links {
         let (a, b) = (clusters.root(pair.a), clusters.root(pair.b));
-        if a != b && !clusters.vetoed(a, b, &vetoes) && !clusters.against(a, b, veto, &weigh) {
+        if a == b || clusters.vetoed(a, b, &labelled) {
+            continue;
+        }
+        let forced = pair.weight == f64::INFINITY;
+        if forced || !(clusters.vetoed(a, b, &vetoes) || clusters.against(a, b, veto, &weigh)) {
             clusters.merge(a, b);
         }
     }
@@ -167,6 +203,31 @@ mod tests {
             pair(1, 2, -1.0),
         ];
         assert_eq!(cluster(6, &pairs, 4.0, -6.0, unscored), [0, 1, 2, 3, 3, 3]);
+    }
+
+    #[test]
+    fn labels_win_over_the_model() {
+        // The model links 0–1 and vetoes 1–2; a person says 1 and 2 are one provider and
+        // 0 and 1 are not.
+        let mut pairs = vec![pair(0, 1, 12.0), pair(1, 2, -9.0)];
+        assert_eq!(cluster(3, &pairs, 4.0, -6.0, unscored), [0, 0, 2]);
+        pairs.push(
+            Label {
+                a: 1,
+                b: 2,
+                must_link: true,
+            }
+            .as_pair(),
+        );
+        pairs.push(
+            Label {
+                a: 0,
+                b: 1,
+                must_link: false,
+            }
+            .as_pair(),
+        );
+        assert_eq!(cluster(3, &pairs, 4.0, -6.0, unscored), [0, 1, 1]);
     }
 
     #[test]

@@ -1,13 +1,13 @@
 //! How resolution is configured: a project's `[resolve]` table in TOML, every key with a
 //! default tuned for leads, and nothing unknown accepted.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::block::BlockingRule;
 use super::pair::Field;
 
 /// The `[resolve]` table.
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct ResolveConfig {
     /// Which pairs are compared: those that share a key of one of these rules.
@@ -23,7 +23,7 @@ pub struct ResolveConfig {
 }
 
 /// A match threshold, chosen or given.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum ThresholdSetting {
     /// `threshold = "auto"`.
@@ -33,7 +33,7 @@ pub enum ThresholdSetting {
 }
 
 /// The word `auto`.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Auto {
     Auto,

@@ -37,11 +37,35 @@ pub mod block;
 pub mod cluster;
 pub mod compare;
 pub mod config;
+pub mod ids;
 pub mod model;
 pub mod pair;
+pub mod params;
 pub mod placeholder;
 pub mod street;
 pub mod words;
+
+/// What linking leads into entities did, for a run's account.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Linked {
+    /// The leads linked: new or changed since they were last resolved (every lead, in a
+    /// rebuild).
+    pub leads: usize,
+    /// The leads clustered again: those and every lead connected to them.
+    pub scope: usize,
+    /// The pairs compared.
+    pub pairs: usize,
+    /// Whether the parameters were trained in this run.
+    pub trained: bool,
+    /// Entities created (new leads, or parts of a split), grown, merged into another, split.
+    pub created: usize,
+    pub grew: usize,
+    pub merged: usize,
+    pub split: usize,
+    /// The threshold in force, with the model's estimates of it.
+    pub threshold: Option<model::Threshold>,
+    pub seconds: f64,
+}
 
 /// The five digits of a ZIP code as the normalizer writes it (`89123` or `89123-4567`),
 /// which blocking keys and comparisons both use.

@@ -14,7 +14,7 @@
 pub type Levels = [u8];
 
 /// The chances of each level of one comparison.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Comparison {
     /// Among pairs of one provider, by level (index 0, missing, unused).
     pub m: Vec<f64>,
@@ -23,7 +23,7 @@ pub struct Comparison {
 }
 
 /// The trained model.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Model {
     /// The chance that a pair scored (a blocked pair) is one provider.
     pub prior: f64,
@@ -157,7 +157,7 @@ pub fn probability(weight: f64) -> f64 {
 /// value (a chain's central phone, KINDERCARE, a long avenue) says less than one on a rare
 /// value. The exact level's `u` is the chance that two random records agree on *some*
 /// value; for a given value it is that value's frequency.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TermFrequencies {
     counts: std::collections::HashMap<String, u64>,
     total: u64,
@@ -170,12 +170,21 @@ impl TermFrequencies {
         self.total += 1;
     }
 
-    /// The share of the records that have `value`.
+    /// The share of the records that have `value`. A value not counted is taken as shared
+    /// by two records, the fewest an exact agreement implies: [`TermFrequencies::shared`]
+    /// drops those of fewer than three.
     pub fn frequency(&self, value: &str) -> f64 {
         match self.total {
             0 => 0.0,
-            total => self.counts.get(value).copied().unwrap_or(0) as f64 / total as f64,
+            total => self.counts.get(value).copied().unwrap_or(2) as f64 / total as f64,
         }
+    }
+
+    /// Keeps only the values of three records or more, which are all an exact agreement's
+    /// adjustment needs to tell apart from a value two records share: what is stored.
+    pub fn shared(mut self) -> TermFrequencies {
+        self.counts.retain(|_, count| *count >= 3);
+        self
     }
 
     /// The bits to add to an exact match's weight on `value`, whose comparison's exact level
@@ -187,7 +196,7 @@ impl TermFrequencies {
 }
 
 /// A match threshold chosen without labels, with what the model expects of it.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Threshold {
     /// Pairs at or above this probability are matches.
     pub probability: f64,
@@ -207,6 +216,27 @@ impl Threshold {
             2.0 * p * r / (p + r)
         } else {
             0.0
+        }
+    }
+
+    /// The model's estimates of a threshold given as `probability`, over the scored pairs'
+    /// probabilities.
+    pub fn at(probabilities: &[f64], probability: f64) -> Threshold {
+        let total: f64 = probabilities.iter().sum();
+        let above: Vec<f64> = probabilities
+            .iter()
+            .copied()
+            .filter(|&p| p >= probability)
+            .collect();
+        let sum: f64 = above.iter().sum();
+        Threshold {
+            probability,
+            precision: if above.is_empty() {
+                0.0
+            } else {
+                sum / above.len() as f64
+            },
+            recall: if total > 0.0 { sum / total } else { 0.0 },
         }
     }
 

@@ -5,7 +5,7 @@ use crate::lead::{LeadValues, column_index};
 use super::compare::{self, Band, Level, PersonName, Place};
 
 /// The fields two leads are compared on, in the order of a pair's levels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     Company,
@@ -70,6 +70,19 @@ pub fn index(level: Level) -> u8 {
     }
 }
 
+/// The level an [`index`] stands for.
+pub fn level(index: u8) -> Level {
+    match index {
+        0 => Level::Null,
+        1 => Level::Exact,
+        2 => Level::JaroWinkler { band: Band::High },
+        3 => Level::TokenOverlap,
+        4 => Level::Phonetic,
+        5 => Level::JaroWinkler { band: Band::Medium },
+        _ => Level::Different,
+    }
+}
+
 /// The levels of a pair, one per [`Field::ALL`].
 pub fn levels(a: &LeadValues, b: &LeadValues) -> [u8; Field::ALL.len()] {
     Field::ALL.map(|field| index(field.compare(a, b)))
@@ -124,5 +137,6 @@ mod tests {
         assert_eq!((person, address, phone, email, place), (6, 6, 1, 0, 6));
         assert!(levels(&center, &center).iter().all(|&l| l <= 1));
         assert!(usize::from(*levels(&center, &other_site).iter().max().unwrap()) < LEVELS);
+        assert!((0..LEVELS as u8).all(|i| index(level(i)) == i));
     }
 }

@@ -116,7 +116,7 @@ impl Store {
     }
 
     /// The one count a query gives.
-    fn count(&mut self, sql: &str, binds: &[Bind]) -> Result<u64, StoreError> {
+    pub(super) fn count(&mut self, sql: &str, binds: &[Bind]) -> Result<u64, StoreError> {
         let mut count = 0;
         let query = Query {
             sql,

@@ -13,6 +13,7 @@
 
 mod backend;
 mod checks;
+mod entities;
 mod known;
 mod ledger;
 mod merge;
@@ -34,6 +35,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::lead::LeadValues;
 use crate::reason::Reason;
 use backend::Backend;
+pub use entities::{Resolved, ResolvingLead, StoredLabel};
 pub use known::{Known, KnownLeads};
 pub use ledger::{AppliedSnapshot, Identity, PriorLoad};
 pub use postgres::RUN_LOCK;

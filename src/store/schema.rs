@@ -13,6 +13,8 @@ pub(crate) enum SqlType {
     Integer,
     /// 64 bits.
     BigInt,
+    /// A measured figure (`DOUBLE PRECISION`, SQLite's `REAL`).
+    Double,
     Boolean,
     Date,
     Timestamp,
@@ -121,6 +123,36 @@ pub(crate) const SEEN_LEADS: Table = Table {
 pub(crate) const SNAPSHOT_COLUMNS: Table = Table {
     name: "snapshot_columns",
     columns: &columns![source_file_id: BigInt, column_name: Text, filled: BigInt, flagged: BigInt],
+};
+
+/// Each lead's blocking keys (`store/entities.rs`).
+pub(crate) const BLOCKING_KEYS: Table = Table {
+    name: "blocking_keys",
+    columns: &columns![block_key: BigInt, lead_id: Text],
+};
+
+/// Each lead's entity, with its record hash when it was resolved.
+pub(crate) const ENTITY_MEMBERS: Table = Table {
+    name: "entity_members",
+    columns: &columns![lead_id: Text, entity_id: BigInt, record_hash: Text],
+};
+
+/// The pairs of leads at or above the match threshold.
+pub(crate) const ENTITY_LINKS: Table = Table {
+    name: "entity_links",
+    columns: &columns![lead_a: Text, lead_b: Text, weight: Double],
+};
+
+/// The leads a resolution step works on (a temporary table).
+pub(crate) const RESOLVE_SCOPE: Table = Table {
+    name: "resolve_scope",
+    columns: &columns![lead_id: Text],
+};
+
+/// The blocking keys a resolution step looks up (a temporary table).
+pub(crate) const RESOLVE_KEYS: Table = Table {
+    name: "resolve_keys",
+    columns: &columns![block_key: BigInt],
 };
 
 /// Records that could not be loaded, with why and their text as published.

@@ -82,6 +82,7 @@ fn cell(value: ValueRef<'_>, ty: SqlType) -> Result<Cell<'_>, StoreError> {
         (ValueRef::Null, _) => Cell::Null,
         (ValueRef::Integer(i), SqlType::Boolean) => Cell::Bool(i != 0),
         (ValueRef::Integer(i), _) => Cell::Int(i),
+        (ValueRef::Real(x), SqlType::Double) => Cell::Float(x),
         (ValueRef::Text(bytes), _) => {
             let text = std::str::from_utf8(bytes).map_err(|_| unreadable())?;
             match ty {

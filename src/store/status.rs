@@ -63,6 +63,8 @@ pub enum RunCommand {
     Verify,
     /// `leadpipe undo`: a snapshot taken back.
     Undo,
+    /// `leadpipe resolve`: entities rebuilt, or the model retrained.
+    Resolve,
 }
 
 impl RunCommand {
@@ -72,6 +74,7 @@ impl RunCommand {
             RunCommand::Ingest => "ingest",
             RunCommand::Verify => "verify",
             RunCommand::Undo => "undo",
+            RunCommand::Resolve => "resolve",
         }
     }
 }

@@ -74,11 +74,12 @@ impl From<DateTime<Utc>> for Bind<'_> {
 }
 
 /// A value read from a result row, borrowed from it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Cell<'r> {
     Null,
     Text(&'r str),
     Int(i64),
+    Float(f64),
     Bool(bool),
     Date(NaiveDate),
     Time(DateTime<Utc>),
@@ -126,6 +127,7 @@ impl<'r> Cell<'r> {
             Cell::Null => Value::Null,
             Cell::Text(text) => Value::Text(text.to_string()),
             Cell::Int(n) => Value::Integer(n),
+            Cell::Float(x) => Value::Text(x.to_string()),
             Cell::Bool(b) => Value::Boolean(b),
             Cell::Date(date) => Value::Date(date),
             Cell::Time(time) => Value::Text(time_text(time)),

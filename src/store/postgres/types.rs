@@ -19,6 +19,7 @@ pub(super) fn pg_type(ty: SqlType) -> Type {
         SqlType::Text => Type::TEXT,
         SqlType::Integer => Type::INT4,
         SqlType::BigInt => Type::INT8,
+        SqlType::Double => Type::FLOAT8,
         SqlType::Boolean => Type::BOOL,
         SqlType::Date => Type::DATE,
         SqlType::Timestamp => Type::TIMESTAMPTZ,
@@ -108,6 +109,9 @@ pub(super) fn cell(row: &Row, i: usize, ty: SqlType) -> Result<Cell<'_>, StoreEr
         SqlType::BigInt => row
             .try_get::<_, Option<i64>>(i)?
             .map_or(Cell::Null, Cell::Int),
+        SqlType::Double => row
+            .try_get::<_, Option<f64>>(i)?
+            .map_or(Cell::Null, Cell::Float),
         SqlType::Boolean => row
             .try_get::<_, Option<bool>>(i)?
             .map_or(Cell::Null, Cell::Bool),

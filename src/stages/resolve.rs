@@ -1,0 +1,192 @@
+//! Entity resolution in the load: after a run's files, the leads it brought or changed are
+//! linked into the stored entities, in the run's transaction, with the stored parameters.
+//!
+//! A change can only move the leads connected to it, so only those are clustered again:
+//! the new and changed leads, the leads they share a blocking key with, and everything
+//! connected to either through a link, a `must_link` label or an entity. Clustering a
+//! union of whole connected groups gives each group what clustering everything would,
+//! so a load gives the partition a rebuild gives (a test holds the two equal). A block
+//! that grows past [`MAX_BLOCK`] leads keeps the links it made until the next rebuild.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use crate::pipeline::{RunReport, Stage, StageError};
+use crate::resolve::Linked;
+use crate::resolve::batch::{MAX_BLOCK, candidate_pairs, cluster_leads, train};
+use crate::resolve::block::{BlockingRule, hashed_keys};
+use crate::resolve::cluster::Label;
+use crate::resolve::config::ResolveConfig;
+use crate::resolve::ids::{EntityChange, assign};
+use crate::store::{Resolved, Store, StoreError};
+
+/// How much of the stored resolution a run recomputes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// The leads new or changed since they were last resolved, and what they touch.
+    Link,
+    /// Every lead, from scratch, with the stored parameters.
+    Rebuild,
+    /// The parameters trained again on every lead, then every lead from scratch.
+    Retrain,
+}
+
+/// The seed of the random pairs the model's `u` is estimated from: a retrain on the same
+/// leads learns the same parameters.
+const SEED: u64 = 42;
+
+/// The resolution stage of a load.
+#[derive(Debug, Default)]
+pub struct Resolve {
+    /// The configuration to train under when the database has no parameters yet.
+    config: ResolveConfig,
+}
+
+impl Resolve {
+    pub fn new(config: ResolveConfig) -> Resolve {
+        Resolve { config }
+    }
+}
+
+impl Stage for Resolve {
+    fn name(&self) -> &'static str {
+        "resolve"
+    }
+
+    fn after_files(&self, store: &mut Store, report: &mut RunReport) -> Result<(), StageError> {
+        report.resolution = Some(link(store, &report.run_id, &self.config, Mode::Link)?);
+        Ok(())
+    }
+}
+
+/// Links leads into entities as `mode` says, under run `run_id`, training the parameters
+/// under `config` when there are none yet or `mode` retrains.
+pub fn link(
+    store: &mut Store,
+    run_id: &str,
+    config: &ResolveConfig,
+    mode: Mode,
+) -> Result<Linked, StoreError> {
+    let started = Instant::now();
+    let stored = match mode {
+        Mode::Retrain => None,
+        Mode::Link | Mode::Rebuild => store.resolve_parameters()?,
+    };
+    let from_scratch = mode != Mode::Link || stored.is_none();
+    let dirty = match from_scratch {
+        true => store.all_lead_ids()?,
+        false => store.unresolved_leads()?,
+    };
+    let mut linked = Linked {
+        leads: dirty.len(),
+        trained: stored.is_none(),
+        ..Linked::default()
+    };
+    if dirty.is_empty() {
+        linked.threshold = stored.map(|p| p.threshold);
+        return Ok(linked);
+    }
+    let parameters = match stored {
+        Some(parameters) => parameters,
+        None => {
+            let leads = store.resolving_leads(&dirty)?;
+            let values: Vec<_> = leads.into_iter().map(|l| l.values).collect();
+            let parameters = train(&values, config, SEED);
+            store.save_parameters(run_id, values.len(), &parameters)?;
+            parameters
+        }
+    };
+    let rules = &parameters.config.blocking;
+    let scope = if from_scratch {
+        store.clear_resolution()?;
+        dirty
+    } else {
+        let leads = store.resolving_leads(&dirty)?;
+        let keys: Vec<(String, Vec<i64>)> = leads
+            .iter()
+            .map(|l| (l.lead_id.clone(), hashed_keys(rules, &l.values)))
+            .collect();
+        store.replace_keys(&keys)?;
+        let all: Vec<i64> = keys.iter().flat_map(|(_, k)| k.iter().copied()).collect();
+        let counts = store.key_counts(&all)?;
+        let shared: Vec<i64> = all
+            .into_iter()
+            .filter(|k| counts.get(k).is_some_and(|&n| n as usize <= MAX_BLOCK))
+            .collect();
+        let mut seeds = dirty;
+        seeds.extend(store.leads_with_keys(&shared)?);
+        store.connected(&seeds)?
+    };
+    let leads = store.resolving_leads(&scope)?;
+    let values: Vec<_> = leads.iter().map(|l| l.values.clone()).collect();
+    let keys: Vec<Vec<i64>> = values.iter().map(|v| hashed_keys(rules, v)).collect();
+    if from_scratch {
+        let rows: Vec<(String, Vec<i64>)> = leads
+            .iter()
+            .zip(&keys)
+            .map(|(l, k)| (l.lead_id.clone(), k.clone()))
+            .collect();
+        store.replace_keys(&rows)?;
+    }
+    // How common each key is among all leads: in a rebuild, the scope is all of them.
+    let counts: HashMap<i64, u64> = if from_scratch {
+        let mut counts = HashMap::new();
+        for key in keys.iter().flatten() {
+            *counts.entry(*key).or_default() += 1;
+        }
+        counts
+    } else {
+        store.key_counts(&keys.concat())?
+    };
+    let too_common = |rule: BlockingRule, key: &str, _| {
+        counts
+            .get(&rule.hashed(key))
+            .is_some_and(|&n| n as usize > MAX_BLOCK)
+    };
+    let pairs = candidate_pairs(&values, rules, &too_common);
+    let index: HashMap<&str, usize> = leads
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.lead_id.as_str(), i))
+        .collect();
+    let labels: Vec<Label> = store
+        .labels_among(&scope)?
+        .iter()
+        .map(|label| Label {
+            a: index[label.lead_a.as_str()],
+            b: index[label.lead_b.as_str()],
+            must_link: label.must_link,
+        })
+        .collect();
+    let clustered = cluster_leads(&values, &pairs, &parameters, &labels);
+    let before: Vec<_> = leads.iter().map(|l| l.entity).collect();
+    let assignment = assign(&before, &clustered.clusters, store.next_entity_id()?);
+    let resolved = Resolved {
+        members: leads
+            .iter()
+            .zip(&assignment.ids)
+            .map(|(l, &id)| (l.lead_id.clone(), id, l.record_hash.clone()))
+            .collect(),
+        links: clustered
+            .links
+            .iter()
+            .map(|pair| {
+                let (a, b) = (&leads[pair.a].lead_id, &leads[pair.b].lead_id);
+                let (a, b) = if a < b { (a, b) } else { (b, a) };
+                (a.clone(), b.clone(), pair.weight)
+            })
+            .collect(),
+        changes: assignment.changes,
+    };
+    store.write_resolution(run_id, &scope, &resolved)?;
+    let count = |kind| resolved.changes.iter().filter(|c| c.change == kind).count();
+    linked.scope = scope.len();
+    linked.pairs = pairs.len();
+    linked.created = count(EntityChange::Created);
+    linked.grew = count(EntityChange::Grew);
+    linked.merged = count(EntityChange::Merged);
+    linked.split = count(EntityChange::Split);
+    linked.threshold = Some(parameters.threshold);
+    linked.seconds = started.elapsed().as_secs_f64();
+    Ok(linked)
+}

@@ -1,0 +1,419 @@
+//! Entities in the store: the parameters resolution learnt, each lead's entity and blocking
+//! keys, the links that hold entities together, people's labels, and what each run did to
+//! entities. The stage that links leads (`stages/resolve.rs`) reads and writes through
+//! these; the SQL is the same text for both targets.
+//!
+//! The sets a step works on (leads, keys) are written to temporary tables and joined, so
+//! that a load linking ten thousand leads into a million reads only what it needs.
+
+use std::collections::HashMap;
+
+use super::backend::Query;
+use super::merge::Dialect;
+use super::schema::{
+    BLOCKING_KEYS, ENTITY_LINKS, ENTITY_MEMBERS, RESOLVE_KEYS, RESOLVE_SCOPE, SqlType, Table,
+};
+use super::value::{Bind, Rows};
+use super::{Store, StoreError, now};
+use crate::lead::{LEAD_COLUMNS, LeadValues, Value};
+use crate::resolve::ids::{Change, EntityChange, EntityId};
+use crate::resolve::params::Parameters;
+
+/// A lead as resolution reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResolvingLead {
+    pub lead_id: String,
+    /// Its record hash now: stored with its entity, it marks the lead as resolved.
+    pub record_hash: String,
+    /// Its entity before this resolution, if it had one.
+    pub entity: Option<EntityId>,
+    pub values: LeadValues,
+}
+
+/// A person's verdict on a pair of leads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredLabel {
+    pub lead_a: String,
+    pub lead_b: String,
+    pub must_link: bool,
+}
+
+/// The rows a resolution writes for the leads it clustered.
+#[derive(Debug, Default)]
+pub struct Resolved {
+    /// Each lead's entity, with its record hash.
+    pub members: Vec<(String, EntityId, String)>,
+    /// The pairs at or above the threshold, `lead_a` < `lead_b`, with their weights.
+    pub links: Vec<(String, String, f64)>,
+    /// What happened to entities.
+    pub changes: Vec<Change>,
+}
+
+/// The leads new since they were last resolved, or changed: no entity, or another hash.
+const UNRESOLVED_SQL: &str = "SELECT l.lead_id FROM leads l
+    LEFT JOIN entity_members m ON m.lead_id = l.lead_id
+    WHERE m.lead_id IS NULL OR m.record_hash <> l.record_hash
+    ORDER BY l.lead_id";
+
+/// The leads one step from those in `resolve_scope`: linked, labelled as one, or in one
+/// entity with one of them.
+const NEIGHBOURS_SQL: &str =
+    "SELECT k.lead_b FROM entity_links k JOIN resolve_scope s ON s.lead_id = k.lead_a
+    UNION SELECT k.lead_a FROM entity_links k JOIN resolve_scope s ON s.lead_id = k.lead_b
+    UNION SELECT k.lead_b FROM match_labels k JOIN resolve_scope s ON s.lead_id = k.lead_a
+        WHERE k.label = 'must_link'
+    UNION SELECT k.lead_a FROM match_labels k JOIN resolve_scope s ON s.lead_id = k.lead_b
+        WHERE k.label = 'must_link'
+    UNION SELECT o.lead_id FROM entity_members m JOIN resolve_scope s ON s.lead_id = m.lead_id
+        JOIN entity_members o ON o.entity_id = m.entity_id";
+
+impl Store {
+    /// The parameters in force: the newest trained, if resolution ever ran.
+    pub fn resolve_parameters(&mut self) -> Result<Option<Parameters>, StoreError> {
+        let mut text = None;
+        let query = Query {
+            sql: "SELECT parameters FROM resolve_models ORDER BY id DESC LIMIT 1",
+            binds: &[],
+            types: &[SqlType::Text],
+        };
+        self.backend.query(&query, &mut |row| {
+            text = row[0].text().map(str::to_string);
+            Ok(())
+        })?;
+        text.map(|text| {
+            serde_json::from_str(&text)
+                .map_err(|e| StoreError::Unreadable(format!("resolve_models.parameters ({e})")))
+        })
+        .transpose()
+    }
+
+    /// Stores `parameters`, trained on `leads` leads: every later load links with them.
+    pub fn save_parameters(
+        &mut self,
+        run_id: &str,
+        leads: usize,
+        parameters: &Parameters,
+    ) -> Result<(), StoreError> {
+        let text = serde_json::to_string(parameters).expect("parameters serialize");
+        self.backend.execute(
+            "INSERT INTO resolve_models (id, run_id, trained_at, leads, parameters)
+             SELECT COALESCE(MAX(id), 0) + 1, $1, $2, $3, $4 FROM resolve_models",
+            &[
+                Bind::Text(run_id),
+                Bind::Time(now()),
+                Bind::Int(leads as i64),
+                Bind::Text(&text),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The ids of the leads not resolved as they are now, in order.
+    pub fn unresolved_leads(&mut self) -> Result<Vec<String>, StoreError> {
+        self.lead_ids(UNRESOLVED_SQL, &[])
+    }
+
+    /// Every lead id, in order.
+    pub fn all_lead_ids(&mut self) -> Result<Vec<String>, StoreError> {
+        self.lead_ids("SELECT lead_id FROM leads ORDER BY lead_id", &[])
+    }
+
+    /// `seeds` and every lead connected to them through links, `must_link` labels and
+    /// entities, in order: the leads whose clusters a change among `seeds` can move.
+    pub fn connected(&mut self, seeds: &[String]) -> Result<Vec<String>, StoreError> {
+        let mut known: std::collections::BTreeSet<String> = seeds.iter().cloned().collect();
+        let mut frontier: Vec<String> = seeds.to_vec();
+        while !frontier.is_empty() {
+            self.fill(&RESOLVE_SCOPE, &Ids(&frontier))?;
+            let found = self.lead_ids(NEIGHBOURS_SQL, &[])?;
+            frontier = found
+                .into_iter()
+                .filter(|id| known.insert(id.clone()))
+                .collect();
+        }
+        Ok(known.into_iter().collect())
+    }
+
+    /// Forgets every blocking key and link, for a rebuild (entities stay, for their ids).
+    pub fn clear_resolution(&mut self) -> Result<(), StoreError> {
+        self.backend
+            .batch("DELETE FROM blocking_keys; DELETE FROM entity_links;")
+    }
+
+    /// Replaces the blocking keys of these leads with the ones given.
+    pub fn replace_keys(&mut self, keys: &[(String, Vec<i64>)]) -> Result<(), StoreError> {
+        let ids: Vec<String> = keys.iter().map(|(id, _)| id.clone()).collect();
+        self.fill(&RESOLVE_SCOPE, &Ids(&ids))?;
+        self.backend.execute(
+            "DELETE FROM blocking_keys WHERE lead_id IN (SELECT lead_id FROM resolve_scope)",
+            &[],
+        )?;
+        let rows: Vec<(i64, &str)> = keys
+            .iter()
+            .flat_map(|(id, keys)| keys.iter().map(move |&k| (k, id.as_str())))
+            .collect();
+        self.backend.insert(&BLOCKING_KEYS, &KeyRows(&rows))
+    }
+
+    /// How many leads have each of `keys`.
+    pub fn key_counts(&mut self, keys: &[i64]) -> Result<HashMap<i64, u64>, StoreError> {
+        self.fill(&RESOLVE_KEYS, &Keys(&distinct(keys)))?;
+        let mut counts = HashMap::new();
+        let query = Query {
+            sql: "SELECT b.block_key, count(*) FROM blocking_keys b
+                  JOIN resolve_keys k ON k.block_key = b.block_key GROUP BY b.block_key",
+            binds: &[],
+            types: &[SqlType::BigInt, SqlType::BigInt],
+        };
+        self.backend.query(&query, &mut |row| {
+            let (key, count) = (row[0].int().unwrap_or_default(), row[1].int());
+            counts.insert(key, count.unwrap_or_default() as u64);
+            Ok(())
+        })?;
+        Ok(counts)
+    }
+
+    /// The leads that have any of `keys`, in order.
+    pub fn leads_with_keys(&mut self, keys: &[i64]) -> Result<Vec<String>, StoreError> {
+        self.fill(&RESOLVE_KEYS, &Keys(&distinct(keys)))?;
+        self.lead_ids(
+            "SELECT DISTINCT b.lead_id FROM blocking_keys b
+             JOIN resolve_keys k ON k.block_key = b.block_key ORDER BY b.lead_id",
+            &[],
+        )
+    }
+
+    /// These leads with their values and entities, oldest first: by the file that first
+    /// brought them, then by id.
+    pub fn resolving_leads(&mut self, ids: &[String]) -> Result<Vec<ResolvingLead>, StoreError> {
+        self.fill(&RESOLVE_SCOPE, &Ids(ids))?;
+        let data: Vec<String> = LEAD_COLUMNS
+            .iter()
+            .map(|c| format!("l.{}", c.name))
+            .collect();
+        let sql = format!(
+            "SELECT l.lead_id, l.record_hash, m.entity_id, {} FROM resolve_scope s
+             JOIN leads l ON l.lead_id = s.lead_id
+             LEFT JOIN entity_members m ON m.lead_id = l.lead_id
+             ORDER BY l.first_file_id, l.lead_id",
+            data.join(", ")
+        );
+        let mut types = vec![SqlType::Text, SqlType::Text, SqlType::BigInt];
+        types.extend(LEAD_COLUMNS.iter().map(|c| SqlType::of(c.ty)));
+        let mut leads = Vec::with_capacity(ids.len());
+        let query = Query {
+            sql: &sql,
+            binds: &[],
+            types: &types,
+        };
+        self.backend.query(&query, &mut |row| {
+            let mut values: LeadValues = std::array::from_fn(|_| Value::Null);
+            for (value, cell) in values.iter_mut().zip(&row[3..]) {
+                *value = cell.to_value();
+            }
+            leads.push(ResolvingLead {
+                lead_id: row[0].text().unwrap_or_default().to_string(),
+                record_hash: row[1].text().unwrap_or_default().to_string(),
+                entity: row[2].int(),
+                values,
+            });
+            Ok(())
+        })?;
+        Ok(leads)
+    }
+
+    /// The labels on pairs of these leads.
+    pub fn labels_among(&mut self, ids: &[String]) -> Result<Vec<StoredLabel>, StoreError> {
+        self.fill(&RESOLVE_SCOPE, &Ids(ids))?;
+        let mut labels = Vec::new();
+        let query = Query {
+            sql: "SELECT k.lead_a, k.lead_b, k.label FROM match_labels k
+                  JOIN resolve_scope a ON a.lead_id = k.lead_a
+                  JOIN resolve_scope b ON b.lead_id = k.lead_b ORDER BY k.lead_a, k.lead_b",
+            binds: &[],
+            types: &[SqlType::Text, SqlType::Text, SqlType::Text],
+        };
+        self.backend.query(&query, &mut |row| {
+            labels.push(StoredLabel {
+                lead_a: row[0].text().unwrap_or_default().to_string(),
+                lead_b: row[1].text().unwrap_or_default().to_string(),
+                must_link: row[2].text() == Some("must_link"),
+            });
+            Ok(())
+        })?;
+        Ok(labels)
+    }
+
+    /// The smallest entity id never given.
+    pub fn next_entity_id(&mut self) -> Result<EntityId, StoreError> {
+        Ok(self.count("SELECT COALESCE(MAX(entity_id), 0) + 1 FROM entities", &[])? as EntityId)
+    }
+
+    /// Writes what resolving `scope` (every lead whose links and entity it recomputed)
+    /// gave: its links, its members' entities, new and ended entities, and the changes,
+    /// under `run`.
+    pub fn write_resolution(
+        &mut self,
+        run_id: &str,
+        scope: &[String],
+        resolved: &Resolved,
+    ) -> Result<(), StoreError> {
+        self.fill(&RESOLVE_SCOPE, &Ids(scope))?;
+        self.backend.batch(
+            "DELETE FROM entity_links WHERE lead_a IN (SELECT lead_id FROM resolve_scope)
+                OR lead_b IN (SELECT lead_id FROM resolve_scope);
+             DELETE FROM entity_members WHERE lead_id IN (SELECT lead_id FROM resolve_scope);",
+        )?;
+        for change in &resolved.changes {
+            self.record_entity_change(run_id, change)?;
+        }
+        self.backend
+            .insert(&ENTITY_MEMBERS, &MemberRows(&resolved.members))?;
+        self.backend
+            .insert(&ENTITY_LINKS, &LinkRows(&resolved.links))
+    }
+
+    /// An entity's change, and the entity's own row as it leaves it.
+    fn record_entity_change(&mut self, run_id: &str, change: &Change) -> Result<(), StoreError> {
+        let run_id = Bind::Text(run_id);
+        let entity = Bind::Int(change.entity);
+        let other = change.other.map_or(Bind::Null, Bind::Int);
+        match change.change {
+            EntityChange::Created => {
+                self.backend.execute(
+                    "INSERT INTO entities (entity_id, created_run, status) VALUES ($1, $2, 'active')",
+                    &[entity, run_id],
+                )?;
+            }
+            EntityChange::Grew => {}
+            EntityChange::Merged | EntityChange::Split => {
+                let status = Bind::Text(change.change.as_str());
+                self.backend.execute(
+                    "UPDATE entities SET status = $2, merged_into = $3, ended_run = $4
+                     WHERE entity_id = $1",
+                    &[entity, status, other, run_id],
+                )?;
+            }
+        }
+        self.backend.execute(
+            "INSERT INTO entity_changes (run_id, entity_id, change, other_entity_id, members)
+             VALUES ($1, $2, $3, $4, $5)",
+            &[
+                run_id,
+                entity,
+                Bind::Text(change.change.as_str()),
+                other,
+                Bind::Int(change.members as i64),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Empties a temporary table of one column and writes `rows` to it.
+    fn fill(&mut self, table: &Table, rows: &dyn Rows) -> Result<(), StoreError> {
+        let column = &table.columns[0];
+        let ty = match column.ty {
+            SqlType::BigInt => "BIGINT",
+            _ => "TEXT",
+        };
+        let on_commit = match self.backend.dialect() {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " ON COMMIT DROP",
+        };
+        self.backend.batch(&format!(
+            "DROP TABLE IF EXISTS {name};
+             CREATE TEMP TABLE {name} ({} {ty} PRIMARY KEY){on_commit};",
+            column.name,
+            name = table.name,
+        ))?;
+        self.backend.insert(table, rows)
+    }
+
+    /// The ids a query of one text column returns.
+    fn lead_ids(&mut self, sql: &str, binds: &[Bind]) -> Result<Vec<String>, StoreError> {
+        let mut ids = Vec::new();
+        let query = Query {
+            sql,
+            binds,
+            types: &[SqlType::Text],
+        };
+        self.backend.query(&query, &mut |row| {
+            ids.push(row[0].text().unwrap_or_default().to_string());
+            Ok(())
+        })?;
+        Ok(ids)
+    }
+}
+
+/// Keys each once, for a temporary table's key column.
+fn distinct(keys: &[i64]) -> Vec<i64> {
+    let mut keys = keys.to_vec();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// Lead ids as rows of one column.
+struct Ids<'a>(&'a [String]);
+
+impl Rows for Ids<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn row<'s>(&'s self, i: usize, out: &mut Vec<Bind<'s>>) {
+        out.push(Bind::Text(&self.0[i]));
+    }
+}
+
+/// Keys as rows of one column.
+struct Keys<'a>(&'a [i64]);
+
+impl Rows for Keys<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn row<'s>(&'s self, i: usize, out: &mut Vec<Bind<'s>>) {
+        out.push(Bind::Int(self.0[i]));
+    }
+}
+
+struct KeyRows<'a>(&'a [(i64, &'a str)]);
+
+impl Rows for KeyRows<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn row<'s>(&'s self, i: usize, out: &mut Vec<Bind<'s>>) {
+        let (key, lead) = self.0[i];
+        out.extend([Bind::Int(key), Bind::Text(lead)]);
+    }
+}
+
+struct MemberRows<'a>(&'a [(String, EntityId, String)]);
+
+impl Rows for MemberRows<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn row<'s>(&'s self, i: usize, out: &mut Vec<Bind<'s>>) {
+        let (lead, entity, hash) = &self.0[i];
+        out.extend([Bind::Text(lead), Bind::Int(*entity), Bind::Text(hash)]);
+    }
+}
+
+struct LinkRows<'a>(&'a [(String, String, f64)]);
+
+impl Rows for LinkRows<'_> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn row<'s>(&'s self, i: usize, out: &mut Vec<Bind<'s>>) {
+        let (a, b, weight) = &self.0[i];
+        out.extend([Bind::Text(a), Bind::Text(b), Bind::Float(*weight)]);
+    }
+}
