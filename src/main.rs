@@ -30,6 +30,7 @@ fn run() -> anyhow::Result<ExitCode> {
         cli::Command::Migrate(migrate) => cli::migrate::run(migrate),
         cli::Command::Specs(specs) => cli::specs::run(specs),
         cli::Command::Undo(undo) => cli::undo::run(undo),
+        cli::Command::Resolve(resolve) => cli::resolve::run(resolve),
         cli::Command::Verify(verify) => cli::verify::run(verify),
     }
 }

@@ -9,10 +9,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::Args;
 
 use leadpipe::checks::Checks;
-use leadpipe::pipeline::{self, FileOutcome, RunReport};
+use leadpipe::pipeline::{self, FileOutcome, RunReport, Stage};
 use leadpipe::read::input;
 use leadpipe::spec::Specs;
 use leadpipe::stages::guards::Guards;
+use leadpipe::stages::resolve::Resolve;
 use leadpipe::store::{RunCommand, Store};
 
 use super::exit::Exit;
@@ -76,6 +77,14 @@ pub(crate) struct IngestArgs {
     #[arg(long, value_name = "FILE")]
     pub reapply: Vec<String>,
 
+    /// Do not link the run's new and changed leads into entities (`leadpipe resolve` links
+    /// them later).
+    #[arg(long)]
+    pub no_resolve: bool,
+
+    #[command(flatten)]
+    pub resolve_config: super::resolve::ResolveConfigArg,
+
     /// How long to wait, in seconds, for another run loading into the same database to
     /// finish before giving up.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
@@ -138,6 +147,7 @@ fn warn_unmatched(args: &IngestArgs, report: &RunReport) {
 fn load(args: &IngestArgs, database: &mut Option<String>) -> anyhow::Result<Option<RunReport>> {
     let specs = Specs::load(args.specs.as_deref())?;
     let checks = Checks::new(&specs, args.checks.as_deref(), Utc::now().date_naive())?;
+    let resolve = Resolve::new(args.resolve_config.load()?);
     let expanded = input::expand(&args.inputs, args.since)?;
     for empty in &expanded.empty {
         eprintln!("warning: {empty}: nothing to load there");
@@ -158,15 +168,13 @@ fn load(args: &IngestArgs, database: &mut Option<String>) -> anyhow::Result<Opti
     let mut db = Store::open(&url, Duration::from_secs(args.lock_timeout))?;
     let progress = ProgressBar::for_files(&files);
     let guards = Guards::new(args.accept.clone());
-    let report = pipeline::ingest(
-        &mut db,
-        &specs,
-        &files,
-        &args.reapply,
-        &[&guards, &checks],
-        &progress,
-    )
-    .with_context(|| format!("the run failed and was rolled back; {url} is as it was"))?;
+    let mut stages: Vec<&dyn Stage> = vec![&guards];
+    if !args.no_resolve {
+        stages.push(&resolve);
+    }
+    stages.push(&checks);
+    let report = pipeline::ingest(&mut db, &specs, &files, &args.reapply, &stages, &progress)
+        .with_context(|| format!("the run failed and was rolled back; {url} is as it was"))?;
     progress.finish();
     Ok(Some(report))
 }

@@ -7,6 +7,7 @@ pub(crate) mod notify;
 pub(crate) mod outcome;
 pub(crate) mod printable;
 pub(crate) mod progress;
+pub(crate) mod resolve;
 pub(crate) mod results;
 pub(crate) mod specs;
 pub(crate) mod stdout;
@@ -39,6 +40,8 @@ pub(crate) enum Command {
     Ingest(ingest::IngestArgs),
     #[command(after_help = exit::help())]
     Migrate(migrate::MigrateArgs),
+    #[command(after_help = exit::help())]
+    Resolve(resolve::ResolveArgs),
     #[command(after_help = exit::help())]
     Specs(specs::SpecsArgs),
     #[command(after_help = exit::help())]

@@ -35,6 +35,9 @@ pub(crate) fn write(out: &mut impl Write, report: &RunReport, url: &str) -> io::
         report.files.iter().map(|f| &f.issue_reasons),
     )?;
     write_checks_line(out, &report.checks)?;
+    if let Some(linked) = &report.resolution {
+        super::resolve::write_linked(out, linked)?;
+    }
     let total = totals(&report.files);
     writeln!(
         out,
