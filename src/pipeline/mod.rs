@@ -46,9 +46,11 @@ pub enum RunError {
     /// A file's bytes could not be read (a disk or network failure, after retries).
     #[error("cannot read {file}: {error}")]
     Read { file: String, error: io::Error },
-    #[error("stage `{stage}` failed: {error}")]
+    /// The stage's error is its source: a database error's own cause follows it.
+    #[error("stage `{stage}` failed")]
     Stage {
         stage: &'static str,
+        #[source]
         error: StageError,
     },
 }
@@ -232,7 +234,9 @@ mod tests {
             ..Probe::default()
         };
         let error = ingest(&mut db, &specs, &files, &[], &[&refusing], &NoProgress).unwrap_err();
-        assert_eq!(error.to_string(), "stage `probe` failed: refused");
+        assert_eq!(error.to_string(), "stage `probe` failed");
+        let cause = std::error::Error::source(&error).map(ToString::to_string);
+        assert_eq!(cause.as_deref(), Some("refused"));
         drop(db);
         let mut db = Store::open(&url, Duration::ZERO).unwrap();
         assert_eq!(

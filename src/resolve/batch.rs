@@ -36,7 +36,7 @@ pub fn resolve(leads: &[LeadValues], config: &ResolveConfig, seed: u64) -> Resol
     let by_rule = blocked_pairs(leads, &config.blocking, &|_, _, size| size > MAX_BLOCK);
     let parameters = train_on(leads, config, &by_rule, seed);
     let candidates = union(&by_rule);
-    let clusters = cluster_leads(leads, &candidates, &parameters, &[]).clusters;
+    let clusters = cluster_leads(leads, &candidates, &parameters, &[], &|_, _| false).clusters;
     Resolution {
         clusters,
         pairs: candidates.len(),
@@ -59,26 +59,35 @@ pub struct Clustered {
     pub links: Vec<Pair>,
 }
 
-/// The clusters of `leads` from the `candidates` pairs, weighed with `parameters`;
-/// `labels` win over the model.
+/// Two leads known to be different providers, whatever they have in common (by their
+/// indices).
+pub type Apart<'a> = dyn Fn(usize, usize) -> bool + 'a;
+
+/// The clusters of `leads` from the `candidates` pairs, weighed with `parameters`, except
+/// that a pair `apart` says is two providers weighs as little as a weight can; `labels`
+/// win over both.
 pub fn cluster_leads(
     leads: &[LeadValues],
     candidates: &[(usize, usize)],
     parameters: &Parameters,
     labels: &[Label],
+    apart: &Apart,
 ) -> Clustered {
+    let weigh = |a: usize, b: usize| match apart(a, b) {
+        true => f64::MIN,
+        false => parameters.weight(&leads[a], &leads[b]),
+    };
     let mut pairs: Vec<Pair> = candidates
         .iter()
         .map(|&(a, b)| Pair {
             a,
             b,
-            weight: parameters.weight(&leads[a], &leads[b]),
+            weight: weigh(a, b),
         })
         .collect();
     let link = parameters.link_weight();
     let links: Vec<Pair> = pairs.iter().filter(|p| p.weight >= link).copied().collect();
     pairs.extend(labels.iter().map(Label::as_pair));
-    let weigh = |a: usize, b: usize| parameters.weight(&leads[a], &leads[b]);
     let clusters = cluster(leads.len(), &pairs, link, parameters.veto_weight(), weigh);
     Clustered { clusters, links }
 }

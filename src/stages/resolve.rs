@@ -7,6 +7,12 @@
 //! union of whole connected groups gives each group what clustering everything would,
 //! so a load gives the partition a rebuild gives (a test holds the two equal). A block
 //! that grows past [`MAX_BLOCK`] leads keeps the links it made until the next rebuild.
+//!
+//! What the model cannot know, the load does: two leads one snapshot of a source lists
+//! together are two operations in the agency's own records (the sites of a chain, a
+//! family's two homes), and are never one entity unless a person labels them so. A home
+//! provider who re-licensed under a new number is not caught by this: the snapshot that
+//! lists her new number no longer lists the old one.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -158,7 +164,8 @@ pub fn link(
             must_link: label.must_link,
         })
         .collect();
-    let clustered = cluster_leads(&values, &pairs, &parameters, &labels);
+    let apart = |a: usize, b: usize| leads[a].listed_with(&leads[b]);
+    let clustered = cluster_leads(&values, &pairs, &parameters, &labels, &apart);
     let before: Vec<_> = leads.iter().map(|l| l.entity).collect();
     let assignment = assign(&before, &clustered.clusters, store.next_entity_id()?);
     let resolved = Resolved {

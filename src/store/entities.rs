@@ -27,7 +27,23 @@ pub struct ResolvingLead {
     pub record_hash: String,
     /// Its entity before this resolution, if it had one.
     pub entity: Option<EntityId>,
+    pub source: String,
+    /// The ledger id of the file that first listed it.
+    pub first_file: i64,
+    /// The ledger id of the file that last deactivated it, if it is inactive.
+    pub dropped_by_file: Option<i64>,
     pub values: LeadValues,
+}
+
+impl ResolvingLead {
+    /// Whether one snapshot of their source listed both: the agency itself lists them as
+    /// two operations. (File ids grow with time, and a source's snapshots apply in order.)
+    pub fn listed_with(&self, other: &ResolvingLead) -> bool {
+        let before = |file: i64, until: Option<i64>| until.is_none_or(|until| file < until);
+        self.source == other.source
+            && before(self.first_file, other.dropped_by_file)
+            && before(other.first_file, self.dropped_by_file)
+    }
 }
 
 /// A person's verdict on a pair of leads.
@@ -122,7 +138,7 @@ impl Store {
     /// entities, in order: the leads whose clusters a change among `seeds` can move.
     pub fn connected(&mut self, seeds: &[String]) -> Result<Vec<String>, StoreError> {
         let mut known: std::collections::BTreeSet<String> = seeds.iter().cloned().collect();
-        let mut frontier: Vec<String> = seeds.to_vec();
+        let mut frontier: Vec<String> = known.iter().cloned().collect();
         while !frontier.is_empty() {
             self.fill(&RESOLVE_SCOPE, &Ids(&frontier))?;
             let found = self.lead_ids(NEIGHBOURS_SQL, &[])?;
@@ -192,13 +208,24 @@ impl Store {
             .map(|c| format!("l.{}", c.name))
             .collect();
         let sql = format!(
-            "SELECT l.lead_id, l.record_hash, m.entity_id, {} FROM resolve_scope s
+            "SELECT l.lead_id, l.record_hash, m.entity_id, l.source, l.first_file_id,
+                    CASE WHEN l.is_active THEN NULL ELSE
+                        (SELECT MAX(u.source_file_id) FROM lead_updates u
+                         WHERE u.lead_id = l.lead_id AND u.change = 'deactivated') END,
+                    {} FROM resolve_scope s
              JOIN leads l ON l.lead_id = s.lead_id
              LEFT JOIN entity_members m ON m.lead_id = l.lead_id
              ORDER BY l.first_file_id, l.lead_id",
             data.join(", ")
         );
-        let mut types = vec![SqlType::Text, SqlType::Text, SqlType::BigInt];
+        let mut types = vec![
+            SqlType::Text,
+            SqlType::Text,
+            SqlType::BigInt,
+            SqlType::Text,
+            SqlType::BigInt,
+            SqlType::BigInt,
+        ];
         types.extend(LEAD_COLUMNS.iter().map(|c| SqlType::of(c.ty)));
         let mut leads = Vec::with_capacity(ids.len());
         let query = Query {
@@ -208,13 +235,16 @@ impl Store {
         };
         self.backend.query(&query, &mut |row| {
             let mut values: LeadValues = std::array::from_fn(|_| Value::Null);
-            for (value, cell) in values.iter_mut().zip(&row[3..]) {
+            for (value, cell) in values.iter_mut().zip(&row[6..]) {
                 *value = cell.to_value();
             }
             leads.push(ResolvingLead {
                 lead_id: row[0].text().unwrap_or_default().to_string(),
                 record_hash: row[1].text().unwrap_or_default().to_string(),
                 entity: row[2].int(),
+                source: row[3].text().unwrap_or_default().to_string(),
+                first_file: row[4].int().unwrap_or_default(),
+                dropped_by_file: row[5].int(),
                 values,
             });
             Ok(())

@@ -1,0 +1,285 @@
+//! Entity resolution in the load, on the real files and both targets: a county's re-export
+//! of real Nevada records (tests/data/resolve/make_reexport.py) resolves into the providers
+//! it copies; sites a snapshot lists together stay apart; a placeholder phone links
+//! nothing; linking in the load gives the partition of a rebuild, with stable ids; labels
+//! win over the model; a deactivated lead stays in its entity.
+
+mod util;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use util::{Db, NEVADA, Workdir, assert_exit, raw_dir, stdout, test_data};
+
+fn resolve_data() -> PathBuf {
+    test_data().join("resolve")
+}
+
+/// The re-export, alone in a folder of the work dir.
+fn re_export(w: &Workdir) -> PathBuf {
+    let name = "07-14-2023 Clark County re-export.csv";
+    let bytes = std::fs::read(resolve_data().join(name)).unwrap();
+    w.write(&format!("re-export/{name}"), bytes)
+}
+
+fn specs() -> String {
+    resolve_data().join("specs").display().to_string()
+}
+
+/// Each lead's entity.
+fn entities(db: &Db) -> BTreeMap<String, String> {
+    db.texts("SELECT lead_id, CAST(entity_id AS TEXT) FROM entity_members ORDER BY lead_id")
+        .into_iter()
+        .map(|row| (row[0].clone().unwrap(), row[1].clone().unwrap()))
+        .collect()
+}
+
+/// The entities' members, each entity's sorted, the entities in order.
+fn partition(entities: &BTreeMap<String, String>) -> Vec<Vec<String>> {
+    let mut groups: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (lead, entity) in entities {
+        groups.entry(entity).or_default().push(lead.clone());
+    }
+    let mut groups: Vec<Vec<String>> = groups.into_values().collect();
+    groups.sort();
+    groups
+}
+
+fn resolve(w: &Workdir, db: &Db, args: &[&str]) -> String {
+    let mut command = w.command(&["resolve", "--db", &db.url()]);
+    command.args(args);
+    let output = command.output().unwrap();
+    assert_exit(&output, 0);
+    stdout(&output)
+}
+
+#[test]
+fn a_re_export_resolves_into_the_providers_it_copies_and_chain_sites_stay_apart() {
+    let w = Workdir::new();
+    let copy = re_export(&w);
+    for db in Db::both(&w) {
+        let kind = db.kind();
+        let output = w.ingest_into(&db, &[&raw_dir(), &copy], &["--specs", &specs()]);
+        assert_exit(&output, 0);
+        assert!(
+            stdout(&output).contains("entities: 258 leads linked, model trained on them"),
+            "{kind}: {}",
+            stdout(&output)
+        );
+        let entity = entities(&db);
+        assert_eq!(entity.len(), 258, "{kind}: every lead has an entity");
+        // A typo, AVE spelled out, a suite, a new phone, a DBA name, a new key, a move.
+        for (original, copy) in [
+            ("1106-22", "CC-1001"),
+            ("2919-23", "CC-1002"),
+            ("2199-23", "CC-1003"),
+            ("2351-23", "CC-1004"),
+            ("2454-23", "CC-1005"),
+            ("788-22", "CC-1006"),
+            ("3646-23", "CC-1007"),
+        ] {
+            assert_eq!(
+                entity[&format!("nevada:{original}")],
+                entity[&format!("clark_county:{copy}")],
+                "{kind}: {copy} is the provider of {original}"
+            );
+        }
+        let members = |id: &str| entity.values().filter(|e| *e == &entity[id]).count();
+        // Two providers that share only a placeholder phone.
+        assert_eq!(members("clark_county:CC-1009"), 1, "{kind}");
+        assert_eq!(members("clark_county:CC-1010"), 1, "{kind}");
+        // The chain sites Nevada lists: Primrose's two and EOS Fitness's ten, one phone
+        // among several of them.
+        assert_ne!(
+            entity["nevada:3496-22"], entity["nevada:3497-22"],
+            "{kind}: two Primrose sites"
+        );
+        let eos = db.texts(
+            "SELECT CAST(count(DISTINCT m.entity_id) AS TEXT), CAST(count(*) AS TEXT)
+             FROM leads l JOIN entity_members m ON m.lead_id = l.lead_id
+             WHERE l.company LIKE 'EOS FITNESS%'",
+        );
+        assert_eq!(
+            eos[0],
+            [Some("10".to_string()), Some("10".to_string())],
+            "{kind}"
+        );
+        assert_eq!(db.count("SELECT count(*) FROM resolve_models"), 1, "{kind}");
+    }
+}
+
+#[test]
+fn linking_in_the_load_gives_the_partition_of_a_rebuild_with_stable_ids() {
+    let w = Workdir::new();
+    let copy = re_export(&w);
+    let later_nevada = w.write(
+        &format!("later/{}", NEVADA.replace("07-07-2023", "07-21-2023")),
+        without_record(&raw_dir().join(NEVADA), "1106-22"),
+    );
+    let later_copy = w.write(
+        "later-copy/07-28-2023 Clark County re-export.csv",
+        without_record(&copy, "CC-1007"),
+    );
+    for db in Db::both(&w) {
+        let kind = db.kind();
+        assert_exit(&w.ingest_into(&db, &[&raw_dir()], &[]), 0);
+        let first = entities(&db);
+        let output = w.ingest_into(&db, &[&copy], &["--specs", &specs()]);
+        assert_exit(&output, 0);
+        assert!(
+            stdout(&output).contains("entities: 10 leads linked ("),
+            "{kind}: {}",
+            stdout(&output)
+        );
+        let linked = entities(&db);
+        // The leads already resolved keep their entities' ids.
+        for (lead, entity) in &first {
+            assert_eq!(&linked[lead], entity, "{kind}: {lead}");
+        }
+        assert_eq!(linked.len(), 258, "{kind}");
+
+        let out = resolve(&w, &db, &["--rebuild"]);
+        assert!(
+            out.contains("entities: 258 leads linked (258 clustered again"),
+            "{kind}: {out}"
+        );
+        assert!(
+            out.contains("0 created, 0 grew, 0 merged, 0 split"),
+            "{kind}: {out}"
+        );
+        assert_eq!(entities(&db), linked, "{kind}: a rebuild changes nothing");
+
+        // Nothing new: the load links nothing and changes no entity.
+        let output = w.ingest_into(&db, &[&copy], &["--specs", &specs()]);
+        assert_exit(&output, 99);
+        assert_eq!(entities(&db), linked, "{kind}");
+
+        // A later snapshot that no longer lists a lead: it stays in its entity.
+        assert_exit(&w.ingest_into(&db, &[&later_nevada], &[]), 0);
+        assert_eq!(
+            db.text("SELECT CAST(is_active AS TEXT) FROM leads WHERE lead_id = 'nevada:1106-22'"),
+            if kind == "sqlite" { "0" } else { "false" },
+            "{kind}"
+        );
+        assert_eq!(entities(&db), linked, "{kind}");
+        assert_eq!(partition(&entities(&db)), partition(&linked), "{kind}");
+
+        // The golden record: one row per entity. Little Sprout moved (its re-export has the
+        // new address); once the re-export no longer lists it, the active Nevada member's
+        // values win over the inactive one's, whose id comes first.
+        assert_eq!(
+            db.count("SELECT count(*) FROM providers"),
+            db.count("SELECT count(DISTINCT entity_id) FROM entity_members"),
+            "{kind}"
+        );
+        let sprout = |db: &Db| {
+            db.texts(
+                "SELECT member_lead_ids, sources, CAST(members AS TEXT), address1, city
+                 FROM providers WHERE member_lead_ids LIKE '%nevada:3646-23%'",
+            )
+        };
+        let row = |address: &str, city: &str| {
+            vec![
+                Some("clark_county:CC-1007,nevada:3646-23".to_string()),
+                Some("clark_county,nevada".to_string()),
+                Some("2".to_string()),
+                Some(address.to_string()),
+                Some(city.to_string()),
+            ]
+        };
+        assert_eq!(
+            sprout(&db),
+            [row("88 MOUNTAIN ST", "CARSON CITY")],
+            "{kind}"
+        );
+        let output = w.ingest_into(
+            &db,
+            &[&later_copy],
+            &["--specs", &specs(), "--accept", "clark_county"],
+        );
+        assert_exit(&output, 0);
+        assert_eq!(
+            sprout(&db),
+            [row("3135 FLORENTINE DRIVE", "CARSON CITY")],
+            "{kind}"
+        );
+        assert_eq!(
+            db.count("SELECT count(*) FROM providers WHERE member_lead_ids LIKE '%nevada:3646-23%' AND is_active"),
+            1,
+            "{kind}"
+        );
+    }
+}
+
+#[test]
+fn labels_win_over_the_model_and_ids_survive_a_merge_and_a_split() {
+    let w = Workdir::new();
+    let copy = re_export(&w);
+    for db in Db::both(&w) {
+        let kind = db.kind();
+        assert_exit(
+            &w.ingest_into(&db, &[&raw_dir(), &copy], &["--specs", &specs()]),
+            0,
+        );
+        let before = entities(&db);
+        let sunshine = before["nevada:1106-22"].clone();
+        assert_eq!(before["clark_county:CC-1001"], sunshine, "{kind}");
+        let (oak, hearts) = (
+            before["clark_county:CC-1010"].clone(),
+            before["clark_county:CC-1009"].clone(),
+        );
+        assert_ne!(oak, hearts, "{kind}");
+        let now = if kind == "sqlite" {
+            "'2026-12-01T00:00:00.000Z'"
+        } else {
+            "now()"
+        };
+        db.execute(&format!(
+            "INSERT INTO match_labels (lead_a, lead_b, label, labelled_at) VALUES
+             ('clark_county:CC-1001', 'nevada:1106-22', 'cannot_link', {now}),
+             ('clark_county:CC-1009', 'clark_county:CC-1010', 'must_link', {now})"
+        ));
+        let out = resolve(&w, &db, &["--rebuild"]);
+        assert!(out.contains("1 merged, 1 split"), "{kind}: {out}");
+        let after = entities(&db);
+        // The merge keeps the older id; the split gives both parts new ids.
+        let older = std::cmp::min(oak.parse::<i64>().unwrap(), hearts.parse().unwrap());
+        assert_eq!(after["clark_county:CC-1009"], older.to_string(), "{kind}");
+        assert_eq!(after["clark_county:CC-1010"], older.to_string(), "{kind}");
+        let parts = [&after["nevada:1106-22"], &after["clark_county:CC-1001"]];
+        assert_ne!(parts[0], parts[1], "{kind}");
+        assert!(parts.iter().all(|id| **id != sunshine), "{kind}");
+        let history = db.texts(&format!(
+            "SELECT change, CAST(other_entity_id AS TEXT) FROM entity_changes
+             WHERE entity_id IN ({sunshine}, {oak}, {hearts}) AND change IN ('merged', 'split')
+             ORDER BY change"
+        ));
+        assert_eq!(
+            history,
+            [
+                vec![Some("merged".to_string()), Some(older.to_string())],
+                vec![Some("split".to_string()), None],
+            ],
+            "{kind}"
+        );
+        assert_eq!(
+            db.text(&format!(
+                "SELECT status FROM entities WHERE entity_id = {sunshine}"
+            )),
+            "split",
+            "{kind}"
+        );
+    }
+}
+
+/// A real file without the record of one credential number.
+fn without_record(file: &Path, number: &str) -> Vec<u8> {
+    let bytes = std::fs::read(file).unwrap();
+    let text: Vec<&[u8]> = bytes.split_inclusive(|b| *b == b'\n').collect();
+    let marker = format!(",{number},");
+    text.into_iter()
+        .filter(|line| !line.windows(marker.len()).any(|w| w == marker.as_bytes()))
+        .flatten()
+        .copied()
+        .collect()
+}
