@@ -1,7 +1,7 @@
 //! Entity resolution (issue 15): which leads are compared, how alike they are field by
 //! field, which values must never make two leads one provider, the model that weighs the
 //! evidence ([`model`]) and the clustering that makes entities of it ([`cluster`]). No
-//! database here; the pipeline stage that uses these comes next.
+//! database here: the load's stage (`stages/resolve.rs`) uses these over the store.
 //!
 //! # How they feed the model
 //!
@@ -25,12 +25,10 @@
 //!   first, a merge refused when it would join two leads with strong evidence against
 //!   ([`cluster`]).
 //!
-//! # Next
+//! # In the load
 //!
-//! The parameters stored with the model (`m`, `u`, term frequencies) and its declarative
-//! TOML configuration (rules, comparisons, thresholds), license dates as a comparison, the
-//! entities on both targets, the pipeline stage that blocks, scores and clusters new and
-//! changed leads in the load, then explain, review and the golden record.
+//! [`params::Parameters`] are what is learnt and stored; [`ids`] keeps entity ids stable
+//! as clusters change; the stage that links leads in the load is `stages/resolve.rs`.
 
 pub mod batch;
 pub mod block;
