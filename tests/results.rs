@@ -52,6 +52,15 @@ fn a_held_run_is_told_file_by_file_with_its_guard_figures() {
     assert_eq!(doc["error"], Value::Null);
     assert_eq!(doc["run_id"].as_str().unwrap().len(), 36);
     assert!(doc["database"].as_str().unwrap().starts_with("sqlite:"));
+    // Nothing new was applied: nothing to link, with the parameters the first load trained.
+    assert_eq!(doc["entities"]["leads"], 0);
+    assert_eq!(doc["entities"]["trained"], false);
+    assert!(
+        doc["entities"]["threshold"]["probability"]
+            .as_f64()
+            .unwrap()
+            > 0.5
+    );
     let files = doc["files"].as_array().unwrap();
     let statuses: Vec<&str> = files
         .iter()
@@ -178,6 +187,15 @@ fn the_airflow_example_loads_then_skips_a_week_with_nothing_new() {
     let first = valid_results(&results.join("2026-01-05.json"));
     assert_eq!(first["exit_status"], "success");
     assert_eq!(first["files"].as_array().unwrap().len(), 3);
+    // The first load trains the matcher on what it loaded and links all of it.
+    let loaded: u64 = first["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["counts"]["loaded"].as_u64().unwrap())
+        .sum();
+    assert_eq!(first["entities"]["leads"].as_u64(), Some(loaded));
+    assert_eq!(first["entities"]["trained"], true);
     // A week later nothing was published: 99, which the DAG skips on.
     assert_exit(&run("2026-01-12"), 99);
     let second = valid_results(&results.join("2026-01-12.json"));
@@ -214,6 +232,7 @@ fn a_verify_writes_its_checks_in_the_results() {
     assert_eq!(doc["command"], "verify");
     assert_eq!(doc["exit_status"], "success");
     assert_eq!(doc["files"], Value::Array(Vec::new()));
+    assert_eq!(doc["entities"], Value::Null);
     assert_eq!(
         doc["checks"],
         serde_json::json!([{

@@ -108,7 +108,7 @@ pub(crate) fn write_linked(out: &mut impl Write, linked: &Linked) -> std::io::Re
     writeln!(
         out,
         "entities: {} leads linked{} ({} clustered again, {} pairs compared): {} created, \
-         {} grew, {} merged, {} split{threshold}",
+         {} grew, {} merged, {} split{threshold}; {:.2} s",
         linked.leads,
         if linked.trained {
             ", model trained on them"
@@ -121,5 +121,6 @@ pub(crate) fn write_linked(out: &mut impl Write, linked: &Linked) -> std::io::Re
         linked.grew,
         linked.merged,
         linked.split,
+        linked.seconds,
     )
 }

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use leadpipe::checks::CheckResult;
 use leadpipe::pipeline::{FileOutcome, FileReport, Finding, RunReport};
+use leadpipe::resolve::Linked;
 use leadpipe::store::{FileCounts, RunCommand};
 
 use super::exit::Exit;
@@ -52,6 +53,8 @@ struct Document<'a> {
     database: Option<&'a str>,
     files: Vec<FileResult<'a>>,
     checks: Vec<CheckOutcome<'a>>,
+    /// What linking leads into entities did, when it ran.
+    entities: Option<&'a Linked>,
 }
 
 #[derive(Serialize)]
@@ -123,6 +126,7 @@ impl Outcome<'_> {
                 .report
                 .map(|r| r.checks.iter().map(check_outcome).collect())
                 .unwrap_or_default(),
+            entities: self.report.and_then(|r| r.resolution.as_ref()),
         }
     }
 

@@ -44,7 +44,7 @@ pub mod street;
 pub mod words;
 
 /// What linking leads into entities did, for a run's account.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Linked {
     /// The leads linked: new or changed since they were last resolved (every lead, in a
     /// rebuild).

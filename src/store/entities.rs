@@ -11,7 +11,8 @@ use std::collections::HashMap;
 use super::backend::Query;
 use super::merge::Dialect;
 use super::schema::{
-    BLOCKING_KEYS, ENTITY_LINKS, ENTITY_MEMBERS, RESOLVE_KEYS, RESOLVE_SCOPE, SqlType, Table,
+    BLOCKING_KEYS, ENTITIES, ENTITY_CHANGES, ENTITY_LINKS, ENTITY_MEMBERS, RESOLVE_KEYS,
+    RESOLVE_SCOPE, SqlType, Table,
 };
 use super::value::{Bind, Rows};
 use super::{Store, StoreError, now};
@@ -294,49 +295,44 @@ impl Store {
                 OR lead_b IN (SELECT lead_id FROM resolve_scope);
              DELETE FROM entity_members WHERE lead_id IN (SELECT lead_id FROM resolve_scope);",
         )?;
-        for change in &resolved.changes {
-            self.record_entity_change(run_id, change)?;
+        let created: Vec<EntityId> = resolved
+            .changes
+            .iter()
+            .filter(|c| c.change == EntityChange::Created)
+            .map(|c| c.entity)
+            .collect();
+        self.backend.insert(
+            &ENTITIES,
+            &EntityRows {
+                run_id,
+                ids: &created,
+            },
+        )?;
+        for ended in resolved
+            .changes
+            .iter()
+            .filter(|c| matches!(c.change, EntityChange::Merged | EntityChange::Split))
+        {
+            self.backend.execute(
+                "UPDATE entities SET status = $2, merged_into = $3, ended_run = $4
+                 WHERE entity_id = $1",
+                &[
+                    Bind::Int(ended.entity),
+                    Bind::Text(ended.change.as_str()),
+                    ended.other.map_or(Bind::Null, Bind::Int),
+                    Bind::Text(run_id),
+                ],
+            )?;
         }
+        let changes = ChangeRows {
+            run_id,
+            changes: &resolved.changes,
+        };
+        self.backend.insert(&ENTITY_CHANGES, &changes)?;
         self.backend
             .insert(&ENTITY_MEMBERS, &MemberRows(&resolved.members))?;
         self.backend
             .insert(&ENTITY_LINKS, &LinkRows(&resolved.links))
-    }
-
-    /// An entity's change, and the entity's own row as it leaves it.
-    fn record_entity_change(&mut self, run_id: &str, change: &Change) -> Result<(), StoreError> {
-        let run_id = Bind::Text(run_id);
-        let entity = Bind::Int(change.entity);
-        let other = change.other.map_or(Bind::Null, Bind::Int);
-        match change.change {
-            EntityChange::Created => {
-                self.backend.execute(
-                    "INSERT INTO entities (entity_id, created_run, status) VALUES ($1, $2, 'active')",
-                    &[entity, run_id],
-                )?;
-            }
-            EntityChange::Grew => {}
-            EntityChange::Merged | EntityChange::Split => {
-                let status = Bind::Text(change.change.as_str());
-                self.backend.execute(
-                    "UPDATE entities SET status = $2, merged_into = $3, ended_run = $4
-                     WHERE entity_id = $1",
-                    &[entity, status, other, run_id],
-                )?;
-            }
-        }
-        self.backend.execute(
-            "INSERT INTO entity_changes (run_id, entity_id, change, other_entity_id, members)
-             VALUES ($1, $2, $3, $4, $5)",
-            &[
-                run_id,
-                entity,
-                Bind::Text(change.change.as_str()),
-                other,
-                Bind::Int(change.members as i64),
-            ],
-        )?;
-        Ok(())
     }
 
     /// Empties a temporary table of one column and writes `rows` to it.
@@ -432,6 +428,49 @@ impl Rows for MemberRows<'_> {
     fn row<'s>(&'s self, i: usize, out: &mut Vec<Bind<'s>>) {
         let (lead, entity, hash) = &self.0[i];
         out.extend([Bind::Text(lead), Bind::Int(*entity), Bind::Text(hash)]);
+    }
+}
+
+/// New entities, created by `run_id`.
+struct EntityRows<'a> {
+    run_id: &'a str,
+    ids: &'a [EntityId],
+}
+
+impl Rows for EntityRows<'_> {
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    fn row<'s>(&'s self, i: usize, out: &mut Vec<Bind<'s>>) {
+        out.extend([
+            Bind::Int(self.ids[i]),
+            Bind::Text(self.run_id),
+            Bind::Text("active"),
+        ]);
+    }
+}
+
+/// Entity changes, made by `run_id`.
+struct ChangeRows<'a> {
+    run_id: &'a str,
+    changes: &'a [Change],
+}
+
+impl Rows for ChangeRows<'_> {
+    fn len(&self) -> usize {
+        self.changes.len()
+    }
+
+    fn row<'s>(&'s self, i: usize, out: &mut Vec<Bind<'s>>) {
+        let change = &self.changes[i];
+        out.extend([
+            Bind::Text(self.run_id),
+            Bind::Int(change.entity),
+            Bind::Text(change.change.as_str()),
+            change.other.map_or(Bind::Null, Bind::Int),
+            Bind::Int(change.members as i64),
+        ]);
     }
 }
 

@@ -131,6 +131,21 @@ pub(crate) const BLOCKING_KEYS: Table = Table {
     columns: &columns![block_key: BigInt, lead_id: Text],
 };
 
+/// Entities, as they are created.
+pub(crate) const ENTITIES: Table = Table {
+    name: "entities",
+    columns: &columns![entity_id: BigInt, created_run: Text, status: Text],
+};
+
+/// What each run did to entities.
+#[rustfmt::skip]
+pub(crate) const ENTITY_CHANGES: Table = Table {
+    name: "entity_changes",
+    columns: &columns![
+        run_id: Text, entity_id: BigInt, change: Text, other_entity_id: BigInt, members: BigInt,
+    ],
+};
+
 /// Each lead's entity, with its record hash when it was resolved.
 pub(crate) const ENTITY_MEMBERS: Table = Table {
     name: "entity_members",
