@@ -1,6 +1,7 @@
 //! Command-line arguments, one module per subcommand.
 
 pub(crate) mod exit;
+pub(crate) mod explain;
 pub(crate) mod ingest;
 pub(crate) mod migrate;
 pub(crate) mod notify;
@@ -36,6 +37,8 @@ pub(crate) struct Args {
 /// Every command's `--help` ends with the one table of exit statuses.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    #[command(after_help = exit::help())]
+    Explain(explain::ExplainArgs),
     #[command(after_help = exit::help())]
     Ingest(ingest::IngestArgs),
     #[command(after_help = exit::help())]

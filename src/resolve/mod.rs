@@ -43,6 +43,7 @@ pub mod pair;
 pub mod params;
 pub mod placeholder;
 pub mod street;
+pub mod waterfall;
 pub mod words;
 
 /// What linking leads into entities did, for a run's account.
