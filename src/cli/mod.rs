@@ -10,6 +10,7 @@ pub(crate) mod printable;
 pub(crate) mod progress;
 pub(crate) mod resolve;
 pub(crate) mod results;
+pub(crate) mod review;
 pub(crate) mod specs;
 pub(crate) mod stdout;
 pub(crate) mod summary;
@@ -45,6 +46,8 @@ pub(crate) enum Command {
     Migrate(migrate::MigrateArgs),
     #[command(after_help = exit::help())]
     Resolve(resolve::ResolveArgs),
+    #[command(after_help = exit::help())]
+    Review(review::ReviewArgs),
     #[command(after_help = exit::help())]
     Specs(specs::SpecsArgs),
     #[command(after_help = exit::help())]

@@ -42,6 +42,7 @@ pub mod model;
 pub mod pair;
 pub mod params;
 pub mod placeholder;
+pub mod review;
 pub mod street;
 pub mod waterfall;
 pub mod words;
