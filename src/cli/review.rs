@@ -131,6 +131,10 @@ fn import(
     let shown = file.display();
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {shown}"))?;
     let (read, unlabelled) = read_labels(&bytes).with_context(|| format!("{shown}"))?;
+    if read.is_empty() {
+        stdout::print(|out| writeln!(out, "{shown}: no row has a label: nothing was imported"))?;
+        return Ok(Exit::NothingNew.into());
+    }
     let mut known = HashSet::new();
     for label in &read {
         for lead in [&label.lead_a, &label.lead_b] {
