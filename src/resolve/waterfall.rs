@@ -216,11 +216,10 @@ pub fn waterfall(parameters: &Parameters, a: Side, b: Side, verdict: &Verdict) -
         threshold.recall,
         parameters.veto_weight()
     );
-    let entity = match (verdict, a.entity, b.entity) {
-        (Verdict::Unresolved, ..) => "not in an entity".to_string(),
-        (_, Some(x), Some(y)) if x == y => format!("one entity ({x})"),
-        (_, Some(x), Some(y)) => format!("two entities ({x} and {y})"),
-        _ => unreachable!("a verdict other than Unresolved has both entities"),
+    let entity = match (a.entity, b.entity) {
+        (Some(x), Some(y)) if x == y => format!("one entity ({x})"),
+        (Some(x), Some(y)) => format!("two entities ({x} and {y})"),
+        _ => "not both in an entity".to_string(),
     };
     let _ = writeln!(
         out,
