@@ -26,11 +26,13 @@ fn run() -> anyhow::Result<ExitCode> {
     let args = cli::Args::parse();
     cli::init_logging(args.verbose);
     match args.command {
+        cli::Command::Explain(explain) => cli::explain::run(explain),
         cli::Command::Ingest(ingest) => cli::ingest::run(ingest),
         cli::Command::Migrate(migrate) => cli::migrate::run(migrate),
         cli::Command::Specs(specs) => cli::specs::run(specs),
         cli::Command::Undo(undo) => cli::undo::run(undo),
         cli::Command::Resolve(resolve) => cli::resolve::run(resolve),
+        cli::Command::Review(review) => cli::review::run(review),
         cli::Command::Verify(verify) => cli::verify::run(verify),
     }
 }

@@ -1,6 +1,7 @@
 //! Command-line arguments, one module per subcommand.
 
 pub(crate) mod exit;
+pub(crate) mod explain;
 pub(crate) mod ingest;
 pub(crate) mod migrate;
 pub(crate) mod notify;
@@ -9,6 +10,7 @@ pub(crate) mod printable;
 pub(crate) mod progress;
 pub(crate) mod resolve;
 pub(crate) mod results;
+pub(crate) mod review;
 pub(crate) mod specs;
 pub(crate) mod stdout;
 pub(crate) mod summary;
@@ -37,11 +39,15 @@ pub(crate) struct Args {
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     #[command(after_help = exit::help())]
+    Explain(explain::ExplainArgs),
+    #[command(after_help = exit::help())]
     Ingest(ingest::IngestArgs),
     #[command(after_help = exit::help())]
     Migrate(migrate::MigrateArgs),
     #[command(after_help = exit::help())]
     Resolve(resolve::ResolveArgs),
+    #[command(after_help = exit::help())]
+    Review(review::ReviewArgs),
     #[command(after_help = exit::help())]
     Specs(specs::SpecsArgs),
     #[command(after_help = exit::help())]

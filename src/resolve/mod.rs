@@ -40,7 +40,9 @@ pub mod model;
 pub mod pair;
 pub mod params;
 pub mod placeholder;
+pub mod review;
 pub mod street;
+pub mod waterfall;
 pub mod words;
 
 /// What linking leads into entities did, for a run's account.

@@ -14,6 +14,7 @@
 mod backend;
 mod checks;
 mod entities;
+mod explain;
 mod known;
 mod ledger;
 mod merge;
@@ -36,6 +37,7 @@ use crate::lead::LeadValues;
 use crate::reason::Reason;
 use backend::Backend;
 pub use entities::{Resolved, ResolvingLead, StoredLabel};
+pub use explain::{Entity, EntityLead, LabelledPair};
 pub use known::{Known, KnownLeads};
 pub use ledger::{AppliedSnapshot, Identity, PriorLoad};
 pub use postgres::RUN_LOCK;
