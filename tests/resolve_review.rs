@@ -1,17 +1,31 @@
-//! `leadpipe explain` and `leadpipe review` on the real files and both targets: the
-//! waterfall of two chain sites that share a phone, one lead's entity, the review CSV, and
-//! labels imported that split what the model linked and join what it kept apart.
+//! `leadpipe explain` and `leadpipe review` on the real files and a county's re-export of
+//! Nevada records (tests/data/resolve), both targets: the waterfall of two chain sites that
+//! share a phone, one lead's entity, the review CSV, and labels imported that split what
+//! the model linked and join what it kept apart.
 
 mod util;
 
 use std::process::Output;
 
-use util::{Db, Workdir, assert_exit, raw_dir, stderr, stdout};
+use util::{Db, Workdir, assert_exit, raw_dir, stderr, stdout, test_data};
 
-/// Two PRIMROSE sites: one owner, one phone, two addresses; the model links them.
+/// Two PRIMROSE sites: one owner, one phone, two addresses; the model alone would link
+/// them, but Nevada's snapshot lists both.
 const PRIMROSE: [&str; 2] = ["nevada:3496-22", "nevada:3497-22"];
-/// Two A Place to Grow sites in one ZIP code; the model keeps them apart.
-const PLACE_TO_GROW: [&str; 2] = ["texas:1417906", "texas:1630091"];
+/// A Nevada center and its re-export by the county, with a typo; one entity.
+const SUNSHINE: [&str; 2] = ["clark_county:CC-1001", "nevada:1106-22"];
+
+/// Ingests the real files and the county's re-export into `db`.
+fn ingest(w: &Workdir, db: &Db) {
+    let name = "07-14-2023 Clark County re-export.csv";
+    let bytes = std::fs::read(test_data().join("resolve").join(name)).unwrap();
+    let copy = w.write(&format!("re-export/{name}"), bytes);
+    let specs = test_data().join("resolve/specs").display().to_string();
+    assert_exit(
+        &w.ingest_into(db, &[&raw_dir(), &copy], &["--specs", &specs]),
+        0,
+    );
+}
 
 fn run(w: &Workdir, db: &Db, args: &[&str]) -> Output {
     let url = db.url();
@@ -35,30 +49,33 @@ fn explain_gives_the_waterfall_of_two_chain_sites_and_the_entity_of_one() {
     let w = Workdir::new();
     for db in Db::both(&w) {
         let kind = db.kind();
-        assert_exit(&w.ingest_into(&db, &[&raw_dir()], &[]), 0);
+        ingest(&w, &db);
         let output = run(&w, &db, &["explain", PRIMROSE[0], PRIMROSE[1]]);
         assert_exit(&output, 0);
         let text = stdout(&output);
         let lines: Vec<&str> = text.lines().collect();
-        let entity = db.text(&format!(
-            "SELECT CAST(entity_id AS TEXT) FROM entity_members WHERE lead_id = '{}'",
-            PRIMROSE[0]
-        ));
+        let entity = |lead: &str| {
+            db.text(&format!(
+                "SELECT CAST(entity_id AS TEXT) FROM entity_members WHERE lead_id = '{lead}'"
+            ))
+        };
+        let (one, other) = (entity(PRIMROSE[0]), entity(PRIMROSE[1]));
         for expected in [
             "           nevada:3496-22                            nevada:3497-22",
             "company    PRIMROSE OF LAS VEGAS AT SILVERADO RANCH  PRIMROSE OF LAS VEGAS AT LONE MOUNTAIN",
             "address    9975 PLACID ST                            3801 N. CAMPBELL RD",
             "blocking keys shared: phone, person",
-            "company    token overlap                          +4.63   +7.23",
-            "person     exact                                  +5.35  +12.59",
-            "address    different                              +0.01  +12.59",
-            "phone      exact                                  +6.14  +18.74",
-            "           term frequency: on 0.81% of leads      -0.86  +17.88",
-            "e-mail     missing or placeholder                 +0.00  +17.88",
-            "total weight +19.58 bits: probability 1.0000",
+            "company    token overlap                          +4.20   +9.71",
+            "person     exact                                  +6.58  +16.29",
+            "address    different                              -0.63  +15.67",
+            "phone      exact                                  +7.35  +23.01",
+            "           term frequency: on 1.16% of leads      -1.30  +21.71",
+            "e-mail     missing or placeholder                 +0.00  +21.71",
+            "total weight +23.07 bits: probability 1.0000",
             &format!(
-                "verdict: one entity ({entity}): linked directly: +19.58 bits reach the \
-                 threshold, +0.66"
+                "verdict: two entities ({one} and {other}): kept apart: one snapshot of \
+                 `nevada` lists both, as two operations in the agency's own records (the \
+                 model alone: +23.07 bits, threshold +7.85)"
             ),
         ] {
             assert!(
@@ -69,23 +86,24 @@ fn explain_gives_the_waterfall_of_two_chain_sites_and_the_entity_of_one() {
         assert!(
             lines
                 .iter()
-                .any(|l| l.starts_with("threshold: probability 0.613, weight +0.66 bits")),
+                .any(|l| l.starts_with("threshold: probability 0.996, weight +7.85 bits")),
             "{kind}:\n{text}"
         );
         // The phone they share is weighed, never shown.
         assert!(!text.contains("2129413"), "{kind}:\n{text}");
 
-        let output = run(&w, &db, &["explain", PRIMROSE[1]]);
+        let output = run(&w, &db, &["explain", SUNSHINE[1]]);
         assert_exit(&output, 0);
         assert_eq!(
             stdout(&output),
             format!(
-                "nevada:3497-22 is in entity {entity} (active), of 2 leads:\n\
-                 \x20 lead            source  active  company                                   address\n\
-                 \x20 nevada:3496-22  nevada  yes     PRIMROSE OF LAS VEGAS AT SILVERADO RANCH  9975 PLACID ST, LAS VEGAS 89135\n\
-                 \x20 nevada:3497-22  nevada  yes     PRIMROSE OF LAS VEGAS AT LONE MOUNTAIN    3801 N. CAMPBELL RD, LAS VEGAS 89129\n\
-                 links that hold it together (pairs at or above the threshold, +0.66 bits):\n\
-                 \x20 nevada:3496-22  nevada:3497-22  +19.58 bits\n"
+                "nevada:1106-22 is in entity {} (active), of 2 leads:\n\
+                 \x20 lead                  source        active  company                      address\n\
+                 \x20 clark_county:CC-1001  clark_county  yes     SUNSHINE ACADEMY PRESCHOL    150 N. WILLOW ST, MESQUITE 89027\n\
+                 \x20 nevada:1106-22        nevada        yes     SUNSHINE ACADEMY PRE-SCHOOL  150 N. WILLOW ST, MESQUITE 89027\n\
+                 links that hold it together (pairs at or above the threshold, +7.85 bits):\n\
+                 \x20 clark_county:CC-1001  nevada:1106-22  +35.09 bits\n",
+                entity(SUNSHINE[1])
             ),
             "{kind}"
         );
@@ -124,37 +142,52 @@ fn labels_imported_from_the_review_csv_split_and_join_entities() {
     let w = Workdir::new();
     for db in Db::both(&w) {
         let kind = db.kind();
-        assert_exit(&w.ingest_into(&db, &[&raw_dir()], &[]), 0);
+        ingest(&w, &db);
         assert!(
-            together(&db, PRIMROSE) && !together(&db, PLACE_TO_GROW),
+            together(&db, SUNSHINE) && !together(&db, PRIMROSE),
             "{kind}"
         );
 
+        // Every pair compared, but those a snapshot lists together: the re-export's.
         let csv = w.path().join(format!("{kind}-review.csv"));
         let out = csv.display().to_string();
-        let output = run(&w, &db, &["review", "--out", &out]);
+        let output = run(&w, &db, &["review", "--out", &out, "--band", "0..1"]);
         assert_exit(&output, 0);
         assert!(
             stdout(&output).starts_with(
-                "wrote 1 pair to review (match probability 0.442 to 0.760; the threshold is 0.613)"
+                "wrote 9 pairs to review (match probability 0.000 to 1.000; the threshold is 0.996)"
             ),
             "{kind}: {}",
             stdout(&output)
         );
         let written = std::fs::read_to_string(&csv).unwrap();
+        let rows: Vec<&str> = written.lines().collect();
         assert_eq!(
-            written,
+            rows[0],
             "lead_a,lead_b,probability,weight,company_a,company_b,person_a,person_b,\
-             address_a,address_b,city_a,city_b,zip_a,zip_b,label\n\
-             texas:1520671,texas:1523159,0.6128,0.66,A Place to Grow II,A Place To Grow III,\
-             ,,12300-A PELLICANO,4841 SALEM DR,EL PASO,EL PASO,79936,79924,\n",
-            "{kind}"
+             address_a,address_b,city_a,city_b,zip_a,zip_b,label"
+        );
+        assert_eq!(
+            rows[1],
+            "clark_county:CC-1008,nevada:3497-22,0.9999,13.43,PRIMROSE OF LAS VEGAS AT SUMMERLIN,\
+             PRIMROSE OF LAS VEGAS AT LONE MOUNTAIN,Megan Holt,Jaini Jariwala,\
+             11155 W CHARLESTON BLVD,3801 N. CAMPBELL RD,LAS VEGAS,LAS VEGAS,89135,89129,",
+            "{kind}: the nearest the threshold first"
+        );
+        assert!(
+            rows[1..]
+                .iter()
+                .all(|row| row.starts_with("clark_county:") && row.contains(",nevada:")),
+            "{kind}: {written}"
         );
 
         // A word other than the two labels is refused by line, and nothing is stored.
         let wrong = w.write(
             "wrong.csv",
-            format!("{written}{},{},,,,,,,,,,,,,yes\n", PRIMROSE[0], PRIMROSE[1]),
+            format!(
+                "{}\n{},{},,,,,,,,,,,,,yes\n",
+                rows[0], PRIMROSE[0], PRIMROSE[1]
+            ),
         );
         let output = run(
             &w,
@@ -164,7 +197,7 @@ fn labels_imported_from_the_review_csv_split_and_join_entities() {
         assert_exit(&output, 2);
         assert!(
             stderr(&output)
-                .contains("line 3: the label \"yes\" is neither `must_link` nor `cannot_link`"),
+                .contains("line 2: the label \"yes\" is neither `must_link` nor `cannot_link`"),
             "{kind}: {}",
             stderr(&output)
         );
@@ -178,11 +211,10 @@ fn labels_imported_from_the_review_csv_split_and_join_entities() {
             stdout(&output)
         );
 
-        // The reviewed row left empty; the chain sites the model linked are two providers,
-        // and the two sites it kept apart one.
+        // The re-export the model linked is another provider; the two chain sites are one.
         let labelled = format!(
-            "{written}{},{},,,,,,,,,,,,,cannot_link\n{},{},,,,,,,,,,,,,must_link\n",
-            PRIMROSE[1], PRIMROSE[0], PLACE_TO_GROW[0], PLACE_TO_GROW[1]
+            "{}\n{},{},,,,,,,,,,,,,cannot_link\n{},{},,,,,,,,,,,,,must_link\n",
+            rows[0], SUNSHINE[1], SUNSHINE[0], PRIMROSE[0], PRIMROSE[1]
         );
         let labelled = w.write(&format!("{kind}-labelled.csv"), labelled);
         let output = run(
@@ -193,24 +225,24 @@ fn labels_imported_from_the_review_csv_split_and_join_entities() {
         assert_exit(&output, 0);
         let text = stdout(&output);
         assert!(
-            text.contains("(1 must_link, 1 cannot_link; 1 row without a label left out)"),
+            text.contains("(1 must_link, 1 cannot_link"),
             "{kind}: {text}"
         );
         assert!(
             text.contains(
-                "against all 2 labels: the model links 0 of the 1 must_link pairs (recall \
-                 estimate 0.000), and 0 of the 1 labelled pairs it links are must_link \
-                 (precision estimate 0.000)"
+                "against all 2 labels: the model links 1 of the 1 must_link pairs (recall \
+                 estimate 1.000), and 1 of the 2 labelled pairs it links are must_link \
+                 (precision estimate 0.500)"
             ),
             "{kind}: {text}"
         );
-        assert!(!together(&db, PRIMROSE), "{kind}");
-        assert!(together(&db, PLACE_TO_GROW), "{kind}");
+        assert!(!together(&db, SUNSHINE), "{kind}");
+        assert!(together(&db, PRIMROSE), "{kind}");
         assert_eq!(
             db.texts("SELECT lead_a, lead_b, label FROM match_labels ORDER BY lead_a"),
             [
-                [PRIMROSE[0], PRIMROSE[1], "cannot_link"],
-                [PLACE_TO_GROW[0], PLACE_TO_GROW[1], "must_link"]
+                [SUNSHINE[0], SUNSHINE[1], "cannot_link"],
+                [PRIMROSE[0], PRIMROSE[1], "must_link"]
             ]
             .map(|row| row.map(|s| Some(s.to_string())).to_vec()),
             "{kind}"
@@ -224,20 +256,20 @@ fn labels_imported_from_the_review_csv_split_and_join_entities() {
         // Labels win in every later run, and the pairs labelled are not offered again.
         assert_exit(&run(&w, &db, &["resolve", "--rebuild"]), 0);
         assert!(
-            !together(&db, PRIMROSE) && together(&db, PLACE_TO_GROW),
+            !together(&db, SUNSHINE) && together(&db, PRIMROSE),
             "{kind}"
         );
         let output = run(&w, &db, &["explain", PRIMROSE[0], PRIMROSE[1]]);
         assert!(
             stdout(&output)
-                .contains("a person labelled the pair cannot_link, which wins over the model"),
+                .contains("a person labelled the pair must_link, which wins over the model"),
             "{kind}: {}",
             stdout(&output)
         );
         let output = run(&w, &db, &["review", "--out", &out, "--band", "0..1"]);
         assert_exit(&output, 0);
         let rows = std::fs::read_to_string(&csv).unwrap().lines().count() - 1;
-        assert_eq!(rows, 36, "{kind}: the 38 pairs compared but the 2 labelled");
+        assert_eq!(rows, 8, "{kind}: the 9 pairs but the one labelled");
     }
 }
 

@@ -86,7 +86,12 @@ fn pair(
         (Some(x), Some(y)) => db.labels_between(x, y)?,
         _ => Vec::new(),
     };
+    let listed_together_by = match (db.listing(&a.lead_id)?, db.listing(&b.lead_id)?) {
+        (Some(x), Some(y)) if x.with(&y) => Some(x.source),
+        _ => None,
+    };
     let standing = Standing {
+        listed_together_by,
         linked: db.is_link(&a.lead_id, &b.lead_id)?,
         labels: labels
             .into_iter()

@@ -84,10 +84,20 @@ fn export(db: &mut Store, args: &ReviewArgs, parameters: &Parameters) -> anyhow:
         .into_iter()
         .map(|pair| (pair.label.lead_a, pair.label.lead_b))
         .collect();
-    let pairs: Vec<_> = uncertain_pairs(&values, parameters, band)
-        .into_iter()
-        .filter(|p| !labelled.contains(&(ids[p.a].clone(), ids[p.b].clone())))
-        .collect();
+    // A pair one snapshot lists together is two operations, never a question to ask.
+    let mut pairs = Vec::new();
+    for pair in uncertain_pairs(&values, parameters, band) {
+        let (a, b) = (&ids[pair.a], &ids[pair.b]);
+        if labelled.contains(&(a.clone(), b.clone())) {
+            continue;
+        }
+        if let (Some(x), Some(y)) = (db.listing(a)?, db.listing(b)?)
+            && x.with(&y)
+        {
+            continue;
+        }
+        pairs.push(pair);
+    }
     let path = &args.out;
     let written = (|| {
         let mut out = BufWriter::new(std::fs::File::create(path)?);

@@ -32,6 +32,9 @@ pub struct Standing {
     /// The labels on pairs across the two leads' entities (within it, when they share
     /// one), as (lead_a, lead_b, must_link).
     pub labels: Vec<(String, String, bool)>,
+    /// The source one of whose snapshots lists both leads, if one does: the agency's own
+    /// records say they are two operations.
+    pub listed_together_by: Option<String>,
 }
 
 /// Why the two leads are where they are.
@@ -49,6 +52,8 @@ pub enum Verdict {
     /// Two entities although the pair reaches the threshold: a person labelled a pair
     /// across them `cannot_link`.
     LabelApart { lead_a: String, lead_b: String },
+    /// Two entities: one snapshot of `source` lists both, as two operations.
+    ListedTogether { source: String },
     /// Two entities although the pair reaches the threshold: merging them would put
     /// together two leads with strong evidence against (a veto).
     Vetoed,
@@ -78,6 +83,11 @@ impl Verdict {
             return Verdict::Labelled { must_link };
         }
         let reaches = weight >= parameters.link_weight();
+        if let (true, Some(source)) = (one != other, &standing.listed_together_by) {
+            return Verdict::ListedTogether {
+                source: source.clone(),
+            };
+        }
         if one == other {
             return if reaches && standing.linked {
                 Verdict::Linked
@@ -126,6 +136,10 @@ impl Verdict {
             Verdict::LabelApart { lead_a, lead_b } => format!(
                 "kept apart by a label: {weight:+.2} bits reach the threshold, {link:+.2}, \
                  but a person labelled {lead_a} and {lead_b} cannot_link"
+            ),
+            Verdict::ListedTogether { source } => format!(
+                "kept apart: one snapshot of `{source}` lists both, as two operations in the \
+                 agency's own records (the model alone: {weight:+.2} bits, threshold {link:+.2})"
             ),
             Verdict::Vetoed => format!(
                 "kept apart by a veto: {weight:+.2} bits reach the threshold, {link:+.2}, \
@@ -437,6 +451,7 @@ mod tests {
         assert!((weight - 5.0).abs() < 1e-9, "{weight}");
         let verdict = |one, other, weight, linked, labels: &[(&str, &str, bool)]| {
             let standing = Standing {
+                listed_together_by: None,
                 linked,
                 labels: labels
                     .iter()

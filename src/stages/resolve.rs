@@ -14,7 +14,7 @@
 //! provider who re-licensed under a new number is not caught by this: the snapshot that
 //! lists her new number no longer lists the old one.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use crate::pipeline::{RunReport, Stage, StageError};
@@ -24,6 +24,7 @@ use crate::resolve::block::{BlockingRule, hashed_keys};
 use crate::resolve::cluster::Label;
 use crate::resolve::config::ResolveConfig;
 use crate::resolve::ids::{EntityChange, assign};
+use crate::resolve::params::Parameters;
 use crate::store::{Resolved, Store, StoreError};
 
 /// How much of the stored resolution a run recomputes.
@@ -107,21 +108,7 @@ pub fn link(
         store.clear_resolution()?;
         dirty
     } else {
-        let leads = store.resolving_leads(&dirty)?;
-        let keys: Vec<(String, Vec<i64>)> = leads
-            .iter()
-            .map(|l| (l.lead_id.clone(), hashed_keys(rules, &l.values)))
-            .collect();
-        store.replace_keys(&keys)?;
-        let all: Vec<i64> = keys.iter().flat_map(|(_, k)| k.iter().copied()).collect();
-        let counts = store.key_counts(&all)?;
-        let shared: Vec<i64> = all
-            .into_iter()
-            .filter(|k| counts.get(k).is_some_and(|&n| n as usize <= MAX_BLOCK))
-            .collect();
-        let mut seeds = dirty;
-        seeds.extend(store.leads_with_keys(&shared)?);
-        store.connected(&seeds)?
+        touched(store, dirty, &parameters)?
     };
     let leads = store.resolving_leads(&scope)?;
     let values: Vec<_> = leads.iter().map(|l| l.values.clone()).collect();
@@ -164,7 +151,7 @@ pub fn link(
             must_link: label.must_link,
         })
         .collect();
-    let apart = |a: usize, b: usize| leads[a].listed_with(&leads[b]);
+    let apart = |a: usize, b: usize| leads[a].listing.with(&leads[b].listing);
     let clustered = cluster_leads(&values, &pairs, &parameters, &labels, &apart);
     let before: Vec<_> = leads.iter().map(|l| l.entity).collect();
     let assignment = assign(&before, &clustered.clusters, store.next_entity_id()?);
@@ -196,4 +183,62 @@ pub fn link(
     linked.threshold = Some(parameters.threshold);
     linked.seconds = started.elapsed().as_secs_f64();
     Ok(linked)
+}
+
+/// The leads whose clusters a change among `dirty` (new or changed leads) can move: those,
+/// the leads one of them now links with (it shares a key with, and weighs at least the
+/// threshold against), and all connected to either. The leads a changed one shares only a
+/// key with, below the threshold, stay as they are. Stores the changed leads' new keys.
+fn touched(
+    store: &mut Store,
+    dirty: Vec<String>,
+    parameters: &Parameters,
+) -> Result<Vec<String>, StoreError> {
+    let rules = &parameters.config.blocking;
+    let changed = store.resolving_leads(&dirty)?;
+    let keys: Vec<Vec<i64>> = changed
+        .iter()
+        .map(|l| hashed_keys(rules, &l.values))
+        .collect();
+    let rows: Vec<(String, Vec<i64>)> = changed
+        .iter()
+        .zip(&keys)
+        .map(|(l, k)| (l.lead_id.clone(), k.clone()))
+        .collect();
+    store.replace_keys(&rows)?;
+    let counts = store.key_counts(&keys.concat())?;
+    let usable = |key: &i64| counts.get(key).is_some_and(|&n| n as usize <= MAX_BLOCK);
+    let shared: Vec<i64> = keys.concat().into_iter().filter(usable).collect();
+    let known: HashSet<&str> = dirty.iter().map(String::as_str).collect();
+    let others: Vec<String> = store
+        .leads_with_keys(&shared)?
+        .into_iter()
+        .filter(|id| !known.contains(id.as_str()))
+        .collect();
+    let others = store.resolving_leads(&others)?;
+    let mut holding: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (i, other) in others.iter().enumerate() {
+        for key in hashed_keys(rules, &other.values) {
+            holding.entry(key).or_default().push(i);
+        }
+    }
+    let link = parameters.link_weight();
+    let mut linked = vec![false; others.len()];
+    for (lead, keys) in changed.iter().zip(&keys) {
+        for &i in keys.iter().filter(|k| usable(k)).flat_map(|k| &holding[k]) {
+            let other = &others[i];
+            linked[i] = linked[i]
+                || (!lead.listing.with(&other.listing)
+                    && parameters.weight(&lead.values, &other.values) >= link);
+        }
+    }
+    let mut seeds = dirty;
+    seeds.extend(
+        others
+            .into_iter()
+            .zip(linked)
+            .filter(|(_, linked)| *linked)
+            .map(|(other, _)| other.lead_id),
+    );
+    store.connected(&seeds)
 }

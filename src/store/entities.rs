@@ -14,7 +14,7 @@ use super::schema::{
     BLOCKING_KEYS, ENTITIES, ENTITY_CHANGES, ENTITY_LINKS, ENTITY_MEMBERS, RESOLVE_KEYS,
     RESOLVE_SCOPE, SqlType, Table,
 };
-use super::value::{Bind, Rows};
+use super::value::{Bind, Cell, Rows};
 use super::{Store, StoreError, now};
 use crate::lead::{LEAD_COLUMNS, LeadValues, Value};
 use crate::resolve::ids::{Change, EntityChange, EntityId};
@@ -28,22 +28,43 @@ pub struct ResolvingLead {
     pub record_hash: String,
     /// Its entity before this resolution, if it had one.
     pub entity: Option<EntityId>,
+    pub listing: Listing,
+    pub values: LeadValues,
+}
+
+/// Which snapshots of its source listed a lead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listing {
     pub source: String,
     /// The ledger id of the file that first listed it.
     pub first_file: i64,
     /// The ledger id of the file that last deactivated it, if it is inactive.
     pub dropped_by_file: Option<i64>,
-    pub values: LeadValues,
 }
 
-impl ResolvingLead {
+impl Listing {
     /// Whether one snapshot of their source listed both: the agency itself lists them as
     /// two operations. (File ids grow with time, and a source's snapshots apply in order.)
-    pub fn listed_with(&self, other: &ResolvingLead) -> bool {
+    pub fn with(&self, other: &Listing) -> bool {
         let before = |file: i64, until: Option<i64>| until.is_none_or(|until| file < until);
         self.source == other.source
             && before(self.first_file, other.dropped_by_file)
             && before(other.first_file, self.dropped_by_file)
+    }
+}
+
+/// A lead's [`Listing`], as columns: `l` is `leads`.
+const LISTING_COLUMNS: &str = "l.source, l.first_file_id,
+    CASE WHEN l.is_active THEN NULL ELSE
+        (SELECT MAX(u.source_file_id) FROM lead_updates u
+         WHERE u.lead_id = l.lead_id AND u.change = 'deactivated') END";
+
+/// A [`Listing`] from the cells of [`LISTING_COLUMNS`].
+fn listing(cells: &[Cell]) -> Listing {
+    Listing {
+        source: cells[0].text().unwrap_or_default().to_string(),
+        first_file: cells[1].int().unwrap_or_default(),
+        dropped_by_file: cells[2].int(),
     }
 }
 
@@ -209,11 +230,7 @@ impl Store {
             .map(|c| format!("l.{}", c.name))
             .collect();
         let sql = format!(
-            "SELECT l.lead_id, l.record_hash, m.entity_id, l.source, l.first_file_id,
-                    CASE WHEN l.is_active THEN NULL ELSE
-                        (SELECT MAX(u.source_file_id) FROM lead_updates u
-                         WHERE u.lead_id = l.lead_id AND u.change = 'deactivated') END,
-                    {} FROM resolve_scope s
+            "SELECT l.lead_id, l.record_hash, m.entity_id, {LISTING_COLUMNS}, {} FROM resolve_scope s
              JOIN leads l ON l.lead_id = s.lead_id
              LEFT JOIN entity_members m ON m.lead_id = l.lead_id
              ORDER BY l.first_file_id, l.lead_id",
@@ -243,14 +260,29 @@ impl Store {
                 lead_id: row[0].text().unwrap_or_default().to_string(),
                 record_hash: row[1].text().unwrap_or_default().to_string(),
                 entity: row[2].int(),
-                source: row[3].text().unwrap_or_default().to_string(),
-                first_file: row[4].int().unwrap_or_default(),
-                dropped_by_file: row[5].int(),
+                listing: listing(&row[3..6]),
                 values,
             });
             Ok(())
         })?;
         Ok(leads)
+    }
+
+    /// A lead's listing, by a query of its own (no temporary table: it reads outside a
+    /// run too).
+    pub fn listing(&mut self, lead_id: &str) -> Result<Option<Listing>, StoreError> {
+        let sql = format!("SELECT {LISTING_COLUMNS} FROM leads l WHERE l.lead_id = $1");
+        let mut found = None;
+        let query = Query {
+            sql: &sql,
+            binds: &[Bind::Text(lead_id)],
+            types: &[SqlType::Text, SqlType::BigInt, SqlType::BigInt],
+        };
+        self.backend.query(&query, &mut |row| {
+            found = Some(listing(row));
+            Ok(())
+        })?;
+        Ok(found)
     }
 
     /// The labels on pairs of these leads.
