@@ -225,7 +225,11 @@ fn touched(
     let link = parameters.link_weight();
     let mut linked = vec![false; others.len()];
     for (lead, keys) in changed.iter().zip(&keys) {
-        for &i in keys.iter().filter(|k| usable(k)).flat_map(|k| &holding[k]) {
+        let sharing = keys
+            .iter()
+            .filter(|k| usable(k))
+            .filter_map(|k| holding.get(k));
+        for &i in sharing.flatten() {
             let other = &others[i];
             linked[i] = linked[i]
                 || (!lead.listing.with(&other.listing)
