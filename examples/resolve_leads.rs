@@ -1,22 +1,32 @@
 //! Resolves bench/resolve/leads.py's export from scratch with leadpipe's matcher and writes
 //! its clusters as bench/resolve/metrics.py scores them:
 //!
-//!     cargo run --release --example resolve_leads -- target/resolve/data/leads.csv OUT.csv
+//!     cargo run --release --example resolve_leads -- target/resolve/data/leads.csv OUT.csv \
+//!         [CONFIG.toml]
 //!
-//! It prints the trained model, field by field. (The load's resolution stage comes next;
+//! The input's columns are read by their lead column names (a date column as an ISO date);
+//! CONFIG.toml, a `[resolve]` table, replaces the default configuration (FEBRL's blocking
+//! rules, say). It prints the trained model, field by field. (The load's resolution stage comes next;
 //! this is how the harness scores the matcher meanwhile.)
 
 use std::time::Instant;
 
-use leadpipe::lead::{LeadValues, Value, column_index};
+use chrono::NaiveDate;
+use leadpipe::lead::{ColumnType, LEAD_COLUMNS, LeadValues, Value, column_index};
 use leadpipe::resolve::batch::resolve;
 use leadpipe::resolve::config::ResolveConfig;
 use leadpipe::resolve::pair::Field;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let [_, input, output] = &args[..] else {
-        return Err("usage: resolve_leads LEADS.csv CLUSTERS.csv".into());
+    let (input, output, config) = match &args[..] {
+        [_, input, output] => (input, output, ResolveConfig::default()),
+        [_, input, output, config] => (
+            input,
+            output,
+            ResolveConfig::parse(&std::fs::read_to_string(config)?)?,
+        ),
+        _ => return Err("usage: resolve_leads LEADS.csv CLUSTERS.csv [CONFIG.toml]".into()),
     };
     let mut reader = csv::Reader::from_path(input)?;
     let header = reader.headers()?.clone();
@@ -27,14 +37,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut lead: LeadValues = std::array::from_fn(|_| Value::Null);
         for (name, value) in header.iter().zip(record.iter()) {
             if let Some(column) = column_index(name) {
-                lead[column] = Value::text(value);
+                lead[column] = match LEAD_COLUMNS[column].ty {
+                    ColumnType::Date => NaiveDate::parse_from_str(value, "%Y-%m-%d")
+                        .map_or(Value::Null, Value::Date),
+                    _ => Value::text(value),
+                };
             }
         }
         ids.push(record[0].to_string());
         leads.push(lead);
     }
     let started = Instant::now();
-    let resolution = resolve(&leads, &ResolveConfig::default(), 42);
+    let resolution = resolve(&leads, &config, 42);
     let seconds = started.elapsed().as_secs_f64();
     let mut writer = csv::Writer::from_path(output)?;
     writer.write_record(["record_id", "cluster_id"])?;

@@ -13,23 +13,26 @@ Each CSV has the columns below; `entity_id` is the ground truth and `source` the
 Only the package's files are read (not its loaders, which need pandas and drop `rec_id`'s
 structure), with the csv module.
 
-The mapping (the same fields go to leadpipe's benchmark spec and to Splink):
+The mapping, into leadpipe's lead columns (examples/resolve_leads.rs reads them by name, and
+Splink is given the same columns):
 
-  record_id      rec_id, as is (`rec-123-org`, `rec-123-dup-0`)
-  entity_id      the number in rec_id: FEBRL names an original `rec-N-org` and its
-                 duplicates `rec-N-dup-K`, so they all are entity N
-  source         `a` or `b` in FEBRL4 (which file the record came from), `a` in FEBRL3
-  given_name     given_name
-  surname        surname
-  street         street_number, address_1 and address_2 joined by single spaces, the empty
-                 ones left out (`7 wallaby place delmar`)
-  city           suburb
-  postcode       postcode, as text (never a number, so `0800` keeps its zero)
-  state          state
-  date_of_birth  date_of_birth (YYYYMMDD) as an ISO date YYYY-MM-DD; one that is not a
-                 calendar date (FEBRL's corruptions make some, e.g. month 13) is left empty,
-                 as a date column would hold it
-  soc_sec_id     soc_sec_id, as text
+  record_id       rec_id, as is (`rec-123-org`, `rec-123-dup-0`)
+  entity_id       the number in rec_id: FEBRL names an original `rec-N-org` and its
+                  duplicates `rec-N-dup-K`, so they all are entity N
+  source          `a` or `b` in FEBRL4 (which file the record came from), `a` in FEBRL3
+  first_name      given_name
+  last_name       surname
+  address1        street_number and address_1 joined by a blank, an empty one left out
+                  (`7 wallaby place`)
+  address2        address_2 (`delmar`)
+  city            suburb
+  zip             postcode, as text, as leadpipe's ZIP normalizer stores four digits (a
+                  leading zero lost): `2119` → `02119`
+  state           state
+  license_issued  date_of_birth (YYYYMMDD) as an ISO date YYYY-MM-DD, the spare date
+                  column; one that is not a calendar date (FEBRL's corruptions make some,
+                  e.g. month 13) is left empty, as a date column would hold it
+  license_number  soc_sec_id, as text, the spare id column
 
 Every value is stripped of the blanks FEBRL puts after its commas; an empty value stays an
 empty field (a null). FEBRL has no company, phone or e-mail.
@@ -49,14 +52,15 @@ COLUMNS = [
     "record_id",
     "entity_id",
     "source",
-    "given_name",
-    "surname",
-    "street",
+    "first_name",
+    "last_name",
+    "address1",
+    "address2",
     "city",
-    "postcode",
+    "zip",
     "state",
-    "date_of_birth",
-    "soc_sec_id",
+    "license_issued",
+    "license_number",
 ]
 
 # rec-123-org, rec-123-dup-0: the entity is the number.
@@ -87,23 +91,28 @@ def iso_date(yyyymmdd):
         return ""
 
 
+def zip_code(postcode):
+    """A postcode as leadpipe stores a ZIP code of three to five digits: zero-padded to five
+    (`2119` → `02119`); anything else as it is."""
+    return postcode.zfill(5) if postcode.isdigit() and 3 <= len(postcode) <= 5 else postcode
+
+
 def mapped(row, source):
     """One FEBRL row (a dict of its stripped fields) in the harness's columns."""
-    street = " ".join(
-        v for v in (row["street_number"], row["address_1"], row["address_2"]) if v
-    )
+    street = " ".join(v for v in (row["street_number"], row["address_1"]) if v)
     return {
         "record_id": row["rec_id"],
         "entity_id": entity_of(row["rec_id"]),
         "source": source,
-        "given_name": row["given_name"],
-        "surname": row["surname"],
-        "street": street,
+        "first_name": row["given_name"],
+        "last_name": row["surname"],
+        "address1": street,
+        "address2": row["address_2"],
         "city": row["suburb"],
-        "postcode": row["postcode"],
+        "zip": zip_code(row["postcode"]),
         "state": row["state"],
-        "date_of_birth": iso_date(row["date_of_birth"]),
-        "soc_sec_id": row["soc_sec_id"],
+        "license_issued": iso_date(row["date_of_birth"]),
+        "license_number": row["soc_sec_id"],
     }
 
 

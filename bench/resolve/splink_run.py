@@ -8,18 +8,23 @@ Reads DIR/DATASET.csv from febrl.py (default DIR: target/resolve/data) and gives
 fields without `entity_id` (the truth): a dedupe of FEBRL3, a link (link_only) of FEBRL4's
 source `a` to its source `b`. The model, with no labels:
 
-  blocking     postcode; surname + given name's initial; date of birth; soc_sec_id
-  comparisons  given name, surname: null, exact (term-frequency adjusted), Jaro–Winkler
+FEBRL's columns are febrl.py's lead columns, the fields leadpipe compares (date of birth
+in license_issued, soc_sec_id in license_number):
+
+  blocking     zip (postcode); last name + first name's initial; date of birth; soc_sec_id
+  comparisons  first name, last name: null, exact (term-frequency adjusted), Jaro–Winkler
                ≥ 0.92, ≥ 0.88, ≥ 0.70, else (Splink's NameComparison)
-               street: null, exact, Jaro–Winkler ≥ 0.9, ≥ 0.7, else
-               city (suburb), postcode: null, exact, else
+               address1 (street number and address_1): null, exact, Jaro–Winkler ≥ 0.9,
+               ≥ 0.7, else
+               city (suburb), zip: null, exact, else
                date of birth: null, exact, one edit, ≤ 1 month, ≤ 1 year, ≤ 10 years, else
                soc_sec_id: null, exact, ≤ 1 edit, ≤ 2 edits, else
-               state is not compared: the postcode determines it, and Fellegi–Sunter
-               assumes the comparisons independent
+               state and address2 are not compared, as leadpipe does not: the postcode
+               determines the state (and Fellegi–Sunter assumes the comparisons
+               independent)
   prior        from the pairs that agree on soc_sec_id and date of birth, or on both
-               names and the postcode, taken to find 60% of the matches (an assumption,
-               not a label)
+               names and the zip, taken to find 60% of the matches (an assumption, not a
+               label)
   u            random sampling of 10^7 pairs (about all of them at 5,000 records)
   m            expectation maximisation in two sessions, blocked on date of birth (which
                trains every other comparison) and on postcode (which trains the date)
@@ -56,8 +61,7 @@ THRESHOLDS = [
 ]
 # The columns Splink sees: febrl.py's mapping less entity_id (the truth) and source.
 FEBRL_FIELDS = [
-    "given_name", "surname", "street", "city", "postcode", "state", "date_of_birth",
-    "soc_sec_id",
+    "first_name", "last_name", "address1", "city", "zip", "license_issued", "license_number",
 ]
 # The same for leads.py's export of bench/duplicates.py's leads.
 LEAD_FIELDS = ["company", "first_name", "last_name", "address1", "city", "zip", "phone", "email"]
@@ -107,21 +111,21 @@ def settings(link_type):
         link_type=link_type,
         unique_id_column_name="record_id",
         blocking_rules_to_generate_predictions=[
-            block_on("postcode"),
-            block_on("surname", "substr(given_name, 1, 1)"),
-            block_on("date_of_birth"),
-            block_on("soc_sec_id"),
+            block_on("zip"),
+            block_on("last_name", "substr(first_name, 1, 1)"),
+            block_on("license_issued"),
+            block_on("license_number"),
         ],
         comparisons=[
-            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
-            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
-            cl.JaroWinklerAtThresholds("street", [0.9, 0.7]),
+            cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("last_name").configure(term_frequency_adjustments=True),
+            cl.JaroWinklerAtThresholds("address1", [0.9, 0.7]),
             cl.ExactMatch("city"),
-            cl.ExactMatch("postcode"),
+            cl.ExactMatch("zip"),
             cl.DateOfBirthComparison(
-                "date_of_birth", input_is_string=True, datetime_format="%Y-%m-%d"
+                "license_issued", input_is_string=True, datetime_format="%Y-%m-%d"
             ),
-            cl.LevenshteinAtThresholds("soc_sec_id", [1, 2]),
+            cl.LevenshteinAtThresholds("license_number", [1, 2]),
         ],
         retain_intermediate_calculation_columns=False,
     )
@@ -148,12 +152,15 @@ def train(linker, seed):
     """Estimates the prior, u and m of the FEBRL model without labels, as the module's doc
     says."""
     linker.training.estimate_probability_two_random_records_match(
-        [block_on("soc_sec_id", "date_of_birth"), block_on("given_name", "surname", "postcode")],
+        [
+            block_on("license_number", "license_issued"),
+            block_on("first_name", "last_name", "zip"),
+        ],
         recall=0.6,
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=seed)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("postcode"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("license_issued"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("zip"))
 
 
 def peak_rss_mib():

@@ -147,8 +147,8 @@ fn train_on(
 
 /// Trains `m` as Splink does, without labels: one session per blocking rule over the pairs
 /// it made, leaving out the fields it blocked on (all its pairs agree on them, matches or
-/// not), each field's `m` the mean of the sessions that learnt it; then the prior, over
-/// every pair, with `m` held.
+/// not), each field's `m` the mean of the sessions that learnt it; then the prior of two
+/// random leads, from every blocked pair, with `m` held ([`Model::train_prior`]).
 fn train_m(
     model: &mut Model,
     leads: &[LeadValues],
@@ -191,7 +191,8 @@ fn train_m(
         }
     }
     let all: Vec<&Levels> = compared.iter().map(|l| l.as_slice()).collect();
-    model.train_session(&all, &[], false, 100, 1e-6);
+    let n = leads.len() as f64;
+    model.train_prior(&all, n * (n - 1.0) / 2.0, 100, 1e-6);
 }
 
 /// The fields a blocking rule's key is made of.
@@ -202,6 +203,8 @@ fn blocked_fields(rule: BlockingRule) -> &'static [Field] {
         BlockingRule::ZipCompany => &[Field::ZipCity, Field::Company],
         BlockingRule::Email => &[Field::Email],
         BlockingRule::Person => &[Field::Person],
+        BlockingRule::LicenseIssued => &[Field::LicenseIssued],
+        BlockingRule::LicenseNumber => &[Field::LicenseNumber],
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::sync::LazyLock;
 
+use super::pair::date;
 use super::placeholder::{ValueKind, is_placeholder};
 use super::street::street;
 use super::words::{company_words, is_significant, words};
@@ -27,16 +28,24 @@ pub enum BlockingRule {
     /// Last name and first initial (`HELLSTROM|E`): a home provider who moved keeps her
     /// name, not her address or phone.
     Person,
+    /// The license's issue date (`2016-03-01`): not a default, but for data whose dates
+    /// are dense enough to tell records apart (a date of birth in a benchmark).
+    LicenseIssued,
+    /// The license number's letters and digits (`CCL1804974`): a re-export under new
+    /// keys that kept the agency's number.
+    LicenseNumber,
 }
 
 impl BlockingRule {
     /// Every rule, in the order of the defaults.
-    pub const ALL: [BlockingRule; 5] = [
+    pub const ALL: [BlockingRule; 7] = [
         BlockingRule::Phone,
         BlockingRule::Address,
         BlockingRule::ZipCompany,
         BlockingRule::Email,
         BlockingRule::Person,
+        BlockingRule::LicenseIssued,
+        BlockingRule::LicenseNumber,
     ];
 
     /// The key this rule gives a lead, or `None` when the lead lacks what the key is made
@@ -72,6 +81,13 @@ impl BlockingRule {
                 let initial = first.first()?.chars().next()?;
                 (!last.is_empty()).then(|| format!("{last}|{initial}"))
             }
+            BlockingRule::LicenseIssued => {
+                date(lead, "license_issued").map(|d| d.format("%Y-%m-%d").to_string())
+            }
+            BlockingRule::LicenseNumber => {
+                let number = words(known(columns.license_number, ValueKind::Id)?).concat();
+                (!number.is_empty()).then_some(number)
+            }
         }
     }
 
@@ -106,6 +122,7 @@ struct Columns {
     email: usize,
     first_name: usize,
     last_name: usize,
+    license_number: usize,
 }
 
 static COLUMNS: LazyLock<Columns> = LazyLock::new(|| {
@@ -118,6 +135,7 @@ static COLUMNS: LazyLock<Columns> = LazyLock::new(|| {
         email: at("email"),
         first_name: at("first_name"),
         last_name: at("last_name"),
+        license_number: at("license_number"),
     }
 });
 
@@ -159,8 +177,28 @@ mod tests {
                 Some("89027|SUNSHINE".into()),
                 None,
                 Some("NOEL|J".into()),
+                None,
+                None,
             ]
         );
+    }
+
+    #[test]
+    fn license_date_and_number() {
+        let licensed = lead(&[
+            ("license_issued", "2016-03-01"),
+            ("license_number", "ccl-1804974"),
+        ]);
+        assert_eq!(
+            BlockingRule::LicenseIssued.key(&licensed),
+            Some("2016-03-01".into())
+        );
+        assert_eq!(
+            BlockingRule::LicenseNumber.key(&licensed),
+            Some("CCL1804974".into())
+        );
+        let placeholder = lead(&[("license_number", "0000000")]);
+        assert_eq!(BlockingRule::LicenseNumber.key(&placeholder), None);
     }
 
     #[test]
@@ -199,7 +237,7 @@ mod tests {
             ("address1", "PO BOX 12"),
             ("zip", "89027"),
         ]);
-        assert_eq!(keys(&lead), [None, None, None, None, None]);
+        assert!(keys(&lead).iter().all(Option::is_none));
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! holds; the model learns how much each (field, level) says, so a level only has to mean
 //! the same thing for every pair of one field.
 
+use chrono::{Datelike, NaiveDate};
 use rphonetic::DoubleMetaphone;
-use strsim::jaro_winkler;
+use strsim::{jaro_winkler, osa_distance};
 
 use super::placeholder::{ValueKind, is_placeholder};
 use super::street::street;
@@ -16,6 +17,9 @@ use super::zip5;
 pub enum Level {
     /// The same value, once spelled one way.
     Exact,
+    /// One slip of the keyboard apart: a character changed, dropped or added, two
+    /// neighbours swapped (`1804974` / `1804794`), a date's day and month swapped.
+    Typo,
     /// Jaro–Winkler similarity of the spelled values within a band: a typo.
     JaroWinkler { band: Band },
     /// The same words, or most of the words that tell values apart, in another form.
@@ -74,9 +78,13 @@ fn contained(a: &[String], b: &[String]) -> bool {
 }
 
 /// Business names, of the business alone when an owner is named (`OWNER DBA BUSINESS`),
-/// without legal forms: Exact; Jaro–Winkler High; TokenOverlap (at least half of the
-/// shorter name's significant words, those most childcare names do not share, are in the
-/// other); Jaro–Winkler Medium; Different.
+/// without legal forms: Exact; two names that both carry a number and not the same numbers
+/// are Different (`KINDERCARE #1204` / `KINDERCARE #1310`: a chain's sites, as another
+/// house number is another building); Jaro–Winkler High; TokenOverlap (every significant
+/// word of the name with fewer, those most childcare names do not share, is in the other:
+/// `LITTLE EXPLORERS` / `THE LITTLE EXPLORERS LEARNING CENTER`); Jaro–Winkler Medium;
+/// Different. Sharing one distinctive word of two is no overlap: `HEART SUNSET` and `KID
+/// HILLS HEART` are two businesses.
 pub fn company(a: Option<&str>, b: Option<&str>) -> Level {
     let spelled = |v| {
         known(ValueKind::Text, v)
@@ -90,23 +98,35 @@ pub fn company(a: Option<&str>, b: Option<&str>) -> Level {
     if joined_a == joined_b {
         return Level::Exact;
     }
+    let (numbers_a, numbers_b) = (numbers(&a), numbers(&b));
+    if !numbers_a.is_empty() && !numbers_b.is_empty() && numbers_a != numbers_b {
+        return Level::Different;
+    }
     let similar = band(&joined_a, &joined_b);
     if similar == Some(Band::High) {
         return Level::JaroWinkler { band: Band::High };
     }
     let significant =
         |w: &[String]| -> Vec<String> { w.iter().filter(|w| is_significant(w)).cloned().collect() };
-    if overlap(&significant(&a), &significant(&b)) {
+    let (significant_a, significant_b) = (significant(&a), significant(&b));
+    if !significant_a.is_empty()
+        && !significant_b.is_empty()
+        && contained(&significant_a, &significant_b)
+    {
         return Level::TokenOverlap;
     }
     similar.map_or(Level::Different, |band| Level::JaroWinkler { band })
 }
 
-/// Whether at least half of the shorter list's words, and at least one, are in the other.
-fn overlap(a: &[String], b: &[String]) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    let shared = short.iter().filter(|w| long.contains(w)).count();
-    shared > 0 && 2 * shared >= short.len()
+/// The words with a digit in them (a site's or a store's number), sorted.
+fn numbers(words: &[String]) -> Vec<&str> {
+    let mut numbers: Vec<&str> = words
+        .iter()
+        .filter(|w| w.bytes().any(|b| b.is_ascii_digit()))
+        .map(String::as_str)
+        .collect();
+    numbers.sort_unstable();
+    numbers
 }
 
 /// A person's name, as the `first_name` and `last_name` columns hold it.
@@ -258,6 +278,61 @@ pub fn zip_city(a: Place<'_>, b: Place<'_>) -> Level {
     }
 }
 
+/// Dates (a license's issue date; a date of birth in a benchmark's spare date column):
+/// Exact; Typo (one digit of `YYYYMMDD` changed, two neighbouring digits swapped, or the
+/// day and the month swapped: `1956-04-09` / `1956-09-04`); Different.
+pub fn date(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Level {
+    let (Some(a), Some(b)) = (a, b) else {
+        return Level::Null;
+    };
+    if a == b {
+        return Level::Exact;
+    }
+    let digits = |d: NaiveDate| d.format("%Y%m%d").to_string();
+    let swapped = a.year() == b.year() && a.month() == b.day() && a.day() == b.month();
+    if swapped || one_slip(&digits(a), &digits(b)) {
+        Level::Typo
+    } else {
+        Level::Different
+    }
+}
+
+/// Whether two strings of one length differ in one character, or in two neighbours
+/// swapped.
+fn one_slip(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let differ: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    match differ[..] {
+        [_] => true,
+        [i, j] => j == i + 1 && a[i] == b[j] && a[j] == b[i],
+        _ => false,
+    }
+}
+
+/// Identifiers (a license or provider number; an SSN in a benchmark's spare id column),
+/// their letters and digits upper-cased, placeholders Null: Exact; Typo (one character
+/// changed, dropped or added, or two neighbours swapped); Different.
+pub fn id(a: Option<&str>, b: Option<&str>) -> Level {
+    let spelled = |v| {
+        known(ValueKind::Id, v)
+            .map(|v: &str| words(v).concat())
+            .filter(|v| !v.is_empty())
+    };
+    let (Some(a), Some(b)) = (spelled(a), spelled(b)) else {
+        return Level::Null;
+    };
+    if a == b {
+        Level::Exact
+    } else if osa_distance(&a, &b) == 1 {
+        Level::Typo
+    } else {
+        Level::Different
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,10 +371,19 @@ mod tests {
             ),
             Level::TokenOverlap
         );
-        // Sharing only what most childcare names have.
+        // One distinctive word of two in common: two businesses.
         assert_eq!(
             level("BOLD AND BRIGHT ACADEMY LLC", "BRIGHT ACORN ACADEMY, INC."),
-            Level::TokenOverlap
+            Level::Different
+        );
+        assert_eq!(
+            level("HEART SUNSET", "KID HILLS HEART BOULDER DAYCARE"),
+            Level::Different
+        );
+        // Sharing only what most childcare names have is no overlap either.
+        assert_eq!(
+            level("LEARNING ACADEMY", "CHILD CARE ACADEMY"),
+            Level::Different
         );
         // Alike in spelling, with no distinctive word in common.
         assert_eq!(level("KIDDIE KORNER", "KIDDY CORNER"), MEDIUM);
@@ -310,6 +394,20 @@ mod tests {
             ),
             Level::Different
         );
+        // A chain's sites: one name, another site number.
+        assert_eq!(
+            level("GENIUS PREPARATORY #1", "GENIUS PREPARATORY #10"),
+            Level::Different
+        );
+        assert_eq!(
+            level(
+                "KINDERCARE LEARNING CENTER #1204",
+                "KinderCare Learning Center 1204"
+            ),
+            Level::Exact
+        );
+        // A number on one side only says nothing of sites.
+        assert_eq!(level("TORREY HAVEN #2", "TORREY HAVEN"), HIGH);
         assert_eq!(level("SUNRISE ACADEMY", "N/A"), Level::Null);
         assert_eq!(company(None, Some("SUNRISE ACADEMY")), Level::Null);
     }
@@ -419,6 +517,37 @@ mod tests {
             Level::Different
         );
         assert_eq!(level("test1@gmail.com", "test1@gmail.com"), Level::Null);
+    }
+
+    #[test]
+    fn dates() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let level = |a, b| date(day(a), day(b));
+        assert_eq!(level("1956-04-09", "1956-04-09"), Level::Exact);
+        // One digit off, two digits swapped, day and month swapped.
+        assert_eq!(level("1956-04-09", "1956-04-08"), Level::Typo);
+        assert_eq!(level("1956-04-09", "1965-04-09"), Level::Typo);
+        assert_eq!(level("1956-04-09", "1956-09-04"), Level::Typo);
+        assert_eq!(level("1956-12-21", "1956-12-12"), Level::Typo);
+        // Two digits off, or a swap across years.
+        assert_eq!(level("1956-04-09", "1956-05-10"), Level::Different);
+        assert_eq!(level("1956-04-09", "1957-09-04"), Level::Different);
+        assert_eq!(date(None, day("1956-04-09")), Level::Null);
+    }
+
+    #[test]
+    fn identifiers() {
+        let level = |a, b| id(Some(a), Some(b));
+        assert_eq!(level("1804974", "1804974"), Level::Exact);
+        assert_eq!(level("ccl-1234", "CCL 1234"), Level::Exact);
+        assert_eq!(level("1804974", "1804794"), Level::Typo);
+        assert_eq!(level("1804974", "180497"), Level::Typo);
+        assert_eq!(level("1804974", "1805964"), Level::Different);
+        // Placeholders never agree.
+        assert_eq!(level("0000000", "0000000"), Level::Null);
+        assert_eq!(level("N/A", "N/A"), Level::Null);
+        assert_eq!(level("123456789", "123456789"), Level::Null);
+        assert_eq!(id(None, Some("1804974")), Level::Null);
     }
 
     #[test]

@@ -17,8 +17,9 @@ pub struct ResolveConfig {
     /// The match probability above which a pair links; `auto`: chosen from the model's own
     /// estimated precision and recall.
     pub threshold: ThresholdSetting,
-    /// A pair with a weight at or below this many bits (strong evidence of two providers)
-    /// keeps their clusters apart, whatever links them otherwise.
+    /// A pair whose comparisons weigh this many bits or fewer against it, beyond the prior
+    /// (strong evidence of two providers), keeps their clusters apart, whatever links them
+    /// otherwise.
     pub veto_weight: f64,
 }
 

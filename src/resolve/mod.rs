@@ -8,14 +8,17 @@
 //! Resolution follows Fellegi and Sunter. [`block`] gives every lead a key per
 //! [`block::BlockingRule`]; only pairs that share a key are compared, so a million leads
 //! make millions of pairs, not half a trillion. [`compare`] turns a pair into one
-//! [`compare::Level`] per field (company, person, address, phone, e-mail, ZIP/city). The
+//! [`compare::Level`] per field (company, person, address, phone, e-mail, ZIP/city, license
+//! date and number). The
 //! model has, per field and level, `m` = P(level | the pair is one provider) and `u` =
 //! P(level | two providers); a pair's match weight is the prior's log-odds plus, over its
 //! fields, log2(m / u). `Null` (a missing value or a [`placeholder`]) weighs nothing.
 //!
 //! - `u` is estimated from random pairs of leads, nearly all of which are two providers.
 //! - `m` is estimated by expectation–maximisation over the blocked pairs, starting from
-//!   `u` and a guess, with no labels; the prior is the estimated share of matches.
+//!   `u` and a guess, with no labels; the prior is the estimated chance that two random
+//!   leads match (the expected matches among the blocked pairs over all pairs), the prior
+//!   that goes with a `u` of random pairs.
 //! - Term frequency: agreeing on a common value says less than on a rare one (a chain's
 //!   central phone, `KINDERCARE`, a street many centers are on). For an Exact level, `u`
 //!   is replaced by the value's frequency among leads, so a phone shared by 79 operations

@@ -25,7 +25,9 @@ pub struct Comparison {
 /// The trained model.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Model {
-    /// The chance that a pair scored (a blocked pair) is one provider.
+    /// The chance that two leads drawn at random are one provider: the prior that goes
+    /// with `u`, which is estimated from random pairs. (Inside a training session it is the
+    /// share of the session's pairs, whose blocked fields are left out.)
     pub prior: f64,
     pub comparisons: Vec<Comparison>,
 }
@@ -113,6 +115,33 @@ impl Model {
                     .fold(moved, |most, (a, b)| most.max((a - b).abs()));
                 comparison.m = m;
             }
+            self.prior = prior;
+            if moved <= tolerance {
+                return iteration;
+            }
+        }
+        iterations
+    }
+
+    /// Refines the prior alone, `m` and `u` held: the chance that two random leads are one
+    /// provider, as the expected matches among `pairs` over the `population` of all pairs
+    /// they were blocked from. A pair's chance given its levels does not depend on how it
+    /// was selected, so the blocked pairs are weighed with this prior; the pairs left
+    /// unblocked are taken to hold no match. (A prior of the blocked pairs' share would
+    /// count the agreement that blocked them twice: once in the share, once in `m / u`.)
+    /// Returns how many iterations it took.
+    pub fn train_prior(
+        &mut self,
+        pairs: &[&Levels],
+        population: f64,
+        iterations: usize,
+        tolerance: f64,
+    ) -> usize {
+        for iteration in 1..=iterations {
+            let matches: f64 = pairs.iter().map(|pair| self.probability(pair)).sum();
+            // Below `FLOOR`: a million leads make half a trillion pairs.
+            let prior = (matches / population.max(1.0)).clamp(f64::EPSILON, 1.0 - FLOOR);
+            let moved = (prior - self.prior).abs() / self.prior;
             self.prior = prior;
             if moved <= tolerance {
                 return iteration;
@@ -414,6 +443,17 @@ mod tests {
                 assert!((m - true_m).abs() < 0.03, "m[{c}][{l}] = {m}, not {true_m}");
             }
         }
+        // The blocked pairs came from ten times as many: the prior of two random leads is at
+        // most a tenth of their share (a doubtful match loses some chance under the smaller
+        // prior), and most of it.
+        let mut random_prior = model.clone();
+        random_prior.train_prior(&blocked, 10.0 * blocked.len() as f64, 100, 1e-9);
+        let tenth = model.prior / 10.0;
+        assert!(
+            random_prior.prior <= tenth + 1e-9 && random_prior.prior > 0.7 * tenth,
+            "prior {} against {tenth}",
+            random_prior.prior
+        );
         // Both exact: strong evidence; both different: strong evidence against; a missing
         // value counts for nothing.
         assert!(model.probability(&[1, 1]) > 0.99);

@@ -1,6 +1,8 @@
 //! A pair of leads as the model reads it: one level per field, as an index.
 
-use crate::lead::{LeadValues, column_index};
+use chrono::NaiveDate;
+
+use crate::lead::{LeadValues, Value, column_index};
 
 use super::compare::{self, Band, Level, PersonName, Place};
 
@@ -14,17 +16,23 @@ pub enum Field {
     Phone,
     Email,
     ZipCity,
+    /// The date the license was first issued (`license_issued`).
+    LicenseIssued,
+    /// The license number (`license_number`).
+    LicenseNumber,
 }
 
 impl Field {
     /// Every field, in the order of a pair's levels.
-    pub const ALL: [Field; 6] = [
+    pub const ALL: [Field; 8] = [
         Field::Company,
         Field::Person,
         Field::Address,
         Field::Phone,
         Field::Email,
         Field::ZipCity,
+        Field::LicenseIssued,
+        Field::LicenseNumber,
     ];
 
     /// How alike two leads are on the field.
@@ -44,7 +52,23 @@ impl Field {
             Field::Phone => compare::phone(text(a, "phone"), text(b, "phone")),
             Field::Email => compare::email(text(a, "email"), text(b, "email")),
             Field::ZipCity => compare::zip_city(place(a), place(b)),
+            Field::LicenseIssued => {
+                compare::date(date(a, "license_issued"), date(b, "license_issued"))
+            }
+            Field::LicenseNumber => {
+                compare::id(text(a, "license_number"), text(b, "license_number"))
+            }
         }
+    }
+}
+
+/// A lead's date in a column, by name: a date value, or text that spells one as ISO
+/// (`2019-03-01`).
+pub(crate) fn date(lead: &LeadValues, column: &str) -> Option<NaiveDate> {
+    match &lead[column_index(column).expect("a lead column")] {
+        Value::Date(date) => Some(*date),
+        Value::Text(text) => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok(),
+        _ => None,
     }
 }
 
@@ -54,7 +78,7 @@ fn text<'a>(lead: &'a LeadValues, column: &str) -> Option<&'a str> {
 }
 
 /// How many levels a field's index takes: [`index`]'s range.
-pub const LEVELS: usize = 7;
+pub const LEVELS: usize = 8;
 
 /// A level as the model indexes it: 0 is `Null` (no evidence), then from the most alike to
 /// the least.
@@ -62,11 +86,12 @@ pub fn index(level: Level) -> u8 {
     match level {
         Level::Null => 0,
         Level::Exact => 1,
-        Level::JaroWinkler { band: Band::High } => 2,
-        Level::TokenOverlap => 3,
-        Level::Phonetic => 4,
-        Level::JaroWinkler { band: Band::Medium } => 5,
-        Level::Different => 6,
+        Level::Typo => 2,
+        Level::JaroWinkler { band: Band::High } => 3,
+        Level::TokenOverlap => 4,
+        Level::Phonetic => 5,
+        Level::JaroWinkler { band: Band::Medium } => 6,
+        Level::Different => 7,
     }
 }
 
@@ -75,10 +100,11 @@ pub fn level(index: u8) -> Level {
     match index {
         0 => Level::Null,
         1 => Level::Exact,
-        2 => Level::JaroWinkler { band: Band::High },
-        3 => Level::TokenOverlap,
-        4 => Level::Phonetic,
-        5 => Level::JaroWinkler { band: Band::Medium },
+        2 => Level::Typo,
+        3 => Level::JaroWinkler { band: Band::High },
+        4 => Level::TokenOverlap,
+        5 => Level::Phonetic,
+        6 => Level::JaroWinkler { band: Band::Medium },
         _ => Level::Different,
     }
 }
@@ -111,6 +137,8 @@ mod tests {
             ("city", "MESQUITE"),
             ("zip", "89027"),
             ("phone", "+13463939400"),
+            ("license_issued", "2016-03-01"),
+            ("license_number", "CCL-1804974"),
         ]);
         let re_export = lead(&[
             ("company", "SUNSHINE ACADEMY PRESCHOOL"),
@@ -120,6 +148,8 @@ mod tests {
             ("city", "MESQUITE"),
             ("zip", "89027"),
             ("phone", "+13463939400"),
+            ("license_issued", "2016-01-03"),
+            ("license_number", "CCL-1804794"),
         ]);
         let other_site = lead(&[
             ("company", "SUNSHINE ACADEMY PRE-SCHOOL #2"),
@@ -130,11 +160,36 @@ mod tests {
             ("zip", "89101"),
             ("phone", "+13463939400"),
         ]);
-        let [company, person, address, phone, email, place] = levels(&center, &re_export);
+        let [
+            company,
+            person,
+            address,
+            phone,
+            email,
+            place,
+            issued,
+            number,
+        ] = levels(&center, &re_export);
         assert_eq!((person, address, phone, email, place), (1, 1, 1, 0, 1));
-        assert!(matches!(company, 1..=3), "a dash dropped: {company}");
-        let [_, person, address, phone, email, place] = levels(&center, &other_site);
-        assert_eq!((person, address, phone, email, place), (6, 6, 1, 0, 6));
+        assert!(matches!(company, 1..=4), "a dash dropped: {company}");
+        // Day and month swapped, two digits swapped: typos.
+        assert_eq!((issued, number), (2, 2));
+        let [_, person, address, phone, email, place, issued, number] =
+            levels(&center, &other_site);
+        assert_eq!((person, address, phone, email, place), (7, 7, 1, 0, 7));
+        // No license date or number to compare.
+        assert_eq!((issued, number), (0, 0));
+        let dated = |d| {
+            let mut lead = center.clone();
+            lead[column_index("license_issued").unwrap()] = Value::Date(d);
+            lead
+        };
+        let issued = NaiveDate::from_ymd_opt(2016, 3, 1).unwrap();
+        assert_eq!(
+            levels(&dated(issued), &center)[6],
+            1,
+            "a date value and its text"
+        );
         assert!(levels(&center, &center).iter().all(|&l| l <= 1));
         assert!(usize::from(*levels(&center, &other_site).iter().max().unwrap()) < LEVELS);
         assert!((0..LEVELS as u8).all(|i| index(level(i)) == i));

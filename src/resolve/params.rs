@@ -70,9 +70,13 @@ impl Parameters {
         (p / (1.0 - p)).log2()
     }
 
-    /// The weight, in bits, at or below which a pair keeps two clusters apart.
+    /// The weight, in bits, at or below which a pair keeps two clusters apart: the
+    /// configured evidence against (`veto_weight`) beyond the prior. The prior is that of
+    /// two random leads, far below even odds, so a veto on the weight alone would keep
+    /// apart any two leads with no evidence for them.
     pub fn veto_weight(&self) -> f64 {
-        self.config.veto_weight
+        let prior = self.model.prior;
+        (prior / (1.0 - prior)).log2() + self.config.veto_weight
     }
 
     /// The match weight of two leads, in bits.
@@ -127,7 +131,8 @@ impl Parameters {
 
 impl FieldFrequencies {
     /// Counts the values of `field`'s column among `leads`, with the `u` of its exact
-    /// level; `None` for a field with no one column (a person's name, ZIP and city).
+    /// level; `None` for a field with no one text column (a person's name, ZIP and city, a
+    /// date).
     pub fn count(leads: &[LeadValues], field: Field, model: &Model) -> Option<FieldFrequencies> {
         let column = frequency_column(field)?;
         let at = position(field);
@@ -165,7 +170,9 @@ fn frequency_column(field: Field) -> Option<usize> {
         Field::Phone => "phone",
         Field::Address => "address1",
         Field::Email => "email",
-        Field::Person | Field::ZipCity => return None,
+        Field::LicenseNumber => "license_number",
+        // No one text column: a name of two, a place of two, a date.
+        Field::Person | Field::ZipCity | Field::LicenseIssued => return None,
     })
 }
 
@@ -175,4 +182,29 @@ fn position(field: Field) -> usize {
         .iter()
         .position(|f| *f == field)
         .expect("every field is in Field::ALL")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::model::Comparison;
+
+    #[test]
+    fn the_veto_is_evidence_against_beyond_the_prior() {
+        let parameters = Parameters {
+            config: ResolveConfig::default(),
+            model: Model {
+                prior: 1.0 / 1025.0,
+                comparisons: vec![Comparison {
+                    m: vec![0.0, 1.0],
+                    u: vec![0.0, 1.0],
+                }],
+            },
+            frequencies: Vec::new(),
+            threshold: Threshold::at(&[], 0.5),
+        };
+        // Odds of 1 to 1024: -10 bits, and the default veto's -6 beyond them.
+        assert!((parameters.veto_weight() - -16.0).abs() < 1e-9);
+        assert_eq!(parameters.link_weight(), 0.0);
+    }
 }

@@ -9,6 +9,8 @@ pub enum ValueKind {
     Phone,
     /// An e-mail address.
     Email,
+    /// An identifier: a license or provider number.
+    Id,
     /// Any other text: a name, a street, a city.
     Text,
 }
@@ -18,6 +20,7 @@ pub fn is_placeholder(kind: ValueKind, value: &str) -> bool {
     match kind {
         ValueKind::Phone => is_placeholder_phone(value),
         ValueKind::Email => is_placeholder_email(value),
+        ValueKind::Id => is_placeholder_id(value),
         ValueKind::Text => is_placeholder_text(value),
     }
 }
@@ -77,6 +80,20 @@ fn is_placeholder_phone(value: &str) -> bool {
         && national[3..6] == *"555"
         && (national[6..8] == *"01" || national[6..] == *"1212");
     sequential(national) || sequential(subscriber) || distinct_digits(subscriber) == 1 || fictional
+}
+
+/// A placeholder text, or digits that number nothing: one digit repeated (`000`,
+/// `999-99-9999`) or a sequential run of five or more (`123456789`; a short run such as
+/// `1234` can be a small agency's real number).
+fn is_placeholder_id(value: &str) -> bool {
+    let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+    let only_digits = value
+        .chars()
+        .all(|c| c.is_ascii_digit() || !c.is_alphanumeric());
+    let sequential =
+        digits.len() >= 5 && (ASCENDING.contains(&digits) || DESCENDING.contains(&digits));
+    is_placeholder_text(value)
+        || (only_digits && ((digits.len() >= 3 && distinct_digits(&digits) == 1) || sequential))
 }
 
 fn distinct_digits(digits: &str) -> usize {
@@ -246,6 +263,12 @@ mod tests {
             "N/A", "n/a", "NA", "N.A.", "NONE", "None", "UNKNOWN", "TBD", "-", ".", "--", " ", "",
         ] {
             assert!(is_placeholder(ValueKind::Text, text), "{text:?}");
+        }
+        for id in ["0000000", "999-99-9999", "123456789", "N/A", "-"] {
+            assert!(is_placeholder(ValueKind::Id, id), "{id}");
+        }
+        for id in ["1804974", "CCL-1234", "111111A", "12", "1234"] {
+            assert!(!is_placeholder(ValueKind::Id, id), "{id}");
         }
         for text in [
             "NANCY",
