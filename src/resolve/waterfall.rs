@@ -185,7 +185,7 @@ pub fn waterfall(parameters: &Parameters, a: Side, b: Side, verdict: &Verdict) -
     let mut total = explanation.prior;
     out.push('\n');
     line(&mut out, ["", "level", "bits", "total"], "");
-    let prior = format!("{:.4} of the pairs compared match", parameters.model.prior);
+    let prior = format!("{:.4} of random pairs match", parameters.model.prior);
     let bits = signed(explanation.prior);
     line(&mut out, ["prior", &prior, &bits, &signed(total)], "");
     for term in &explanation.terms {
@@ -286,6 +286,8 @@ fn shown_column(field: Field) -> Option<&'static [&'static str]> {
         Field::Person => Some(&["first_name", "last_name"]),
         Field::Address => Some(&["address1"]),
         Field::ZipCity => Some(&["city", "zip"]),
+        Field::LicenseIssued => Some(&["license_issued"]),
+        Field::LicenseNumber => Some(&["license_number"]),
         Field::Phone | Field::Email => None,
     }
 }
@@ -312,6 +314,8 @@ pub fn field_name(field: Field) -> &'static str {
         Field::Phone => "phone",
         Field::Email => "e-mail",
         Field::ZipCity => "city, zip",
+        Field::LicenseIssued => "issued",
+        Field::LicenseNumber => "license",
     }
 }
 
@@ -326,6 +330,7 @@ pub fn level_name(level: Level) -> String {
             };
             format!("Jaro-Winkler {name} (>= {:.2})", band.threshold())
         }
+        Level::Typo => "one typo".to_string(),
         Level::TokenOverlap => "token overlap".to_string(),
         Level::Phonetic => "phonetic".to_string(),
         Level::Different => "different".to_string(),
@@ -341,6 +346,8 @@ fn rule_name(rule: BlockingRule) -> &'static str {
         BlockingRule::ZipCompany => "zip_company",
         BlockingRule::Email => "email",
         BlockingRule::Person => "person",
+        BlockingRule::LicenseIssued => "license_issued",
+        BlockingRule::LicenseNumber => "license_number",
     }
 }
 
@@ -355,8 +362,8 @@ mod tests {
     /// A model whose bits are round: the prior -2, an exact level +4, a different one -4.
     fn parameters() -> Parameters {
         let comparison = Comparison {
-            m: vec![1.0, 0.8, 0.03, 0.03, 0.03, 0.03, 0.05],
-            u: vec![1.0, 0.05, 0.03, 0.03, 0.03, 0.03, 0.8],
+            m: vec![1.0, 0.8, 0.03, 0.03, 0.03, 0.03, 0.03, 0.05],
+            u: vec![1.0, 0.05, 0.03, 0.03, 0.03, 0.03, 0.03, 0.8],
         };
         // A value on `n` of 100 leads; the exact level's u is 0.01.
         let frequency = |field, value: &str, n| {
@@ -423,10 +430,12 @@ mod tests {
             "person     Ann Park         Ann Park",
             "address    9975 PLACID ST   3801 N CAMPBELL RD",
             "city, zip  LAS VEGAS 89135  LAS VEGAS 89135",
+            "issued     -                -",
+            "license    -                -",
             "blocking keys shared: phone, zip_company, person",
             "",
             "           level                                   bits   total",
-            "prior      0.2000 of the pairs compared match     -2.00   -2.00",
+            "prior      0.2000 of random pairs match           -2.00   -2.00",
             "company    exact                                  +4.00   +2.00",
             "           term frequency: on 8.00% of leads      -3.00   -1.00  \"KINDERCARE\"",
             "person     exact                                  +4.00   +3.00",
@@ -435,8 +444,10 @@ mod tests {
             "           term frequency: on 4.00% of leads      -2.00   +1.00",
             "e-mail     missing or placeholder                 +0.00   +1.00",
             "city, zip  exact                                  +4.00   +5.00",
+            "issued     missing or placeholder                 +0.00   +5.00",
+            "license    missing or placeholder                 +0.00   +5.00",
             "total weight +5.00 bits: probability 0.9697",
-            "threshold: probability 0.500, weight +0.00 bits (the model estimates precision 0.900, recall 0.800); veto at -6.00 bits",
+            "threshold: probability 0.500, weight +0.00 bits (the model estimates precision 0.900, recall 0.800); veto at -8.00 bits",
             "verdict: one entity (7): linked directly: +5.00 bits reach the threshold, +0.00",
         ];
         assert_eq!(text.lines().collect::<Vec<_>>(), expected);
@@ -469,8 +480,13 @@ mod tests {
             verdict(1, 2, -1.0, false, &[]),
             Verdict::Below { against: false }
         );
+        // The veto: 6 bits of evidence against beyond the prior's -2.
         assert_eq!(
-            verdict(1, 2, -6.0, false, &[]),
+            verdict(1, 2, -7.0, false, &[]),
+            Verdict::Below { against: false }
+        );
+        assert_eq!(
+            verdict(1, 2, -8.0, false, &[]),
             Verdict::Below { against: true }
         );
         assert_eq!(

@@ -80,10 +80,12 @@ pub fn link(
         Mode::Link | Mode::Rebuild => store.resolve_parameters()?,
     };
     let from_scratch = mode != Mode::Link || stored.is_none();
+    let mut timer = Timer(Instant::now());
     let dirty = match from_scratch {
         true => store.all_lead_ids()?,
         false => store.unresolved_leads()?,
     };
+    timer.lap("the leads to link found");
     let mut linked = Linked {
         leads: dirty.len(),
         trained: stored.is_none(),
@@ -100,6 +102,7 @@ pub fn link(
             let values: Vec<_> = leads.into_iter().map(|l| l.values).collect();
             let parameters = train(&values, config, SEED);
             store.save_parameters(run_id, values.len(), &parameters)?;
+            timer.lap("the parameters trained");
             parameters
         }
     };
@@ -108,9 +111,10 @@ pub fn link(
         store.clear_resolution()?;
         dirty
     } else {
-        touched(store, dirty, &parameters)?
+        touched(store, dirty, &parameters, &mut timer)?
     };
     let leads = store.resolving_leads(&scope)?;
+    timer.lap("the leads to cluster read");
     let values: Vec<_> = leads.iter().map(|l| l.values.clone()).collect();
     let keys: Vec<Vec<i64>> = values.iter().map(|v| hashed_keys(rules, v)).collect();
     if from_scratch {
@@ -137,6 +141,7 @@ pub fn link(
             .is_some_and(|&n| n as usize > MAX_BLOCK)
     };
     let pairs = candidate_pairs(&values, rules, &too_common);
+    timer.lap("their keys counted and paired");
     let index: HashMap<&str, usize> = leads
         .iter()
         .enumerate()
@@ -153,6 +158,7 @@ pub fn link(
         .collect();
     let apart = |a: usize, b: usize| leads[a].listing.with(&leads[b].listing);
     let clustered = cluster_leads(&values, &pairs, &parameters, &labels, &apart);
+    timer.lap("the pairs weighed and clustered");
     let before: Vec<_> = leads.iter().map(|l| l.entity).collect();
     let assignment = assign(&before, &clustered.clusters, store.next_entity_id()?);
     let resolved = Resolved {
@@ -173,6 +179,7 @@ pub fn link(
         changes: assignment.changes,
     };
     store.write_resolution(run_id, &scope, &resolved)?;
+    timer.lap("the entities written");
     let count = |kind| resolved.changes.iter().filter(|c| c.change == kind).count();
     linked.scope = scope.len();
     linked.pairs = pairs.len();
@@ -193,6 +200,7 @@ fn touched(
     store: &mut Store,
     dirty: Vec<String>,
     parameters: &Parameters,
+    timer: &mut Timer,
 ) -> Result<Vec<String>, StoreError> {
     let rules = &parameters.config.blocking;
     let changed = store.resolving_leads(&dirty)?;
@@ -207,6 +215,7 @@ fn touched(
         .collect();
     store.replace_keys(&rows)?;
     let counts = store.key_counts(&keys.concat())?;
+    timer.lap("the changed leads' keys stored and counted");
     let usable = |key: &i64| counts.get(key).is_some_and(|&n| n as usize <= MAX_BLOCK);
     let shared: Vec<i64> = keys.concat().into_iter().filter(usable).collect();
     let known: HashSet<&str> = dirty.iter().map(String::as_str).collect();
@@ -216,6 +225,7 @@ fn touched(
         .filter(|id| !known.contains(id.as_str()))
         .collect();
     let others = store.resolving_leads(&others)?;
+    timer.lap("the leads sharing their keys read");
     let mut holding: HashMap<i64, Vec<usize>> = HashMap::new();
     for (i, other) in others.iter().enumerate() {
         for key in hashed_keys(rules, &other.values) {
@@ -244,5 +254,18 @@ fn touched(
             .filter(|(_, linked)| *linked)
             .map(|(other, _)| other.lead_id),
     );
-    store.connected(&seeds)
+    timer.lap("the pairs of changed leads weighed");
+    let connected = store.connected(&seeds);
+    timer.lap("the leads connected to them found");
+    connected
+}
+
+/// How long each step of linking took, logged at debug level (`-vv`).
+struct Timer(Instant);
+
+impl Timer {
+    fn lap(&mut self, step: &str) {
+        tracing::debug!("resolve: {step} in {:.3} s", self.0.elapsed().as_secs_f64());
+        self.0 = Instant::now();
+    }
 }
