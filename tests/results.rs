@@ -55,12 +55,10 @@ fn a_held_run_is_told_file_by_file_with_its_guard_figures() {
     // Nothing new was applied: nothing to link, with the parameters the first load trained.
     assert_eq!(doc["entities"]["leads"], 0);
     assert_eq!(doc["entities"]["trained"], false);
-    assert!(
-        doc["entities"]["threshold"]["probability"]
-            .as_f64()
-            .unwrap()
-            > 0.5
-    );
+    let threshold = &doc["entities"]["threshold"];
+    let probability = threshold["probability"].as_f64().unwrap();
+    assert!(probability > 0.0 && probability < 1.0, "{threshold}");
+    assert!(threshold["precision"].as_f64().is_some(), "{threshold}");
     let files = doc["files"].as_array().unwrap();
     let statuses: Vec<&str> = files
         .iter()
