@@ -41,13 +41,16 @@ const APPLICATION_NAME: &str = "leadpipe";
 /// How often the server checks that a session's client is still there (PostgreSQL 14+).
 const CONNECTION_CHECK_SQL: &str = "SET client_connection_check_interval = '2s'";
 
-/// The session holding advisory lock `$1`: its process id, name, address and start.
+/// The session holding advisory lock `$1` in this database (advisory locks are per database,
+/// and a run into another database holds the same key): its process id, name, address and
+/// start.
 const LOCK_HOLDER_SQL: &str = "
     SELECT a.pid, coalesce(nullif(a.application_name, ''), 'unnamed'),
            coalesce(host(a.client_addr), 'local'), a.backend_start
     FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
     WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
       AND l.classid = ($1::bigint >> 32)::oid AND l.objid = ($1::bigint & 4294967295)::oid
+      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
     LIMIT 1";
 
 /// How long a run waits between two tries of a lock another run holds.
