@@ -14,9 +14,9 @@ use super::schema::{
     BLOCKING_KEYS, ENTITIES, ENTITY_CHANGES, ENTITY_LINKS, ENTITY_MEMBERS, RESOLVE_KEYS,
     RESOLVE_SCOPE, SqlType, Table,
 };
-use super::value::{Bind, Cell, Rows};
+use super::value::{Bind, Cell, Rows, lead_values};
 use super::{Store, StoreError, now};
-use crate::lead::{LEAD_COLUMNS, LeadValues, Value};
+use crate::lead::{LEAD_COLUMNS, LeadValues};
 use crate::resolve::ids::{Change, EntityChange, EntityId};
 use crate::resolve::params::Parameters;
 
@@ -252,10 +252,7 @@ impl Store {
             types: &types,
         };
         self.backend.query(&query, &mut |row| {
-            let mut values: LeadValues = std::array::from_fn(|_| Value::Null);
-            for (value, cell) in values.iter_mut().zip(&row[6..]) {
-                *value = cell.to_value();
-            }
+            let values = lead_values(&row[6..]);
             leads.push(ResolvingLead {
                 lead_id: row[0].text().unwrap_or_default().to_string(),
                 record_hash: row[1].text().unwrap_or_default().to_string(),

@@ -6,9 +6,9 @@
 
 use super::backend::Query;
 use super::schema::SqlType;
-use super::value::{Bind, Cell};
+use super::value::{Bind, Cell, lead_values};
 use super::{Store, StoreError, now};
-use crate::lead::{LEAD_COLUMNS, LeadValues, Value};
+use crate::lead::{LEAD_COLUMNS, LeadValues};
 use crate::resolve::ids::EntityId;
 
 use super::entities::StoredLabel;
@@ -69,22 +69,13 @@ fn lead_types() -> Vec<SqlType> {
     types
 }
 
-/// A lead's data values from the cells of its columns.
-fn values(cells: &[Cell]) -> LeadValues {
-    let mut values: LeadValues = std::array::from_fn(|_| Value::Null);
-    for (value, cell) in values.iter_mut().zip(cells) {
-        *value = cell.to_value();
-    }
-    values
-}
-
 fn entity_lead(row: &[Cell]) -> EntityLead {
     EntityLead {
         lead_id: row[0].text().unwrap_or_default().to_string(),
         source: row[1].text().unwrap_or_default().to_string(),
         is_active: row[2].bool().unwrap_or(false),
         entity: row[3].int(),
-        values: values(&row[4..]),
+        values: lead_values(&row[4..]),
     }
 }
 
@@ -236,8 +227,8 @@ impl Store {
             let (a, b) = row[3..].split_at(LEAD_COLUMNS.len());
             pairs.push(LabelledPair {
                 label: stored_label(row),
-                a: values(a),
-                b: values(b),
+                a: lead_values(a),
+                b: lead_values(b),
             });
             Ok(())
         })?;

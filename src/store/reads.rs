@@ -4,9 +4,9 @@
 use super::backend::Query;
 use super::schema::SqlType;
 use super::status::Change;
-use super::value::{Bind, Cell};
+use super::value::{Bind, Cell, lead_values};
 use super::{Store, StoreError};
-use crate::lead::{LEAD_COLUMNS, LeadValues, Value};
+use crate::lead::{LEAD_COLUMNS, LeadValues};
 
 /// A lead as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,10 +65,7 @@ impl Store {
             types: &types,
         };
         self.backend.query(&query, &mut |row| {
-            let mut values: LeadValues = std::array::from_fn(|_| Value::Null);
-            for (value, cell) in values.iter_mut().zip(&row[4..]) {
-                *value = cell.to_value();
-            }
+            let values = lead_values(&row[4..]);
             each(StoredLead {
                 lead_id: text(row[0]),
                 source: text(row[1]),

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
-use crate::lead::Value;
+use crate::lead::{LeadValues, Value};
 
 /// A value bound to a statement's placeholder or to a bulk-written column.
 #[derive(Clone, Copy, Debug)]
@@ -133,6 +133,15 @@ impl<'r> Cell<'r> {
             Cell::Time(time) => Value::Text(time_text(time)),
         }
     }
+}
+
+/// A lead's data values from the cells of its columns, in the order of `LEAD_COLUMNS`.
+pub(crate) fn lead_values(cells: &[Cell]) -> LeadValues {
+    let mut values: LeadValues = std::array::from_fn(|_| Value::Null);
+    for (value, cell) in values.iter_mut().zip(cells) {
+        *value = cell.to_value();
+    }
+    values
 }
 
 /// Times as text: RFC 3339 in UTC, to the millisecond. SQLite stores them so, and both
