@@ -42,6 +42,7 @@ pub mod model;
 pub mod pair;
 pub mod params;
 pub mod placeholder;
+pub mod prepared;
 pub mod street;
 pub mod words;
 
