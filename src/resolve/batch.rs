@@ -7,7 +7,7 @@ use rustc_hash::FxHashMap;
 use crate::lead::LeadValues;
 
 use super::block::BlockingRule;
-use super::cluster::{Label, Pair, cluster};
+use super::cluster::{Label, Pair, cluster_scored};
 use super::config::{ResolveConfig, ThresholdSetting};
 use super::model::{Levels, Model, Threshold, probability};
 use super::pair::{Field, LEVELS};
@@ -47,23 +47,18 @@ pub fn resolve(leads: &[LeadValues], config: &ResolveConfig, seed: u64) -> Resol
 /// [`resolve`] of leads already prepared, which need not all be held as lead values at
 /// once: a million leads' values take more memory than the resolution itself.
 pub fn resolve_prepared(leads: &[Prepared], config: &ResolveConfig, seed: u64) -> Resolution {
-    let compared = Compared::of(leads, config);
-    let (parameters, weights) = train_on(
-        leads,
-        config,
-        compared.by_rule,
-        &compared.pairs,
-        &compared.levels,
-        seed,
-    );
-    let pairs = compared
-        .pairs
-        .iter()
-        .map(|&(a, b)| (a as usize, b as usize));
-    let clusters = cluster_weighed(leads, pairs, &weights, &parameters, &[]).clusters;
+    let Compared {
+        by_rule,
+        pairs,
+        levels,
+    } = Compared::of(leads, config);
+    let (parameters, weights) = train_on(leads, config, by_rule, &pairs, &levels, seed);
+    drop(levels);
+    let candidates = pairs.iter().map(|&(a, b)| (a as usize, b as usize));
+    let clusters = cluster_weighed(leads, candidates, &weights, &parameters, &[]).clusters;
     Resolution {
         clusters,
-        pairs: compared.pairs.len(),
+        pairs: pairs.len(),
         parameters,
     }
 }
@@ -156,13 +151,9 @@ fn cluster_weighed(
             .map(|((a, b), &weight)| Pair { a, b, weight })
     };
     let links: Vec<Pair> = scored().filter(|p| p.weight >= link).collect();
-    // Only the pairs that link or speak against a link move the clustering.
-    let pairs: Vec<Pair> = scored()
-        .filter(|p| p.weight >= link || p.weight <= veto)
-        .chain(labels.iter().map(Label::as_pair))
-        .collect();
+    let pairs = || scored().chain(labels.iter().map(Label::as_pair));
     let weigh = |a: usize, b: usize| leads[a].weight(&leads[b], parameters);
-    let clusters = cluster(leads.len(), &pairs, link, veto, weigh);
+    let clusters = cluster_scored(leads.len(), pairs, link, veto, weigh);
     Clustered { clusters, links }
 }
 

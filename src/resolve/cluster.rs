@@ -57,14 +57,26 @@ pub fn cluster(
     veto: f64,
     weigh: impl Fn(usize, usize) -> f64,
 ) -> Vec<usize> {
+    cluster_scored(n, || pairs.iter().copied(), link, veto, weigh)
+}
+
+/// [`cluster`] of the pairs `pairs` gives, each time in the same order: a million leads'
+/// pairs need not be held as [`Pair`]s.
+pub(crate) fn cluster_scored<P: Iterator<Item = Pair>>(
+    n: usize,
+    pairs: impl Fn() -> P,
+    link: f64,
+    veto: f64,
+    weigh: impl Fn(usize, usize) -> f64,
+) -> Vec<usize> {
     let against = |labelled: bool| {
-        let pairs = pairs
-            .iter()
-            .filter(move |p| p.weight <= veto && (p.weight == f64::NEG_INFINITY) == labelled);
+        let pairs = || {
+            pairs().filter(move |p| p.weight <= veto && (p.weight == f64::NEG_INFINITY) == labelled)
+        };
         Against::new(n, pairs)
     };
     let (vetoes, labelled) = (against(false), against(true));
-    let mut links: Vec<&Pair> = pairs.iter().filter(|p| p.weight >= link).collect();
+    let mut links: Vec<Pair> = pairs().filter(|p| p.weight >= link).collect();
     links.sort_by(|x, y| y.weight.total_cmp(&x.weight));
     let mut clusters = Clusters::new(n);
     for pair in links {
@@ -89,9 +101,9 @@ struct Against {
 }
 
 impl Against {
-    fn new<'a>(n: usize, pairs: impl Iterator<Item = &'a Pair> + Clone) -> Against {
+    fn new<P: Iterator<Item = Pair>>(n: usize, pairs: impl Fn() -> P) -> Against {
         let mut starts = vec![0usize; n + 1];
-        for pair in pairs.clone() {
+        for pair in pairs() {
             starts[pair.a + 1] += 1;
             starts[pair.b + 1] += 1;
         }
@@ -101,7 +113,7 @@ impl Against {
         let mut filled = starts.clone();
         let mut partners = vec![0u32; starts[n]];
         let index = |i: usize| u32::try_from(i).expect("fewer than 2³² records");
-        for pair in pairs {
+        for pair in pairs() {
             for (from, to) in [(pair.a, pair.b), (pair.b, pair.a)] {
                 partners[filled[from]] = index(to);
                 filled[from] += 1;

@@ -52,13 +52,10 @@ impl Band {
 /// the first, which is most of the time comparing a million leads' pairs takes.
 fn jaro_winkler(a: &str, b: &str) -> f64 {
     const MOST: usize = u64::BITS as usize;
-    let (a, b) = (a.as_bytes(), b.as_bytes());
     if !(a.is_ascii() && b.is_ascii() && a.len() <= MOST && b.len() <= MOST) {
-        return strsim::jaro_winkler(
-            std::str::from_utf8(a).expect("text"),
-            std::str::from_utf8(b).expect("text"),
-        );
+        return strsim::jaro_winkler(a, b);
     }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
     let similarity = jaro(a, b);
     if similarity > 0.7 {
         let prefix = a.iter().take(4).zip(b).take_while(|(x, y)| x == y).count();
@@ -68,8 +65,9 @@ fn jaro_winkler(a: &str, b: &str) -> f64 {
     }
 }
 
-/// Jaro similarity of two byte strings of at most 64 bytes, `strsim::generic_jaro`'s
-/// matching and arithmetic.
+/// Jaro similarity of two ASCII strings of at most 64 bytes, `strsim::generic_jaro`'s
+/// matching and arithmetic. The matching works on bit sets of positions: each letter of
+/// `a` takes the first letter of `b` that is alike, within the window and not yet taken.
 fn jaro(a: &[u8], b: &[u8]) -> f64 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
@@ -77,26 +75,36 @@ fn jaro(a: &[u8], b: &[u8]) -> f64 {
         return 0.0;
     }
     let range = (a.len().max(b.len()) / 2).saturating_sub(1);
+    // Where each letter is in `b`.
+    let mut at = [0u64; 128];
+    for (j, &y) in b.iter().enumerate() {
+        at[usize::from(y)] |= 1 << j;
+    }
+    // The positions below `n`, all of them for 64.
+    let below = |n: usize| if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
     let (mut a_flags, mut b_flags) = (0u64, 0u64);
     let mut matches = 0usize;
-    for (i, x) in a.iter().enumerate() {
-        let (low, high) = (i.saturating_sub(range), b.len().min(i + range + 1));
-        if let Some(j) = (low..high).find(|&j| b_flags & (1 << j) == 0 && b[j] == *x) {
+    for (i, &x) in a.iter().enumerate() {
+        let window = below(b.len().min(i + range + 1)) & !below(i.saturating_sub(range));
+        let free = at[usize::from(x)] & window & !b_flags;
+        if free != 0 {
             a_flags |= 1 << i;
-            b_flags |= 1 << j;
+            b_flags |= free & free.wrapping_neg();
             matches += 1;
         }
     }
     if matches == 0 {
         return 0.0;
     }
-    let a_matched = (0..a.len())
-        .filter(|&i| a_flags & (1 << i) != 0)
-        .map(|i| a[i]);
-    let b_matched = (0..b.len())
-        .filter(|&j| b_flags & (1 << j) != 0)
-        .map(|j| b[j]);
-    let transpositions = a_matched.zip(b_matched).filter(|(x, y)| x != y).count() / 2;
+    let mut transpositions = 0;
+    let (mut rest_a, mut rest_b) = (a_flags, b_flags);
+    while rest_a != 0 {
+        let (i, j) = (rest_a.trailing_zeros(), rest_b.trailing_zeros());
+        transpositions += usize::from(a[i as usize] != b[j as usize]);
+        rest_a &= rest_a - 1;
+        rest_b &= rest_b - 1;
+    }
+    transpositions /= 2;
     ((matches as f64 / a.len() as f64)
         + (matches as f64 / b.len() as f64)
         + ((matches - transpositions) as f64 / matches as f64))
@@ -236,7 +244,31 @@ pub struct PersonName<'a> {
 pub struct PersonSpelling {
     pub full: Box<str>,
     pub last_at: usize,
-    pub codes: [[Box<str>; 2]; 2],
+    pub codes: [[Code; 2]; 2],
+}
+
+/// A Double Metaphone code, held in place: it has at most four letters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Code {
+    bytes: [u8; Code::MOST],
+    len: u8,
+}
+
+impl Code {
+    /// Four letters of up to four bytes each.
+    const MOST: usize = 16;
+
+    fn new(code: &str) -> Code {
+        let mut bytes = [0; Code::MOST];
+        bytes
+            .get_mut(..code.len())
+            .expect("a Double Metaphone code of at most four letters")
+            .copy_from_slice(code.as_bytes());
+        Code {
+            bytes,
+            len: code.len() as u8,
+        }
+    }
 }
 
 impl PersonSpelling {
@@ -247,7 +279,7 @@ impl PersonSpelling {
         let metaphone = DoubleMetaphone::default();
         let codes = |joined: &str| {
             let result = metaphone.double_metaphone(&joined.replace(' ', ""));
-            [result.primary().into(), result.alternate().into()]
+            [Code::new(&result.primary()), Code::new(&result.alternate())]
         };
         let codes = [codes(&first), codes(&last)];
         let (full, last_at) = if first.is_empty() {
@@ -305,7 +337,7 @@ pub fn people(a: &PersonSpelling, b: &PersonSpelling) -> Level {
 
 /// Whether two names share a Double Metaphone code, primary or alternate; two missing
 /// names sound alike.
-fn sound_alike(a: &[Box<str>; 2], b: &[Box<str>; 2]) -> bool {
+fn sound_alike(a: &[Code; 2], b: &[Code; 2]) -> bool {
     a.iter().any(|c| b.contains(c))
 }
 
