@@ -181,10 +181,10 @@ fn train_on(
     );
     train_m(&mut model, &by_rule, candidates, compared);
     drop(by_rule);
-    let frequencies = config
-        .term_frequency
-        .iter()
-        .filter_map(|&field| frequencies(leads, field, &model))
+    let fields = &config.term_frequency;
+    let frequencies = parallel_map(fields.len(), |f| frequencies(leads, fields[f], &model))
+        .into_iter()
+        .flatten()
         .collect();
     let mut parameters = Parameters {
         config: config.clone(),
@@ -297,7 +297,7 @@ fn blocked_fields(rule: BlockingRule) -> &'static [Field] {
 
 /// Whether a block is too common to pair out: by its rule, its key and how many leads
 /// of the set at hand have it.
-pub type TooCommon<'a> = dyn Fn(BlockingRule, &str, usize) -> bool + 'a;
+pub type TooCommon<'a> = dyn Fn(BlockingRule, &str, usize) -> bool + Sync + 'a;
 
 /// The pairs of leads that share a key of one of `rules`, each once, in order; blocks
 /// `too_common` says are too common are left out.
@@ -319,41 +319,39 @@ fn blocked_pairs(
     too_common: &TooCommon,
 ) -> Vec<(BlockingRule, Vec<LeadPair>)> {
     let index = |i: usize| u32::try_from(i).expect("fewer than 2³² leads");
-    rules
-        .iter()
-        .map(|&rule| {
-            // The leads by their key's hash, then each run of one hash by the key itself:
-            // sorting numbers is what makes blocking a million leads quick, and a hash
-            // shared by two keys still makes two blocks.
-            let mut hashed: Vec<(u64, u32)> = leads
+    parallel_map(rules.len(), |r| {
+        let rule = rules[r];
+        // The leads by their key's hash, then each run of one hash by the key itself:
+        // sorting numbers is what makes blocking a million leads quick, and a hash
+        // shared by two keys still makes two blocks.
+        let mut hashed: Vec<(u64, u32)> = leads
+            .iter()
+            .enumerate()
+            .filter_map(|(i, lead)| Some((hash(&lead.key(rule)?), index(i))))
+            .collect();
+        hashed.sort_unstable();
+        let mut pairs = Vec::new();
+        for run in hashed
+            .chunk_by(|x, y| x.0 == y.0)
+            .filter(|run| run.len() > 1)
+        {
+            let mut keyed: Vec<_> = run
                 .iter()
-                .enumerate()
-                .filter_map(|(i, lead)| Some((hash(&lead.key(rule)?), index(i))))
+                .filter_map(|&(_, i)| Some((leads[i as usize].key(rule)?, i)))
                 .collect();
-            hashed.sort_unstable();
-            let mut pairs = Vec::new();
-            for run in hashed
-                .chunk_by(|x, y| x.0 == y.0)
-                .filter(|run| run.len() > 1)
-            {
-                let mut keyed: Vec<_> = run
-                    .iter()
-                    .filter_map(|&(_, i)| Some((leads[i as usize].key(rule)?, i)))
-                    .collect();
-                keyed.sort_unstable();
-                for block in keyed.chunk_by(|x, y| x.0 == y.0) {
-                    if block.len() < 2 || too_common(rule, &block[0].0.to_string(), block.len()) {
-                        continue;
-                    }
-                    for (n, &(_, a)) in block.iter().enumerate() {
-                        pairs.extend(block[n + 1..].iter().map(|&(_, b)| (a, b)));
-                    }
+            keyed.sort_unstable();
+            for block in keyed.chunk_by(|x, y| x.0 == y.0) {
+                if block.len() < 2 || too_common(rule, &block[0].0.to_string(), block.len()) {
+                    continue;
+                }
+                for (n, &(_, a)) in block.iter().enumerate() {
+                    pairs.extend(block[n + 1..].iter().map(|&(_, b)| (a, b)));
                 }
             }
-            pairs.sort_unstable();
-            (rule, pairs)
-        })
-        .collect()
+        }
+        pairs.sort_unstable();
+        (rule, pairs)
+    })
 }
 
 /// A value's hash, the same in every run.

@@ -179,10 +179,8 @@ impl fmt::Display for Key<'_> {
 /// `f` of `0..n`, in order, the work split between the cores: each core maps one run of
 /// it, so the result is the same whatever the number of cores.
 pub fn parallel_map<R: Send>(n: usize, f: impl Fn(usize) -> R + Sync) -> Vec<R> {
-    // Below this, starting threads costs more than it saves.
-    const FEW: usize = 1_024;
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    if cores == 1 || n < FEW {
+    if cores == 1 || n < 2 {
         return (0..n).map(f).collect();
     }
     let run = n.div_ceil(cores);
