@@ -2,16 +2,17 @@
 //! without labels, choose the threshold, cluster. The load's incremental stage will reuse
 //! these steps over the stored entities; this is also what the accuracy harness scores.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::FxHashMap;
 
 use crate::lead::LeadValues;
 
 use super::block::BlockingRule;
-use super::cluster::{Label, Pair, cluster};
+use super::cluster::{Label, Pair, cluster_scored};
 use super::config::{ResolveConfig, ThresholdSetting};
 use super::model::{Levels, Model, Threshold, probability};
-use super::pair::{Field, LEVELS, levels};
-use super::params::{FieldFrequencies, Parameters};
+use super::pair::{Field, LEVELS};
+use super::params::Parameters;
+use super::prepared::{Prepared, frequencies, parallel_map, weight};
 
 /// A block with more leads than this is not paired out (its key, a chain's phone say, is
 /// too common to tell providers apart); its leads still meet through their other keys.
@@ -19,6 +20,13 @@ pub const MAX_BLOCK: usize = 1_000;
 
 /// Random pairs drawn to estimate `u`.
 const RANDOM_PAIRS: usize = 200_000;
+
+/// Two leads by their indices, the smaller first: half the memory of two `usize`s, which
+/// a million leads' pairs need.
+type LeadPair = (u32, u32);
+
+/// A pair's levels, one per [`Field::ALL`].
+type PairLevels = [u8; Field::ALL.len()];
 
 /// What resolving a set of leads gave.
 #[derive(Clone, Debug)]
@@ -33,21 +41,68 @@ pub struct Resolution {
 
 /// Resolves `leads` from scratch: trains the parameters on them, then clusters them.
 pub fn resolve(leads: &[LeadValues], config: &ResolveConfig, seed: u64) -> Resolution {
-    let by_rule = blocked_pairs(leads, &config.blocking, &|_, _, size| size > MAX_BLOCK);
-    let parameters = train_on(leads, config, &by_rule, seed);
-    let candidates = union(&by_rule);
-    let clusters = cluster_leads(leads, &candidates, &parameters, &[], &|_, _| false).clusters;
+    resolve_prepared(&Prepared::all(leads), config, seed)
+}
+
+/// [`resolve`] of leads already prepared, which need not all be held as lead values at
+/// once: a million leads' values take more memory than the resolution itself.
+pub fn resolve_prepared(leads: &[Prepared], config: &ResolveConfig, seed: u64) -> Resolution {
+    let Compared {
+        by_rule,
+        pairs,
+        levels,
+    } = Compared::of(leads, config);
+    let (parameters, weights) = train_on(leads, config, by_rule, &pairs, &levels, seed);
+    drop(levels);
+    let candidates = pairs.iter().map(|&(a, b)| (a as usize, b as usize));
+    let clusters = cluster_weighed(leads, candidates, &weights, &parameters, &[], &|_, _| false);
+    let clusters = clusters.clusters;
     Resolution {
         clusters,
-        pairs: candidates.len(),
+        pairs: pairs.len(),
         parameters,
     }
 }
 
 /// Trains the parameters on `leads`, without labels.
 pub fn train(leads: &[LeadValues], config: &ResolveConfig, seed: u64) -> Parameters {
-    let by_rule = blocked_pairs(leads, &config.blocking, &|_, _, size| size > MAX_BLOCK);
-    train_on(leads, config, &by_rule, seed)
+    let leads = Prepared::all(leads);
+    let compared = Compared::of(&leads, config);
+    train_on(
+        &leads,
+        config,
+        compared.by_rule,
+        &compared.pairs,
+        &compared.levels,
+        seed,
+    )
+    .0
+}
+
+/// The blocked pairs of a set of leads, compared.
+struct Compared {
+    /// Each rule's pairs, in order.
+    by_rule: Vec<(BlockingRule, Vec<LeadPair>)>,
+    /// Every rule's pairs, each once, in order.
+    pairs: Vec<LeadPair>,
+    /// Their levels.
+    levels: Vec<PairLevels>,
+}
+
+impl Compared {
+    fn of(leads: &[Prepared], config: &ResolveConfig) -> Compared {
+        let by_rule = blocked_pairs(leads, &config.blocking, &|_, _, size| size > MAX_BLOCK);
+        let pairs = union(&by_rule);
+        let levels = parallel_map(pairs.len(), |n| {
+            let (a, b) = pairs[n];
+            leads[a as usize].levels(&leads[b as usize])
+        });
+        Compared {
+            by_rule,
+            pairs,
+            levels,
+        }
+    }
 }
 
 /// Leads clustered.
@@ -73,54 +128,80 @@ pub fn cluster_leads(
     labels: &[Label],
     apart: &Apart,
 ) -> Clustered {
+    let leads = Prepared::all(leads);
+    let weights = parallel_map(candidates.len(), |n| {
+        let (a, b) = candidates[n];
+        leads[a].weight(&leads[b], parameters)
+    });
+    cluster_weighed(
+        &leads,
+        candidates.iter().copied(),
+        &weights,
+        parameters,
+        labels,
+        apart,
+    )
+}
+
+/// [`cluster_leads`] of the `candidates` pairs of weights `weights` (the model's, before
+/// `apart` has its say).
+fn cluster_weighed(
+    leads: &[Prepared],
+    candidates: impl Iterator<Item = (usize, usize)> + Clone,
+    weights: &[f64],
+    parameters: &Parameters,
+    labels: &[Label],
+    apart: &Apart,
+) -> Clustered {
+    let (link, veto) = (parameters.link_weight(), parameters.veto_weight());
+    let scored = || {
+        candidates
+            .clone()
+            .zip(weights)
+            .map(|((a, b), &weight)| Pair {
+                a,
+                b,
+                weight: if apart(a, b) { f64::MIN } else { weight },
+            })
+    };
+    let links: Vec<Pair> = scored().filter(|p| p.weight >= link).collect();
+    let pairs = || scored().chain(labels.iter().map(Label::as_pair));
     let weigh = |a: usize, b: usize| match apart(a, b) {
         true => f64::MIN,
-        false => parameters.weight(&leads[a], &leads[b]),
+        false => leads[a].weight(&leads[b], parameters),
     };
-    let mut pairs: Vec<Pair> = candidates
-        .iter()
-        .map(|&(a, b)| Pair {
-            a,
-            b,
-            weight: weigh(a, b),
-        })
-        .collect();
-    let link = parameters.link_weight();
-    let links: Vec<Pair> = pairs.iter().filter(|p| p.weight >= link).copied().collect();
-    pairs.extend(labels.iter().map(Label::as_pair));
-    let clusters = cluster(leads.len(), &pairs, link, parameters.veto_weight(), weigh);
+    let clusters = cluster_scored(leads.len(), pairs, link, veto, weigh);
     Clustered { clusters, links }
 }
 
-/// The parameters learnt from `leads` and the pairs each rule blocked.
+/// The parameters learnt from `leads`, the pairs each rule blocked and every pair's
+/// levels; with every pair's weight under them.
 fn train_on(
-    leads: &[LeadValues],
+    leads: &[Prepared],
     config: &ResolveConfig,
-    by_rule: &[(BlockingRule, Vec<(usize, usize)>)],
+    by_rule: Vec<(BlockingRule, Vec<LeadPair>)>,
+    candidates: &[LeadPair],
+    compared: &[PairLevels],
     seed: u64,
-) -> Parameters {
-    let candidates = union(by_rule);
-    let compared: Vec<[u8; Field::ALL.len()]> = candidates
-        .iter()
-        .map(|&(a, b)| levels(&leads[a], &leads[b]))
-        .collect();
+) -> (Parameters, Vec<f64>) {
     let mut draws = SplitMix(seed);
-    let random: Vec<[u8; Field::ALL.len()]> = (0..RANDOM_PAIRS.min(leads.len() * leads.len()))
-        .map(|_| {
-            let a = draws.below(leads.len());
-            let b = draws.below(leads.len());
-            levels(&leads[a], &leads[b])
-        })
+    let drawn: Vec<(usize, usize)> = (0..RANDOM_PAIRS.min(leads.len() * leads.len()))
+        .map(|_| (draws.below(leads.len()), draws.below(leads.len())))
         .collect();
+    let random = parallel_map(drawn.len(), |n| {
+        let (a, b) = drawn[n];
+        leads[a].levels(&leads[b])
+    });
     let mut model = Model::from_random_pairs(
         &[LEVELS; Field::ALL.len()],
         random.iter().map(|l| l.as_slice()),
     );
-    train_m(&mut model, leads, by_rule, &compared);
-    let frequencies: Vec<FieldFrequencies> = config
-        .term_frequency
-        .iter()
-        .filter_map(|&field| FieldFrequencies::count(leads, field, &model))
+    train_m(&mut model, leads.len(), &by_rule, candidates, compared);
+    drop(by_rule);
+    let fields = &config.term_frequency;
+    let frequencies = parallel_map(fields.len(), |f| frequencies(leads, fields[f], &model))
+        .into_iter()
+        .flatten()
         .collect();
     let mut parameters = Parameters {
         config: config.clone(),
@@ -128,32 +209,37 @@ fn train_on(
         frequencies,
         threshold: Threshold::at(&[], 0.5),
     };
-    let probabilities: Vec<f64> = candidates
-        .iter()
-        .zip(&compared)
-        .map(|(&(a, b), levels)| {
-            let model = &parameters.model;
-            probability(model.weight(levels) + parameters.adjustment(&leads[a], &leads[b], levels))
-        })
-        .collect();
+    let weights = parallel_map(candidates.len(), |n| {
+        let (a, b) = candidates[n];
+        weight(
+            &leads[a as usize],
+            &leads[b as usize],
+            &compared[n],
+            &parameters,
+        )
+    });
+    let probabilities: Vec<f64> = weights.iter().map(|&w| probability(w)).collect();
     parameters.threshold = match config.threshold {
         ThresholdSetting::Probability(p) => Threshold::at(&probabilities, p),
         ThresholdSetting::Auto(_) => {
             Threshold::choose(&probabilities).unwrap_or(Threshold::at(&probabilities, 0.5))
         }
     };
-    parameters
+    (parameters, weights)
 }
 
 /// Trains `m` as Splink does, without labels: one session per blocking rule over the pairs
 /// it made, leaving out the fields it blocked on (all its pairs agree on them, matches or
 /// not), each field's `m` the mean of the sessions that learnt it; then the prior of two
-/// random leads, from every blocked pair, with `m` held ([`Model::train_prior`]).
+/// random leads among `leads`, from every blocked pair, with `m` held
+/// ([`Model::train_prior`]). `compared` holds the levels of `candidates`, every rule's
+/// pairs.
 fn train_m(
     model: &mut Model,
-    leads: &[LeadValues],
-    by_rule: &[(BlockingRule, Vec<(usize, usize)>)],
-    compared: &[[u8; Field::ALL.len()]],
+    leads: usize,
+    by_rule: &[(BlockingRule, Vec<LeadPair>)],
+    candidates: &[LeadPair],
+    compared: &[PairLevels],
 ) {
     let start = model.clone();
     let mut sums: Vec<Vec<f64>> = model
@@ -168,13 +254,17 @@ fn train_m(
             .iter()
             .filter_map(|f| Field::ALL.iter().position(|g| g == f))
             .collect();
-        let levels: Vec<[u8; Field::ALL.len()]> = pairs
-            .iter()
-            .map(|&(a, b)| levels(&leads[a], &leads[b]))
-            .collect();
-        let levels: Vec<&Levels> = levels.iter().map(|l| l.as_slice()).collect();
+        // A rule's pairs are among the candidates, both in order.
+        let mut at = 0;
+        let levels = pairs.iter().map(|pair| {
+            while candidates[at] != *pair {
+                at += 1;
+            }
+            &compared[at]
+        });
+        let counted = counted(levels);
         let mut session = start.clone();
-        session.train_session(&levels, &ignored, true, 100, 1e-5);
+        session.train_counted(&as_levels(&counted), &ignored, true, 100, 1e-5);
         for (c, comparison) in session.comparisons.iter().enumerate() {
             if !ignored.contains(&c) {
                 sessions[c] += 1;
@@ -190,9 +280,28 @@ fn train_m(
             comparison.m = sums[c].iter().map(|sum| sum / sessions[c] as f64).collect();
         }
     }
-    let all: Vec<&Levels> = compared.iter().map(|l| l.as_slice()).collect();
-    let n = leads.len() as f64;
-    model.train_prior(&all, n * (n - 1.0) / 2.0, 100, 1e-6);
+    let all = counted(compared.iter());
+    let n = leads as f64;
+    model.train_prior(&as_levels(&all), n * (n - 1.0) / 2.0, 100, 1e-6);
+}
+
+/// Each distinct levels among `pairs`, in order, with how many pairs have them.
+fn counted<'a>(pairs: impl Iterator<Item = &'a PairLevels>) -> Vec<(PairLevels, f64)> {
+    let mut counts: FxHashMap<PairLevels, u64> = FxHashMap::default();
+    for levels in pairs {
+        *counts.entry(*levels).or_default() += 1;
+    }
+    let mut counted: Vec<(PairLevels, f64)> = counts
+        .into_iter()
+        .map(|(levels, n)| (levels, n as f64))
+        .collect();
+    counted.sort_unstable_by_key(|(levels, _)| *levels);
+    counted
+}
+
+/// Counted levels as the model reads them.
+fn as_levels(counted: &[(PairLevels, f64)]) -> Vec<(&Levels, f64)> {
+    counted.iter().map(|(l, n)| (l.as_slice(), *n)).collect()
 }
 
 /// The fields a blocking rule's key is made of.
@@ -210,7 +319,7 @@ fn blocked_fields(rule: BlockingRule) -> &'static [Field] {
 
 /// Whether a block is too common to pair out: by its rule, its key and how many leads
 /// of the set at hand have it.
-pub type TooCommon<'a> = dyn Fn(BlockingRule, &str, usize) -> bool + 'a;
+pub type TooCommon<'a> = dyn Fn(BlockingRule, &str, usize) -> bool + Sync + 'a;
 
 /// The pairs of leads that share a key of one of `rules`, each once, in order; blocks
 /// `too_common` says are too common are left out.
@@ -219,46 +328,68 @@ pub fn candidate_pairs(
     rules: &[BlockingRule],
     too_common: &TooCommon,
 ) -> Vec<(usize, usize)> {
-    union(&blocked_pairs(leads, rules, too_common))
-}
-
-/// The pairs of leads that share a key, rule by rule.
-fn blocked_pairs(
-    leads: &[LeadValues],
-    rules: &[BlockingRule],
-    too_common: &TooCommon,
-) -> Vec<(BlockingRule, Vec<(usize, usize)>)> {
-    rules
-        .iter()
-        .map(|&rule| {
-            let mut blocks: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, lead) in leads.iter().enumerate() {
-                if let Some(key) = rule.key(lead) {
-                    blocks.entry(key).or_default().push(i);
-                }
-            }
-            let mut pairs = Vec::new();
-            for (key, block) in &blocks {
-                if too_common(rule, key, block.len()) {
-                    continue;
-                }
-                for (n, &a) in block.iter().enumerate() {
-                    pairs.extend(block[n + 1..].iter().map(|&b| (a, b)));
-                }
-            }
-            (rule, pairs)
-        })
+    union(&blocked_pairs(&Prepared::all(leads), rules, too_common))
+        .into_iter()
+        .map(|(a, b)| (a as usize, b as usize))
         .collect()
 }
 
+/// The pairs of leads that share a key, rule by rule, each rule's in order.
+fn blocked_pairs(
+    leads: &[Prepared],
+    rules: &[BlockingRule],
+    too_common: &TooCommon,
+) -> Vec<(BlockingRule, Vec<LeadPair>)> {
+    let index = |i: usize| u32::try_from(i).expect("fewer than 2³² leads");
+    parallel_map(rules.len(), |r| {
+        let rule = rules[r];
+        // The leads by their key's hash, then each run of one hash by the key itself:
+        // sorting numbers is what makes blocking a million leads quick, and a hash
+        // shared by two keys still makes two blocks.
+        let mut hashed: Vec<(u64, u32)> = leads
+            .iter()
+            .enumerate()
+            .filter_map(|(i, lead)| Some((hash(&lead.key(rule)?), index(i))))
+            .collect();
+        hashed.sort_unstable();
+        let mut pairs = Vec::new();
+        for run in hashed
+            .chunk_by(|x, y| x.0 == y.0)
+            .filter(|run| run.len() > 1)
+        {
+            let mut keyed: Vec<_> = run
+                .iter()
+                .filter_map(|&(_, i)| Some((leads[i as usize].key(rule)?, i)))
+                .collect();
+            keyed.sort_unstable();
+            for block in keyed.chunk_by(|x, y| x.0 == y.0) {
+                if block.len() < 2 || too_common(rule, &block[0].0.to_string(), block.len()) {
+                    continue;
+                }
+                for (n, &(_, a)) in block.iter().enumerate() {
+                    pairs.extend(block[n + 1..].iter().map(|&(_, b)| (a, b)));
+                }
+            }
+        }
+        pairs.sort_unstable();
+        (rule, pairs)
+    })
+}
+
+/// A value's hash, the same in every run.
+fn hash(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(value)
+}
+
 /// Every rule's pairs, each pair once, in order.
-fn union(by_rule: &[(BlockingRule, Vec<(usize, usize)>)]) -> Vec<(usize, usize)> {
-    let pairs: HashSet<(usize, usize)> = by_rule
+fn union(by_rule: &[(BlockingRule, Vec<LeadPair>)]) -> Vec<LeadPair> {
+    let mut pairs: Vec<LeadPair> = by_rule
         .iter()
         .flat_map(|(_, p)| p.iter().copied())
         .collect();
-    let mut pairs: Vec<(usize, usize)> = pairs.into_iter().collect();
     pairs.sort_unstable();
+    pairs.dedup();
     pairs
 }
 

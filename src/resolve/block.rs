@@ -2,14 +2,8 @@
 //! compared when any rule gives both the same key; a lead a rule gives no key (a missing
 //! or placeholder value) is in no block of that rule.
 
-use std::sync::LazyLock;
-
-use super::pair::date;
-use super::placeholder::{ValueKind, is_placeholder};
-use super::street::street;
-use super::words::{company_words, is_significant, words};
-use super::zip5;
-use crate::lead::{LeadValues, column_index};
+use super::prepared::Prepared;
+use crate::lead::LeadValues;
 
 /// A blocking rule, by what its key is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -51,44 +45,7 @@ impl BlockingRule {
     /// The key this rule gives a lead, or `None` when the lead lacks what the key is made
     /// of or has only a placeholder of it.
     pub fn key(self, lead: &LeadValues) -> Option<String> {
-        let columns = &*COLUMNS;
-        let text = |i: usize| lead[i].as_text();
-        let known = |i: usize, kind| text(i).filter(|s| !is_placeholder(kind, s));
-        match self {
-            BlockingRule::Phone => {
-                let phone = known(columns.phone, ValueKind::Phone)?;
-                Some(phone.chars().filter(char::is_ascii_digit).collect())
-            }
-            BlockingRule::Address => {
-                let street = street(text(columns.address1)?)?;
-                let zip = zip5(text(columns.zip)?)?;
-                Some(format!("{}|{}|{zip}", street.number, street.name))
-            }
-            BlockingRule::ZipCompany => {
-                let zip = zip5(text(columns.zip)?)?;
-                let word = company_words(known(columns.company, ValueKind::Text)?)
-                    .into_iter()
-                    .find(|w| is_significant(w))?;
-                Some(format!("{zip}|{word}"))
-            }
-            BlockingRule::Email => {
-                let email = known(columns.email, ValueKind::Email)?;
-                Some(email.trim().to_lowercase())
-            }
-            BlockingRule::Person => {
-                let last = words(known(columns.last_name, ValueKind::Text)?).join(" ");
-                let first = words(known(columns.first_name, ValueKind::Text)?);
-                let initial = first.first()?.chars().next()?;
-                (!last.is_empty()).then(|| format!("{last}|{initial}"))
-            }
-            BlockingRule::LicenseIssued => {
-                date(lead, "license_issued").map(|d| d.format("%Y-%m-%d").to_string())
-            }
-            BlockingRule::LicenseNumber => {
-                let number = words(known(columns.license_number, ValueKind::Id)?).concat();
-                (!number.is_empty()).then_some(number)
-            }
-        }
+        Prepared::of(lead).key(self).map(|key| key.to_string())
     }
 
     /// A key of this rule as the store keeps it: 64 bits of a hash of the rule and the key,
@@ -107,42 +64,17 @@ impl BlockingRule {
 
 /// A lead's keys under `rules`, hashed as the store keeps them.
 pub fn hashed_keys(rules: &[BlockingRule], lead: &LeadValues) -> Vec<i64> {
+    let prepared = Prepared::of(lead);
     rules
         .iter()
-        .filter_map(|rule| rule.key(lead).map(|key| rule.hashed(&key)))
+        .filter_map(|rule| prepared.key(*rule).map(|key| rule.hashed(&key.to_string())))
         .collect()
 }
-
-/// Where in a lead the keys' columns are.
-struct Columns {
-    phone: usize,
-    address1: usize,
-    zip: usize,
-    company: usize,
-    email: usize,
-    first_name: usize,
-    last_name: usize,
-    license_number: usize,
-}
-
-static COLUMNS: LazyLock<Columns> = LazyLock::new(|| {
-    let at = |name| column_index(name).expect("a column of LEAD_COLUMNS");
-    Columns {
-        phone: at("phone"),
-        address1: at("address1"),
-        zip: at("zip"),
-        company: at("company"),
-        email: at("email"),
-        first_name: at("first_name"),
-        last_name: at("last_name"),
-        license_number: at("license_number"),
-    }
-});
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lead::Value;
+    use crate::lead::{Value, column_index};
 
     fn lead(fields: &[(&str, &str)]) -> LeadValues {
         let mut lead: LeadValues = std::array::from_fn(|_| Value::Null);

@@ -9,8 +9,6 @@
 //! clusters are all weighed (`weigh`), blocked together or not; across large ones, only
 //! those blocked together.
 
-use std::collections::HashMap;
-
 /// Two records (by index) and the model's match weight of the pair, in bits.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Pair {
@@ -59,18 +57,26 @@ pub fn cluster(
     veto: f64,
     weigh: impl Fn(usize, usize) -> f64,
 ) -> Vec<usize> {
-    let mut vetoes: HashMap<usize, Vec<usize>> = HashMap::new();
-    let mut labelled: HashMap<usize, Vec<usize>> = HashMap::new();
-    for pair in pairs.iter().filter(|p| p.weight <= veto) {
-        let against = if pair.weight == f64::NEG_INFINITY {
-            &mut labelled
-        } else {
-            &mut vetoes
+    cluster_scored(n, || pairs.iter().copied(), link, veto, weigh)
+}
+
+/// [`cluster`] of the pairs `pairs` gives, each time in the same order: a million leads'
+/// pairs need not be held as [`Pair`]s.
+pub(crate) fn cluster_scored<P: Iterator<Item = Pair>>(
+    n: usize,
+    pairs: impl Fn() -> P,
+    link: f64,
+    veto: f64,
+    weigh: impl Fn(usize, usize) -> f64,
+) -> Vec<usize> {
+    let against = |labelled: bool| {
+        let pairs = || {
+            pairs().filter(move |p| p.weight <= veto && (p.weight == f64::NEG_INFINITY) == labelled)
         };
-        against.entry(pair.a).or_default().push(pair.b);
-        against.entry(pair.b).or_default().push(pair.a);
-    }
-    let mut links: Vec<&Pair> = pairs.iter().filter(|p| p.weight >= link).collect();
+        Against::new(n, pairs)
+    };
+    let (vetoes, labelled) = (against(false), against(true));
+    let mut links: Vec<Pair> = pairs().filter(|p| p.weight >= link).collect();
     links.sort_by(|x, y| y.weight.total_cmp(&x.weight));
     let mut clusters = Clusters::new(n);
     for pair in links {
@@ -84,6 +90,41 @@ pub fn cluster(
         }
     }
     (0..n).map(|i| clusters.smallest_member(i)).collect()
+}
+
+/// The records each record has a pair against, all in two arrays: a million records'
+/// millions of vetoes fit in a few bytes each.
+struct Against {
+    /// Where each record's partners start in `partners`, and where the last's end.
+    starts: Vec<usize>,
+    partners: Vec<u32>,
+}
+
+impl Against {
+    fn new<P: Iterator<Item = Pair>>(n: usize, pairs: impl Fn() -> P) -> Against {
+        let mut starts = vec![0usize; n + 1];
+        for pair in pairs() {
+            starts[pair.a + 1] += 1;
+            starts[pair.b + 1] += 1;
+        }
+        for i in 0..n {
+            starts[i + 1] += starts[i];
+        }
+        let mut filled = starts.clone();
+        let mut partners = vec![0u32; starts[n]];
+        let index = |i: usize| u32::try_from(i).expect("fewer than 2³² records");
+        for pair in pairs() {
+            for (from, to) in [(pair.a, pair.b), (pair.b, pair.a)] {
+                partners[filled[from]] = index(to);
+                filled[from] += 1;
+            }
+        }
+        Against { starts, partners }
+    }
+
+    fn of(&self, record: usize) -> &[u32] {
+        &self.partners[self.starts[record]..self.starts[record + 1]]
+    }
 }
 
 /// Disjoint sets of records, each set's members kept for the veto check.
@@ -110,18 +151,16 @@ impl Clusters {
 
     /// Whether a member of one cluster has a veto against a member of the other; the
     /// smaller cluster's members are looked through.
-    fn vetoed(&mut self, a: usize, b: usize, vetoes: &HashMap<usize, Vec<usize>>) -> bool {
+    fn vetoed(&mut self, a: usize, b: usize, vetoes: &Against) -> bool {
         let (small, other) = if self.members[a].len() <= self.members[b].len() {
             (a, b)
         } else {
             (b, a)
         };
         let members = self.members[small].clone();
-        members.iter().any(|m| {
-            vetoes
-                .get(m)
-                .is_some_and(|against| against.iter().any(|&x| self.root(x) == other))
-        })
+        members
+            .iter()
+            .any(|&m| vetoes.of(m).iter().any(|&x| self.root(x as usize) == other))
     }
 
     /// Whether two small clusters hold a pair `weigh` weighs at or below `veto`.

@@ -5,10 +5,10 @@
 
 use chrono::{Datelike, NaiveDate};
 use rphonetic::DoubleMetaphone;
-use strsim::{jaro_winkler, osa_distance};
+use strsim::osa_distance;
 
 use super::placeholder::{ValueKind, is_placeholder};
-use super::street::street;
+use super::street::{Street, street};
 use super::words::{company_words, is_significant, words};
 use super::zip5;
 
@@ -51,6 +51,71 @@ impl Band {
     }
 }
 
+/// Jaro–Winkler similarity, as `strsim::jaro_winkler` computes it to the last bit: on
+/// ASCII spellings of up to 64 letters (nearly all of them; words are spelled in ASCII)
+/// without its allocations and its scan of the whole second string for every letter of
+/// the first, which is most of the time comparing a million leads' pairs takes.
+fn jaro_winkler(a: &str, b: &str) -> f64 {
+    const MOST: usize = u64::BITS as usize;
+    if !(a.is_ascii() && b.is_ascii() && a.len() <= MOST && b.len() <= MOST) {
+        return strsim::jaro_winkler(a, b);
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let similarity = jaro(a, b);
+    if similarity > 0.7 {
+        let prefix = a.iter().take(4).zip(b).take_while(|(x, y)| x == y).count();
+        similarity + 0.1 * prefix as f64 * (1.0 - similarity)
+    } else {
+        similarity
+    }
+}
+
+/// Jaro similarity of two ASCII strings of at most 64 bytes, `strsim::generic_jaro`'s
+/// matching and arithmetic. The matching works on bit sets of positions: each letter of
+/// `a` takes the first letter of `b` that is alike, within the window and not yet taken.
+fn jaro(a: &[u8], b: &[u8]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    } else if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let range = (a.len().max(b.len()) / 2).saturating_sub(1);
+    // Where each letter is in `b`.
+    let mut at = [0u64; 128];
+    for (j, &y) in b.iter().enumerate() {
+        at[usize::from(y)] |= 1 << j;
+    }
+    // The positions below `n`, all of them for 64.
+    let below = |n: usize| if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
+    let (mut a_flags, mut b_flags) = (0u64, 0u64);
+    let mut matches = 0usize;
+    for (i, &x) in a.iter().enumerate() {
+        let window = below(b.len().min(i + range + 1)) & !below(i.saturating_sub(range));
+        let free = at[usize::from(x)] & window & !b_flags;
+        if free != 0 {
+            a_flags |= 1 << i;
+            b_flags |= free & free.wrapping_neg();
+            matches += 1;
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0;
+    let (mut rest_a, mut rest_b) = (a_flags, b_flags);
+    while rest_a != 0 {
+        let (i, j) = (rest_a.trailing_zeros(), rest_b.trailing_zeros());
+        transpositions += usize::from(a[i as usize] != b[j as usize]);
+        rest_a &= rest_a - 1;
+        rest_b &= rest_b - 1;
+    }
+    transpositions /= 2;
+    ((matches as f64 / a.len() as f64)
+        + (matches as f64 / b.len() as f64)
+        + ((matches - transpositions) as f64 / matches as f64))
+        / 3.0
+}
+
 /// The Jaro–Winkler band two spellings fall in, if any.
 fn band(a: &str, b: &str) -> Option<Band> {
     let similarity = jaro_winkler(a, b);
@@ -64,17 +129,64 @@ fn known(kind: ValueKind, value: Option<&str>) -> Option<&str> {
     value.filter(|v| !is_placeholder(kind, v))
 }
 
-/// The words of a known text, if it has any.
-fn known_words(value: Option<&str>) -> Option<Vec<String>> {
+/// The words of a known text, if it has any, joined by single blanks: the words hold no
+/// blank, so two such texts are equal exactly when their words are.
+fn known_words(value: Option<&str>) -> Option<String> {
     known(ValueKind::Text, value)
         .map(words)
         .filter(|w| !w.is_empty())
+        .map(|w| w.join(" "))
 }
 
-/// Whether every word of the shorter list is in the other.
-fn contained(a: &[String], b: &[String]) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    short.iter().all(|w| long.contains(w))
+/// The words of a text made by joining words with single blanks (none when it is empty).
+fn split(joined: &str) -> impl Iterator<Item = &str> + Clone {
+    joined.split(' ').filter(|w| !w.is_empty())
+}
+
+/// Whether every word of the shorter list (the first when they are as long) is in the
+/// other.
+fn contained(a: &str, b: &str) -> bool {
+    let (short, long) = if split(a).count() <= split(b).count() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    split(short).all(|w| split(long).any(|x| x == w))
+}
+
+/// A business name as [`company`] compares it, spelled once: its words (of the business
+/// alone, without legal forms), its significant ones, and those with a digit in them (a
+/// site's or a store's number) sorted, each joined by blanks.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CompanySpelling {
+    pub words: Box<str>,
+    pub significant: Box<str>,
+    pub numbers: Box<str>,
+}
+
+impl CompanySpelling {
+    /// The spelling of a known name with at least one word.
+    pub fn of(value: Option<&str>) -> Option<CompanySpelling> {
+        let words = known(ValueKind::Text, value)
+            .map(company_words)
+            .filter(|w| !w.is_empty())?;
+        let significant: Vec<&str> = words
+            .iter()
+            .map(String::as_str)
+            .filter(|w| is_significant(w))
+            .collect();
+        let mut numbers: Vec<&str> = words
+            .iter()
+            .map(String::as_str)
+            .filter(|w| w.bytes().any(|b| b.is_ascii_digit()))
+            .collect();
+        numbers.sort_unstable();
+        Some(CompanySpelling {
+            words: words.join(" ").into(),
+            significant: significant.join(" ").into(),
+            numbers: numbers.join(" ").into(),
+        })
+    }
 }
 
 /// Business names, of the business alone when an owner is named (`OWNER DBA BUSINESS`),
@@ -86,47 +198,44 @@ fn contained(a: &[String], b: &[String]) -> bool {
 /// Different. Sharing one distinctive word of two is no overlap: `HEART SUNSET` and `KID
 /// HILLS HEART` are two businesses.
 pub fn company(a: Option<&str>, b: Option<&str>) -> Level {
-    let spelled = |v| {
-        known(ValueKind::Text, v)
-            .map(company_words)
-            .filter(|w| !w.is_empty())
-    };
-    let (Some(a), Some(b)) = (spelled(a), spelled(b)) else {
-        return Level::Null;
-    };
-    let (joined_a, joined_b) = (a.join(" "), b.join(" "));
-    if joined_a == joined_b {
+    spelled(
+        CompanySpelling::of(a).as_ref(),
+        CompanySpelling::of(b).as_ref(),
+        companies,
+    )
+}
+
+/// The level of two values spelled, `Null` when either is not.
+pub(crate) fn spelled<T: ?Sized>(
+    a: Option<&T>,
+    b: Option<&T>,
+    compare: fn(&T, &T) -> Level,
+) -> Level {
+    match (a, b) {
+        (Some(a), Some(b)) => compare(a, b),
+        _ => Level::Null,
+    }
+}
+
+/// [`company`] of two spelled names.
+pub fn companies(a: &CompanySpelling, b: &CompanySpelling) -> Level {
+    if a.words == b.words {
         return Level::Exact;
     }
-    let (numbers_a, numbers_b) = (numbers(&a), numbers(&b));
-    if !numbers_a.is_empty() && !numbers_b.is_empty() && numbers_a != numbers_b {
+    if !a.numbers.is_empty() && !b.numbers.is_empty() && a.numbers != b.numbers {
         return Level::Different;
     }
-    let similar = band(&joined_a, &joined_b);
+    let similar = band(&a.words, &b.words);
     if similar == Some(Band::High) {
         return Level::JaroWinkler { band: Band::High };
     }
-    let significant =
-        |w: &[String]| -> Vec<String> { w.iter().filter(|w| is_significant(w)).cloned().collect() };
-    let (significant_a, significant_b) = (significant(&a), significant(&b));
-    if !significant_a.is_empty()
-        && !significant_b.is_empty()
-        && contained(&significant_a, &significant_b)
+    if !a.significant.is_empty()
+        && !b.significant.is_empty()
+        && contained(&a.significant, &b.significant)
     {
         return Level::TokenOverlap;
     }
     similar.map_or(Level::Different, |band| Level::JaroWinkler { band })
-}
-
-/// The words with a digit in them (a site's or a store's number), sorted.
-fn numbers(words: &[String]) -> Vec<&str> {
-    let mut numbers: Vec<&str> = words
-        .iter()
-        .filter(|w| w.bytes().any(|b| b.is_ascii_digit()))
-        .map(String::as_str)
-        .collect();
-    numbers.sort_unstable();
-    numbers
 }
 
 /// A person's name, as the `first_name` and `last_name` columns hold it.
@@ -136,46 +245,128 @@ pub struct PersonName<'a> {
     pub last: Option<&'a str>,
 }
 
+/// A person's name as [`person`] compares it, spelled once: the first name's words then
+/// the last name's, joined by blanks; where the last name starts; the Double Metaphone
+/// codes (primary, alternate) of the first name and of the last, each name's words run
+/// together.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersonSpelling {
+    pub full: Box<str>,
+    pub last_at: usize,
+    pub codes: [[Code; 2]; 2],
+}
+
+/// A Double Metaphone code, held in place: it has at most four letters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Code {
+    bytes: [u8; Code::MOST],
+    len: u8,
+}
+
+impl Code {
+    /// Four letters of up to four bytes each.
+    const MOST: usize = 16;
+
+    fn new(code: &str) -> Code {
+        let mut bytes = [0; Code::MOST];
+        bytes
+            .get_mut(..code.len())
+            .expect("a Double Metaphone code of at most four letters")
+            .copy_from_slice(code.as_bytes());
+        Code {
+            bytes,
+            len: code.len() as u8,
+        }
+    }
+}
+
+impl PersonSpelling {
+    /// The spelling of a name with a known last name (the first may be missing).
+    pub fn of(name: PersonName<'_>) -> Option<PersonSpelling> {
+        let last = known_words(name.last)?;
+        let first = known_words(name.first).unwrap_or_default();
+        let metaphone = DoubleMetaphone::default();
+        let codes = |joined: &str| {
+            let result = metaphone.double_metaphone(&joined.replace(' ', ""));
+            [Code::new(&result.primary()), Code::new(&result.alternate())]
+        };
+        let codes = [codes(&first), codes(&last)];
+        let (full, last_at) = if first.is_empty() {
+            (last, 0)
+        } else {
+            (format!("{first} {last}"), first.len() + 1)
+        };
+        Some(PersonSpelling {
+            full: full.into(),
+            last_at,
+            codes,
+        })
+    }
+
+    /// The first name's words, joined (empty when it is missing).
+    pub fn first(&self) -> &str {
+        self.full[..self.last_at].trim_end()
+    }
+
+    /// The last name's words, joined.
+    pub fn last(&self) -> &str {
+        &self.full[self.last_at..]
+    }
+}
+
 /// People's names (a last name needed on both sides): Exact; Jaro–Winkler High on the
 /// whole name; Phonetic (first and last names each sound alike); TokenOverlap (one name's
 /// words all in the other, in any order: `Maria Garcia` / `Garcia Lopez, Maria`);
 /// Jaro–Winkler Medium; Different.
 pub fn person(a: PersonName<'_>, b: PersonName<'_>) -> Level {
-    let spelled = |p: PersonName<'_>| {
-        let last = known_words(p.last)?;
-        Some((known_words(p.first).unwrap_or_default(), last))
-    };
-    let (Some((first_a, last_a)), Some((first_b, last_b))) = (spelled(a), spelled(b)) else {
-        return Level::Null;
-    };
-    let full = |first: &[String], last: &[String]| [first, last].concat().join(" ");
-    let (full_a, full_b) = (full(&first_a, &last_a), full(&first_b, &last_b));
-    if full_a == full_b {
+    spelled(
+        PersonSpelling::of(a).as_ref(),
+        PersonSpelling::of(b).as_ref(),
+        people,
+    )
+}
+
+/// [`person`] of two spelled names.
+pub fn people(a: &PersonSpelling, b: &PersonSpelling) -> Level {
+    if a.full == b.full {
         return Level::Exact;
     }
-    let similar = band(&full_a, &full_b);
+    let similar = band(&a.full, &b.full);
     if similar == Some(Band::High) {
         return Level::JaroWinkler { band: Band::High };
     }
-    if sound_alike(&first_a, &first_b) && sound_alike(&last_a, &last_b) {
+    if sound_alike(&a.codes[0], &b.codes[0]) && sound_alike(&a.codes[1], &b.codes[1]) {
         return Level::Phonetic;
     }
-    if contained(&[first_a, last_a].concat(), &[first_b, last_b].concat()) {
+    if contained(&a.full, &b.full) {
         return Level::TokenOverlap;
     }
     similar.map_or(Level::Different, |band| Level::JaroWinkler { band })
 }
 
-/// Whether two names (their words run together) share a Double Metaphone code, primary or
-/// alternate; two missing names sound alike.
-fn sound_alike(a: &[String], b: &[String]) -> bool {
-    let metaphone = DoubleMetaphone::default();
-    let codes = |w: &[String]| {
-        let result = metaphone.double_metaphone(&w.concat());
-        [result.primary(), result.alternate()]
-    };
-    let (codes_a, codes_b) = (codes(a), codes(b));
-    codes_a.iter().any(|c| codes_b.contains(c))
+/// Whether two names share a Double Metaphone code, primary or alternate; two missing
+/// names sound alike.
+fn sound_alike(a: &[Code; 2], b: &[Code; 2]) -> bool {
+    a.iter().any(|c| b.contains(c))
+}
+
+/// A street line as [`address`] compares it, spelled once: its words joined by blanks,
+/// and its house number and street name when it has them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AddressSpelling {
+    pub words: Box<str>,
+    pub street: Option<Street>,
+}
+
+impl AddressSpelling {
+    /// The spelling of a known line.
+    pub fn of(value: Option<&str>) -> Option<AddressSpelling> {
+        let line = known(ValueKind::Text, value)?;
+        Some(AddressSpelling {
+            words: words(line).join(" ").into(),
+            street: street(line),
+        })
+    }
 }
 
 /// Street lines (`address1`), as house number and street name in USPS abbreviations:
@@ -185,11 +376,17 @@ fn sound_alike(a: &[String], b: &[String]) -> bool {
 /// house number (`PO BOX 12`) is Exact to the same words and Null to anything else: a
 /// mailing address says nothing of where a provider is.
 pub fn address(a: Option<&str>, b: Option<&str>) -> Level {
-    let (Some(a), Some(b)) = (known(ValueKind::Text, a), known(ValueKind::Text, b)) else {
-        return Level::Null;
-    };
-    let (Some(street_a), Some(street_b)) = (street(a), street(b)) else {
-        return if words(a) == words(b) {
+    spelled(
+        AddressSpelling::of(a).as_ref(),
+        AddressSpelling::of(b).as_ref(),
+        addresses,
+    )
+}
+
+/// [`address`] of two spelled lines.
+pub fn addresses(a: &AddressSpelling, b: &AddressSpelling) -> Level {
+    let (Some(street_a), Some(street_b)) = (&a.street, &b.street) else {
+        return if a.words == b.words {
             Level::Exact
         } else {
             Level::Null
@@ -205,17 +402,22 @@ pub fn address(a: Option<&str>, b: Option<&str>) -> Level {
     if similar == Some(Band::High) {
         return Level::JaroWinkler { band: Band::High };
     }
-    if contained(&words(&street_a.name), &words(&street_b.name)) {
+    // A street name is words in one spelling joined by blanks already.
+    if contained(&street_a.name, &street_b.name) {
         return Level::TokenOverlap;
     }
     similar.map_or(Level::Different, |band| Level::JaroWinkler { band })
 }
 
-/// The national number of a phone, without a North American country code.
-fn national(phone: &str) -> String {
-    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+/// The digits of a known phone number, as [`phone`] compares them (its blocking key too).
+pub fn phone_digits(value: Option<&str>) -> Option<Box<str>> {
+    known(ValueKind::Phone, value).map(|v| v.chars().filter(char::is_ascii_digit).collect())
+}
+
+/// The national number of a phone's digits, without a North American country code.
+fn national(digits: &str) -> &str {
     match digits.strip_prefix('1') {
-        Some(ten) if ten.len() == 10 => ten.to_string(),
+        Some(ten) if ten.len() == 10 => ten,
         _ => digits,
     }
 }
@@ -224,10 +426,16 @@ fn national(phone: &str) -> String {
 /// subscriber number under another area code, as an area code split or overlay gives);
 /// Different.
 pub fn phone(a: Option<&str>, b: Option<&str>) -> Level {
-    let number = |v| known(ValueKind::Phone, v).map(national);
-    let (Some(a), Some(b)) = (number(a), number(b)) else {
-        return Level::Null;
-    };
+    spelled(
+        phone_digits(a).as_deref(),
+        phone_digits(b).as_deref(),
+        phones,
+    )
+}
+
+/// [`phone`] of two numbers' digits.
+pub fn phones(a: &str, b: &str) -> Level {
+    let (a, b) = (national(a), national(b));
     if a == b {
         Level::Exact
     } else if a.len() == 10 && b.len() == 10 && a[3..] == b[3..] {
@@ -237,21 +445,34 @@ pub fn phone(a: Option<&str>, b: Option<&str>) -> Level {
     }
 }
 
+/// A known e-mail address lower-cased, as [`email`] compares it (its blocking key too).
+pub fn email_spelling(value: Option<&str>) -> Option<Box<str>> {
+    known(ValueKind::Email, value).map(|v| v.trim().to_lowercase().into())
+}
+
 /// E-mail addresses, lower-cased (placeholders are Null): Exact; TokenOverlap (the same
 /// local part at another domain: `lorena123abc@aol.com` / `lorena123abc@gmail.com`);
 /// Jaro–Winkler High (a typo); Different.
 pub fn email(a: Option<&str>, b: Option<&str>) -> Level {
-    let lower = |v| known(ValueKind::Email, v).map(|v| v.trim().to_lowercase());
-    let (Some(a), Some(b)) = (lower(a), lower(b)) else {
-        return Level::Null;
-    };
+    spelled(
+        email_spelling(a).as_deref(),
+        email_spelling(b).as_deref(),
+        emails,
+    )
+}
+
+/// [`email`] of two addresses lower-cased.
+pub fn emails(a: &str, b: &str) -> Level {
     if a == b {
         return Level::Exact;
     }
-    let local = |e: &str| e.rsplit_once('@').map(|(local, _)| local.to_string());
-    match (local(&a), local(&b)) {
+    let (local_a, local_b) = (a.rsplit_once('@'), b.rsplit_once('@'));
+    match (
+        local_a.map(|(local, _)| local),
+        local_b.map(|(local, _)| local),
+    ) {
         (Some(local_a), Some(local_b)) if local_a == local_b => Level::TokenOverlap,
-        _ if band(&a, &b) == Some(Band::High) => Level::JaroWinkler { band: Band::High },
+        _ if band(a, b) == Some(Band::High) => Level::JaroWinkler { band: Band::High },
         _ => Level::Different,
     }
 }
@@ -263,14 +484,34 @@ pub struct Place<'a> {
     pub city: Option<&'a str>,
 }
 
+/// A place as [`zip_city`] compares it, spelled once: the 5-digit ZIP code, and the
+/// city's words joined by blanks.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PlaceSpelling {
+    pub zip: Option<Box<str>>,
+    pub city: Option<Box<str>>,
+}
+
+impl PlaceSpelling {
+    pub fn of(place: Place<'_>) -> PlaceSpelling {
+        PlaceSpelling {
+            zip: place.zip.and_then(zip5).map(Into::into),
+            city: known_words(place.city).map(Into::into),
+        }
+    }
+}
+
 /// ZIP code and city: Exact (the same 5-digit ZIP code); TokenOverlap (the same city,
 /// spelled one way, under another ZIP code or with one missing); Different (another ZIP
 /// code and another or unknown city, or two other cities); Null when neither ZIP codes nor
 /// cities are there to compare.
 pub fn zip_city(a: Place<'_>, b: Place<'_>) -> Level {
-    let (zip_a, zip_b) = (a.zip.and_then(zip5), b.zip.and_then(zip5));
-    let (city_a, city_b) = (known_words(a.city), known_words(b.city));
-    match (zip_a, zip_b, city_a, city_b) {
+    places(&PlaceSpelling::of(a), &PlaceSpelling::of(b))
+}
+
+/// [`zip_city`] of two spelled places.
+pub fn places(a: &PlaceSpelling, b: &PlaceSpelling) -> Level {
+    match (&a.zip, &b.zip, &a.city, &b.city) {
         (Some(za), Some(zb), _, _) if za == zb => Level::Exact,
         (_, _, Some(ca), Some(cb)) if ca == cb => Level::TokenOverlap,
         (Some(_), Some(_), _, _) | (_, _, Some(_), Some(_)) => Level::Different,
@@ -282,13 +523,15 @@ pub fn zip_city(a: Place<'_>, b: Place<'_>) -> Level {
 /// Exact; Typo (one digit of `YYYYMMDD` changed, two neighbouring digits swapped, or the
 /// day and the month swapped: `1956-04-09` / `1956-09-04`); Different.
 pub fn date(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Level {
-    let (Some(a), Some(b)) = (a, b) else {
-        return Level::Null;
-    };
+    spelled(a.as_ref(), b.as_ref(), dates)
+}
+
+/// [`date`] of two dates.
+pub fn dates(a: &NaiveDate, b: &NaiveDate) -> Level {
     if a == b {
         return Level::Exact;
     }
-    let digits = |d: NaiveDate| d.format("%Y%m%d").to_string();
+    let digits = |d: &NaiveDate| d.format("%Y%m%d").to_string();
     let swapped = a.year() == b.year() && a.month() == b.day() && a.day() == b.month();
     if swapped || one_slip(&digits(a), &digits(b)) {
         Level::Typo
@@ -312,21 +555,27 @@ fn one_slip(a: &str, b: &str) -> bool {
     }
 }
 
+/// A known identifier's letters and digits, upper-cased, as [`id`] compares it (its
+/// blocking key too), if it has any.
+pub fn id_spelling(value: Option<&str>) -> Option<Box<str>> {
+    known(ValueKind::Id, value)
+        .map(|v| words(v).concat())
+        .filter(|v| !v.is_empty())
+        .map(Into::into)
+}
+
 /// Identifiers (a license or provider number; an SSN in a benchmark's spare id column),
 /// their letters and digits upper-cased, placeholders Null: Exact; Typo (one character
 /// changed, dropped or added, or two neighbours swapped); Different.
 pub fn id(a: Option<&str>, b: Option<&str>) -> Level {
-    let spelled = |v| {
-        known(ValueKind::Id, v)
-            .map(|v: &str| words(v).concat())
-            .filter(|v| !v.is_empty())
-    };
-    let (Some(a), Some(b)) = (spelled(a), spelled(b)) else {
-        return Level::Null;
-    };
+    spelled(id_spelling(a).as_deref(), id_spelling(b).as_deref(), ids)
+}
+
+/// [`id`] of two identifiers spelled.
+pub fn ids(a: &str, b: &str) -> Level {
     if a == b {
         Level::Exact
-    } else if osa_distance(&a, &b) == 1 {
+    } else if osa_distance(a, b) == 1 {
         Level::Typo
     } else {
         Level::Different
@@ -339,6 +588,57 @@ mod tests {
 
     const HIGH: Level = Level::JaroWinkler { band: Band::High };
     const MEDIUM: Level = Level::JaroWinkler { band: Band::Medium };
+
+    #[test]
+    fn jaro_winkler_is_strsims_to_the_bit() {
+        let spellings = [
+            "",
+            "A",
+            "MUDDY PUDDLES LEARNING SPACE",
+            "MUDDY PUDDELS LEARNING SPACE",
+            "KIDDIE KORNER",
+            "KIDDY CORNER",
+            "JANEECE NOEL",
+            "JANEECE ANN NOELL",
+            "N WILLOW ST",
+            "W WILLOW ST",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKL",
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLM",
+            "josé núñez",
+            "jose nunez",
+        ];
+        let same = |a: &str, b: &str| {
+            let ours = jaro_winkler(a, b);
+            assert_eq!(
+                ours.to_bits(),
+                strsim::jaro_winkler(a, b).to_bits(),
+                "{a} / {b}"
+            );
+        };
+        for a in spellings {
+            for b in spellings {
+                same(a, b);
+            }
+        }
+        // Short words of few letters, which transpose and repeat letters most.
+        let mut state = 7u64;
+        let mut word = || {
+            let mut draw = || {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                (state >> 33) as usize
+            };
+            let len = draw() % 12;
+            (0..len)
+                .map(|_| b"ABC "[draw() % 4] as char)
+                .collect::<String>()
+        };
+        for _ in 0..20_000 {
+            let (a, b) = (word(), word());
+            same(&a, &b);
+        }
+    }
 
     #[test]
     fn company_names() {

@@ -43,6 +43,7 @@ pub mod model;
 pub mod pair;
 pub mod params;
 pub mod placeholder;
+pub mod prepared;
 pub mod review;
 pub mod street;
 pub mod waterfall;

@@ -5,7 +5,7 @@ use super::words::words;
 use crate::normalize::address::street_and_unit;
 
 /// A house on a street: `150` on `N WILLOW ST`.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Street {
     /// The house number: digits, and a letter when one is written with them (`123A`).
     pub number: String,
