@@ -192,6 +192,16 @@ fn linking_in_the_load_gives_the_partition_of_a_rebuild_with_stable_ids() {
             [row("88 MOUNTAIN ST", "CARSON CITY")],
             "{kind}"
         );
+        if let Db::Sqlite(path) = &db {
+            assert_eq!(
+                system_sqlite(
+                    path,
+                    "SELECT member_lead_ids, sources, members, address1 FROM providers WHERE member_lead_ids LIKE '%nevada:3646-23%'"
+                ),
+                "clark_county:CC-1007,nevada:3646-23|clark_county,nevada|2|88 MOUNTAIN ST\n",
+                "an older SQLite than leadpipe's reads the golden record"
+            );
+        }
         let output = w.ingest_into(
             &db,
             &[&later_copy],
@@ -282,4 +292,25 @@ fn without_record(file: &Path, number: &str) -> Vec<u8> {
         .flatten()
         .copied()
         .collect()
+}
+
+/// The rows of a query, as `a|b` lines, read by the system's own SQLite through Python's
+/// `sqlite3` module (Debian 12's is 3.40, older than the one leadpipe bundles): the file
+/// must open in the tools people already have.
+fn system_sqlite(path: &std::path::Path, sql: &str) -> String {
+    let script = "import sys, sqlite3\n\
+                  for row in sqlite3.connect(sys.argv[1]).execute(sys.argv[2]):\n\
+                  \x20   print('|'.join(str(v) for v in row))";
+    let output = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .arg(sql)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
 }
