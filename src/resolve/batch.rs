@@ -52,8 +52,7 @@ pub fn resolve_prepared(leads: &[Prepared], config: &ResolveConfig, seed: u64) -
         pairs,
         levels,
     } = Compared::of(leads, config);
-    let (parameters, weights) = train_on(leads, config, by_rule, &pairs, &levels, seed);
-    drop(levels);
+    let (parameters, weights) = train_on(leads, config, by_rule, &pairs, levels, seed);
     let candidates = pairs.iter().map(|&(a, b)| (a as usize, b as usize));
     let clusters = cluster_weighed(leads, candidates, &weights, &parameters, &[], &|_, _| false);
     let clusters = clusters.clusters;
@@ -73,7 +72,7 @@ pub fn train(leads: &[LeadValues], config: &ResolveConfig, seed: u64) -> Paramet
         config,
         compared.by_rule,
         &compared.pairs,
-        &compared.levels,
+        compared.levels,
         seed,
     )
     .0
@@ -175,13 +174,14 @@ fn cluster_weighed(
 }
 
 /// The parameters learnt from `leads`, the pairs each rule blocked and every pair's
-/// levels; with every pair's weight under them.
+/// levels; with every pair's weight under them. What it is given it drops as soon as it
+/// is done with it: at a million leads, each is a hundred megabytes or more.
 fn train_on(
     leads: &[Prepared],
     config: &ResolveConfig,
     by_rule: Vec<(BlockingRule, Vec<LeadPair>)>,
     candidates: &[LeadPair],
-    compared: &[PairLevels],
+    compared: Vec<PairLevels>,
     seed: u64,
 ) -> (Parameters, Vec<f64>) {
     let mut draws = SplitMix(seed);
@@ -196,7 +196,7 @@ fn train_on(
         &[LEVELS; Field::ALL.len()],
         random.iter().map(|l| l.as_slice()),
     );
-    train_m(&mut model, leads.len(), &by_rule, candidates, compared);
+    train_m(&mut model, leads.len(), &by_rule, candidates, &compared);
     drop(by_rule);
     let fields = &config.term_frequency;
     let frequencies = parallel_map(fields.len(), |f| frequencies(leads, fields[f], &model))
@@ -218,11 +218,12 @@ fn train_on(
             &parameters,
         )
     });
+    drop(compared);
     let probabilities: Vec<f64> = weights.iter().map(|&w| probability(w)).collect();
     parameters.threshold = match config.threshold {
         ThresholdSetting::Probability(p) => Threshold::at(&probabilities, p),
         ThresholdSetting::Auto(_) => {
-            Threshold::choose(&probabilities).unwrap_or(Threshold::at(&probabilities, 0.5))
+            Threshold::choose(probabilities).unwrap_or(Threshold::at(&[], 0.5))
         }
     };
     (parameters, weights)

@@ -136,13 +136,10 @@ impl FieldFrequencies {
     pub fn count(leads: &[LeadValues], field: Field, model: &Model) -> Option<FieldFrequencies> {
         let column = frequency_column(field)?;
         let at = position(field);
-        let mut counts = TermFrequencies::default();
-        for value in leads.iter().filter_map(|lead| lead[column].as_text()) {
-            counts.add(value);
-        }
+        let values = leads.iter().filter_map(|lead| lead[column].as_text());
         Some(FieldFrequencies {
             field,
-            counts: counts.shared(),
+            counts: TermFrequencies::shared_among(values),
             u_exact: model.comparisons[at].u[usize::from(index(Level::Exact))],
         })
     }

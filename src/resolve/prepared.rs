@@ -252,17 +252,13 @@ pub fn parallel_map<R: Send>(n: usize, f: impl Fn(usize) -> R + Sync) -> Vec<R> 
 /// [`FieldFrequencies::count`] of the leads.
 pub fn frequencies(leads: &[Prepared], field: Field, model: &Model) -> Option<FieldFrequencies> {
     let at = FREQUENCY_FIELDS.iter().position(|f| *f == field)?;
-    let mut counts = TermFrequencies::default();
-    for value in leads
+    let values = leads
         .iter()
-        .filter_map(|lead| lead.frequency_values[at].as_deref())
-    {
-        counts.add(value);
-    }
+        .filter_map(|lead| lead.frequency_values[at].as_deref());
     let position = Field::ALL.iter().position(|f| *f == field)?;
     Some(FieldFrequencies {
         field,
-        counts: counts.shared(),
+        counts: TermFrequencies::shared_among(values),
         u_exact: model.comparisons[position].u[usize::from(index(Level::Exact))],
     })
 }

@@ -367,12 +367,11 @@ mod tests {
         };
         // A value on `n` of 100 leads; the exact level's u is 0.01.
         let frequency = |field, value: &str, n| {
-            let mut counts = TermFrequencies::default();
-            (0..n).for_each(|_| counts.add(value));
-            (n..100).for_each(|i| counts.add(&format!("other {i}")));
+            let others: Vec<String> = (n..100).map(|i| format!("other {i}")).collect();
+            let values = std::iter::repeat_n(value, n).chain(others.iter().map(String::as_str));
             FieldFrequencies {
                 field,
-                counts: counts.shared(),
+                counts: TermFrequencies::shared_among(values),
                 u_exact: 0.01,
             }
         };
