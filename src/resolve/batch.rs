@@ -23,7 +23,7 @@ const RANDOM_PAIRS: usize = 200_000;
 
 /// Two leads by their indices, the smaller first: half the memory of two `usize`s, which
 /// a million leads' pairs need.
-type LeadPair = (u32, u32);
+pub type LeadPair = (u32, u32);
 
 /// A pair's levels, one per [`Field::ALL`].
 type PairLevels = [u8; Field::ALL.len()];
@@ -64,11 +64,10 @@ pub fn resolve_prepared(leads: &[Prepared], config: &ResolveConfig, seed: u64) -
 }
 
 /// Trains the parameters on `leads`, without labels.
-pub fn train(leads: &[LeadValues], config: &ResolveConfig, seed: u64) -> Parameters {
-    let leads = Prepared::all(leads);
-    let compared = Compared::of(&leads, config);
+pub fn train(leads: &[Prepared], config: &ResolveConfig, seed: u64) -> Parameters {
+    let compared = Compared::of(leads, config);
     train_on(
-        &leads,
+        leads,
         config,
         compared.by_rule,
         &compared.pairs,
@@ -115,26 +114,30 @@ pub struct Clustered {
 
 /// Two leads known to be different providers, whatever they have in common (by their
 /// indices).
-pub type Apart<'a> = dyn Fn(usize, usize) -> bool + 'a;
+pub type Apart<'a> = dyn Fn(usize, usize) -> bool + Sync + 'a;
 
 /// The clusters of `leads` from the `candidates` pairs, weighed with `parameters`, except
 /// that a pair `apart` says is two providers weighs as little as a weight can; `labels`
 /// win over both.
 pub fn cluster_leads(
-    leads: &[LeadValues],
-    candidates: &[(usize, usize)],
+    leads: &[Prepared],
+    candidates: &[LeadPair],
     parameters: &Parameters,
     labels: &[Label],
     apart: &Apart,
 ) -> Clustered {
-    let leads = Prepared::all(leads);
+    // A pair apart is not weighed at all: in a load, most blocked pairs are two leads of
+    // one snapshot.
     let weights = parallel_map(candidates.len(), |n| {
-        let (a, b) = candidates[n];
-        leads[a].weight(&leads[b], parameters)
+        let (a, b) = (candidates[n].0 as usize, candidates[n].1 as usize);
+        match apart(a, b) {
+            true => f64::MIN,
+            false => leads[a].weight(&leads[b], parameters),
+        }
     });
     cluster_weighed(
-        &leads,
-        candidates.iter().copied(),
+        leads,
+        candidates.iter().map(|&(a, b)| (a as usize, b as usize)),
         &weights,
         parameters,
         labels,
@@ -142,8 +145,8 @@ pub fn cluster_leads(
     )
 }
 
-/// [`cluster_leads`] of the `candidates` pairs of weights `weights` (the model's, before
-/// `apart` has its say).
+/// [`cluster_leads`] of the `candidates` pairs of weights `weights`, `apart` already
+/// applied to them; `apart` also holds for the pairs weighed across two clusters.
 fn cluster_weighed(
     leads: &[Prepared],
     candidates: impl Iterator<Item = (usize, usize)> + Clone,
@@ -157,11 +160,7 @@ fn cluster_weighed(
         candidates
             .clone()
             .zip(weights)
-            .map(|((a, b), &weight)| Pair {
-                a,
-                b,
-                weight: if apart(a, b) { f64::MIN } else { weight },
-            })
+            .map(|((a, b), &weight)| Pair { a, b, weight })
     };
     let links: Vec<Pair> = scored().filter(|p| p.weight >= link).collect();
     let pairs = || scored().chain(labels.iter().map(Label::as_pair));
@@ -325,14 +324,11 @@ pub type TooCommon<'a> = dyn Fn(BlockingRule, &str, usize) -> bool + Sync + 'a;
 /// The pairs of leads that share a key of one of `rules`, each once, in order; blocks
 /// `too_common` says are too common are left out.
 pub fn candidate_pairs(
-    leads: &[LeadValues],
+    leads: &[Prepared],
     rules: &[BlockingRule],
     too_common: &TooCommon,
-) -> Vec<(usize, usize)> {
-    union(&blocked_pairs(&Prepared::all(leads), rules, too_common))
-        .into_iter()
-        .map(|(a, b)| (a as usize, b as usize))
-        .collect()
+) -> Vec<LeadPair> {
+    union(&blocked_pairs(leads, rules, too_common))
 }
 
 /// The pairs of leads that share a key, rule by rule, each rule's in order.
@@ -412,8 +408,9 @@ mod tests {
     use super::*;
     use crate::lead::{Value, column_index};
 
-    fn pairs(leads: &[LeadValues], config: &ResolveConfig) -> Vec<(usize, usize)> {
-        candidate_pairs(leads, &config.blocking, &|_, _, size| size > MAX_BLOCK)
+    fn pairs(leads: &[LeadValues], config: &ResolveConfig) -> Vec<LeadPair> {
+        let leads = Prepared::all(leads);
+        candidate_pairs(&leads, &config.blocking, &|_, _, size| size > MAX_BLOCK)
     }
 
     fn lead(phone: &str, last_name: &str) -> LeadValues {

@@ -62,15 +62,6 @@ impl BlockingRule {
     }
 }
 
-/// A lead's keys under `rules`, hashed as the store keeps them.
-pub fn hashed_keys(rules: &[BlockingRule], lead: &LeadValues) -> Vec<i64> {
-    let prepared = Prepared::of(lead);
-    rules
-        .iter()
-        .filter_map(|rule| prepared.key(*rule).map(|key| rule.hashed(&key.to_string())))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

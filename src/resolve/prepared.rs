@@ -45,8 +45,22 @@ const FREQUENCY_FIELDS: [Field; 5] = [
     Field::LicenseNumber,
 ];
 
+/// The lead columns a lead is spelled from: all that resolution reads of a lead.
+pub const COLUMNS: [&str; 10] = [
+    "company",
+    "first_name",
+    "last_name",
+    "address1",
+    "phone",
+    "email",
+    "zip",
+    "city",
+    "license_issued",
+    "license_number",
+];
+
 impl Prepared {
-    /// A lead, spelled.
+    /// A lead, spelled from its [`COLUMNS`].
     pub fn of(lead: &LeadValues) -> Prepared {
         let text = |column: &str| lead[column_index(column).expect("a lead column")].as_text();
         Prepared {
@@ -148,6 +162,14 @@ impl Prepared {
             }
             BlockingRule::LicenseNumber => Some(Key([self.license_number.as_deref()?, "", ""])),
         }
+    }
+
+    /// The lead's keys under `rules`, hashed as the store keeps them.
+    pub fn hashed_keys(&self, rules: &[BlockingRule]) -> Vec<i64> {
+        rules
+            .iter()
+            .filter_map(|rule| self.key(*rule).map(|key| rule.hashed(&key.to_string())))
+            .collect()
     }
 
     /// The lead's value of a term-frequency field, as the lead holds it (`None` for a
@@ -346,7 +368,7 @@ mod tests {
     fn a_prepared_pair_has_the_levels_weight_and_keys_of_its_leads() {
         let leads = leads();
         let prepared = Prepared::all(&leads);
-        let parameters = crate::resolve::batch::train(&leads, &Default::default(), 7);
+        let parameters = crate::resolve::batch::train(&prepared, &Default::default(), 7);
         for (a, lead_a) in prepared.iter().zip(&leads) {
             for rule in BlockingRule::ALL {
                 assert_eq!(a.key(rule).map(|k| k.to_string()), rule.key(lead_a));
@@ -360,10 +382,26 @@ mod tests {
     }
 
     #[test]
+    fn a_lead_is_spelled_from_its_columns_alone() {
+        let mut everything = leads()[0].clone();
+        for (n, value) in everything.iter_mut().enumerate() {
+            if value.is_null() {
+                *value = Value::text(format!("value {n}"));
+            }
+        }
+        let mut columns_only: LeadValues = std::array::from_fn(|_| Value::Null);
+        for column in COLUMNS {
+            let at = column_index(column).unwrap();
+            columns_only[at] = everything[at].clone();
+        }
+        assert_eq!(Prepared::of(&columns_only), Prepared::of(&everything));
+    }
+
+    #[test]
     fn the_values_counted_are_those_the_parameters_count() {
         let leads = leads();
         let prepared = Prepared::all(&leads);
-        let model = crate::resolve::batch::train(&leads, &Default::default(), 7).model;
+        let model = crate::resolve::batch::train(&prepared, &Default::default(), 7).model;
         for field in Field::ALL {
             let counted = FieldFrequencies::count(&leads, field, &model);
             let ours = frequencies(&prepared, field, &model);

@@ -13,6 +13,7 @@ use crate::lead::{LeadValues, column_index};
 use super::batch::{MAX_BLOCK, candidate_pairs};
 use super::model::probability;
 use super::params::Parameters;
+use super::prepared::Prepared;
 
 /// A band of match probability, `low` to `high`, both included.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -70,13 +71,15 @@ pub fn uncertain_pairs(
     band: Band,
 ) -> Vec<Uncertain> {
     let too_common = |_, _: &str, size: usize| size > MAX_BLOCK;
+    let prepared = Prepared::all(leads);
     let mut pairs: Vec<Uncertain> =
-        candidate_pairs(leads, &parameters.config.blocking, &too_common)
+        candidate_pairs(&prepared, &parameters.config.blocking, &too_common)
             .into_iter()
+            .map(|(a, b)| (a as usize, b as usize))
             .map(|(a, b)| Uncertain {
                 a,
                 b,
-                weight: parameters.weight(&leads[a], &leads[b]),
+                weight: prepared[a].weight(&prepared[b], parameters),
             })
             .filter(|pair| band.contains(probability(pair.weight)))
             .collect();

@@ -17,15 +17,17 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
+use crate::lead::LeadValues;
 use crate::pipeline::{RunReport, Stage, StageError};
 use crate::resolve::Linked;
 use crate::resolve::batch::{MAX_BLOCK, candidate_pairs, cluster_leads, train};
-use crate::resolve::block::{BlockingRule, hashed_keys};
+use crate::resolve::block::BlockingRule;
 use crate::resolve::cluster::Label;
 use crate::resolve::config::ResolveConfig;
 use crate::resolve::ids::{EntityChange, assign};
 use crate::resolve::params::Parameters;
-use crate::store::{Resolved, Store, StoreError};
+use crate::resolve::prepared::{self, Prepared};
+use crate::store::{Resolved, ResolvingLead, Store, StoreError};
 
 /// How much of the stored resolution a run recomputes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,35 +97,44 @@ pub fn link(
         linked.threshold = stored.map(|p| p.threshold);
         return Ok(linked);
     }
-    let parameters = match stored {
-        Some(parameters) => parameters,
-        None => {
-            let leads = store.resolving_leads(&dirty)?;
-            let values: Vec<_> = leads.into_iter().map(|l| l.values).collect();
-            let parameters = train(&values, config, SEED);
-            store.save_parameters(run_id, values.len(), &parameters)?;
-            timer.lap("the parameters trained");
-            parameters
+    let (parameters, ids, scope) = match (mode, stored) {
+        (Mode::Link, Some(parameters)) => {
+            let ids = touched(store, dirty, &parameters, &mut timer)?;
+            let scope = Scope::read(store, &ids)?;
+            timer.lap("the leads to cluster read and spelled");
+            (parameters, ids, scope)
+        }
+        (_, stored) => {
+            store.clear_resolution()?;
+            let scope = Scope::read(store, &dirty)?;
+            timer.lap("the leads read and spelled");
+            let parameters = match stored {
+                Some(parameters) => parameters,
+                None => {
+                    let parameters = train(&scope.prepared, config, SEED);
+                    store.save_parameters(run_id, scope.leads.len(), &parameters)?;
+                    timer.lap("the parameters trained");
+                    parameters
+                }
+            };
+            (parameters, dirty, scope)
         }
     };
     let rules = &parameters.config.blocking;
-    let scope = if from_scratch {
-        store.clear_resolution()?;
-        dirty
-    } else {
-        touched(store, dirty, &parameters, &mut timer)?
-    };
-    let leads = store.resolving_leads(&scope)?;
-    timer.lap("the leads to cluster read");
-    let values: Vec<_> = leads.iter().map(|l| l.values.clone()).collect();
-    let keys: Vec<Vec<i64>> = values.iter().map(|v| hashed_keys(rules, v)).collect();
+    let leads = &scope.leads;
+    let keys: Vec<Vec<i64>> = scope
+        .prepared
+        .iter()
+        .map(|p| p.hashed_keys(rules))
+        .collect();
     if from_scratch {
         let rows: Vec<(String, Vec<i64>)> = leads
             .iter()
             .zip(&keys)
             .map(|(l, k)| (l.lead_id.clone(), k.clone()))
             .collect();
-        store.replace_keys(&rows)?;
+        store.replace_all_keys(&rows)?;
+        timer.lap("their keys stored");
     }
     // How common each key is among all leads: in a rebuild, the scope is all of them.
     let counts: HashMap<i64, u64> = if from_scratch {
@@ -135,12 +146,13 @@ pub fn link(
     } else {
         store.key_counts(&keys.concat())?
     };
+    drop(keys);
     let too_common = |rule: BlockingRule, key: &str, _| {
         counts
             .get(&rule.hashed(key))
             .is_some_and(|&n| n as usize > MAX_BLOCK)
     };
-    let pairs = candidate_pairs(&values, rules, &too_common);
+    let pairs = candidate_pairs(&scope.prepared, rules, &too_common);
     timer.lap("their keys counted and paired");
     let index: HashMap<&str, usize> = leads
         .iter()
@@ -148,7 +160,7 @@ pub fn link(
         .map(|(i, l)| (l.lead_id.as_str(), i))
         .collect();
     let labels: Vec<Label> = store
-        .labels_among(&scope)?
+        .labels_among(&ids)?
         .iter()
         .map(|label| Label {
             a: index[label.lead_a.as_str()],
@@ -157,7 +169,7 @@ pub fn link(
         })
         .collect();
     let apart = |a: usize, b: usize| leads[a].listing.with(&leads[b].listing);
-    let clustered = cluster_leads(&values, &pairs, &parameters, &labels, &apart);
+    let clustered = cluster_leads(&scope.prepared, &pairs, &parameters, &labels, &apart);
     timer.lap("the pairs weighed and clustered");
     let before: Vec<_> = leads.iter().map(|l| l.entity).collect();
     let assignment = assign(&before, &clustered.clusters, store.next_entity_id()?);
@@ -178,10 +190,10 @@ pub fn link(
             .collect(),
         changes: assignment.changes,
     };
-    store.write_resolution(run_id, &scope, &resolved)?;
+    store.write_resolution(run_id, &ids, &resolved)?;
     timer.lap("the entities written");
     let count = |kind| resolved.changes.iter().filter(|c| c.change == kind).count();
-    linked.scope = scope.len();
+    linked.scope = ids.len();
     linked.pairs = pairs.len();
     linked.created = count(EntityChange::Created);
     linked.grew = count(EntityChange::Grew);
@@ -203,12 +215,14 @@ fn touched(
     timer: &mut Timer,
 ) -> Result<Vec<String>, StoreError> {
     let rules = &parameters.config.blocking;
-    let changed = store.resolving_leads(&dirty)?;
+    let changed = Scope::read(store, &dirty)?;
     let keys: Vec<Vec<i64>> = changed
+        .prepared
         .iter()
-        .map(|l| hashed_keys(rules, &l.values))
+        .map(|p| p.hashed_keys(rules))
         .collect();
     let rows: Vec<(String, Vec<i64>)> = changed
+        .leads
         .iter()
         .zip(&keys)
         .map(|(l, k)| (l.lead_id.clone(), k.clone()))
@@ -224,31 +238,32 @@ fn touched(
         .into_iter()
         .filter(|id| !known.contains(id.as_str()))
         .collect();
-    let others = store.resolving_leads(&others)?;
-    timer.lap("the leads sharing their keys read");
+    let others = Scope::read(store, &others)?;
+    timer.lap("the leads sharing their keys read and spelled");
     let mut holding: HashMap<i64, Vec<usize>> = HashMap::new();
-    for (i, other) in others.iter().enumerate() {
-        for key in hashed_keys(rules, &other.values) {
+    for (i, other) in others.prepared.iter().enumerate() {
+        for key in other.hashed_keys(rules) {
             holding.entry(key).or_default().push(i);
         }
     }
     let link = parameters.link_weight();
-    let mut linked = vec![false; others.len()];
-    for (lead, keys) in changed.iter().zip(&keys) {
+    let mut linked = vec![false; others.leads.len()];
+    for (n, keys) in keys.iter().enumerate() {
+        let (lead, prepared) = (&changed.leads[n], &changed.prepared[n]);
         let sharing = keys
             .iter()
             .filter(|k| usable(k))
             .filter_map(|k| holding.get(k));
         for &i in sharing.flatten() {
-            let other = &others[i];
             linked[i] = linked[i]
-                || (!lead.listing.with(&other.listing)
-                    && parameters.weight(&lead.values, &other.values) >= link);
+                || (!lead.listing.with(&others.leads[i].listing)
+                    && prepared.weight(&others.prepared[i], parameters) >= link);
         }
     }
     let mut seeds = dirty;
     seeds.extend(
         others
+            .leads
             .into_iter()
             .zip(linked)
             .filter(|(_, linked)| *linked)
@@ -258,6 +273,35 @@ fn touched(
     let connected = store.connected(&seeds);
     timer.lap("the leads connected to them found");
     connected
+}
+
+/// Leads read for resolution: what the store holds of each and its spelling, in one order.
+struct Scope {
+    leads: Vec<ResolvingLead>,
+    prepared: Vec<Prepared>,
+}
+
+/// Leads spelled at a time as they are read.
+const CHUNK: usize = 16_384;
+
+impl Scope {
+    /// The leads of `ids`, oldest first, read and spelled a chunk at a time: a million
+    /// leads' values are never all held at once.
+    fn read(store: &mut Store, ids: &[String]) -> Result<Scope, StoreError> {
+        let (mut leads, mut prepared) =
+            (Vec::with_capacity(ids.len()), Vec::with_capacity(ids.len()));
+        let mut chunk: Vec<LeadValues> = Vec::with_capacity(CHUNK.min(ids.len()));
+        store.resolving_leads(ids, &prepared::COLUMNS, &mut |lead, values| {
+            leads.push(lead);
+            chunk.push(values);
+            if chunk.len() == CHUNK {
+                prepared.extend(Prepared::all(&chunk));
+                chunk.clear();
+            }
+        })?;
+        prepared.extend(Prepared::all(&chunk));
+        Ok(Scope { leads, prepared })
+    }
 }
 
 /// How long each step of linking took, logged at debug level (`-vv`).

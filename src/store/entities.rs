@@ -14,13 +14,13 @@ use super::schema::{
     BLOCKING_KEYS, ENTITIES, ENTITY_CHANGES, ENTITY_LINKS, ENTITY_MEMBERS, RESOLVE_KEYS,
     RESOLVE_SCOPE, SqlType, Table,
 };
-use super::value::{Bind, Cell, Rows, lead_values};
+use super::value::{Bind, Cell, Rows};
 use super::{Store, StoreError, now};
-use crate::lead::{LEAD_COLUMNS, LeadValues};
+use crate::lead::{LEAD_COLUMNS, LeadValues, Value, column_index};
 use crate::resolve::ids::{Change, EntityChange, EntityId};
 use crate::resolve::params::Parameters;
 
-/// A lead as resolution reads it.
+/// A lead as resolution reads it, besides its values.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResolvingLead {
     pub lead_id: String,
@@ -29,7 +29,6 @@ pub struct ResolvingLead {
     /// Its entity before this resolution, if it had one.
     pub entity: Option<EntityId>,
     pub listing: Listing,
-    pub values: LeadValues,
 }
 
 /// Which snapshots of its source listed a lead.
@@ -193,6 +192,27 @@ impl Store {
         self.backend.insert(&BLOCKING_KEYS, &KeyRows(&rows))
     }
 
+    /// Every lead's blocking keys, all stored ones replaced: for a resolution from scratch.
+    /// The indexes (those of migration V11) are dropped and built again over the rows,
+    /// sorted, rather than grown row by row: at a million leads' five million keys that is
+    /// most of what storing them takes.
+    pub fn replace_all_keys(&mut self, keys: &[(String, Vec<i64>)]) -> Result<(), StoreError> {
+        self.backend.batch(
+            "DROP INDEX blocking_keys_key; DROP INDEX blocking_keys_lead;
+             DELETE FROM blocking_keys;",
+        )?;
+        let mut rows: Vec<(i64, &str)> = keys
+            .iter()
+            .flat_map(|(id, keys)| keys.iter().map(move |&k| (k, id.as_str())))
+            .collect();
+        rows.sort_unstable();
+        self.backend.insert(&BLOCKING_KEYS, &KeyRows(&rows))?;
+        self.backend.batch(
+            "CREATE INDEX blocking_keys_key ON blocking_keys (block_key);
+             CREATE INDEX blocking_keys_lead ON blocking_keys (lead_id);",
+        )
+    }
+
     /// How many leads have each of `keys`.
     pub fn key_counts(&mut self, keys: &[i64]) -> Result<HashMap<i64, u64>, StoreError> {
         self.fill(&RESOLVE_KEYS, &Keys(&distinct(keys)))?;
@@ -221,13 +241,23 @@ impl Store {
         )
     }
 
-    /// These leads with their values and entities, oldest first: by the file that first
-    /// brought them, then by id.
-    pub fn resolving_leads(&mut self, ids: &[String]) -> Result<Vec<ResolvingLead>, StoreError> {
+    /// These leads with their entities and the values of `columns` (the others null),
+    /// oldest first (by the file that first brought them, then by id), each given to
+    /// `each` as it is read: a million leads' values need never all be held.
+    pub fn resolving_leads(
+        &mut self,
+        ids: &[String],
+        columns: &[&str],
+        each: &mut dyn FnMut(ResolvingLead, LeadValues),
+    ) -> Result<(), StoreError> {
         self.fill(&RESOLVE_SCOPE, &Ids(ids))?;
-        let data: Vec<String> = LEAD_COLUMNS
+        let at: Vec<usize> = columns
             .iter()
-            .map(|c| format!("l.{}", c.name))
+            .map(|c| column_index(c).expect("a lead column"))
+            .collect();
+        let data: Vec<String> = at
+            .iter()
+            .map(|&i| format!("l.{}", LEAD_COLUMNS[i].name))
             .collect();
         let sql = format!(
             "SELECT l.lead_id, l.record_hash, m.entity_id, {LISTING_COLUMNS}, {} FROM resolve_scope s
@@ -244,25 +274,26 @@ impl Store {
             SqlType::BigInt,
             SqlType::BigInt,
         ];
-        types.extend(LEAD_COLUMNS.iter().map(|c| SqlType::of(c.ty)));
-        let mut leads = Vec::with_capacity(ids.len());
+        types.extend(at.iter().map(|&i| SqlType::of(LEAD_COLUMNS[i].ty)));
         let query = Query {
             sql: &sql,
             binds: &[],
             types: &types,
         };
         self.backend.query(&query, &mut |row| {
-            let values = lead_values(&row[6..]);
-            leads.push(ResolvingLead {
+            let lead = ResolvingLead {
                 lead_id: row[0].text().unwrap_or_default().to_string(),
                 record_hash: row[1].text().unwrap_or_default().to_string(),
                 entity: row[2].int(),
                 listing: listing(&row[3..6]),
-                values,
-            });
+            };
+            let mut values: LeadValues = std::array::from_fn(|_| Value::Null);
+            for (&i, cell) in at.iter().zip(&row[6..]) {
+                values[i] = cell.to_value();
+            }
+            each(lead, values);
             Ok(())
-        })?;
-        Ok(leads)
+        })
     }
 
     /// A lead's listing, by a query of its own (no temporary table: it reads outside a
