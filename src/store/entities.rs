@@ -412,7 +412,10 @@ impl Store {
             column.name,
             name = table.name,
         ))?;
-        self.backend.insert(table, rows)
+        self.backend.insert(table, rows)?;
+        // Without statistics, a planner takes a temporary table for a big one and scans the
+        // million-row table it is joined to instead of looking its rows up there.
+        self.backend.batch(&format!("ANALYZE {}", table.name))
     }
 
     /// The ids a query of one text column returns.
