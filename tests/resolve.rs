@@ -314,3 +314,70 @@ fn system_sqlite(path: &std::path::Path, sql: &str) -> String {
     );
     String::from_utf8(output.stdout).unwrap()
 }
+
+#[test]
+fn a_resolve_config_trains_the_first_model_and_is_said_unused_after() {
+    let w = Workdir::new();
+    let copy = re_export(&w);
+    let config = w.write(
+        "resolve.toml",
+        "[resolve]\nblocking = [\"phone\", \"address\"]\nthreshold = 0.9\n",
+    );
+    let config = config.display().to_string();
+    let first = w.ingest_with(&[&raw_dir()], &["--resolve-config", &config]);
+    assert_exit(&first, 0);
+    assert!(!util::stderr(&first).contains("was not used"));
+    let parameters: String = w.query("SELECT parameters FROM resolve_models");
+    let parameters: serde_json::Value = serde_json::from_str(&parameters).unwrap();
+    assert_eq!(
+        parameters["config"]["blocking"],
+        serde_json::json!(["phone", "address"])
+    );
+    assert_eq!(parameters["threshold"]["probability"], 0.9);
+
+    // The model is trained: the next load links with it, and says the file went unused.
+    let next = w.ingest_with(
+        &[&copy],
+        &["--specs", &specs(), "--resolve-config", &config],
+    );
+    assert_exit(&next, 0);
+    let warning = format!(
+        "warning: --resolve-config {config} was not used: this database's model was trained \
+         before and links with its own configuration; `leadpipe resolve --retrain \
+         --resolve-config {config}` trains it under the file\n"
+    );
+    assert!(
+        util::stderr(&next).ends_with(&warning),
+        "{}",
+        util::stderr(&next)
+    );
+    let retrain = w
+        .command(&["resolve", "--retrain", "--resolve-config", &config])
+        .args(["--db", &format!("sqlite:{}", w.db_path().display())])
+        .output()
+        .unwrap();
+    assert_exit(&retrain, 0);
+    assert!(!util::stderr(&retrain).contains("was not used"));
+    assert_eq!(w.query::<i64>("SELECT count(*) FROM resolve_models"), 2);
+
+    // An unknown key is refused before anything is loaded.
+    let wrong = w.write(
+        "wrong.toml",
+        "[resolve]\nblocking = [\"phone\"]\nthreshhold = 0.9\n",
+    );
+    let refused = w.ingest_with(
+        &[&copy],
+        &[
+            "--specs",
+            &specs(),
+            "--resolve-config",
+            &wrong.display().to_string(),
+        ],
+    );
+    assert_exit(&refused, 2);
+    assert!(
+        util::stderr(&refused).contains("unknown field `threshhold`"),
+        "{}",
+        util::stderr(&refused)
+    );
+}

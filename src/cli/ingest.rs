@@ -109,6 +109,9 @@ pub(crate) fn run(args: IngestArgs) -> anyhow::Result<ExitCode> {
     summary::report_failures(&report);
     summary::report_failed_checks(&report.checks);
     warn_unmatched(&args, &report);
+    if let Some(linked) = &report.resolution {
+        args.resolve_config.warn_if_unused(linked);
+    }
     Ok(exit.into())
 }
 

@@ -58,6 +58,21 @@ pub(crate) struct ResolveConfigArg {
 }
 
 impl ResolveConfigArg {
+    /// Says so when the file was given but not used: the database's model was trained
+    /// before, links go on with it, and only a retrain applies another configuration.
+    pub(crate) fn warn_if_unused(&self, linked: &Linked) {
+        if let Some(path) = &self.path
+            && !linked.trained
+        {
+            let path = path.display();
+            eprintln!(
+                "warning: --resolve-config {path} was not used: this database's model was \
+                 trained before and links with its own configuration; \
+                 `leadpipe resolve --retrain --resolve-config {path}` trains it under the file"
+            );
+        }
+    }
+
     /// The configuration: the file's `[resolve]`, or the defaults.
     pub(crate) fn load(&self) -> anyhow::Result<ResolveConfig> {
         let Some(path) = &self.path else {
@@ -86,6 +101,7 @@ pub(crate) fn run(args: ResolveArgs) -> anyhow::Result<ExitCode> {
         Ok::<_, leadpipe::store::StoreError>(linked)
     })()
     .with_context(|| format!("nothing was resolved; {url} is as it was"))?;
+    args.config.warn_if_unused(&linked);
     stdout::print(|out| {
         write_linked(out, &linked)?;
         writeln!(out, "run {} into {url}", run.run_id)

@@ -128,7 +128,7 @@ pub fn write_pair(
             .iter()
             .filter_map(|c| lead[column_index(c).expect("a lead column")].as_text())
             .collect();
-        parts.join(" ")
+        inert(parts.join(" "))
     };
     let probability = format!("{:.4}", probability(weight));
     let weight = format!("{weight:.2}");
@@ -146,6 +146,16 @@ pub fn write_pair(
     row.push(String::new());
     let row: Vec<&str> = row.iter().map(String::as_str).collect();
     write_row(out, &row)
+}
+
+/// A text as a spreadsheet shows it and never runs it: one that starts as a formula does
+/// (`=`, `+`, `-`, `@`, a tab or a carriage return; a company named `=HYPERLINK(…)`) gets a
+/// leading `'`. The review is opened in Excel; its import reads only ids and labels.
+fn inert(text: String) -> String {
+    match text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        true => format!("'{text}"),
+        false => text,
+    }
 }
 
 /// One CSV row, each field quoted when it has to be.
@@ -366,6 +376,22 @@ mod tests {
              address_a,address_b,city_a,city_b,zip_a,zip_b,label\n\
              nevada:1-22,nevada:2-22,0.6667,1.00,\"LITTLE \"\"ONES\"\", LLC\",LITTLE ONES,\
              Ann Park,,,,,RENO,,,\n"
+        );
+    }
+
+    #[test]
+    fn a_value_that_starts_as_a_formula_is_written_inert_and_the_weight_as_it_is() {
+        let mut a: LeadValues = std::array::from_fn(|_| crate::lead::Value::Null);
+        let mut b = a.clone();
+        a[column_index("company").unwrap()] = crate::lead::Value::text("=HYPERLINK(\"x\")");
+        b[column_index("company").unwrap()] = crate::lead::Value::text("@SUM(A1)");
+        b[column_index("city").unwrap()] = crate::lead::Value::text("-RENO");
+        let mut out = Vec::new();
+        write_pair(&mut out, ("nevada:1-22", "nevada:2-22"), (&a, &b), -3.2).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "nevada:1-22,nevada:2-22,0.0981,-3.20,\"'=HYPERLINK(\"\"x\"\")\",'@SUM(A1),\
+             ,,,,,'-RENO,,,\n"
         );
     }
 
