@@ -2,6 +2,7 @@
 """Generate leads with known duplicates, for entity resolution's accuracy and speed.
 
     bench/duplicates.py N OUT_DIR [--duplicates SHARE] [--chains SHARE] [--seed S]
+                                  [--second-source]
 
 Writes OUT_DIR/leads/07-07-2023 Nevada duplicates.csv, N records in the Nevada agency's
 format (the built-in `nevada` spec reads it: `leadpipe ingest OUT_DIR/leads`), and
@@ -24,6 +25,11 @@ surname about twice in ten thousand pairs. Then:
   a typo in the name, ST/STREET and the like, a suite moved into the address, the phone
   changed, a DBA name, a new key only, the provider moved (new address, same name, person
   and phone);
+- with `--second-source`, the re-exports are another source's instead: OUT_DIR/leads/
+  07-14-2023 Clark County re-export.csv (tests/data/resolve/specs/clark_county.toml reads
+  it: `--specs tests/data/resolve/specs`), keyed `CC-<n>`, one per provider at most (a
+  snapshot that lists a provider twice lists two operations), so that a load has duplicates
+  to link across sources, as in real data;
 - a share of the providers (`--chains`, default 0.02) are sites of a chain: one name stem
   and one central phone, at different addresses, and each site a provider of its own. They
   are the hard negatives: a matcher that links on a shared phone merges them.
@@ -155,30 +161,44 @@ def main():
     parser.add_argument("--duplicates", type=float, default=0.15)
     parser.add_argument("--chains", type=float, default=0.02)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--second-source", action="store_true")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     providers = Providers(rng, vocabulary())
     os.makedirs(os.path.join(args.out, "leads"), exist_ok=True)
     data_path = os.path.join(args.out, "leads", "07-07-2023 Nevada duplicates.csv")
+    second_path = os.path.join(args.out, "leads", "07-14-2023 Clark County re-export.csv")
     with open(data_path, "w", newline="", encoding="utf-8") as data, \
-            open(os.path.join(args.out, "truth.csv"), "w", newline="", encoding="utf-8") as truth:
+            open(os.path.join(args.out, "truth.csv"), "w", newline="", encoding="utf-8") as truth, \
+            open(second_path if args.second_source else os.devnull, "w", newline="",
+                 encoding="utf-8") as second:
         records, answers = csv.writer(data, lineterminator="\r\n"), csv.writer(truth)
+        re_exports = csv.writer(second, lineterminator="\r\n")
         records.writerow(HEADER)
+        re_exports.writerow(HEADER)
         answers.writerow(["record_id", "entity_id", "made_by"])
-        made, written = [], 0
+        made, written, re_exported = [], 0, set()
 
-        def write(entity, provider, made_by):
+        def write(entity, provider, made_by, to_second=False):
             nonlocal written
-            key = f"{written + 1}-{23 - written % 4}"
-            records.writerow(row(provider, key))
-            answers.writerow([f"nevada:{key}", entity, made_by])
+            if to_second:
+                key = f"CC-{written + 1}"
+                re_exports.writerow(row(provider, key))
+                answers.writerow([f"clark_county:{key}", entity, made_by])
+            else:
+                key = f"{written + 1}-{23 - written % 4}"
+                records.writerow(row(provider, key))
+                answers.writerow([f"nevada:{key}", entity, made_by])
             written += 1
 
         while written < args.n:
             if made and rng.random() < args.duplicates:
                 entity, original = rng.choice(made)
+                if args.second_source and entity in re_exported:
+                    continue
+                re_exported.add(entity)
                 provider, kind = perturb(rng, providers, original)
-                write(entity, provider, kind)
+                write(entity, provider, kind, to_second=args.second_source)
             elif rng.random() < args.chains / 25:
                 # A chain (25 sites on average): one stem and one phone, each site a
                 # provider of its own.
