@@ -63,18 +63,30 @@ pub fn resolve_prepared(leads: &[Prepared], config: &ResolveConfig, seed: u64) -
     }
 }
 
+/// Parameters trained, with the pairs they were trained on.
+pub struct Trained {
+    pub parameters: Parameters,
+    /// The pairs the blocking rules make of the leads trained on, as [`candidate_pairs`]
+    /// gives them with a block too common past [`MAX_BLOCK`] of those leads: a resolution
+    /// of those leads from scratch need not block them again.
+    pub pairs: Vec<LeadPair>,
+}
+
 /// Trains the parameters on `leads`, without labels.
-pub fn train(leads: &[Prepared], config: &ResolveConfig, seed: u64) -> Parameters {
+pub fn train(leads: &[Prepared], config: &ResolveConfig, seed: u64) -> Trained {
     let compared = Compared::of(leads, config);
-    train_on(
+    let (parameters, _) = train_on(
         leads,
         config,
         compared.by_rule,
         &compared.pairs,
         compared.levels,
         seed,
-    )
-    .0
+    );
+    Trained {
+        parameters,
+        pairs: compared.pairs,
+    }
 }
 
 /// The blocked pairs of a set of leads, compared.

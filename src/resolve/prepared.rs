@@ -368,7 +368,7 @@ mod tests {
     fn a_prepared_pair_has_the_levels_weight_and_keys_of_its_leads() {
         let leads = leads();
         let prepared = Prepared::all(&leads);
-        let parameters = crate::resolve::batch::train(&prepared, &Default::default(), 7);
+        let parameters = crate::resolve::batch::train(&prepared, &Default::default(), 7).parameters;
         for (a, lead_a) in prepared.iter().zip(&leads) {
             for rule in BlockingRule::ALL {
                 assert_eq!(a.key(rule).map(|k| k.to_string()), rule.key(lead_a));
@@ -401,7 +401,9 @@ mod tests {
     fn the_values_counted_are_those_the_parameters_count() {
         let leads = leads();
         let prepared = Prepared::all(&leads);
-        let model = crate::resolve::batch::train(&prepared, &Default::default(), 7).model;
+        let model = crate::resolve::batch::train(&prepared, &Default::default(), 7)
+            .parameters
+            .model;
         for field in Field::ALL {
             let counted = FieldFrequencies::count(&leads, field, &model);
             let ours = frequencies(&prepared, field, &model);

@@ -20,7 +20,7 @@ use std::time::Instant;
 use crate::lead::LeadValues;
 use crate::pipeline::{RunReport, Stage, StageError};
 use crate::resolve::Linked;
-use crate::resolve::batch::{MAX_BLOCK, candidate_pairs, cluster_leads, train};
+use crate::resolve::batch::{LeadPair, MAX_BLOCK, candidate_pairs, cluster_leads, train};
 use crate::resolve::block::BlockingRule;
 use crate::resolve::cluster::Label;
 use crate::resolve::config::ResolveConfig;
@@ -97,63 +97,38 @@ pub fn link(
         linked.threshold = stored.map(|p| p.threshold);
         return Ok(linked);
     }
-    let (parameters, ids, scope) = match (mode, stored) {
+    let (parameters, ids, scope, trained_pairs) = match (mode, stored) {
         (Mode::Link, Some(parameters)) => {
             let ids = touched(store, dirty, &parameters, &mut timer)?;
             let scope = Scope::read(store, &ids)?;
             timer.lap("the leads to cluster read and spelled");
-            (parameters, ids, scope)
+            (parameters, ids, scope, None)
         }
         (_, stored) => {
             store.clear_resolution()?;
             let scope = Scope::read(store, &dirty)?;
             timer.lap("the leads read and spelled");
-            let parameters = match stored {
-                Some(parameters) => parameters,
+            let (parameters, pairs) = match stored {
+                Some(parameters) => (parameters, None),
                 None => {
-                    let parameters = train(&scope.prepared, config, SEED);
-                    store.save_parameters(run_id, scope.leads.len(), &parameters)?;
+                    let trained = train(&scope.prepared, config, SEED);
+                    store.save_parameters(run_id, scope.leads.len(), &trained.parameters)?;
                     timer.lap("the parameters trained");
-                    parameters
+                    (trained.parameters, Some(trained.pairs))
                 }
             };
-            (parameters, dirty, scope)
+            (parameters, dirty, scope, pairs)
         }
     };
-    let rules = &parameters.config.blocking;
+    let pairs = blocked(
+        store,
+        &scope,
+        &parameters.config.blocking,
+        from_scratch,
+        trained_pairs,
+        &mut timer,
+    )?;
     let leads = &scope.leads;
-    let keys: Vec<Vec<i64>> = scope
-        .prepared
-        .iter()
-        .map(|p| p.hashed_keys(rules))
-        .collect();
-    if from_scratch {
-        let rows: Vec<(String, Vec<i64>)> = leads
-            .iter()
-            .zip(&keys)
-            .map(|(l, k)| (l.lead_id.clone(), k.clone()))
-            .collect();
-        store.replace_all_keys(&rows)?;
-        timer.lap("their keys stored");
-    }
-    // How common each key is among all leads: in a rebuild, the scope is all of them.
-    let counts: HashMap<i64, u64> = if from_scratch {
-        let mut counts = HashMap::new();
-        for key in keys.iter().flatten() {
-            *counts.entry(*key).or_default() += 1;
-        }
-        counts
-    } else {
-        store.key_counts(&keys.concat())?
-    };
-    drop(keys);
-    let too_common = |rule: BlockingRule, key: &str, _| {
-        counts
-            .get(&rule.hashed(key))
-            .is_some_and(|&n| n as usize > MAX_BLOCK)
-    };
-    let pairs = candidate_pairs(&scope.prepared, rules, &too_common);
-    timer.lap("their keys counted and paired");
     let index: HashMap<&str, usize> = leads
         .iter()
         .enumerate()
@@ -202,6 +177,56 @@ pub fn link(
     linked.threshold = Some(parameters.threshold);
     linked.seconds = started.elapsed().as_secs_f64();
     Ok(linked)
+}
+
+/// The pairs of the scope's leads to weigh, their blocking keys stored first when `from_scratch`:
+/// the pairs a training just made of these same leads (`trained`), or blocked anew, a block
+/// too common among all stored leads left out.
+fn blocked(
+    store: &mut Store,
+    scope: &Scope,
+    rules: &[BlockingRule],
+    from_scratch: bool,
+    trained: Option<Vec<LeadPair>>,
+    timer: &mut Timer,
+) -> Result<Vec<LeadPair>, StoreError> {
+    let keys: Vec<Vec<i64>> = scope
+        .prepared
+        .iter()
+        .map(|p| p.hashed_keys(rules))
+        .collect();
+    if from_scratch {
+        let rows: Vec<(String, Vec<i64>)> = scope
+            .leads
+            .iter()
+            .zip(&keys)
+            .map(|(l, k)| (l.lead_id.clone(), k.clone()))
+            .collect();
+        store.replace_all_keys(&rows)?;
+        timer.lap("their keys stored");
+    }
+    if let Some(pairs) = trained {
+        return Ok(pairs);
+    }
+    // How common each key is among all leads: from scratch, the scope is all of them.
+    let counts: HashMap<i64, u64> = if from_scratch {
+        let mut counts = HashMap::new();
+        for key in keys.iter().flatten() {
+            *counts.entry(*key).or_default() += 1;
+        }
+        counts
+    } else {
+        store.key_counts(&keys.concat())?
+    };
+    drop(keys);
+    let too_common = |rule: BlockingRule, key: &str, _| {
+        counts
+            .get(&rule.hashed(key))
+            .is_some_and(|&n| n as usize > MAX_BLOCK)
+    };
+    let pairs = candidate_pairs(&scope.prepared, rules, &too_common);
+    timer.lap("their keys counted and paired");
+    Ok(pairs)
 }
 
 /// The leads whose clusters a change among `dirty` (new or changed leads) can move: those,
