@@ -9,8 +9,8 @@
 //! [`block::BlockingRule`]; only pairs that share a key are compared, so a million leads
 //! make millions of pairs, not half a trillion. [`compare`] turns a pair into one
 //! [`compare::Level`] per field (company, person, address, phone, e-mail, ZIP/city, license
-//! date and number). The
-//! model has, per field and level, `m` = P(level | the pair is one provider) and `u` =
+//! date and number), from each lead's spelling, made once per lead by [`prepared`] (a
+//! lead is in many pairs). The model has, per field and level, `m` = P(level | the pair is one provider) and `u` =
 //! P(level | two providers); a pair's match weight is the prior's log-odds plus, over its
 //! fields, log2(m / u). `Null` (a missing value or a [`placeholder`]) weighs nothing.
 //!

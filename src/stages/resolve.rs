@@ -2,8 +2,10 @@
 //! linked into the stored entities, in the run's transaction, with the stored parameters.
 //!
 //! A change can only move the leads connected to it, so only those are clustered again:
-//! the new and changed leads, the leads they share a blocking key with, and everything
-//! connected to either through a link, a `must_link` label or an entity. Clustering a
+//! the new and changed leads, the leads they now link to (they share a blocking key and
+//! weigh at least the threshold), and everything connected to either through a link, a
+//! `must_link` label or an entity. Leads are read with only the columns resolution
+//! compares, and spelled once as they are read (`resolve::prepared`). Clustering a
 //! union of whole connected groups gives each group what clustering everything would,
 //! so a load gives the partition a rebuild gives (a test holds the two equal). A block
 //! that grows past [`MAX_BLOCK`] leads keeps the links it made until the next rebuild.
@@ -179,9 +181,9 @@ pub fn link(
     Ok(linked)
 }
 
-/// The pairs of the scope's leads to weigh, their blocking keys stored first when `from_scratch`:
-/// the pairs a training just made of these same leads (`trained`), or blocked anew, a block
-/// too common among all stored leads left out.
+/// The pairs of the scope's leads to weigh, their blocking keys stored first when
+/// `from_scratch`: the pairs a training just made of these same leads (`trained`), or
+/// blocked anew, a block too common among all stored leads left out.
 fn blocked(
     store: &mut Store,
     scope: &Scope,
