@@ -61,8 +61,10 @@ impl ResolveConfigArg {
     /// Says so when the file was given but not used: the database's model was trained
     /// before, links go on with it, and only a retrain applies another configuration.
     pub(crate) fn warn_if_unused(&self, linked: &Linked) {
+        // A model in force (it has a threshold) that this run did not train.
         if let Some(path) = &self.path
             && !linked.trained
+            && linked.threshold.is_some()
         {
             let path = path.display();
             eprintln!(

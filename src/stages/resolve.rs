@@ -92,7 +92,6 @@ pub fn link(
     timer.lap("the leads to link found");
     let mut linked = Linked {
         leads: dirty.len(),
-        trained: stored.is_none(),
         ..Linked::default()
     };
     if dirty.is_empty() {
@@ -116,6 +115,7 @@ pub fn link(
                     let trained = train(&scope.prepared, config, SEED);
                     store.save_parameters(run_id, scope.leads.len(), &trained.parameters)?;
                     timer.lap("the parameters trained");
+                    linked.trained = true;
                     (trained.parameters, Some(trained.pairs))
                 }
             };

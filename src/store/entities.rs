@@ -198,7 +198,7 @@ impl Store {
     /// most of what storing them takes.
     pub fn replace_all_keys(&mut self, keys: &[(String, Vec<i64>)]) -> Result<(), StoreError> {
         self.backend.batch(
-            "DROP INDEX blocking_keys_key; DROP INDEX blocking_keys_lead;
+            "DROP INDEX IF EXISTS blocking_keys_key; DROP INDEX IF EXISTS blocking_keys_lead;
              DELETE FROM blocking_keys;",
         )?;
         let mut rows: Vec<(i64, &str)> = keys
