@@ -86,6 +86,17 @@ pub fn column_index(name: &str) -> Option<usize> {
     LEAD_COLUMNS.iter().position(|c| c.name == name)
 }
 
+/// A lead of these text values by column name, the other columns null: the leads of the
+/// resolution modules' tests.
+#[cfg(test)]
+pub(crate) fn text_lead(fields: &[(&str, &str)]) -> LeadValues {
+    let mut lead: LeadValues = std::array::from_fn(|_| Value::Null);
+    for (name, value) in fields {
+        lead[column_index(name).expect("a lead column")] = Value::text(*value);
+    }
+    lead
+}
+
 /// A typed field value, on its way from a normalizer to the database.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Value {

@@ -9,6 +9,7 @@ use crate::lead::LeadValues;
 use super::block::BlockingRule;
 use super::cluster::{Label, Pair, cluster_scored};
 use super::config::{ResolveConfig, ThresholdSetting};
+use super::hash;
 use super::model::{Levels, Model, Threshold, probability};
 use super::pair::{Field, LEVELS};
 use super::params::Parameters;
@@ -383,12 +384,6 @@ fn blocked_pairs(
         pairs.sort_unstable();
         (rule, pairs)
     })
-}
-
-/// A value's hash, the same in every run.
-fn hash(value: &impl std::hash::Hash) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(value)
 }
 
 /// Every rule's pairs, each pair once, in order.

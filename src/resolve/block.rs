@@ -65,15 +65,7 @@ impl BlockingRule {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lead::{Value, column_index};
-
-    fn lead(fields: &[(&str, &str)]) -> LeadValues {
-        let mut lead: LeadValues = std::array::from_fn(|_| Value::Null);
-        for (name, value) in fields {
-            lead[column_index(name).unwrap()] = Value::text(*value);
-        }
-        lead
-    }
+    use crate::lead::text_lead as lead;
 
     fn keys(lead: &LeadValues) -> Vec<Option<String>> {
         BlockingRule::ALL

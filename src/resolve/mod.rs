@@ -49,6 +49,13 @@ pub mod street;
 pub mod waterfall;
 pub mod words;
 
+/// A value's hash, the same in every run: what blocking sorts keys by and term frequencies
+/// count values by before they compare the texts.
+pub(crate) fn hash(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(value)
+}
+
 /// What linking leads into entities did, for a run's account.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Linked {

@@ -220,17 +220,15 @@ impl TermFrequencies {
     /// counted by their text: a million records' values, nearly all of one or two records,
     /// are never all copied.
     pub fn shared_among<'a>(values: impl Iterator<Item = &'a str> + Clone) -> TermFrequencies {
-        use std::hash::BuildHasher;
-        let hash = |value: &str| rustc_hash::FxBuildHasher.hash_one(value);
         let mut by_hash: rustc_hash::FxHashMap<u64, u32> = Default::default();
         let mut total = 0;
         for value in values.clone() {
-            *by_hash.entry(hash(value)).or_default() += 1;
+            *by_hash.entry(super::hash(&value)).or_default() += 1;
             total += 1;
         }
         let mut counts = std::collections::HashMap::new();
         // A value of three records has a hash of three records or more.
-        for value in values.filter(|v| by_hash[&hash(v)] >= 3) {
+        for value in values.filter(|v| by_hash[&super::hash(v)] >= 3) {
             match counts.get_mut(value) {
                 Some(count) => *count += 1,
                 None => {

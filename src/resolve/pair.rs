@@ -118,14 +118,7 @@ pub fn levels(a: &LeadValues, b: &LeadValues) -> [u8; Field::ALL.len()] {
 mod tests {
     use super::*;
     use crate::lead::Value;
-
-    fn lead(fields: &[(&str, &str)]) -> LeadValues {
-        let mut lead: LeadValues = std::array::from_fn(|_| Value::Null);
-        for (name, value) in fields {
-            lead[column_index(name).unwrap()] = Value::text(*value);
-        }
-        lead
-    }
+    use crate::lead::text_lead as lead;
 
     #[test]
     fn a_re_export_and_a_chain_site_read_as_their_levels() {

@@ -289,15 +289,8 @@ pub fn frequencies(leads: &[Prepared], field: Field, model: &Model) -> Option<Fi
 mod tests {
     use super::*;
     use crate::lead::Value;
+    use crate::lead::text_lead as lead;
     use crate::resolve::pair::levels;
-
-    fn lead(fields: &[(&str, &str)]) -> LeadValues {
-        let mut lead: LeadValues = std::array::from_fn(|_| Value::Null);
-        for (name, value) in fields {
-            lead[column_index(name).unwrap()] = Value::text(*value);
-        }
-        lead
-    }
 
     /// Leads that reach every level of every field between them, and keys of every rule.
     fn leads() -> Vec<LeadValues> {

@@ -192,19 +192,9 @@ fn blocked(
     trained: Option<Vec<LeadPair>>,
     timer: &mut Timer,
 ) -> Result<Vec<LeadPair>, StoreError> {
-    let keys: Vec<Vec<i64>> = scope
-        .prepared
-        .iter()
-        .map(|p| p.hashed_keys(rules))
-        .collect();
+    let keyed = scope.keyed(rules);
     if from_scratch {
-        let rows: Vec<(String, Vec<i64>)> = scope
-            .leads
-            .iter()
-            .zip(&keys)
-            .map(|(l, k)| (l.lead_id.clone(), k.clone()))
-            .collect();
-        store.replace_all_keys(&rows)?;
+        store.replace_all_keys(&keyed)?;
         timer.lap("their keys stored");
     }
     if let Some(pairs) = trained {
@@ -213,14 +203,14 @@ fn blocked(
     // How common each key is among all leads: from scratch, the scope is all of them.
     let counts: HashMap<i64, u64> = if from_scratch {
         let mut counts = HashMap::new();
-        for key in keys.iter().flatten() {
+        for key in keyed.iter().flat_map(|(_, keys)| keys) {
             *counts.entry(*key).or_default() += 1;
         }
         counts
     } else {
-        store.key_counts(&keys.concat())?
+        store.key_counts(&all_keys(&keyed))?
     };
-    drop(keys);
+    drop(keyed);
     let too_common = |rule: BlockingRule, key: &str, _| {
         counts
             .get(&rule.hashed(key))
@@ -243,22 +233,12 @@ fn touched(
 ) -> Result<Vec<String>, StoreError> {
     let rules = &parameters.config.blocking;
     let changed = Scope::read(store, &dirty)?;
-    let keys: Vec<Vec<i64>> = changed
-        .prepared
-        .iter()
-        .map(|p| p.hashed_keys(rules))
-        .collect();
-    let rows: Vec<(String, Vec<i64>)> = changed
-        .leads
-        .iter()
-        .zip(&keys)
-        .map(|(l, k)| (l.lead_id.clone(), k.clone()))
-        .collect();
-    store.replace_keys(&rows)?;
-    let counts = store.key_counts(&keys.concat())?;
+    let keyed = changed.keyed(rules);
+    store.replace_keys(&keyed)?;
+    let counts = store.key_counts(&all_keys(&keyed))?;
     timer.lap("the changed leads' keys stored and counted");
     let usable = |key: &i64| counts.get(key).is_some_and(|&n| n as usize <= MAX_BLOCK);
-    let shared: Vec<i64> = keys.concat().into_iter().filter(usable).collect();
+    let shared: Vec<i64> = all_keys(&keyed).into_iter().filter(usable).collect();
     let known: HashSet<&str> = dirty.iter().map(String::as_str).collect();
     let others: Vec<String> = store
         .leads_with_keys(&shared)?
@@ -275,7 +255,7 @@ fn touched(
     }
     let link = parameters.link_weight();
     let mut linked = vec![false; others.leads.len()];
-    for (n, keys) in keys.iter().enumerate() {
+    for (n, (_, keys)) in keyed.iter().enumerate() {
         let (lead, prepared) = (&changed.leads[n], &changed.prepared[n]);
         let sharing = keys
             .iter()
@@ -308,6 +288,11 @@ struct Scope {
     prepared: Vec<Prepared>,
 }
 
+/// Every key of leads keyed by [`Scope::keyed`], in order.
+fn all_keys(keyed: &[(String, Vec<i64>)]) -> Vec<i64> {
+    keyed.iter().flat_map(|(_, keys)| keys).copied().collect()
+}
+
 /// Leads spelled at a time as they are read.
 const CHUNK: usize = 16_384;
 
@@ -328,6 +313,15 @@ impl Scope {
         })?;
         prepared.extend(Prepared::all(&chunk));
         Ok(Scope { leads, prepared })
+    }
+
+    /// Each lead's id with its blocking keys under `rules`, hashed as the store keeps them.
+    fn keyed(&self, rules: &[BlockingRule]) -> Vec<(String, Vec<i64>)> {
+        self.leads
+            .iter()
+            .zip(&self.prepared)
+            .map(|(lead, prepared)| (lead.lead_id.clone(), prepared.hashed_keys(rules)))
+            .collect()
     }
 }
 

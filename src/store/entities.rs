@@ -185,11 +185,8 @@ impl Store {
             "DELETE FROM blocking_keys WHERE lead_id IN (SELECT lead_id FROM resolve_scope)",
             &[],
         )?;
-        let rows: Vec<(i64, &str)> = keys
-            .iter()
-            .flat_map(|(id, keys)| keys.iter().map(move |&k| (k, id.as_str())))
-            .collect();
-        self.backend.insert(&BLOCKING_KEYS, &KeyRows(&rows))
+        self.backend
+            .insert(&BLOCKING_KEYS, &KeyRows(&key_rows(keys)))
     }
 
     /// Every lead's blocking keys, all stored ones replaced: for a resolution from scratch.
@@ -201,10 +198,7 @@ impl Store {
             "DROP INDEX IF EXISTS blocking_keys_key; DROP INDEX IF EXISTS blocking_keys_lead;
              DELETE FROM blocking_keys;",
         )?;
-        let mut rows: Vec<(i64, &str)> = keys
-            .iter()
-            .flat_map(|(id, keys)| keys.iter().map(move |&k| (k, id.as_str())))
-            .collect();
+        let mut rows = key_rows(keys);
         rows.sort_unstable();
         self.backend.insert(&BLOCKING_KEYS, &KeyRows(&rows))?;
         self.backend.batch(
@@ -432,6 +426,13 @@ impl Store {
         })?;
         Ok(ids)
     }
+}
+
+/// The rows of `blocking_keys` for leads' keys: one per key, `(block_key, lead_id)`.
+fn key_rows(keys: &[(String, Vec<i64>)]) -> Vec<(i64, &str)> {
+    keys.iter()
+        .flat_map(|(id, keys)| keys.iter().map(move |&k| (k, id.as_str())))
+        .collect()
 }
 
 /// Keys each once, for a temporary table's key column.
