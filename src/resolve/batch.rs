@@ -48,15 +48,8 @@ pub fn resolve(leads: &[LeadValues], config: &ResolveConfig, seed: u64) -> Resol
 /// [`resolve`] of leads already prepared, which need not all be held as lead values at
 /// once: a million leads' values take more memory than the resolution itself.
 pub fn resolve_prepared(leads: &[Prepared], config: &ResolveConfig, seed: u64) -> Resolution {
-    let Compared {
-        by_rule,
-        pairs,
-        levels,
-    } = Compared::of(leads, config);
-    let (parameters, weights) = train_on(leads, config, by_rule, &pairs, levels, seed);
-    let candidates = pairs.iter().map(|&(a, b)| (a as usize, b as usize));
-    let clusters = cluster_weighed(leads, candidates, &weights, &parameters, &[], &|_, _| false);
-    let clusters = clusters.clusters;
+    let Trained { parameters, pairs } = train(leads, config, seed);
+    let clusters = cluster_leads(leads, &pairs, &parameters, &[], &|_, _| false).clusters;
     Resolution {
         clusters,
         pairs: pairs.len(),
@@ -75,44 +68,56 @@ pub struct Trained {
 
 /// Trains the parameters on `leads`, without labels.
 pub fn train(leads: &[Prepared], config: &ResolveConfig, seed: u64) -> Trained {
-    let compared = Compared::of(leads, config);
-    let (parameters, _) = train_on(
-        leads,
-        config,
-        compared.by_rule,
-        &compared.pairs,
-        compared.levels,
-        seed,
-    );
-    Trained {
-        parameters,
-        pairs: compared.pairs,
-    }
+    let by_rule = blocked_pairs(leads, &config.blocking, &|_, _, size| size > MAX_BLOCK);
+    let pairs = union(&by_rule);
+    let sample = Sample::of(pairs.len());
+    let by_rule = by_rule
+        .into_iter()
+        .map(|(rule, pairs)| {
+            (
+                rule,
+                pairs.into_iter().filter(|&p| sample.keeps(p)).collect(),
+            )
+        })
+        .collect();
+    let sampled: Vec<LeadPair> = pairs.iter().copied().filter(|&p| sample.keeps(p)).collect();
+    let levels = parallel_map(sampled.len(), |n| {
+        let (a, b) = sampled[n];
+        leads[a as usize].levels(&leads[b as usize])
+    });
+    let scale = pairs.len() as f64 / sampled.len().max(1) as f64;
+    let parameters = train_on(leads, config, by_rule, &sampled, levels, scale, seed);
+    Trained { parameters, pairs }
 }
 
-/// The blocked pairs of a set of leads, compared.
-struct Compared {
-    /// Each rule's pairs, in order.
-    by_rule: Vec<(BlockingRule, Vec<LeadPair>)>,
-    /// Every rule's pairs, each once, in order.
-    pairs: Vec<LeadPair>,
-    /// Their levels.
-    levels: Vec<PairLevels>,
+/// The blocked pairs the model is trained on, at most. Past it, a sample of them, the
+/// same in every run, teaches what all of them would: `m` and the threshold are learnt
+/// from shares of the pairs, and the prior from their count, scaled. At a million leads
+/// comparing every blocked pair only to train on it was most of the training's time.
+const TRAINING_PAIRS: usize = 2_000_000;
+
+/// Which blocked pairs training compares: every pair, or a share of them picked by the
+/// pair's hash, so that each rule's pairs are sampled alike.
+struct Sample {
+    /// Pairs whose hash is below it are kept.
+    below: u64,
 }
 
-impl Compared {
-    fn of(leads: &[Prepared], config: &ResolveConfig) -> Compared {
-        let by_rule = blocked_pairs(leads, &config.blocking, &|_, _, size| size > MAX_BLOCK);
-        let pairs = union(&by_rule);
-        let levels = parallel_map(pairs.len(), |n| {
-            let (a, b) = pairs[n];
-            leads[a as usize].levels(&leads[b as usize])
-        });
-        Compared {
-            by_rule,
-            pairs,
-            levels,
+impl Sample {
+    fn of(pairs: usize) -> Sample {
+        let share = TRAINING_PAIRS as f64 / pairs.max(1) as f64;
+        Sample {
+            below: if share >= 1.0 {
+                u64::MAX
+            } else {
+                (share * u64::MAX as f64) as u64
+            },
         }
+    }
+
+    fn keeps(&self, pair: LeadPair) -> bool {
+        let mixed = SplitMix((u64::from(pair.0) << 32) | u64::from(pair.1)).next();
+        self.below == u64::MAX || mixed < self.below
     }
 }
 
@@ -185,17 +190,19 @@ fn cluster_weighed(
     Clustered { clusters, links }
 }
 
-/// The parameters learnt from `leads`, the pairs each rule blocked and every pair's
-/// levels; with every pair's weight under them. What it is given it drops as soon as it
-/// is done with it: at a million leads, each is a hundred megabytes or more.
+/// The parameters learnt from `leads`, from the pairs each rule blocked (`by_rule`),
+/// their union (`candidates`) and its levels (`compared`): all blocked pairs or a sample
+/// of them, each standing for `scale` pairs. What it is given it drops as soon as it is
+/// done with it.
 fn train_on(
     leads: &[Prepared],
     config: &ResolveConfig,
     by_rule: Vec<(BlockingRule, Vec<LeadPair>)>,
     candidates: &[LeadPair],
     compared: Vec<PairLevels>,
+    scale: f64,
     seed: u64,
-) -> (Parameters, Vec<f64>) {
+) -> Parameters {
     let mut draws = SplitMix(seed);
     let drawn: Vec<(usize, usize)> = (0..RANDOM_PAIRS.min(leads.len() * leads.len()))
         .map(|_| (draws.below(leads.len()), draws.below(leads.len())))
@@ -208,7 +215,14 @@ fn train_on(
         &[LEVELS; Field::ALL.len()],
         random.iter().map(|l| l.as_slice()),
     );
-    train_m(&mut model, leads.len(), &by_rule, candidates, &compared);
+    train_m(
+        &mut model,
+        leads.len(),
+        &by_rule,
+        candidates,
+        &compared,
+        scale,
+    );
     drop(by_rule);
     let fields = &config.term_frequency;
     let frequencies = parallel_map(fields.len(), |f| frequencies(leads, fields[f], &model))
@@ -238,7 +252,7 @@ fn train_on(
             Threshold::choose(probabilities).unwrap_or(Threshold::at(&[], 0.5))
         }
     };
-    (parameters, weights)
+    parameters
 }
 
 /// Trains `m` as Splink does, without labels: one session per blocking rule over the pairs
@@ -246,13 +260,14 @@ fn train_on(
 /// not), each field's `m` the mean of the sessions that learnt it; then the prior of two
 /// random leads among `leads`, from every blocked pair, with `m` held
 /// ([`Model::train_prior`]). `compared` holds the levels of `candidates`, every rule's
-/// pairs.
+/// pairs, each of which stands for `scale` blocked pairs.
 fn train_m(
     model: &mut Model,
     leads: usize,
     by_rule: &[(BlockingRule, Vec<LeadPair>)],
     candidates: &[LeadPair],
     compared: &[PairLevels],
+    scale: f64,
 ) {
     let start = model.clone();
     let mut sums: Vec<Vec<f64>> = model
@@ -293,7 +308,8 @@ fn train_m(
             comparison.m = sums[c].iter().map(|sum| sum / sessions[c] as f64).collect();
         }
     }
-    let all = counted(compared.iter());
+    let mut all = counted(compared.iter());
+    all.iter_mut().for_each(|(_, count)| *count *= scale);
     let n = leads as f64;
     model.train_prior(&as_levels(&all), n * (n - 1.0) / 2.0, 100, 1e-6);
 }
@@ -401,12 +417,16 @@ fn union(by_rule: &[(BlockingRule, Vec<LeadPair>)]) -> Vec<LeadPair> {
 struct SplitMix(u64);
 
 impl SplitMix {
-    fn below(&mut self, n: usize) -> usize {
+    fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) % n as u64) as usize
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
     }
 }
 
@@ -447,6 +467,22 @@ mod tests {
             ..ResolveConfig::default()
         };
         assert_eq!(pairs(&leads, &phone_only), [(0, 1)]);
+    }
+
+    #[test]
+    fn training_compares_every_pair_up_to_its_bound_and_a_share_past_it() {
+        let all = Sample::of(TRAINING_PAIRS);
+        assert!((0..10_000u32).all(|a| all.keeps((a / 3, a))));
+        // Ten times the bound: about a tenth, the same pairs in every run.
+        let tenth = Sample::of(10 * TRAINING_PAIRS);
+        let kept: Vec<u32> = (0..100_000u32)
+            .filter(|&a| tenth.keeps((a / 7, a)))
+            .collect();
+        assert!((9_500..10_500).contains(&kept.len()), "{}", kept.len());
+        let again: Vec<u32> = (0..100_000u32)
+            .filter(|&a| tenth.keeps((a / 7, a)))
+            .collect();
+        assert_eq!(kept, again);
     }
 
     #[test]

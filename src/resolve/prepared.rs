@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::lead::{LeadValues, column_index};
 
@@ -210,18 +210,19 @@ pub fn weight(a: &Prepared, b: &Prepared, levels: &[u8], parameters: &Parameters
 #[derive(Clone, Debug, PartialEq)]
 struct IsoDate {
     date: NaiveDate,
-    /// `None` for a year of more than four digits, which no license was issued in: such a
-    /// date is compared, but blocks nothing.
+    /// `None` for a year outside 0–9999, which no license was issued in: such a date is
+    /// compared, but blocks nothing.
     iso: Option<[u8; 10]>,
 }
 
 impl IsoDate {
     fn of(date: NaiveDate) -> IsoDate {
-        let spelled = date.format("%Y-%m-%d").to_string();
-        IsoDate {
-            date,
-            iso: spelled.into_bytes().try_into().ok(),
-        }
+        // Spelled by hand: chrono's `format` parses its pattern again for every date.
+        let iso = (0..=9999).contains(&date.year()).then(|| {
+            let spelled = format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day());
+            spelled.into_bytes().try_into().expect("ten ASCII bytes")
+        });
+        IsoDate { date, iso }
     }
 
     fn iso(&self) -> Option<&str> {
@@ -402,5 +403,17 @@ mod tests {
             let ours = frequencies(&prepared, field, &model);
             assert_eq!(ours, counted, "{field:?}");
         }
+    }
+
+    #[test]
+    fn a_date_blocks_by_its_iso_spelling_within_four_digit_years() {
+        let iso = |y, m, d| {
+            let date = IsoDate::of(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+            date.iso().map(str::to_string)
+        };
+        assert_eq!(iso(2016, 3, 1).as_deref(), Some("2016-03-01"));
+        assert_eq!(iso(987, 12, 31).as_deref(), Some("0987-12-31"));
+        assert_eq!(iso(12016, 3, 1), None);
+        assert_eq!(iso(-1, 3, 1), None);
     }
 }

@@ -10,9 +10,18 @@ use crate::normalize::company::business_and_owner;
 /// `DEES`, `L.L.C.` → `LLC`); any other character separates (`PRE-SCHOOL` → `PRE`,
 /// `SCHOOL`; `PLAY & LEARN` → `PLAY`, `LEARN`).
 pub fn words(s: &str) -> Vec<String> {
+    // Most names are ASCII, which decomposition leaves as they are.
+    if s.is_ascii() {
+        return words_of(s.chars());
+    }
+    words_of(s.nfd())
+}
+
+/// [`words`] of a name's characters, decomposed.
+fn words_of(chars: impl Iterator<Item = char>) -> Vec<String> {
     let mut words = Vec::new();
     let mut word = String::new();
-    for c in s.nfd() {
+    for c in chars {
         let joins = is_combining_mark(c) || matches!(c, '\'' | '’' | '.');
         if c.is_ascii_alphanumeric() {
             word.push(c.to_ascii_uppercase());

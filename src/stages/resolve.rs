@@ -28,7 +28,7 @@ use crate::resolve::cluster::Label;
 use crate::resolve::config::ResolveConfig;
 use crate::resolve::ids::{EntityChange, assign};
 use crate::resolve::params::Parameters;
-use crate::resolve::prepared::{self, Prepared};
+use crate::resolve::prepared::{self, Prepared, parallel_map};
 use crate::store::{Resolved, ResolvingLead, Store, StoreError};
 
 /// How much of the stored resolution a run recomputes.
@@ -94,6 +94,7 @@ pub fn link(
         leads: dirty.len(),
         ..Linked::default()
     };
+    store.mark_resolved(run_id)?;
     if dirty.is_empty() {
         linked.threshold = stored.map(|p| p.threshold);
         return Ok(linked);
@@ -169,6 +170,10 @@ pub fn link(
     };
     store.write_resolution(run_id, &ids, &resolved)?;
     timer.lap("the entities written");
+    if from_scratch {
+        store.refresh_resolution_statistics()?;
+        timer.lap("the store's statistics refreshed");
+    }
     let count = |kind| resolved.changes.iter().filter(|c| c.change == kind).count();
     linked.scope = ids.len();
     linked.pairs = pairs.len();
@@ -254,19 +259,27 @@ fn touched(
         }
     }
     let link = parameters.link_weight();
-    let mut linked = vec![false; others.leads.len()];
-    for (n, (_, keys)) in keyed.iter().enumerate() {
+    // Each changed lead's links among the others, on all cores.
+    let links = parallel_map(keyed.len(), |n| {
         let (lead, prepared) = (&changed.leads[n], &changed.prepared[n]);
-        let sharing = keys
+        let mut sharing: Vec<usize> = keyed[n]
+            .1
             .iter()
             .filter(|k| usable(k))
-            .filter_map(|k| holding.get(k));
-        for &i in sharing.flatten() {
-            linked[i] = linked[i]
-                || (!lead.listing.with(&others.leads[i].listing)
-                    && prepared.weight(&others.prepared[i], parameters) >= link);
-        }
-    }
+            .filter_map(|k| holding.get(k))
+            .flatten()
+            .copied()
+            .collect();
+        sharing.sort_unstable();
+        sharing.dedup();
+        sharing.retain(|&i| {
+            !lead.listing.with(&others.leads[i].listing)
+                && prepared.weight(&others.prepared[i], parameters) >= link
+        });
+        sharing
+    });
+    let mut linked = vec![false; others.leads.len()];
+    links.into_iter().flatten().for_each(|i| linked[i] = true);
     let mut seeds = dirty;
     seeds.extend(
         others
@@ -298,20 +311,33 @@ const CHUNK: usize = 16_384;
 
 impl Scope {
     /// The leads of `ids`, oldest first, read and spelled a chunk at a time: a million
-    /// leads' values are never all held at once.
+    /// leads' values are never all held at once. One chunk is spelled while the next is
+    /// read, as reading keeps one core busy and spelling both.
     fn read(store: &mut Store, ids: &[String]) -> Result<Scope, StoreError> {
-        let (mut leads, mut prepared) =
-            (Vec::with_capacity(ids.len()), Vec::with_capacity(ids.len()));
-        let mut chunk: Vec<LeadValues> = Vec::with_capacity(CHUNK.min(ids.len()));
-        store.resolving_leads(ids, &prepared::COLUMNS, &mut |lead, values| {
-            leads.push(lead);
-            chunk.push(values);
-            if chunk.len() == CHUNK {
-                prepared.extend(Prepared::all(&chunk));
-                chunk.clear();
-            }
-        })?;
-        prepared.extend(Prepared::all(&chunk));
+        let mut leads = Vec::with_capacity(ids.len());
+        let (prepared, read) = std::thread::scope(|scope| {
+            let (chunks, to_spell) = std::sync::mpsc::sync_channel::<Vec<LeadValues>>(1);
+            let speller = scope.spawn(move || {
+                let mut prepared = Vec::with_capacity(ids.len());
+                for chunk in to_spell {
+                    prepared.extend(Prepared::all(&chunk));
+                }
+                prepared
+            });
+            let mut chunk = Vec::with_capacity(CHUNK.min(ids.len()));
+            let read = store.resolving_leads(ids, &prepared::COLUMNS, &mut |lead, values| {
+                leads.push(lead);
+                chunk.push(values);
+                if chunk.len() == CHUNK {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                    chunks.send(full).expect("the speller takes every chunk");
+                }
+            });
+            chunks.send(chunk).expect("the speller takes every chunk");
+            drop(chunks);
+            (speller.join().expect("spelling does not panic"), read)
+        });
+        read?;
         Ok(Scope { leads, prepared })
     }
 

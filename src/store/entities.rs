@@ -92,6 +92,18 @@ const UNRESOLVED_SQL: &str = "SELECT l.lead_id FROM leads l
     WHERE m.lead_id IS NULL OR m.record_hash <> l.record_hash
     ORDER BY l.lead_id";
 
+/// [`UNRESOLVED_SQL`] among the leads a source file after `$1` brought or a lead update
+/// after `$2` changed: the only ones that can be unresolved when every lead was resolved
+/// as the history stood at those two. Unordered and with repeats: asked for them in
+/// order or distinct, SQLite merges the two by scanning every lead in order instead of
+/// looking up the few.
+const UNRESOLVED_SINCE_SQL: &str = "SELECT p.lead_id FROM (
+        SELECT lead_id FROM leads WHERE first_file_id > $1
+        UNION ALL SELECT lead_id FROM lead_updates WHERE id > $2) p
+    JOIN leads l ON l.lead_id = p.lead_id
+    LEFT JOIN entity_members m ON m.lead_id = p.lead_id
+    WHERE m.lead_id IS NULL OR m.record_hash <> l.record_hash";
+
 /// The leads one step from those in `resolve_scope`: linked, labelled as one, or in one
 /// entity with one of them.
 const NEIGHBOURS_SQL: &str =
@@ -145,9 +157,58 @@ impl Store {
         Ok(())
     }
 
-    /// The ids of the leads not resolved as they are now, in order.
+    /// The ids of the leads not resolved as they are now, in order: looked for among the
+    /// leads brought or changed since the last resolution, or among all of them when
+    /// there is none to go by.
     pub fn unresolved_leads(&mut self) -> Result<Vec<String>, StoreError> {
-        self.lead_ids(UNRESOLVED_SQL, &[])
+        let mut through = None;
+        let query = Query {
+            sql: "SELECT source_file_id, lead_update_id FROM resolved_through
+                  ORDER BY lead_update_id DESC, source_file_id DESC LIMIT 1",
+            binds: &[],
+            types: &[SqlType::BigInt, SqlType::BigInt],
+        };
+        self.backend.query(&query, &mut |row| {
+            through = Some((
+                row[0].int().unwrap_or_default(),
+                row[1].int().unwrap_or_default(),
+            ));
+            Ok(())
+        })?;
+        match through {
+            Some((file, update)) => {
+                let binds = [Bind::Int(file), Bind::Int(update)];
+                let mut ids = self.lead_ids(UNRESOLVED_SINCE_SQL, &binds)?;
+                ids.sort_unstable();
+                ids.dedup();
+                Ok(ids)
+            }
+            None => self.lead_ids(UNRESOLVED_SQL, &[]),
+        }
+    }
+
+    /// Gathers PostgreSQL's statistics of the tables a resolution from scratch filled:
+    /// without them its planner takes a few new leads for a third of all and scans the
+    /// million to find them. (SQLite's planner goes by the indexes alone, and its
+    /// `ANALYZE` reads every index whole.)
+    pub fn refresh_resolution_statistics(&mut self) -> Result<(), StoreError> {
+        match self.backend.dialect() {
+            Dialect::Postgres => self
+                .backend
+                .batch("ANALYZE leads, entity_members, blocking_keys"),
+            Dialect::Sqlite => Ok(()),
+        }
+    }
+
+    /// Records that run `run_id` resolved every lead as the history stands now.
+    pub fn mark_resolved(&mut self, run_id: &str) -> Result<(), StoreError> {
+        self.backend.execute(
+            "INSERT INTO resolved_through (run_id, source_file_id, lead_update_id)
+             SELECT $1, (SELECT COALESCE(MAX(id), 0) FROM source_files),
+                 (SELECT COALESCE(MAX(id), 0) FROM lead_updates)",
+            &[Bind::Text(run_id)],
+        )?;
+        Ok(())
     }
 
     /// Every lead id, in order.
