@@ -29,7 +29,7 @@ use crate::resolve::config::ResolveConfig;
 use crate::resolve::ids::{EntityChange, assign};
 use crate::resolve::params::Parameters;
 use crate::resolve::prepared::{self, Prepared, parallel_map};
-use crate::store::{Resolved, ResolvingLead, Store, StoreError};
+use crate::store::{ReadOrder, Resolved, ResolvingLead, Store, StoreError};
 
 /// How much of the stored resolution a run recomputes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,13 +102,13 @@ pub fn link(
     let (parameters, ids, scope, trained_pairs) = match (mode, stored) {
         (Mode::Link, Some(parameters)) => {
             let ids = touched(store, dirty, &parameters, &mut timer)?;
-            let scope = Scope::read(store, &ids)?;
+            let scope = Scope::read(store, &ids, ReadOrder::OldestFirst)?;
             timer.lap("the leads to cluster read and spelled");
             (parameters, ids, scope, None)
         }
         (_, stored) => {
             store.clear_resolution()?;
-            let scope = Scope::read(store, &dirty)?;
+            let scope = Scope::read(store, &dirty, ReadOrder::OldestFirst)?;
             timer.lap("the leads read and spelled");
             let (parameters, pairs) = match stored {
                 Some(parameters) => (parameters, None),
@@ -237,7 +237,7 @@ fn touched(
     timer: &mut Timer,
 ) -> Result<Vec<String>, StoreError> {
     let rules = &parameters.config.blocking;
-    let changed = Scope::read(store, &dirty)?;
+    let changed = Scope::read(store, &dirty, ReadOrder::AsFound)?;
     let keyed = changed.keyed(rules);
     store.replace_keys(&keyed)?;
     let counts = store.key_counts(&all_keys(&keyed))?;
@@ -250,7 +250,7 @@ fn touched(
         .into_iter()
         .filter(|id| !known.contains(id.as_str()))
         .collect();
-    let others = Scope::read(store, &others)?;
+    let others = Scope::read(store, &others, ReadOrder::AsFound)?;
     timer.lap("the leads sharing their keys read and spelled");
     let mut holding: HashMap<i64, Vec<usize>> = HashMap::new();
     for (i, other) in others.prepared.iter().enumerate() {
@@ -310,10 +310,10 @@ fn all_keys(keyed: &[(String, Vec<i64>)]) -> Vec<i64> {
 const CHUNK: usize = 16_384;
 
 impl Scope {
-    /// The leads of `ids`, oldest first, read and spelled a chunk at a time: a million
+    /// The leads of `ids`, in `order`, read and spelled a chunk at a time: a million
     /// leads' values are never all held at once. One chunk is spelled while the next is
     /// read, as reading keeps one core busy and spelling both.
-    fn read(store: &mut Store, ids: &[String]) -> Result<Scope, StoreError> {
+    fn read(store: &mut Store, ids: &[String], order: ReadOrder) -> Result<Scope, StoreError> {
         let mut leads = Vec::with_capacity(ids.len());
         let (prepared, read) = std::thread::scope(|scope| {
             let (chunks, to_spell) = std::sync::mpsc::sync_channel::<Vec<LeadValues>>(1);
@@ -325,14 +325,15 @@ impl Scope {
                 prepared
             });
             let mut chunk = Vec::with_capacity(CHUNK.min(ids.len()));
-            let read = store.resolving_leads(ids, &prepared::COLUMNS, &mut |lead, values| {
-                leads.push(lead);
-                chunk.push(values);
-                if chunk.len() == CHUNK {
-                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                    chunks.send(full).expect("the speller takes every chunk");
-                }
-            });
+            let read =
+                store.resolving_leads(ids, &prepared::COLUMNS, order, &mut |lead, values| {
+                    leads.push(lead);
+                    chunk.push(values);
+                    if chunk.len() == CHUNK {
+                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                        chunks.send(full).expect("the speller takes every chunk");
+                    }
+                });
             chunks.send(chunk).expect("the speller takes every chunk");
             drop(chunks);
             (speller.join().expect("spelling does not panic"), read)
