@@ -47,21 +47,11 @@ const WEIGHED_ACROSS: usize = 2_500;
 
 /// The cluster of each of `n` records (the smallest index among its members): pairs of
 /// weight at least `link` merge their clusters, strongest first, unless the merge would
-/// put together a pair of weight at most `veto`, among the scored `pairs` or, across two
+/// put together a pair of weight at most `veto`, among the scored pairs or, across two
 /// small clusters, as `weigh` weighs any pair. A pair of infinite weight (a
-/// [`Label`]) is kept apart, or merged, by labels alone.
-pub fn cluster(
-    n: usize,
-    pairs: &[Pair],
-    link: f64,
-    veto: f64,
-    weigh: impl Fn(usize, usize) -> f64,
-) -> Vec<usize> {
-    cluster_scored(n, || pairs.iter().copied(), link, veto, weigh)
-}
-
-/// [`cluster`] of the pairs `pairs` gives, each time in the same order: a million leads'
-/// pairs need not be held as [`Pair`]s.
+/// [`Label`]) is kept apart, or merged, by labels alone. The pairs are those `pairs`
+/// gives, each time in the same order: a million leads' pairs need not be held as
+/// [`Pair`]s.
 pub(crate) fn cluster_scored<P: Iterator<Item = Pair>>(
     n: usize,
     pairs: impl Fn() -> P,
@@ -194,6 +184,16 @@ impl Clusters {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cluster(
+        n: usize,
+        pairs: &[Pair],
+        link: f64,
+        veto: f64,
+        weigh: impl Fn(usize, usize) -> f64,
+    ) -> Vec<usize> {
+        cluster_scored(n, || pairs.iter().copied(), link, veto, weigh)
+    }
 
     fn pair(a: usize, b: usize, weight: f64) -> Pair {
         Pair { a, b, weight }

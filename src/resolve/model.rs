@@ -39,7 +39,7 @@ const FLOOR: f64 = 1e-6;
 impl Model {
     /// `u` of each comparison (with `levels[c]` levels, the missing one included) from
     /// random pairs, nearly all of which are two providers; `m` starts from a guess that
-    /// favours the most alike levels, for [`Model::train`] to refine.
+    /// favours the most alike levels, for [`Model::train_counted`] to refine.
     pub fn from_random_pairs<'a>(
         levels: &[usize],
         random: impl IntoIterator<Item = &'a Levels>,
@@ -63,32 +63,12 @@ impl Model {
         }
     }
 
-    /// Refines `m` and the prior by expectation maximisation over `pairs`, `u` held, until
-    /// no chance moves by more than `tolerance` or after `iterations`. Returns how many
-    /// iterations it took.
-    pub fn train(&mut self, pairs: &[&Levels], iterations: usize, tolerance: f64) -> usize {
-        self.train_session(pairs, &[], true, iterations, tolerance)
-    }
-
-    /// One training session: expectation maximisation over `pairs` with the comparisons
-    /// `ignored` left out (a session's pairs all agree on what blocked them, which says
-    /// nothing of whether they match), updating `m` of the others when `learn_m`, and the
-    /// prior. Returns how many iterations it took.
-    pub fn train_session(
-        &mut self,
-        pairs: &[&Levels],
-        ignored: &[usize],
-        learn_m: bool,
-        iterations: usize,
-        tolerance: f64,
-    ) -> usize {
-        let counted: Vec<(&Levels, f64)> = pairs.iter().map(|pair| (*pair, 1.0)).collect();
-        self.train_counted(&counted, ignored, learn_m, iterations, tolerance)
-    }
-
-    /// [`Model::train_session`] over pairs counted by their levels: each distinct levels
-    /// with how many pairs have them, which a million leads' millions of pairs come down
-    /// to a few thousand of.
+    /// One training session: expectation maximisation over `pairs`, each distinct levels
+    /// with how many pairs have them (a million leads' millions of pairs come down to a
+    /// few thousand), with the comparisons `ignored` left out (a session's pairs all agree
+    /// on what blocked them, which says nothing of whether they match), updating `m` of the
+    /// others when `learn_m`, and the prior, `u` held, until no chance moves by more than
+    /// `tolerance` or after `iterations`. Returns how many iterations it took.
     pub fn train_counted(
         &mut self,
         pairs: &[(&Levels, f64)],
@@ -464,7 +444,8 @@ mod tests {
         // Blocked pairs: a fifth of them one provider.
         let blocked = pairs(&mut draws, 50_000, 0.2);
         let blocked: Vec<&Levels> = blocked.iter().map(Vec::as_slice).collect();
-        let iterations = model.train(&blocked, 100, 1e-6);
+        let counted: Vec<(&Levels, f64)> = blocked.iter().map(|pair| (*pair, 1.0)).collect();
+        let iterations = model.train_counted(&counted, &[], true, 100, 1e-6);
         assert!(iterations < 100, "converged in {iterations}");
         assert!((model.prior - 0.2).abs() < 0.02, "prior {}", model.prior);
         for (c, truth) in TRUE_M.iter().enumerate() {
@@ -477,7 +458,6 @@ mod tests {
         // most a tenth of their share (a doubtful match loses some chance under the smaller
         // prior), and most of it.
         let mut random_prior = model.clone();
-        let counted: Vec<(&Levels, f64)> = blocked.iter().map(|pair| (*pair, 1.0)).collect();
         random_prior.train_prior(&counted, 10.0 * blocked.len() as f64, 100, 1e-9);
         let tenth = model.prior / 10.0;
         assert!(
