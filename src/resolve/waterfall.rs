@@ -185,7 +185,7 @@ pub fn waterfall(parameters: &Parameters, a: Side, b: Side, verdict: &Verdict) -
     let mut total = explanation.prior;
     out.push('\n');
     line(&mut out, ["", "level", "bits", "total"], "");
-    let prior = format!("{:.4} of random pairs match", parameters.model.prior);
+    let prior = format!("{} of random pairs match", share(parameters.model.prior));
     let bits = signed(explanation.prior);
     line(&mut out, ["prior", &prior, &bits, &signed(total)], "");
     for term in &explanation.terms {
@@ -252,6 +252,16 @@ fn line(out: &mut String, [field, level, bits, total]: [&str; 4], note: &str) {
 
 fn signed(bits: f64) -> String {
     format!("{bits:+.2}")
+}
+
+/// A share, to four decimals, or in scientific notation when that would show nothing: the
+/// prior of a million leads is a few in ten million.
+fn share(p: f64) -> String {
+    if p >= 1e-4 {
+        format!("{p:.4}")
+    } else {
+        format!("{p:.1e}")
+    }
 }
 
 /// The two leads' compared values, side by side: phone and e-mail left out.
@@ -415,6 +425,14 @@ mod tests {
             values,
             entity: Some(entity),
         }
+    }
+
+    #[test]
+    fn a_share_too_small_for_four_decimals_is_written_with_its_exponent() {
+        assert_eq!(share(0.2), "0.2000");
+        assert_eq!(share(0.0005), "0.0005");
+        assert_eq!(share(0.000_040_4), "4.0e-5");
+        assert_eq!(share(3.5e-7), "3.5e-7");
     }
 
     #[test]
