@@ -239,6 +239,40 @@ fn linking_in_the_load_gives_the_partition_of_a_rebuild_with_stable_ids() {
 }
 
 #[test]
+fn a_provider_relicensed_under_a_new_number_stays_one_entity() {
+    let w = Workdir::new();
+    // A later snapshot lists Sunshine Academy under a new license number, all else the same.
+    let bytes = std::fs::read(raw_dir().join(NEVADA)).unwrap();
+    let (old, new) = (b",1106-22,", b",4107-23,");
+    let at = bytes.windows(old.len()).position(|w| w == old).unwrap();
+    let relicensed = [&bytes[..at], new, &bytes[at + old.len()..]].concat();
+    let later = w.write(
+        &format!("later/{}", NEVADA.replace("07-07-2023", "07-21-2023")),
+        relicensed,
+    );
+    for db in Db::both(&w) {
+        let kind = db.kind();
+        assert_exit(&w.ingest_into(&db, &[&raw_dir()], &[]), 0);
+        let output = w.ingest_into(&db, &[&later], &[]);
+        assert_exit(&output, 0);
+        assert!(
+            stdout(&output).contains(
+                "entities: 1 leads linked (2 clustered again, 1 pairs compared): 0 created, 1 grew"
+            ),
+            "{kind}: {}",
+            stdout(&output)
+        );
+        let linked = entities(&db);
+        assert_eq!(linked["nevada:1106-22"], linked["nevada:4107-23"], "{kind}");
+        let mut explain = w.command(&["explain", "nevada:1106-22", "nevada:4107-23"]);
+        explain.args(["--db", &db.url()]);
+        let text = stdout(&explain.output().unwrap());
+        assert!(text.contains("license    different"), "{kind}: {text}");
+        assert!(text.contains(": linked directly: "), "{kind}: {text}");
+    }
+}
+
+#[test]
 fn labels_win_over_the_model_and_ids_survive_a_merge_and_a_split() {
     let w = Workdir::new();
     let copy = re_export(&w);

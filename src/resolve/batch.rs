@@ -10,7 +10,7 @@ use super::block::BlockingRule;
 use super::cluster::{Label, Pair, cluster_scored};
 use super::config::{ResolveConfig, ThresholdSetting};
 use super::hash;
-use super::model::{Levels, Model, Threshold, probability};
+use super::model::{Levels, Model, Threshold, cold_m, probability};
 use super::pair::{Field, LEVELS};
 use super::params::Parameters;
 use super::prepared::{Prepared, frequencies, parallel_map, weight};
@@ -48,7 +48,7 @@ pub fn resolve(leads: &[LeadValues], config: &ResolveConfig, seed: u64) -> Resol
 /// [`resolve`] of leads already prepared, which need not all be held as lead values at
 /// once: a million leads' values take more memory than the resolution itself.
 pub fn resolve_prepared(leads: &[Prepared], config: &ResolveConfig, seed: u64) -> Resolution {
-    let Trained { parameters, pairs } = train(leads, config, seed);
+    let Trained { parameters, pairs } = train(leads, config, seed, &|_, _| false);
     let clusters = cluster_leads(leads, &pairs, &parameters, &[], &|_, _| false).clusters;
     Resolution {
         clusters,
@@ -66,26 +66,27 @@ pub struct Trained {
     pub pairs: Vec<LeadPair>,
 }
 
-/// Trains the parameters on `leads`, without labels.
-pub fn train(leads: &[Prepared], config: &ResolveConfig, seed: u64) -> Trained {
+/// Trains the parameters on `leads`, without labels, from their blocked pairs but those
+/// `apart` says are two providers: known not to match, they would teach EM's match class
+/// what two different providers with much in common look like (the sites of a chain
+/// sharing its phone).
+pub fn train(leads: &[Prepared], config: &ResolveConfig, seed: u64, apart: &Apart) -> Trained {
     let by_rule = blocked_pairs(leads, &config.blocking, &|_, _, size| size > MAX_BLOCK);
     let pairs = union(&by_rule);
-    let sample = Sample::of(pairs.len());
+    let unknown = |&(a, b): &LeadPair| !apart(a as usize, b as usize);
+    let learnt_from = pairs.iter().filter(|p| unknown(p)).count();
+    let sample = Sample::of(learnt_from);
+    let kept = |p: &LeadPair| sample.keeps(*p) && unknown(p);
     let by_rule = by_rule
         .into_iter()
-        .map(|(rule, pairs)| {
-            (
-                rule,
-                pairs.into_iter().filter(|&p| sample.keeps(p)).collect(),
-            )
-        })
+        .map(|(rule, pairs)| (rule, pairs.into_iter().filter(kept).collect()))
         .collect();
-    let sampled: Vec<LeadPair> = pairs.iter().copied().filter(|&p| sample.keeps(p)).collect();
+    let sampled: Vec<LeadPair> = pairs.iter().copied().filter(kept).collect();
     let levels = parallel_map(sampled.len(), |n| {
         let (a, b) = sampled[n];
         leads[a as usize].levels(&leads[b as usize])
     });
-    let scale = pairs.len() as f64 / sampled.len().max(1) as f64;
+    let scale = learnt_from as f64 / sampled.len().max(1) as f64;
     let parameters = train_on(leads, config, by_rule, &sampled, levels, scale, seed);
     Trained { parameters, pairs }
 }
@@ -304,15 +305,23 @@ fn train_m(
         }
     }
     for (c, comparison) in model.comparisons.iter_mut().enumerate() {
-        if sessions[c] > 0 {
-            comparison.m = sums[c].iter().map(|sum| sum / sessions[c] as f64).collect();
-        }
+        comparison.m = match sessions[c] {
+            0 => cold_m(comparison.m.len()),
+            n => sums[c].iter().map(|sum| sum / n as f64).collect(),
+        };
     }
     let mut all = counted(compared.iter());
     all.iter_mut().for_each(|(_, count)| *count *= scale);
     let n = leads as f64;
     model.train_prior(&as_levels(&all), n * (n - 1.0) / 2.0, 100, 1e-6);
+    model.prior = model.prior.max(LEAST_DUPLICATES / (n - 1.0).max(1.0));
 }
+
+/// The least share of leads taken to have a duplicate among the others, for the prior (the
+/// chance that two random leads are one provider). EM learns the prior from the pairs that
+/// could be one provider; a first load of single-state files, whose blocked pairs are nearly
+/// all listed together, has none to learn it from, and a prior of nothing links no pair.
+const LEAST_DUPLICATES: f64 = 0.01;
 
 /// Each distinct levels among `pairs`, in order, with how many pairs have them.
 fn counted<'a>(pairs: impl Iterator<Item = &'a PairLevels>) -> Vec<(PairLevels, f64)> {
@@ -483,6 +492,27 @@ mod tests {
             .filter(|&a| tenth.keeps((a / 7, a)))
             .collect();
         assert_eq!(kept, again);
+    }
+
+    #[test]
+    fn pairs_known_apart_teach_nothing_and_the_prior_keeps_its_floor() {
+        // Two sites of a chain on one phone, and twins of them: every blocked pair apart.
+        let leads: Vec<LeadValues> = (0..40)
+            .map(|n| lead("+17027471797", &format!("Name{}", n % 20)))
+            .collect();
+        let config = ResolveConfig::default();
+        let prepared = Prepared::all(&leads);
+        let trained = train(&prepared, &config, 7, &|_, _| true);
+        assert!(!trained.pairs.is_empty());
+        let model = &trained.parameters.model;
+        assert_eq!(model.prior, LEAST_DUPLICATES / 39.0);
+        for comparison in &model.comparisons {
+            assert_eq!(comparison.m, cold_m(comparison.m.len()));
+        }
+        // Learnt from, the same pairs teach the phone and the person.
+        let learnt = train(&prepared, &config, 7, &|_, _| false);
+        assert_ne!(learnt.parameters.model.comparisons, model.comparisons);
+        assert!(learnt.parameters.model.prior > model.prior);
     }
 
     #[test]

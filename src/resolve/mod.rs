@@ -15,8 +15,9 @@
 //! fields, log2(m / u). `Null` (a missing value or a [`placeholder`]) weighs nothing.
 //!
 //! - `u` is estimated from random pairs of leads, nearly all of which are two providers.
-//! - `m` is estimated by expectation–maximisation over the blocked pairs, starting from
-//!   `u` and a guess, with no labels; the prior is the estimated chance that two random
+//! - `m` is estimated by expectation–maximisation over the blocked pairs (but those known
+//!   to be two providers, which a load passes as `apart`), starting from `u` and a guess,
+//!   with no labels; a field with nothing to learn from keeps a cold-start guess; the prior is the estimated chance that two random
 //!   leads match (the expected matches among the blocked pairs over all pairs), the prior
 //!   that goes with a `u` of random pairs.
 //! - Term frequency: agreeing on a common value says less than on a rare one (a chain's

@@ -325,6 +325,19 @@ fn normalized(counts: &[f64]) -> Vec<f64> {
     chances
 }
 
+/// What `m` is taken to be for a field no training session could learn (a first load
+/// whose pairs are all known to be two providers): [`initial_m`], but with the least alike
+/// level (`Different`) as likely as a tenth of everything else. One provider's records
+/// differ there often enough (a move, a new license number, another source's keys) that
+/// it must count against a match, not veto it.
+pub fn cold_m(n: usize) -> Vec<f64> {
+    let mut m = initial_m(n);
+    if let Some((different, rest)) = m.split_last_mut() {
+        *different = rest.iter().sum::<f64>() / 10.0;
+    }
+    normalized(&m)
+}
+
 /// A first guess of `m` over `n` levels (the missing one included): each level half as
 /// likely as the one more alike.
 fn initial_m(n: usize) -> Vec<f64> {
@@ -341,6 +354,16 @@ fn clamp(p: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cold_m_makes_different_a_tenth_of_the_rest() {
+        let m = cold_m(8);
+        assert_eq!(m[0], 0.0);
+        assert!((m.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        let rest: f64 = m[1..7].iter().sum();
+        assert!((m[7] / rest - 0.1).abs() < 1e-12);
+        assert!(m[1] > m[2] && m[2] > m[6] && m[7] > m[6]);
+    }
 
     /// A deterministic stream of numbers in [0, 1), for drawing synthetic pairs.
     struct Draws(u64);

@@ -362,7 +362,9 @@ mod tests {
     fn a_prepared_pair_has_the_levels_weight_and_keys_of_its_leads() {
         let leads = leads();
         let prepared = Prepared::all(&leads);
-        let parameters = crate::resolve::batch::train(&prepared, &Default::default(), 7).parameters;
+        let parameters =
+            crate::resolve::batch::train(&prepared, &Default::default(), 7, &|_, _| false)
+                .parameters;
         for (a, lead_a) in prepared.iter().zip(&leads) {
             for rule in BlockingRule::ALL {
                 assert_eq!(a.key(rule).map(|k| k.to_string()), rule.key(lead_a));
@@ -395,7 +397,7 @@ mod tests {
     fn the_values_counted_are_those_the_parameters_count() {
         let leads = leads();
         let prepared = Prepared::all(&leads);
-        let model = crate::resolve::batch::train(&prepared, &Default::default(), 7)
+        let model = crate::resolve::batch::train(&prepared, &Default::default(), 7, &|_, _| false)
             .parameters
             .model;
         for field in Field::ALL {

@@ -113,7 +113,9 @@ pub fn link(
             let (parameters, pairs) = match stored {
                 Some(parameters) => (parameters, None),
                 None => {
-                    let trained = train(&scope.prepared, config, SEED);
+                    let leads = &scope.leads;
+                    let apart = |a: usize, b: usize| leads[a].listing.with(&leads[b].listing);
+                    let trained = train(&scope.prepared, config, SEED, &apart);
                     store.save_parameters(run_id, scope.leads.len(), &trained.parameters)?;
                     timer.lap("the parameters trained");
                     linked.trained = true;
