@@ -330,7 +330,7 @@ fn normalized(counts: &[f64]) -> Vec<f64> {
 /// level (`Different`) as likely as a tenth of everything else. One provider's records
 /// differ there often enough (a move, a new license number, another source's keys) that
 /// it must count against a match, not veto it.
-pub fn cold_m(n: usize) -> Vec<f64> {
+pub(crate) fn cold_m(n: usize) -> Vec<f64> {
     let mut m = initial_m(n);
     if let Some((different, rest)) = m.split_last_mut() {
         *different = rest.iter().sum::<f64>() / 10.0;
