@@ -496,7 +496,7 @@ mod tests {
 
     #[test]
     fn pairs_known_apart_teach_nothing_and_the_prior_keeps_its_floor() {
-        // Two sites of a chain on one phone, and twins of them: every blocked pair apart.
+        // Forty leads on one phone, two of each name, every pair of them known apart.
         let leads: Vec<LeadValues> = (0..40)
             .map(|n| lead("+17027471797", &format!("Name{}", n % 20)))
             .collect();

@@ -10,16 +10,18 @@
 //! make millions of pairs, not half a trillion. [`compare`] turns a pair into one
 //! [`compare::Level`] per field (company, person, address, phone, e-mail, ZIP/city, license
 //! date and number), from each lead's spelling, made once per lead by [`prepared`] (a
-//! lead is in many pairs). The model has, per field and level, `m` = P(level | the pair is one provider) and `u` =
-//! P(level | two providers); a pair's match weight is the prior's log-odds plus, over its
-//! fields, log2(m / u). `Null` (a missing value or a [`placeholder`]) weighs nothing.
+//! lead is in many pairs). The model has, per field and level, `m` = P(level | the pair
+//! is one provider) and `u` = P(level | two providers); a pair's match weight is the
+//! prior's log-odds plus, over its fields, log2(m / u). `Null` (a missing value or a
+//! [`placeholder`]) weighs nothing.
 //!
 //! - `u` is estimated from random pairs of leads, nearly all of which are two providers.
-//! - `m` is estimated by expectation–maximisation over the blocked pairs (but those known
-//!   to be two providers, which a load passes as `apart`), starting from `u` and a guess,
-//!   with no labels; a field with nothing to learn from keeps a cold-start guess; the prior is the estimated chance that two random
-//!   leads match (the expected matches among the blocked pairs over all pairs), the prior
-//!   that goes with a `u` of random pairs.
+//! - `m` is estimated by expectation–maximisation over the blocked pairs but those known
+//!   to be two providers (a load's leads one snapshot lists together), starting from `u`
+//!   and a guess, with no labels; a field with nothing to learn from keeps a cold-start
+//!   guess (`model::cold_m`). The prior is the estimated chance that two random leads
+//!   match (the expected matches among the blocked pairs over all pairs), the prior that
+//!   goes with a `u` of random pairs, with a floor for a set with nothing to learn it from.
 //! - Term frequency: agreeing on a common value says less than on a rare one (a chain's
 //!   central phone, `KINDERCARE`, a street many centers are on). For an Exact level, `u`
 //!   is replaced by the value's frequency among leads, so a phone shared by 79 operations

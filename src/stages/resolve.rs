@@ -113,8 +113,7 @@ pub fn link(
             let (parameters, pairs) = match stored {
                 Some(parameters) => (parameters, None),
                 None => {
-                    let leads = &scope.leads;
-                    let apart = |a: usize, b: usize| leads[a].listing.with(&leads[b].listing);
+                    let apart = |a, b| scope.listed_together(a, b);
                     let trained = train(&scope.prepared, config, SEED, &apart);
                     store.save_parameters(run_id, scope.leads.len(), &trained.parameters)?;
                     timer.lap("the parameters trained");
@@ -148,7 +147,7 @@ pub fn link(
             must_link: label.must_link,
         })
         .collect();
-    let apart = |a: usize, b: usize| leads[a].listing.with(&leads[b].listing);
+    let apart = |a, b| scope.listed_together(a, b);
     let clustered = cluster_leads(&scope.prepared, &pairs, &parameters, &labels, &apart);
     timer.lap("the pairs weighed and clustered");
     let before: Vec<_> = leads.iter().map(|l| l.entity).collect();
@@ -342,6 +341,11 @@ impl Scope {
         });
         read?;
         Ok(Scope { leads, prepared })
+    }
+
+    /// Whether one snapshot of their source lists leads `a` and `b` both: two providers.
+    fn listed_together(&self, a: usize, b: usize) -> bool {
+        self.leads[a].listing.with(&self.leads[b].listing)
     }
 
     /// Each lead's id with its blocking keys under `rules`, hashed as the store keeps them.
