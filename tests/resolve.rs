@@ -9,7 +9,7 @@ mod util;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use util::{Db, NEVADA, Workdir, assert_exit, raw_dir, stdout, test_data};
+use util::{Db, NEVADA, Workdir, assert_exit, raw_dir, stderr, stdout, test_data};
 
 fn resolve_data() -> PathBuf {
     test_data().join("resolve")
@@ -431,4 +431,46 @@ fn a_resolve_config_trains_the_first_model_and_is_said_unused_after() {
         "{}",
         util::stderr(&refused)
     );
+}
+
+#[test]
+fn parameters_an_earlier_version_stored_are_refused_until_retrained() {
+    let w = Workdir::new();
+    let nevada = raw_dir().join(NEVADA);
+    for db in Db::both(&w) {
+        let kind = db.kind();
+        assert_exit(&w.ingest_into(&db, &[&nevada], &[]), 0);
+        // An earlier version's parameters: its threshold had no weight.
+        db.execute(
+            "UPDATE resolve_models SET parameters = replace(parameters, '\"weight\":', '\"w\":')",
+        );
+        let runs = db.count("SELECT count(*) FROM runs");
+        let output = w.ingest_into(&db, &[&nevada], &[]);
+        assert_exit(&output, 2);
+        assert!(
+            stderr(&output).contains("trained by an earlier leadpipe")
+                && stderr(&output).contains("run `leadpipe resolve --retrain`"),
+            "{kind}: {}",
+            stderr(&output)
+        );
+        assert_eq!(
+            db.count("SELECT count(*) FROM runs"),
+            runs,
+            "{kind}: rolled back"
+        );
+        let retrained = resolve(&w, &db, &["--retrain"]);
+        // One snapshot's leads are all two providers to each other: nothing to estimate from.
+        assert!(
+            retrained.contains("entities: 100 leads linked, model trained on them")
+                && retrained.contains(
+                    "match threshold 0.500 (no pair at or above it to estimate precision and \
+                     recall from)"
+                ),
+            "{kind}: {retrained}"
+        );
+        // Linking reads them again, and finds nothing new.
+        let output = w.command(&["resolve", "--db", &db.url()]).output().unwrap();
+        assert_exit(&output, 99);
+        assert_eq!(db.count("SELECT count(*) FROM resolve_models"), 2, "{kind}");
+    }
 }

@@ -66,21 +66,21 @@ fn explain_gives_the_waterfall_of_two_chain_sites_and_the_entity_of_one() {
             "address    9975 PLACID ST                            3801 N. CAMPBELL RD",
             "license    3496-22                                   3497-22",
             "blocking keys shared: phone, person",
-            "prior      0.0003 of random pairs match          -11.86  -11.86",
-            "company    Jaro-Winkler medium (>= 0.88)          +5.70   -6.16",
-            "person     exact                                  +6.64   +0.48",
-            "address    different                              -2.53   -2.05",
-            "phone      exact                                  +7.48   +5.43",
-            "           term frequency: on 1.16% of leads      -1.30   +4.13",
-            "e-mail     missing or placeholder                 +0.00   +4.13",
-            "city, zip  token overlap                          +0.95   +5.08",
-            "issued     exact                                  +7.50  +12.58",
-            "license    one typo                              -11.32   +1.26",
-            "total weight +1.26 bits: probability 0.7055",
+            "prior      0.0002 of random pairs match          -12.21  -12.21",
+            "company    Jaro-Winkler medium (>= 0.88)         -10.65  -22.86",
+            "person     exact                                  +6.77  -16.09",
+            "address    different                              -3.27  -19.36",
+            "phone      exact                                  +7.48  -11.88",
+            "           term frequency: on 1.16% of leads      -1.30  -13.18",
+            "e-mail     missing or placeholder                 +0.00  -13.18",
+            "city, zip  token overlap                          +0.61  -12.58",
+            "issued     exact                                  +7.50   -5.08",
+            "license    one typo                              -11.32  -16.40",
+            "total weight -16.40 bits: probability 0.0000",
             &format!(
                 "verdict: two entities ({one} and {other}): kept apart: one snapshot of \
                  `nevada` lists both, as two operations in the agency's own records (the \
-                 model alone: +1.26 bits, threshold +2.38)"
+                 model alone: -16.40 bits, threshold +12.93)"
             ),
         ] {
             assert!(
@@ -91,7 +91,7 @@ fn explain_gives_the_waterfall_of_two_chain_sites_and_the_entity_of_one() {
         assert!(
             lines
                 .iter()
-                .any(|l| l.starts_with("threshold: probability 0.838, weight +2.38 bits")),
+                .any(|l| l.starts_with("threshold: probability 1.000, weight +12.93 bits")),
             "{kind}:\n{text}"
         );
         // The phone they share is weighed, never shown.
@@ -106,8 +106,8 @@ fn explain_gives_the_waterfall_of_two_chain_sites_and_the_entity_of_one() {
                  \x20 lead                  source        active  company                      address\n\
                  \x20 clark_county:CC-1001  clark_county  yes     SUNSHINE ACADEMY PRESCHOL    150 N. WILLOW ST, MESQUITE 89027\n\
                  \x20 nevada:1106-22        nevada        yes     SUNSHINE ACADEMY PRE-SCHOOL  150 N. WILLOW ST, MESQUITE 89027\n\
-                 links that hold it together (pairs at or above the threshold, +2.38 bits):\n\
-                 \x20 clark_county:CC-1001  nevada:1106-22  +30.37 bits\n",
+                 links that hold it together (pairs at or above the threshold, +12.93 bits):\n\
+                 \x20 clark_county:CC-1001  nevada:1106-22  +30.47 bits\n",
                 entity(SUNSHINE[1])
             ),
             "{kind}"
@@ -160,7 +160,7 @@ fn labels_imported_from_the_review_csv_split_and_join_entities() {
         assert_exit(&output, 0);
         assert!(
             stdout(&output).starts_with(
-                "wrote 9 pairs to review (match probability 0.000 to 1.000; the threshold is 0.838)"
+                "wrote 9 pairs to review (match probability 0.000 to 1.000; the threshold is 1.000)"
             ),
             "{kind}: {}",
             stdout(&output)
@@ -174,9 +174,9 @@ fn labels_imported_from_the_review_csv_split_and_join_entities() {
         );
         assert_eq!(
             rows[1],
-            "clark_county:CC-1008,nevada:3497-22,0.8384,2.38,PRIMROSE OF LAS VEGAS AT SUMMERLIN,\
-             PRIMROSE OF LAS VEGAS AT LONE MOUNTAIN,Megan Holt,Jaini Jariwala,\
-             11155 W CHARLESTON BLVD,3801 N. CAMPBELL RD,LAS VEGAS,LAS VEGAS,89135,89129,",
+            "clark_county:CC-1007,nevada:3646-23,0.9999,12.93,LITTLE SPROUT DAYCARE,\
+             LITTLE SPROUT DAYCARE,Maria Arreola,Maria Arreola,88 MOUNTAIN ST,\
+             3135 FLORENTINE DRIVE,CARSON CITY,CARSON CITY,89703,89701,",
             "{kind}: the nearest the threshold first"
         );
         assert!(

@@ -118,10 +118,7 @@ pub(crate) fn run(args: ResolveArgs) -> anyhow::Result<ExitCode> {
 /// One line of what linking did.
 pub(crate) fn write_linked(out: &mut impl Write, linked: &Linked) -> std::io::Result<()> {
     let threshold = linked.threshold.map_or_else(String::new, |t| {
-        format!(
-            "; match threshold {:.3} (the model estimates precision {:.3}, recall {:.3})",
-            t.probability, t.precision, t.recall
-        )
+        format!("; match threshold {:.3} ({})", t.probability, t.estimates())
     });
     writeln!(
         out,

@@ -10,7 +10,7 @@ use super::block::BlockingRule;
 use super::cluster::{Label, Pair, cluster_scored};
 use super::config::{ResolveConfig, ThresholdSetting};
 use super::hash;
-use super::model::{Levels, Model, Threshold, cold_m, probability};
+use super::model::{Levels, Model, Threshold, cold_m};
 use super::pair::{Field, LEVELS};
 use super::params::Parameters;
 use super::prepared::{Prepared, frequencies, parallel_map, weight};
@@ -246,12 +246,9 @@ fn train_on(
         )
     });
     drop(compared);
-    let probabilities: Vec<f64> = weights.iter().map(|&w| probability(w)).collect();
     parameters.threshold = match config.threshold {
-        ThresholdSetting::Probability(p) => Threshold::at(&probabilities, p),
-        ThresholdSetting::Auto(_) => {
-            Threshold::choose(probabilities).unwrap_or(Threshold::at(&[], 0.5))
-        }
+        ThresholdSetting::Probability(p) => Threshold::at(&weights, p),
+        ThresholdSetting::Auto(_) => Threshold::choose(weights).unwrap_or(Threshold::at(&[], 0.5)),
     };
     parameters
 }
@@ -352,6 +349,7 @@ fn blocked_fields(rule: BlockingRule) -> &'static [Field] {
         BlockingRule::Person => &[Field::Person],
         BlockingRule::LicenseIssued => &[Field::LicenseIssued],
         BlockingRule::LicenseNumber => &[Field::LicenseNumber],
+        BlockingRule::Zip => &[Field::ZipCity],
     }
 }
 

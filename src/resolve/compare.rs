@@ -25,6 +25,10 @@ pub enum Level {
     TokenOverlap,
     /// Spelled differently, pronounced alike (Double Metaphone): `Jon Smith`, `John Smyth`.
     Phonetic,
+    /// One part the same and the other unlike: the last name under another first name (a
+    /// spouse, or a first name mistyped past recognition), the street under another house
+    /// number (a chain's other site, or a number mistyped).
+    Partial,
     /// Both values known, and unlike.
     Different,
     /// A value missing or a placeholder: no evidence either way.
@@ -315,8 +319,10 @@ impl PersonSpelling {
 
 /// People's names (a last name needed on both sides): Exact; Jaro–Winkler High on the
 /// whole name; Phonetic (first and last names each sound alike); TokenOverlap (one name's
-/// words all in the other, in any order: `Maria Garcia` / `Garcia Lopez, Maria`);
-/// Jaro–Winkler Medium; Different.
+/// words all in the other, in any order: `Maria Garcia` / `Garcia Lopez, Maria`, or first
+/// and last names swapped, each a Jaro–Winkler band alike); Jaro–Winkler Medium; Partial
+/// (the last names the same or a band alike, the first names not); Different. The bands of
+/// the whole name need the last names a band alike too.
 pub fn person(a: PersonName<'_>, b: PersonName<'_>) -> Level {
     spelled(
         PersonSpelling::of(a).as_ref(),
@@ -330,17 +336,33 @@ pub fn people(a: &PersonSpelling, b: &PersonSpelling) -> Level {
     if a.full == b.full {
         return Level::Exact;
     }
-    let similar = band(&a.full, &b.full);
+    // Jaro–Winkler favours a shared beginning: two people of one first name and unlike
+    // last names (`Charlotte Mccracken`, `Charlotte Vincent`) would be a band apart.
+    let similar = band(&a.full, &b.full).filter(|_| band(a.last(), b.last()).is_some());
     if similar == Some(Band::High) {
         return Level::JaroWinkler { band: Band::High };
     }
     if sound_alike(&a.codes[0], &b.codes[0]) && sound_alike(&a.codes[1], &b.codes[1]) {
         return Level::Phonetic;
     }
-    if contained(&a.full, &b.full) {
+    if contained(&a.full, &b.full) || swapped(a, b) {
         return Level::TokenOverlap;
     }
-    similar.map_or(Level::Different, |band| Level::JaroWinkler { band })
+    match similar {
+        Some(band) => Level::JaroWinkler { band },
+        None if a.last() == b.last() || band(a.last(), b.last()).is_some() => Level::Partial,
+        None => Level::Different,
+    }
+}
+
+/// Whether one name's first and last names are the other's last and first, each at least
+/// a Jaro–Winkler band alike: a form that asked for them in the other order, and a typo.
+fn swapped(a: &PersonSpelling, b: &PersonSpelling) -> bool {
+    let (first_a, first_b) = (a.first(), b.first());
+    !first_a.is_empty()
+        && !first_b.is_empty()
+        && band(first_a, b.last()).is_some()
+        && band(a.last(), first_b).is_some()
 }
 
 /// Whether two names share a Double Metaphone code, primary or alternate; two missing
@@ -369,9 +391,12 @@ impl AddressSpelling {
 }
 
 /// Street lines (`address1`), as house number and street name in USPS abbreviations:
-/// Exact; another house number is Different (a neighbour, or a chain's other site);
-/// Jaro–Winkler High on the street name; TokenOverlap (one street name's words all in the
-/// other: `MAIN ST` / `W MAIN ST`); Jaro–Winkler Medium; Different. A line without a
+/// Exact; Jaro–Winkler High on the street name; TokenOverlap (one street name's words all
+/// in the other: `MAIN ST` / `W MAIN ST`); Jaro–Winkler Medium; Different. Another house
+/// number on the same street is Typo when its two neighbouring digits are swapped (`34` /
+/// `43`), and Partial otherwise or on a street a Jaro–Winkler band alike (a neighbour, a
+/// chain's other site, or a number mistyped past recognition); on another street it is
+/// Different. A line without a
 /// house number (`PO BOX 12`) is Exact to the same words and Null to anything else: a
 /// mailing address says nothing of where a provider is.
 pub fn address(a: Option<&str>, b: Option<&str>) -> Level {
@@ -392,7 +417,16 @@ pub fn addresses(a: &AddressSpelling, b: &AddressSpelling) -> Level {
         };
     };
     if street_a.number != street_b.number {
-        return Level::Different;
+        let same_street = street_a.name == street_b.name;
+        return if same_street
+            && neighbours_swapped(street_a.number.as_bytes(), street_b.number.as_bytes())
+        {
+            Level::Typo
+        } else if same_street || band(&street_a.name, &street_b.name).is_some() {
+            Level::Partial
+        } else {
+            Level::Different
+        };
     }
     if street_a.name == street_b.name {
         return Level::Exact;
@@ -589,16 +623,22 @@ fn one_edit_apart(a: &[u8], b: &[u8]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     let at = short.iter().zip(long).take_while(|(x, y)| x == y).count();
     match long.len() - short.len() {
-        0 => {
-            short[at + 1..] == long[at + 1..]
-                || (at + 1 < short.len()
-                    && short[at] == long[at + 1]
-                    && short[at + 1] == long[at]
-                    && short[at + 2..] == long[at + 2..])
-        }
+        0 => short[at + 1..] == long[at + 1..] || swapped_at(short, long, at),
         1 => short[at..] == long[at + 1..],
         _ => false,
     }
+}
+
+/// Whether two different strings differ only by two neighbours swapped (`34` / `43`).
+fn neighbours_swapped(a: &[u8], b: &[u8]) -> bool {
+    let at = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    a.len() == b.len() && swapped_at(a, b, at)
+}
+
+/// Whether `a` and `b`, of one length and alike before `at`, are alike but for the
+/// characters at `at` and the next, swapped.
+fn swapped_at(a: &[u8], b: &[u8], at: usize) -> bool {
+    at + 1 < a.len() && a[at] == b[at + 1] && a[at + 1] == b[at] && a[at + 2..] == b[at + 2..]
 }
 
 #[cfg(test)]
@@ -609,7 +649,7 @@ mod tests {
     const MEDIUM: Level = Level::JaroWinkler { band: Band::Medium };
 
     #[test]
-    fn one_edit_apart_is_an_osa_distance_of_one() {
+    fn one_edit_apart_is_an_osa_distance_of_one_and_a_swap_one_that_changes_two_places() {
         let ids = [
             "", "A", "B", "AB", "BA", "ABC", "ACB", "BAC", "ABD", "ABCD", "ACBD", "ABDC", "XBCD",
             "BCD", "ACD", "ABCDE", "12345", "12354", "21345", "1234", "2345", "123456",
@@ -619,6 +659,12 @@ mod tests {
                 assert_eq!(
                     one_edit_apart(a.as_bytes(), b.as_bytes()),
                     strsim::osa_distance(a, b) == 1,
+                    "{a:?} / {b:?}"
+                );
+                // A swap is one edit that changes two places.
+                assert_eq!(
+                    neighbours_swapped(a.as_bytes(), b.as_bytes()),
+                    strsim::osa_distance(a, b) == 1 && strsim::hamming(a, b) == Ok(2),
                     "{a:?} / {b:?}"
                 );
             }
@@ -787,6 +833,22 @@ mod tests {
             person(name("Symira", "Clifton"), name("Sherrita", "Myers")),
             Level::Different
         );
+        // A shared first name does not make two last names alike.
+        assert_eq!(
+            person(name("Charlotte", "Mccraken"), name("Charlotte", "Vincent")),
+            Level::Different
+        );
+        assert_eq!(
+            person(
+                name("Stephenson", "Elizbeth"),
+                name("Elizabeth", "Stephenson")
+            ),
+            Level::TokenOverlap
+        );
+        assert_eq!(
+            person(name("Lachlan", "Hage"), name("Emma", "Hage")),
+            Level::Partial
+        );
         assert_eq!(
             person(
                 name("Kyla", "Hannah"),
@@ -810,8 +872,11 @@ mod tests {
         assert_eq!(level("2845 MOHAWK ST", "2845 MOHWAK ST"), HIGH);
         assert_eq!(level("555 PAGE ST", "555 W PAGE ST"), Level::TokenOverlap);
         assert_eq!(level("5418 BAKERSFIELD ST", "5418 BAKERFIELD DR"), MEDIUM);
+        assert_eq!(level("150 N WILLOW ST", "152 N WILLOW ST"), Level::Partial);
+        assert_eq!(level("34 BALLUMBIR ST", "43 BALLUMBIR ST"), Level::Typo);
+        assert_eq!(level("68 WELLS RD", "10 WELLSL RD"), Level::Partial);
         assert_eq!(
-            level("150 N WILLOW ST", "152 N WILLOW ST"),
+            level("150 N WILLOW ST", "34 BALLUMBIR ST"),
             Level::Different
         );
         assert_eq!(level("PO BOX 12", "P.O. BOX 12"), Level::Exact);

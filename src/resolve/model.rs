@@ -241,7 +241,12 @@ impl TermFrequencies {
 /// A match threshold chosen without labels, with what the model expects of it.
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Threshold {
-    /// Pairs at or above this probability are matches.
+    /// Pairs of at least this match weight, in bits, are matches. The weight is kept, not
+    /// only its probability: near certainty a probability cannot tell weights apart (past
+    /// 53 bits it is 1), and the weight computed back from it can come out above the
+    /// pair's own that the threshold was chosen at.
+    pub weight: f64,
+    /// The weight's probability, as the threshold is shown.
     pub probability: f64,
     /// The model's own estimate of the share of those pairs that are one provider: the mean
     /// of their probabilities.
@@ -262,17 +267,32 @@ impl Threshold {
         }
     }
 
+    /// What the model estimates of the threshold, in words: its precision and recall, or
+    /// that no pair at or above it (none scored, in a first load of single-state files)
+    /// gives an estimate.
+    pub fn estimates(&self) -> String {
+        match self.precision > 0.0 {
+            true => format!(
+                "the model estimates precision {:.3}, recall {:.3}",
+                self.precision, self.recall
+            ),
+            false => "no pair at or above it to estimate precision and recall from".to_string(),
+        }
+    }
+
     /// The model's estimates of a threshold given as `probability`, over the scored pairs'
-    /// probabilities.
-    pub fn at(probabilities: &[f64], probability: f64) -> Threshold {
-        let total: f64 = probabilities.iter().sum();
-        let above: Vec<f64> = probabilities
+    /// match weights.
+    pub fn at(weights: &[f64], probability: f64) -> Threshold {
+        let weight = (probability / (1.0 - probability)).log2();
+        let total: f64 = weights.iter().map(|&w| self::probability(w)).sum();
+        let above: Vec<f64> = weights
             .iter()
-            .copied()
-            .filter(|&p| p >= probability)
+            .filter(|&&w| w >= weight)
+            .map(|&w| self::probability(w))
             .collect();
         let sum: f64 = above.iter().sum();
         Threshold {
+            weight,
             probability,
             precision: if above.is_empty() {
                 0.0
@@ -283,23 +303,24 @@ impl Threshold {
         }
     }
 
-    /// The threshold over the scored pairs' probabilities whose estimated F1 is best: if
+    /// The threshold over the scored pairs' match weights whose estimated F1 is best: if
     /// the model is calibrated, a pair of probability `p` is one provider with chance `p`,
     /// so precision and recall at any threshold follow from the probabilities alone.
-    /// `None` when there is no pair. Sorts the probabilities it is given, in place.
+    /// `None` when there is no pair. Sorts the weights it is given, in place.
     pub fn choose(mut sorted: Vec<f64>) -> Option<Threshold> {
         sorted.sort_unstable_by(|a, b| b.total_cmp(a));
-        let total: f64 = sorted.iter().sum();
+        let total: f64 = sorted.iter().map(|&w| probability(w)).sum();
         let mut above = 0.0;
         let mut best: Option<Threshold> = None;
-        for (n, &p) in sorted.iter().enumerate() {
-            above += p;
-            // Only where the next pair is less likely: ties stand or fall together.
-            if sorted.get(n + 1) == Some(&p) {
+        for (n, &weight) in sorted.iter().enumerate() {
+            above += probability(weight);
+            // Only where the next pair weighs less: ties stand or fall together.
+            if sorted.get(n + 1) == Some(&weight) {
                 continue;
             }
             let candidate = Threshold {
-                probability: p,
+                weight,
+                probability: probability(weight),
                 precision: above / (n + 1) as f64,
                 recall: if total > 0.0 { above / total } else { 0.0 },
             };
@@ -436,18 +457,32 @@ mod tests {
 
     #[test]
     fn a_threshold_is_chosen_from_the_probabilities_alone() {
+        let weight = |p: f64| (p / (1.0 - p)).log2();
         // Nine near-certain pairs, one doubtful, ten unlikely.
-        let mut probabilities = vec![0.99; 9];
-        probabilities.push(0.6);
-        probabilities.extend([0.01; 10]);
-        let chosen = Threshold::choose(probabilities).unwrap();
-        assert_eq!(chosen.probability, 0.6);
+        let mut weights = vec![weight(0.99); 9];
+        weights.push(weight(0.6));
+        weights.extend([weight(0.01); 10]);
+        let chosen = Threshold::choose(weights).unwrap();
+        assert_eq!(chosen.weight, weight(0.6));
+        assert!((chosen.probability - 0.6).abs() < 1e-12);
         assert!((chosen.precision - 9.51 / 10.0).abs() < 1e-12);
         assert!((chosen.recall - 9.51 / 9.61).abs() < 1e-12);
         assert_eq!(Threshold::choose(Vec::new()), None);
+        assert_eq!(
+            chosen.estimates(),
+            "the model estimates precision 0.951, recall 0.990"
+        );
+        assert_eq!(
+            Threshold::at(&[], 0.5).estimates(),
+            "no pair at or above it to estimate precision and recall from"
+        );
         // A tie is taken whole.
-        let tied = Threshold::choose(vec![0.9, 0.9, 0.1]).unwrap();
-        assert_eq!((tied.probability, tied.precision), (0.9, 0.9));
+        let tied = Threshold::choose(vec![weight(0.9), weight(0.9), weight(0.1)]).unwrap();
+        assert_eq!(tied.weight, weight(0.9));
+        assert!((tied.precision - 0.9).abs() < 1e-12);
+        // Past 53 bits every probability is 1, and the weight still tells pairs apart.
+        let certain = Threshold::choose(vec![80.0, 60.0, -20.0]).unwrap();
+        assert_eq!((certain.weight, certain.probability), (60.0, 1.0));
     }
 
     #[test]

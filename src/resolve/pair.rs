@@ -78,7 +78,7 @@ fn text<'a>(lead: &'a LeadValues, column: &str) -> Option<&'a str> {
 }
 
 /// How many levels a field's index takes: [`index`]'s range.
-pub const LEVELS: usize = 8;
+pub const LEVELS: usize = 9;
 
 /// A level as the model indexes it: 0 is `Null` (no evidence), then from the most alike to
 /// the least.
@@ -91,7 +91,8 @@ pub fn index(level: Level) -> u8 {
         Level::TokenOverlap => 4,
         Level::Phonetic => 5,
         Level::JaroWinkler { band: Band::Medium } => 6,
-        Level::Different => 7,
+        Level::Partial => 7,
+        Level::Different => 8,
     }
 }
 
@@ -105,6 +106,7 @@ pub fn level(index: u8) -> Level {
         4 => Level::TokenOverlap,
         5 => Level::Phonetic,
         6 => Level::JaroWinkler { band: Band::Medium },
+        7 => Level::Partial,
         _ => Level::Different,
     }
 }
@@ -169,7 +171,7 @@ mod tests {
         assert_eq!((issued, number), (2, 2));
         let [_, person, address, phone, email, place, issued, number] =
             levels(&center, &other_site);
-        assert_eq!((person, address, phone, email, place), (7, 7, 1, 0, 7));
+        assert_eq!((person, address, phone, email, place), (8, 8, 1, 0, 8));
         // No license date or number to compare.
         assert_eq!((issued, number), (0, 0));
         let dated = |d| {

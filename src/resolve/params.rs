@@ -10,7 +10,7 @@ use crate::lead::{LeadValues, column_index};
 use super::compare::Level;
 use super::config::ResolveConfig;
 use super::model::{Levels, Model, TermFrequencies, Threshold, probability};
-use super::pair::{Field, index, level, levels};
+use super::pair::{Field, LEVELS, index, level, levels};
 
 /// The trained parameters of resolution.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -64,10 +64,19 @@ impl Explanation {
 }
 
 impl Parameters {
-    /// The least weight, in bits, of a pair that links: the threshold's log-odds.
+    /// Whether these parameters have a comparison of every field, with every level, of
+    /// this version: parameters stored by one whose comparisons had other levels do not.
+    pub fn fit_this_version(&self) -> bool {
+        let comparisons = &self.model.comparisons;
+        comparisons.len() == Field::ALL.len()
+            && comparisons
+                .iter()
+                .all(|c| c.m.len() == LEVELS && c.u.len() == LEVELS)
+    }
+
+    /// The least weight, in bits, of a pair that links.
     pub fn link_weight(&self) -> f64 {
-        let p = self.threshold.probability;
-        (p / (1.0 - p)).log2()
+        self.threshold.weight
     }
 
     /// The weight, in bits, at or below which a pair keeps two clusters apart: the

@@ -161,6 +161,7 @@ impl Prepared {
                 Some(Key([self.license_issued.as_ref()?.iso()?, "", ""]))
             }
             BlockingRule::LicenseNumber => Some(Key([self.license_number.as_deref()?, "", ""])),
+            BlockingRule::Zip => Some(Key([zip()?, "", ""])),
         }
     }
 

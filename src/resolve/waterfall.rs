@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use crate::lead::{LeadValues, column_index};
+use crate::lead::{LeadValues, Value, column_index};
 
 use super::block::BlockingRule;
 use super::compare::{Band, Level};
@@ -222,12 +222,10 @@ pub fn waterfall(parameters: &Parameters, a: Side, b: Side, verdict: &Verdict) -
     let threshold = &parameters.threshold;
     let _ = writeln!(
         out,
-        "threshold: probability {:.3}, weight {:+.2} bits (the model estimates precision \
-         {:.3}, recall {:.3}); veto at {:+.2} bits",
+        "threshold: probability {:.3}, weight {:+.2} bits ({}); veto at {:+.2} bits",
         threshold.probability,
         parameters.link_weight(),
-        threshold.precision,
-        threshold.recall,
+        threshold.estimates(),
         parameters.veto_weight()
     );
     let entity = match (a.entity, b.entity) {
@@ -304,10 +302,18 @@ fn shown_column(field: Field) -> Option<&'static [&'static str]> {
 
 /// A lead's values of a shown field, `-` when it has none.
 fn shown(lead: &LeadValues, field: Field) -> String {
-    let parts: Vec<&str> = shown_column(field)
+    let parts: Vec<String> = shown_column(field)
         .unwrap_or_default()
         .iter()
-        .filter_map(|column| lead[column_index(column).expect("a lead column")].as_text())
+        .filter_map(
+            |column| match &lead[column_index(column).expect("a lead column")] {
+                Value::Null => None,
+                Value::Text(text) => Some(text.clone()),
+                Value::Date(date) => Some(date.to_string()),
+                Value::Integer(n) => Some(n.to_string()),
+                Value::Boolean(b) => Some(b.to_string()),
+            },
+        )
         .collect();
     match parts.is_empty() {
         true => "-".to_string(),
@@ -343,6 +349,7 @@ pub fn level_name(level: Level) -> String {
         Level::Typo => "one typo".to_string(),
         Level::TokenOverlap => "token overlap".to_string(),
         Level::Phonetic => "phonetic".to_string(),
+        Level::Partial => "partly the same".to_string(),
         Level::Different => "different".to_string(),
         Level::Null => "missing or placeholder".to_string(),
     }
@@ -358,6 +365,7 @@ fn rule_name(rule: BlockingRule) -> &'static str {
         BlockingRule::Person => "person",
         BlockingRule::LicenseIssued => "license_issued",
         BlockingRule::LicenseNumber => "license_number",
+        BlockingRule::Zip => "zip",
     }
 }
 
@@ -372,8 +380,8 @@ mod tests {
     /// A model whose bits are round: the prior -2, an exact level +4, a different one -4.
     fn parameters() -> Parameters {
         let comparison = Comparison {
-            m: vec![1.0, 0.8, 0.03, 0.03, 0.03, 0.03, 0.03, 0.05],
-            u: vec![1.0, 0.05, 0.03, 0.03, 0.03, 0.03, 0.03, 0.8],
+            m: vec![1.0, 0.8, 0.03, 0.03, 0.03, 0.03, 0.03, 0.03, 0.05],
+            u: vec![1.0, 0.05, 0.03, 0.03, 0.03, 0.03, 0.03, 0.03, 0.8],
         };
         // A value on `n` of 100 leads; the exact level's u is 0.01.
         let frequency = |field, value: &str, n| {
@@ -396,6 +404,7 @@ mod tests {
                 frequency(Field::Phone, "+17027471797", 4),
             ],
             threshold: Threshold {
+                weight: 0.0,
                 probability: 0.5,
                 precision: 0.9,
                 recall: 0.8,

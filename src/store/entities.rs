@@ -140,11 +140,15 @@ impl Store {
             text = row[0].text().map(str::to_string);
             Ok(())
         })?;
-        text.map(|text| {
-            serde_json::from_str(&text)
-                .map_err(|e| StoreError::Unreadable(format!("resolve_models.parameters ({e})")))
-        })
-        .transpose()
+        let Some(text) = text else {
+            return Ok(None);
+        };
+        // Parameters this version cannot read, or of comparisons with other levels, were
+        // stored by an earlier one.
+        match serde_json::from_str::<Parameters>(&text) {
+            Ok(parameters) if parameters.fit_this_version() => Ok(Some(parameters)),
+            _ => Err(StoreError::StaleParameters),
+        }
     }
 
     /// Stores `parameters`, trained on `leads` leads: every later load links with them.

@@ -174,6 +174,14 @@ pub enum StoreError {
     Encode(#[source] postgres::EncodeError),
     #[error("PostgreSQL COPY")]
     Copy(#[from] std::io::Error),
+    /// Stored resolution parameters this version cannot use: written by an earlier one,
+    /// in another form or with comparisons of other levels.
+    #[error(
+        "the stored resolution parameters were trained by an earlier leadpipe, which stored \
+         them in another form or compared leads with other levels: run `leadpipe resolve \
+         --retrain` to train them again"
+    )]
+    StaleParameters,
     /// A stored value that is none this version of leadpipe writes.
     #[error("the database holds a value leadpipe does not know: {0}")]
     Unreadable(String),
