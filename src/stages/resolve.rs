@@ -101,6 +101,7 @@ pub fn link(
     }
     let (parameters, ids, scope, trained_pairs) = match (mode, stored) {
         (Mode::Link, Some(parameters)) => {
+            store.widen_cache_for_linking()?;
             let ids = touched(store, dirty, &parameters, &mut timer)?;
             let scope = Scope::read(store, &ids, ReadOrder::OldestFirst)?;
             timer.lap("the leads to cluster read and spelled");
@@ -246,19 +247,34 @@ fn touched(
     let usable = |key: &i64| counts.get(key).is_some_and(|&n| n as usize <= MAX_BLOCK);
     let shared: Vec<i64> = all_keys(&keyed).into_iter().filter(usable).collect();
     let known: HashSet<&str> = dirty.iter().map(String::as_str).collect();
-    let others: Vec<String> = store
-        .leads_with_keys(&shared)?
-        .into_iter()
-        .filter(|id| !known.contains(id.as_str()))
-        .collect();
-    let others = Scope::read(store, &others, ReadOrder::AsFound)?;
-    timer.lap("the leads sharing their keys read and spelled");
+    // The other leads in order, and which of them hold each shared key.
+    let mut ids: Vec<String> = Vec::new();
     let mut holding: HashMap<i64, Vec<usize>> = HashMap::new();
-    for (i, other) in others.prepared.iter().enumerate() {
-        for key in other.hashed_keys(rules) {
-            holding.entry(key).or_default().push(i);
+    for (id, key) in store.leads_with_keys(&shared)? {
+        if known.contains(id.as_str()) {
+            continue;
         }
+        if ids.last() != Some(&id) {
+            ids.push(id);
+        }
+        holding.entry(key).or_default().push(ids.len() - 1);
     }
+    let others = Scope::read(store, &ids, ReadOrder::AsFound)?;
+    // Read in the order the store found them: each id's place among them.
+    let at: HashMap<&str, usize> = others
+        .leads
+        .iter()
+        .enumerate()
+        .map(|(i, other)| (other.lead_id.as_str(), i))
+        .collect();
+    let place: Vec<Option<usize>> = ids.iter().map(|id| at.get(id.as_str()).copied()).collect();
+    for held in holding.values_mut() {
+        *held = held.iter().filter_map(|&i| place[i]).collect();
+    }
+    timer.lap(&format!(
+        "the {} leads sharing their keys read and spelled",
+        others.leads.len()
+    ));
     let link = parameters.link_weight();
     // Each changed lead's links among the others, on all cores.
     let links = parallel_map(keyed.len(), |n| {

@@ -215,6 +215,17 @@ impl Store {
         }
     }
 
+    /// Gives SQLite a page cache large enough for linking new leads into many: the keys
+    /// they add go to random pages of two indexes of millions of rows, and a load's small
+    /// cache would write those pages out and read them back again and again. (PostgreSQL
+    /// has its shared buffers.) For the rest of the run: a link comes last in it.
+    pub fn widen_cache_for_linking(&mut self) -> Result<(), StoreError> {
+        match self.backend.dialect() {
+            Dialect::Sqlite => self.backend.batch("PRAGMA cache_size = -131072"),
+            Dialect::Postgres => Ok(()),
+        }
+    }
+
     /// Records that run `run_id` resolved every lead as the history stands now.
     pub fn mark_resolved(&mut self, run_id: &str) -> Result<(), StoreError> {
         self.backend.execute(
@@ -301,14 +312,22 @@ impl Store {
         Ok(counts)
     }
 
-    /// The leads that have any of `keys`, in order.
-    pub fn leads_with_keys(&mut self, keys: &[i64]) -> Result<Vec<String>, StoreError> {
+    /// The leads that have any of `keys`, each with those of its keys, in the leads' order.
+    pub fn leads_with_keys(&mut self, keys: &[i64]) -> Result<Vec<(String, i64)>, StoreError> {
         self.fill(&RESOLVE_KEYS, &Keys(&distinct(keys)))?;
-        self.lead_ids(
-            "SELECT DISTINCT b.lead_id FROM blocking_keys b
-             JOIN resolve_keys k ON k.block_key = b.block_key ORDER BY b.lead_id",
-            &[],
-        )
+        let query = Query {
+            sql: "SELECT b.lead_id, b.block_key FROM blocking_keys b
+                  JOIN resolve_keys k ON k.block_key = b.block_key ORDER BY b.lead_id",
+            binds: &[],
+            types: &[SqlType::Text, SqlType::BigInt],
+        };
+        let mut held = Vec::new();
+        self.backend.query(&query, &mut |row| {
+            let lead = row[0].text().unwrap_or_default().to_string();
+            held.push((lead, row[1].int().unwrap_or_default()));
+            Ok(())
+        })?;
+        Ok(held)
     }
 
     /// These leads with their entities and the values of `columns` (the others null), in
