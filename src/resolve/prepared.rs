@@ -251,11 +251,21 @@ impl fmt::Display for Key<'_> {
 /// `f` of `0..n`, in order, the work split between the cores: each core maps one run of
 /// it, so the result is the same whatever the number of cores.
 pub fn parallel_map<R: Send>(n: usize, f: impl Fn(usize) -> R + Sync) -> Vec<R> {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    if cores == 1 || n < 2 {
+    parallel_map_on(cores(), n, f)
+}
+
+/// The cores this process may run on.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+/// [`parallel_map`] on `threads` threads (at least one): the work of one stage while
+/// another keeps a core busy.
+pub fn parallel_map_on<R: Send>(threads: usize, n: usize, f: impl Fn(usize) -> R + Sync) -> Vec<R> {
+    if threads <= 1 || n < 2 {
         return (0..n).map(f).collect();
     }
-    let run = n.div_ceil(cores);
+    let run = n.div_ceil(threads);
     let f = &f;
     std::thread::scope(|scope| {
         let runs: Vec<_> = (0..n)

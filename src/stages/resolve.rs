@@ -28,7 +28,7 @@ use crate::resolve::cluster::Label;
 use crate::resolve::config::ResolveConfig;
 use crate::resolve::ids::{EntityChange, assign};
 use crate::resolve::params::Parameters;
-use crate::resolve::prepared::{self, Prepared, parallel_map};
+use crate::resolve::prepared::{self, Prepared, cores, parallel_map, parallel_map_on};
 use crate::store::{ReadOrder, Resolved, ResolvingLead, Store, StoreError};
 
 /// How much of the stored resolution a run recomputes.
@@ -329,15 +329,18 @@ const CHUNK: usize = 16_384;
 impl Scope {
     /// The leads of `ids`, in `order`, read and spelled a chunk at a time: a million
     /// leads' values are never all held at once. One chunk is spelled while the next is
-    /// read, as reading keeps one core busy and spelling both.
+    /// read, on the cores reading leaves: reading is the slower, and a speller that took
+    /// its core too would slow it down.
     fn read(store: &mut Store, ids: &[String], order: ReadOrder) -> Result<Scope, StoreError> {
+        let spellers = cores() - 1;
         let mut leads = Vec::with_capacity(ids.len());
         let (prepared, read) = std::thread::scope(|scope| {
             let (chunks, to_spell) = std::sync::mpsc::sync_channel::<Vec<LeadValues>>(1);
             let speller = scope.spawn(move || {
                 let mut prepared = Vec::with_capacity(ids.len());
                 for chunk in to_spell {
-                    prepared.extend(Prepared::all(&chunk));
+                    let spell = |n: usize| Prepared::of(&chunk[n]);
+                    prepared.extend(parallel_map_on(spellers, chunk.len(), spell));
                 }
                 prepared
             });
