@@ -14,14 +14,14 @@ in license_issued, soc_sec_id in license_number):
   blocking     zip (postcode); last name + first name's initial; date of birth; soc_sec_id
   comparisons  first name, last name: null, exact (term-frequency adjusted), Jaro–Winkler
                ≥ 0.92, ≥ 0.88, ≥ 0.70, else (Splink's NameComparison)
-               address1 (street number and address_1): null, exact, Jaro–Winkler ≥ 0.9,
-               ≥ 0.7, else
+               address1 (street number and address_1), address2 (address_2, which
+               leadpipe reads to find the two lines swapped): null, exact, Jaro–Winkler
+               ≥ 0.9, ≥ 0.7, else
                city (suburb), zip: null, exact, else
                date of birth: null, exact, one edit, ≤ 1 month, ≤ 1 year, ≤ 10 years, else
                soc_sec_id: null, exact, ≤ 1 edit, ≤ 2 edits, else
-               state and address2 are not compared, as leadpipe does not: the postcode
-               determines the state (and Fellegi–Sunter assumes the comparisons
-               independent)
+               state is not compared, as leadpipe does not: the postcode determines it
+               (and Fellegi–Sunter assumes the comparisons independent)
   prior        from the pairs that agree on soc_sec_id and date of birth, or on both
                names and the zip, taken to find 60% of the matches (an assumption, not a
                label)
@@ -61,7 +61,8 @@ THRESHOLDS = [
 ]
 # The columns Splink sees: febrl.py's mapping less entity_id (the truth) and source.
 FEBRL_FIELDS = [
-    "first_name", "last_name", "address1", "city", "zip", "license_issued", "license_number",
+    "first_name", "last_name", "address1", "address2", "city", "zip", "license_issued",
+    "license_number",
 ]
 # The same for leads.py's export of bench/duplicates.py's leads.
 LEAD_FIELDS = ["company", "first_name", "last_name", "address1", "city", "zip", "phone", "email"]
@@ -120,6 +121,7 @@ def settings(link_type):
             cl.NameComparison("first_name").configure(term_frequency_adjustments=True),
             cl.NameComparison("last_name").configure(term_frequency_adjustments=True),
             cl.JaroWinklerAtThresholds("address1", [0.9, 0.7]),
+            cl.JaroWinklerAtThresholds("address2", [0.9, 0.7]),
             cl.ExactMatch("city"),
             cl.ExactMatch("zip"),
             cl.DateOfBirthComparison(

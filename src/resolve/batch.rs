@@ -350,6 +350,7 @@ fn blocked_fields(rule: BlockingRule) -> &'static [Field] {
         BlockingRule::LicenseIssued => &[Field::LicenseIssued],
         BlockingRule::LicenseNumber => &[Field::LicenseNumber],
         BlockingRule::Zip => &[Field::ZipCity],
+        BlockingRule::Street => &[Field::Address],
     }
 }
 

@@ -7,7 +7,7 @@ use chrono::{Datelike, NaiveDate};
 use rphonetic::DoubleMetaphone;
 
 use super::placeholder::{ValueKind, is_placeholder};
-use super::street::{Street, street};
+use super::street::{Street, street, street_name};
 use super::words::{company_words, is_significant, words};
 use super::zip5;
 
@@ -371,21 +371,33 @@ fn sound_alike(a: &[Code; 2], b: &[Code; 2]) -> bool {
     a.iter().any(|c| b.contains(c))
 }
 
+/// An address's two lines (`address1`, `address2`), as [`address`] compares them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Lines<'a> {
+    pub first: Option<&'a str>,
+    pub second: Option<&'a str>,
+}
+
 /// A street line as [`address`] compares it, spelled once: its words joined by blanks,
-/// and its house number and street name when it has them.
+/// its house number and street name when it has them, and the second line spelled as a
+/// street name.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddressSpelling {
     pub words: Box<str>,
     pub street: Option<Street>,
+    pub second: Option<Box<str>>,
 }
 
 impl AddressSpelling {
-    /// The spelling of a known line.
-    pub fn of(value: Option<&str>) -> Option<AddressSpelling> {
-        let line = known(ValueKind::Text, value)?;
+    /// The spelling of an address with a known first line.
+    pub fn of(lines: Lines<'_>) -> Option<AddressSpelling> {
+        let line = known(ValueKind::Text, lines.first)?;
         Some(AddressSpelling {
             words: words(line).join(" ").into(),
             street: street(line),
+            second: known(ValueKind::Text, lines.second)
+                .and_then(street_name)
+                .map(Into::into),
         })
     }
 }
@@ -398,8 +410,10 @@ impl AddressSpelling {
 /// chain's other site, or a number mistyped past recognition); on another street it is
 /// Different. A line without a
 /// house number (`PO BOX 12`) is Exact to the same words and Null to anything else: a
-/// mailing address says nothing of where a provider is.
-pub fn address(a: Option<&str>, b: Option<&str>) -> Level {
+/// mailing address says nothing of where a provider is. One house number on two streets
+/// is TokenOverlap when each street is the other address's second line: the two lines
+/// swapped (`24 JONDOL PL`, `NORTHWOOD PARK` / `24 NORTHWOOD PARK`, `JONDOL PL`).
+pub fn address(a: Lines<'_>, b: Lines<'_>) -> Level {
     spelled(
         AddressSpelling::of(a).as_ref(),
         AddressSpelling::of(b).as_ref(),
@@ -430,6 +444,11 @@ pub fn addresses(a: &AddressSpelling, b: &AddressSpelling) -> Level {
     }
     if street_a.name == street_b.name {
         return Level::Exact;
+    }
+    let is_second =
+        |spelling: &AddressSpelling, name: &str| spelling.second.as_deref() == Some(name);
+    if is_second(b, &street_a.name) || is_second(a, &street_b.name) {
+        return Level::TokenOverlap;
     }
     let similar = band(&street_a.name, &street_b.name);
     if similar == Some(Band::High) {
@@ -863,7 +882,11 @@ mod tests {
 
     #[test]
     fn street_lines() {
-        let level = |a, b| address(Some(a), Some(b));
+        let line = |first| Lines {
+            first: Some(first),
+            second: None,
+        };
+        let level = |a, b| address(line(a), line(b));
         assert_eq!(
             level("150 N. WILLOW ST", "150 North Willow Street"),
             Level::Exact
@@ -877,6 +900,25 @@ mod tests {
         assert_eq!(level("68 WELLS RD", "10 WELLSL RD"), Level::Partial);
         assert_eq!(
             level("150 N WILLOW ST", "34 BALLUMBIR ST"),
+            Level::Different
+        );
+        // The two lines swapped.
+        let lines = |first, second| Lines {
+            first: Some(first),
+            second: Some(second),
+        };
+        assert_eq!(
+            address(
+                lines("24 jondol place", "northwood park"),
+                lines("24 northwood park", "jondol place")
+            ),
+            Level::TokenOverlap
+        );
+        assert_eq!(
+            address(
+                lines("24 jondol place", "STE 100"),
+                line("24 northwood park")
+            ),
             Level::Different
         );
         assert_eq!(level("PO BOX 12", "P.O. BOX 12"), Level::Exact);

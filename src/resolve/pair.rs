@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 
 use crate::lead::{LeadValues, Value, column_index};
 
-use super::compare::{self, Band, Level, PersonName, Place};
+use super::compare::{self, Band, Level, Lines, PersonName, Place};
 
 /// The fields two leads are compared on, in the order of a pair's levels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -41,6 +41,10 @@ impl Field {
             first: text(lead, "first_name"),
             last: text(lead, "last_name"),
         };
+        let lines = |lead| Lines {
+            first: text(lead, "address1"),
+            second: text(lead, "address2"),
+        };
         let place = |lead| Place {
             zip: text(lead, "zip"),
             city: text(lead, "city"),
@@ -48,7 +52,7 @@ impl Field {
         match self {
             Field::Company => compare::company(text(a, "company"), text(b, "company")),
             Field::Person => compare::person(person(a), person(b)),
-            Field::Address => compare::address(text(a, "address1"), text(b, "address1")),
+            Field::Address => compare::address(lines(a), lines(b)),
             Field::Phone => compare::phone(text(a, "phone"), text(b, "phone")),
             Field::Email => compare::email(text(a, "email"), text(b, "email")),
             Field::ZipCity => compare::zip_city(place(a), place(b)),

@@ -12,7 +12,7 @@ use crate::lead::{LeadValues, column_index};
 
 use super::block::BlockingRule;
 use super::compare::{
-    self, AddressSpelling, CompanySpelling, Level, PersonName, PersonSpelling, Place,
+    self, AddressSpelling, CompanySpelling, Level, Lines, PersonName, PersonSpelling, Place,
     PlaceSpelling, spelled,
 };
 use super::model::{Model, TermFrequencies};
@@ -46,11 +46,12 @@ const FREQUENCY_FIELDS: [Field; 5] = [
 ];
 
 /// The lead columns a lead is spelled from: all that resolution reads of a lead.
-pub const COLUMNS: [&str; 10] = [
+pub const COLUMNS: [&str; 11] = [
     "company",
     "first_name",
     "last_name",
     "address1",
+    "address2",
     "phone",
     "email",
     "zip",
@@ -69,7 +70,10 @@ impl Prepared {
                 first: text("first_name"),
                 last: text("last_name"),
             }),
-            address: AddressSpelling::of(text("address1")),
+            address: AddressSpelling::of(Lines {
+                first: text("address1"),
+                second: text("address2"),
+            }),
             phone: compare::phone_digits(text("phone")),
             email: compare::email_spelling(text("email")),
             place: PlaceSpelling::of(Place {
@@ -162,6 +166,10 @@ impl Prepared {
             }
             BlockingRule::LicenseNumber => Some(Key([self.license_number.as_deref()?, "", ""])),
             BlockingRule::Zip => Some(Key([zip()?, "", ""])),
+            BlockingRule::Street => {
+                let street = self.address.as_ref()?.street.as_ref()?;
+                Some(Key([&street.number, &street.name, ""]))
+            }
         }
     }
 

@@ -27,6 +27,14 @@ pub fn street(address1: &str) -> Option<Street> {
     })
 }
 
+/// A line's words as a street name is spelled (`JONDOL PLACE` → `JONDOL PL`): the second
+/// line of an address whose two lines were swapped holds the street. `None` without words.
+pub fn street_name(line: &str) -> Option<String> {
+    let words = words(line);
+    let name: Vec<&str> = words.iter().map(|w| abbreviation(w)).collect();
+    (!name.is_empty()).then(|| name.join(" "))
+}
+
 /// Digits, and at most one letter after them: `150`, `123A`; not `1ST`.
 fn is_house_number(word: &str) -> bool {
     let digits = word.bytes().take_while(u8::is_ascii_digit).count();
@@ -90,6 +98,16 @@ mod tests {
     fn leaves_the_unit_out() {
         assert_eq!(street("401 FM 685 STE 104"), at("401", "FM 685"));
         assert_eq!(street("19290 K ST #2"), at("19290", "K ST"));
+    }
+
+    #[test]
+    fn a_second_line_is_spelled_as_a_street_name() {
+        assert_eq!(street_name("jondol place").as_deref(), Some("JONDOL PL"));
+        assert_eq!(
+            street_name("North Willow Street").as_deref(),
+            Some("N WILLOW ST")
+        );
+        assert_eq!(street_name(" - "), None);
     }
 
     #[test]

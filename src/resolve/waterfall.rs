@@ -366,6 +366,7 @@ fn rule_name(rule: BlockingRule) -> &'static str {
         BlockingRule::LicenseIssued => "license_issued",
         BlockingRule::LicenseNumber => "license_number",
         BlockingRule::Zip => "zip",
+        BlockingRule::Street => "street",
     }
 }
 
