@@ -338,7 +338,8 @@ pub fn people(a: &PersonSpelling, b: &PersonSpelling) -> Level {
     }
     // Jaro–Winkler favours a shared beginning: two people of one first name and unlike
     // last names (`Charlotte Mccracken`, `Charlotte Vincent`) would be a band apart.
-    let similar = band(&a.full, &b.full).filter(|_| band(a.last(), b.last()).is_some());
+    let lasts_alike = band(a.last(), b.last()).is_some();
+    let similar = band(&a.full, &b.full).filter(|_| lasts_alike);
     if similar == Some(Band::High) {
         return Level::JaroWinkler { band: Band::High };
     }
@@ -350,7 +351,7 @@ pub fn people(a: &PersonSpelling, b: &PersonSpelling) -> Level {
     }
     match similar {
         Some(band) => Level::JaroWinkler { band },
-        None if a.last() == b.last() || band(a.last(), b.last()).is_some() => Level::Partial,
+        None if lasts_alike => Level::Partial,
         None => Level::Different,
     }
 }
@@ -403,16 +404,15 @@ impl AddressSpelling {
 }
 
 /// Street lines (`address1`), as house number and street name in USPS abbreviations:
-/// Exact; Jaro–Winkler High on the street name; TokenOverlap (one street name's words all
-/// in the other: `MAIN ST` / `W MAIN ST`); Jaro–Winkler Medium; Different. Another house
-/// number on the same street is Typo when its two neighbouring digits are swapped (`34` /
-/// `43`), and Partial otherwise or on a street a Jaro–Winkler band alike (a neighbour, a
-/// chain's other site, or a number mistyped past recognition); on another street it is
-/// Different. A line without a
-/// house number (`PO BOX 12`) is Exact to the same words and Null to anything else: a
-/// mailing address says nothing of where a provider is. One house number on two streets
-/// is TokenOverlap when each street is the other address's second line: the two lines
-/// swapped (`24 JONDOL PL`, `NORTHWOOD PARK` / `24 NORTHWOOD PARK`, `JONDOL PL`).
+/// Exact; TokenOverlap when each street is the other address's second line (the two lines
+/// swapped: `24 JONDOL PL`, `NORTHWOOD PARK` / `24 NORTHWOOD PARK`, `JONDOL PL`);
+/// Jaro–Winkler High on the street name; TokenOverlap (one street name's words all in the
+/// other: `MAIN ST` / `W MAIN ST`); Jaro–Winkler Medium; Different. Another house number
+/// on the same street is Typo when two neighbouring digits are swapped (`34` / `43`), and
+/// Partial otherwise or on a street a Jaro–Winkler band alike (a neighbour, a chain's other
+/// site, or a number mistyped past recognition); on another street it is Different. A line
+/// without a house number (`PO BOX 12`) is Exact to the same words and Null to anything
+/// else: a mailing address says nothing of where a provider is.
 pub fn address(a: Lines<'_>, b: Lines<'_>) -> Level {
     spelled(
         AddressSpelling::of(a).as_ref(),
