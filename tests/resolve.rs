@@ -105,6 +105,18 @@ fn a_re_export_resolves_into_the_providers_it_copies_and_chain_sites_stay_apart(
             "{kind}"
         );
         assert_eq!(db.count("SELECT count(*) FROM resolve_models"), 1, "{kind}");
+        if let Db::Postgres { .. } = db {
+            // A resolution from scratch drops them for its writing and makes them again.
+            let made_again = db.count(
+                "SELECT count(*) FROM pg_constraint WHERE conname IN \
+                 ('entity_members_entity_id_fkey', 'entities_created_run_fkey', \
+                  'entity_changes_run_id_fkey')",
+            ) + db.count(
+                "SELECT count(*) FROM pg_indexes WHERE indexname IN \
+                 ('entity_members_entity', 'entity_changes_run', 'entity_changes_entity')",
+            );
+            assert_eq!(made_again, 6);
+        }
     }
 }
 

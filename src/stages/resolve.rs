@@ -170,7 +170,10 @@ pub fn link(
             .collect(),
         changes: assignment.changes,
     };
-    store.write_resolution(run_id, &ids, &resolved)?;
+    match from_scratch {
+        true => store.write_all_resolution(run_id, &ids, &resolved)?,
+        false => store.write_resolution(run_id, &ids, &resolved)?,
+    }
     timer.lap("the entities written");
     if from_scratch {
         store.refresh_resolution_statistics()?;
