@@ -10,7 +10,7 @@ use clap::Parser;
 /// without the arena locking and consolidation that the system allocator spends a
 /// worker's time on. It is built without transparent huge pages (`no_thp`): resolution
 /// allocates and frees chunks of leads by the megabyte, and each huge page the kernel
-/// hands back again is zeroed whole, which took a fifth of linking's time.
+/// hands back again is zeroed whole, which was much of linking's time.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -158,7 +158,7 @@ impl Model {
 
     /// The weight with the comparisons `ignored` left out.
     fn weight_without(&self, pair: &Levels, ignored: &[usize]) -> f64 {
-        let prior = (self.prior / (1.0 - self.prior)).log2();
+        let prior = log_odds(self.prior);
         pair.iter()
             .zip(&self.comparisons)
             .enumerate()
@@ -180,6 +180,11 @@ impl Model {
 pub fn probability(weight: f64) -> f64 {
     let odds = weight.exp2();
     odds / (1.0 + odds)
+}
+
+/// The match weight (in bits) a chance stands for: its log-odds, [`probability`] undone.
+pub fn log_odds(probability: f64) -> f64 {
+    (probability / (1.0 - probability)).log2()
 }
 
 /// How often each value of one field occurs among the records: an exact match on a common
@@ -283,7 +288,7 @@ impl Threshold {
     /// The model's estimates of a threshold given as `probability`, over the scored pairs'
     /// match weights.
     pub fn at(weights: &[f64], probability: f64) -> Threshold {
-        let weight = (probability / (1.0 - probability)).log2();
+        let weight = log_odds(probability);
         let total: f64 = weights.iter().map(|&w| self::probability(w)).sum();
         let above: Vec<f64> = weights
             .iter()
@@ -457,13 +462,12 @@ mod tests {
 
     #[test]
     fn a_threshold_is_chosen_from_the_probabilities_alone() {
-        let weight = |p: f64| (p / (1.0 - p)).log2();
         // Nine near-certain pairs, one doubtful, ten unlikely.
-        let mut weights = vec![weight(0.99); 9];
-        weights.push(weight(0.6));
-        weights.extend([weight(0.01); 10]);
+        let mut weights = vec![log_odds(0.99); 9];
+        weights.push(log_odds(0.6));
+        weights.extend([log_odds(0.01); 10]);
         let chosen = Threshold::choose(weights).unwrap();
-        assert_eq!(chosen.weight, weight(0.6));
+        assert_eq!(chosen.weight, log_odds(0.6));
         assert!((chosen.probability - 0.6).abs() < 1e-12);
         assert!((chosen.precision - 9.51 / 10.0).abs() < 1e-12);
         assert!((chosen.recall - 9.51 / 9.61).abs() < 1e-12);
@@ -477,8 +481,8 @@ mod tests {
             "no pair at or above it to estimate precision and recall from"
         );
         // A tie is taken whole.
-        let tied = Threshold::choose(vec![weight(0.9), weight(0.9), weight(0.1)]).unwrap();
-        assert_eq!(tied.weight, weight(0.9));
+        let tied = Threshold::choose(vec![log_odds(0.9), log_odds(0.9), log_odds(0.1)]).unwrap();
+        assert_eq!(tied.weight, log_odds(0.9));
         assert!((tied.precision - 0.9).abs() < 1e-12);
         // Past 53 bits every probability is 1, and the weight still tells pairs apart.
         let certain = Threshold::choose(vec![80.0, 60.0, -20.0]).unwrap();
@@ -527,7 +531,7 @@ mod tests {
         // value counts for nothing.
         assert!(model.probability(&[1, 1]) > 0.99);
         assert!(model.probability(&[3, 3]) < 0.01);
-        let prior_only = (model.prior / (1.0 - model.prior)).log2();
+        let prior_only = log_odds(model.prior);
         assert!((model.weight(&[0, 0]) - prior_only).abs() < 1e-12);
         let exact = (model.comparisons[0].m[1] / model.comparisons[0].u[1]).log2();
         assert!((model.weight(&[1, 0]) - prior_only - exact).abs() < 1e-12);

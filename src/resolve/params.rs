@@ -9,7 +9,7 @@ use crate::lead::{LeadValues, column_index};
 
 use super::compare::Level;
 use super::config::ResolveConfig;
-use super::model::{Levels, Model, TermFrequencies, Threshold, probability};
+use super::model::{Levels, Model, TermFrequencies, Threshold, log_odds, probability};
 use super::pair::{Field, LEVELS, index, level, levels};
 
 /// The trained parameters of resolution.
@@ -84,8 +84,7 @@ impl Parameters {
     /// two random leads, far below even odds, so a veto on the weight alone would keep
     /// apart any two leads with no evidence for them.
     pub fn veto_weight(&self) -> f64 {
-        let prior = self.model.prior;
-        (prior / (1.0 - prior)).log2() + self.config.veto_weight
+        log_odds(self.model.prior) + self.config.veto_weight
     }
 
     /// The match weight of two leads, in bits.

@@ -250,29 +250,24 @@ fn touched(
     let usable = |key: &i64| counts.get(key).is_some_and(|&n| n as usize <= MAX_BLOCK);
     let shared: Vec<i64> = all_keys(&keyed).into_iter().filter(usable).collect();
     let known: HashSet<&str> = dirty.iter().map(String::as_str).collect();
-    // The other leads in order, and which of them hold each shared key.
-    let mut ids: Vec<String> = Vec::new();
-    let mut holding: HashMap<i64, Vec<usize>> = HashMap::new();
-    for (id, key) in store.leads_with_keys(&shared)? {
-        if known.contains(id.as_str()) {
-            continue;
-        }
-        if ids.last() != Some(&id) {
-            ids.push(id);
-        }
-        holding.entry(key).or_default().push(ids.len() - 1);
-    }
+    // The other leads, each with the shared keys it holds.
+    let mut held = store.leads_with_keys(&shared)?;
+    held.retain(|(id, _)| !known.contains(id.as_str()));
+    let mut ids: Vec<String> = held.iter().map(|(id, _)| id.clone()).collect();
+    ids.dedup();
     let others = Scope::read(store, &ids, ReadOrder::AsFound)?;
-    // Read in the order the store found them: each id's place among them.
+    // Which of them, in the order the store read them, hold each key.
     let at: HashMap<&str, usize> = others
         .leads
         .iter()
         .enumerate()
         .map(|(i, other)| (other.lead_id.as_str(), i))
         .collect();
-    let place: Vec<Option<usize>> = ids.iter().map(|id| at.get(id.as_str()).copied()).collect();
-    for held in holding.values_mut() {
-        *held = held.iter().filter_map(|&i| place[i]).collect();
+    let mut holding: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (id, key) in &held {
+        if let Some(&i) = at.get(id.as_str()) {
+            holding.entry(*key).or_default().push(i);
+        }
     }
     timer.lap(&format!(
         "the {} leads sharing their keys read and spelled",

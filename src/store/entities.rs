@@ -491,8 +491,8 @@ impl Store {
     /// [`Store::write_resolution`] of a resolution from scratch, which writes a row of
     /// `entities`, `entity_changes` and `entity_members` per lead. On PostgreSQL their
     /// foreign keys to `runs` and `entities` and their secondary indexes are dropped for it
-    /// and made again over the rows: one check and one sort each, where row by row a
-    /// million leads took most of the writing's 20 s in checks.
+    /// and made again over the rows: one check and one sort each, where row by row the
+    /// checks of a million leads were most of the writing.
     pub fn write_all_resolution(
         &mut self,
         run_id: &str,
