@@ -81,9 +81,32 @@ pub const LEAD_COLUMNS: [Column; 35] = [
     col("email_valid", Boolean),
 ];
 
-/// The position of a data column in [`LEAD_COLUMNS`], by name.
-pub fn column_index(name: &str) -> Option<usize> {
-    LEAD_COLUMNS.iter().position(|c| c.name == name)
+/// The position of a data column in [`LEAD_COLUMNS`], by name; `const`, so that code
+/// reading a lead many times over can find its columns once, when it is compiled.
+pub const fn column_index(name: &str) -> Option<usize> {
+    let mut i = 0;
+    while i < LEAD_COLUMNS.len() {
+        if same_bytes(LEAD_COLUMNS[i].name.as_bytes(), name.as_bytes()) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Byte equality, as a `const fn` can test it.
+const fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// A lead of these text values by column name, the other columns null: the leads of the

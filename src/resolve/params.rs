@@ -169,7 +169,7 @@ impl FieldFrequencies {
 }
 
 /// The lead column whose values a field's term frequencies count.
-pub(crate) fn frequency_column(field: Field) -> Option<usize> {
+pub(crate) const fn frequency_column(field: Field) -> Option<usize> {
     column_index(match field {
         Field::Company => "company",
         Field::Phone => "phone",

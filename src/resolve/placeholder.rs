@@ -40,17 +40,40 @@ const TEXT_PLACEHOLDERS: &[&str] = &[
     "NOTAVAILABLE",
 ];
 
-/// Nothing but punctuation (`-`, `.`, `?`), or a word for "no value".
+/// The most letters of a [`TEXT_PLACEHOLDERS`] word.
+const LONGEST_TEXT_PLACEHOLDER: usize = {
+    let (mut longest, mut i) = (0, 0);
+    while i < TEXT_PLACEHOLDERS.len() {
+        if TEXT_PLACEHOLDERS[i].len() > longest {
+            longest = TEXT_PLACEHOLDERS[i].len();
+        }
+        i += 1;
+    }
+    longest
+};
+
+/// Nothing but punctuation (`-`, `.`, `?`), or a word for "no value". Every name, street
+/// and city is checked, so the word is squeezed in place: a value longer than the
+/// longest such word, or with a letter that is not ASCII upper-cased, is none of them.
 fn is_placeholder_text(value: &str) -> bool {
     if !value.chars().any(char::is_alphanumeric) {
         return true;
     }
-    let squeezed: String = value
+    let mut squeezed = [0u8; LONGEST_TEXT_PLACEHOLDER];
+    let mut len = 0;
+    let kept = value
         .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '.' | '/'))
-        .flat_map(char::to_uppercase)
-        .collect();
-    TEXT_PLACEHOLDERS.contains(&squeezed.as_str())
+        .filter(|c| !c.is_whitespace() && !matches!(c, '.' | '/'));
+    for c in kept.flat_map(char::to_uppercase) {
+        if !c.is_ascii() || len == squeezed.len() {
+            return false;
+        }
+        squeezed[len] = c as u8;
+        len += 1;
+    }
+    TEXT_PLACEHOLDERS
+        .iter()
+        .any(|word| word.as_bytes() == &squeezed[..len])
 }
 
 /// The fewest digits a number that identifies a line has: a US subscriber number.
@@ -260,7 +283,21 @@ mod tests {
     #[test]
     fn flags_placeholder_texts_and_keeps_names() {
         for text in [
-            "N/A", "n/a", "NA", "N.A.", "NONE", "None", "UNKNOWN", "TBD", "-", ".", "--", " ", "",
+            "N/A",
+            "n/a",
+            "NA",
+            "N.A.",
+            "NONE",
+            "None",
+            "UNKNOWN",
+            "TBD",
+            "-",
+            ".",
+            "--",
+            " ",
+            "",
+            "Not Applicable",
+            "n / a",
         ] {
             assert!(is_placeholder(ValueKind::Text, text), "{text:?}");
         }
@@ -277,6 +314,9 @@ mod tests {
             "A",
             "123 SUNSHINE ACADEMY",
             "MESQUITE",
+            "NOT APPLICABLES",
+            "NOÑE",
+            "ÑA",
         ] {
             assert!(!is_placeholder(ValueKind::Text, text), "{text}");
         }

@@ -45,6 +45,22 @@ const FREQUENCY_FIELDS: [Field; 5] = [
     Field::LicenseNumber,
 ];
 
+/// The columns of [`FREQUENCY_FIELDS`], in order.
+const FREQUENCY_COLUMNS: [usize; FREQUENCY_FIELDS.len()] = {
+    let mut columns = [0; FREQUENCY_FIELDS.len()];
+    let mut i = 0;
+    while i < columns.len() {
+        columns[i] = frequency_column(FREQUENCY_FIELDS[i]).expect("a counted field's column");
+        i += 1;
+    }
+    columns
+};
+
+/// A lead column's position, by name.
+const fn column(name: &str) -> usize {
+    column_index(name).expect("a lead column")
+}
+
 /// The lead columns a lead is spelled from: all that resolution reads of a lead.
 pub const COLUMNS: [&str; 11] = [
     "company",
@@ -63,29 +79,27 @@ pub const COLUMNS: [&str; 11] = [
 impl Prepared {
     /// A lead, spelled from its [`COLUMNS`].
     pub fn of(lead: &LeadValues) -> Prepared {
-        let text = |column: &str| lead[column_index(column).expect("a lead column")].as_text();
+        let text = |column: usize| lead[column].as_text();
         Prepared {
-            company: CompanySpelling::of(text("company")),
+            company: CompanySpelling::of(text(const { column("company") })),
             person: PersonSpelling::of(PersonName {
-                first: text("first_name"),
-                last: text("last_name"),
+                first: text(const { column("first_name") }),
+                last: text(const { column("last_name") }),
             }),
             address: AddressSpelling::of(Lines {
-                first: text("address1"),
-                second: text("address2"),
+                first: text(const { column("address1") }),
+                second: text(const { column("address2") }),
             }),
-            phone: compare::phone_digits(text("phone")),
-            email: compare::email_spelling(text("email")),
+            phone: compare::phone_digits(text(const { column("phone") })),
+            email: compare::email_spelling(text(const { column("email") })),
             place: PlaceSpelling::of(Place {
-                zip: text("zip"),
-                city: text("city"),
+                zip: text(const { column("zip") }),
+                city: text(const { column("city") }),
             }),
             license_issued: date(lead, "license_issued").map(IsoDate::of),
-            license_number: compare::id_spelling(text("license_number")),
-            frequency_values: FREQUENCY_FIELDS.map(|field| {
-                let column = frequency_column(field).expect("a counted field's column");
-                lead[column].as_text().map(Into::into)
-            }),
+            license_number: compare::id_spelling(text(const { column("license_number") })),
+            frequency_values: const { FREQUENCY_COLUMNS }
+                .map(|column| lead[column].as_text().map(Into::into)),
         }
     }
 
@@ -226,11 +240,23 @@ struct IsoDate {
 
 impl IsoDate {
     fn of(date: NaiveDate) -> IsoDate {
-        // Spelled by hand: chrono's `format` parses its pattern again for every date.
-        let iso = (0..=9999).contains(&date.year()).then(|| {
-            let spelled = format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day());
-            spelled.into_bytes().try_into().expect("ten ASCII bytes")
-        });
+        // Spelled by hand: `format!` took longer than all else of spelling a date.
+        let iso = u32::try_from(date.year())
+            .ok()
+            .filter(|year| *year <= 9999)
+            .map(|year| {
+                let mut iso = *b"0000-00-00";
+                let digits = |at: &mut [u8], mut n: u32| {
+                    for d in at.iter_mut().rev() {
+                        *d = b'0' + (n % 10) as u8;
+                        n /= 10;
+                    }
+                };
+                digits(&mut iso[0..4], year);
+                digits(&mut iso[5..7], date.month());
+                digits(&mut iso[8..10], date.day());
+                iso
+            });
         IsoDate { date, iso }
     }
 

@@ -22,10 +22,9 @@ fn words_of(chars: impl Iterator<Item = char>) -> Vec<String> {
     let mut words = Vec::new();
     let mut word = String::new();
     for c in chars {
-        let joins = is_combining_mark(c) || matches!(c, '\'' | '’' | '.');
         if c.is_ascii_alphanumeric() {
             word.push(c.to_ascii_uppercase());
-        } else if !joins && !word.is_empty() {
+        } else if !word.is_empty() && !joins(c) {
             words.push(std::mem::take(&mut word));
         }
     }
@@ -33,6 +32,12 @@ fn words_of(chars: impl Iterator<Item = char>) -> Vec<String> {
         words.push(word);
     }
     words
+}
+
+/// Whether `c` joins the letters around it into one word: an apostrophe, a dot, or an
+/// accent decomposed from its letter.
+fn joins(c: char) -> bool {
+    matches!(c, '\'' | '’' | '.') || (!c.is_ascii() && is_combining_mark(c))
 }
 
 /// Legal forms, articles and joining words: `… LLC` and `… INC` are one business

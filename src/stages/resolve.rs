@@ -322,33 +322,42 @@ fn all_keys(keyed: &[(String, Vec<i64>)]) -> Vec<i64> {
 }
 
 /// Leads spelled at a time as they are read.
-const CHUNK: usize = 16_384;
+const CHUNK: usize = 4_096;
 
 impl Scope {
     /// The leads of `ids`, in `order`, read and spelled a chunk at a time: a million
     /// leads' values are never all held at once. One chunk is spelled while the next is
     /// read, on the cores reading leaves: reading is the slower, and a speller that took
-    /// its core too would slow it down.
+    /// its core too would slow it down. The speller hands each chunk back emptied, to be
+    /// filled again: a chunk of lead values is tens of megabytes, and memory fresh from the
+    /// system for each one (every page zeroed as it is first touched) cost more than
+    /// spelling what it held.
     fn read(store: &mut Store, ids: &[String], order: ReadOrder) -> Result<Scope, StoreError> {
         let spellers = cores() - 1;
         let mut leads = Vec::with_capacity(ids.len());
         let (prepared, read) = std::thread::scope(|scope| {
             let (chunks, to_spell) = std::sync::mpsc::sync_channel::<Vec<LeadValues>>(1);
+            let (emptied, to_fill) = std::sync::mpsc::channel::<Vec<LeadValues>>();
             let speller = scope.spawn(move || {
                 let mut prepared = Vec::with_capacity(ids.len());
-                for chunk in to_spell {
+                for mut chunk in to_spell {
                     let spell = |n: usize| Prepared::of(&chunk[n]);
                     prepared.extend(parallel_map_on(spellers, chunk.len(), spell));
+                    chunk.clear();
+                    // The reader may be done: then the chunk is not needed.
+                    let _ = emptied.send(chunk);
                 }
                 prepared
             });
-            let mut chunk = Vec::with_capacity(CHUNK.min(ids.len()));
+            let fresh = || Vec::with_capacity(CHUNK.min(ids.len()));
+            let mut chunk = fresh();
             let read =
                 store.resolving_leads(ids, &prepared::COLUMNS, order, &mut |lead, values| {
                     leads.push(lead);
                     chunk.push(values);
                     if chunk.len() == CHUNK {
-                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                        let next = to_fill.try_recv().unwrap_or_else(|_| fresh());
+                        let full = std::mem::replace(&mut chunk, next);
                         chunks.send(full).expect("the speller takes every chunk");
                     }
                 });
