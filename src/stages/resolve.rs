@@ -29,7 +29,7 @@ use crate::resolve::config::ResolveConfig;
 use crate::resolve::ids::{EntityChange, assign};
 use crate::resolve::params::Parameters;
 use crate::resolve::prepared::{self, Prepared, cores, parallel_map, parallel_map_on};
-use crate::store::{ReadOrder, Resolved, ResolvingLead, Store, StoreError};
+use crate::store::{Resolved, ResolvingLead, Store, StoreError};
 
 /// How much of the stored resolution a run recomputes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -310,6 +310,16 @@ fn touched(
     connected
 }
 
+/// The order leads are read in for resolution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ReadOrder {
+    /// Oldest first: by the file that first brought them, then by id. Clusters are made
+    /// in this order, so that each keeps the id of its oldest member's entity.
+    OldestFirst,
+    /// As the store finds them: leads that are only weighed need no order.
+    AsFound,
+}
+
 /// Leads read for resolution: what the store holds of each and its spelling, in one order.
 struct Scope {
     leads: Vec<ResolvingLead>,
@@ -351,22 +361,51 @@ impl Scope {
             });
             let fresh = || Vec::with_capacity(CHUNK.min(ids.len()));
             let mut chunk = fresh();
-            let read =
-                store.resolving_leads(ids, &prepared::COLUMNS, order, &mut |lead, values| {
-                    leads.push(lead);
-                    chunk.push(values);
-                    if chunk.len() == CHUNK {
-                        let next = to_fill.try_recv().unwrap_or_else(|_| fresh());
-                        let full = std::mem::replace(&mut chunk, next);
-                        chunks.send(full).expect("the speller takes every chunk");
-                    }
-                });
+            let read = store.resolving_leads(ids, &prepared::COLUMNS, &mut |lead, values| {
+                leads.push(lead);
+                chunk.push(values);
+                if chunk.len() == CHUNK {
+                    let next = to_fill.try_recv().unwrap_or_else(|_| fresh());
+                    let full = std::mem::replace(&mut chunk, next);
+                    chunks.send(full).expect("the speller takes every chunk");
+                }
+            });
             chunks.send(chunk).expect("the speller takes every chunk");
             drop(chunks);
             (speller.join().expect("spelling does not panic"), read)
         });
         read?;
-        Ok(Scope { leads, prepared })
+        let mut scope = Scope { leads, prepared };
+        if order == ReadOrder::OldestFirst {
+            scope.sort_oldest_first();
+        }
+        Ok(scope)
+    }
+
+    /// Puts the leads in [`ReadOrder::OldestFirst`], each moved once, in place: a
+    /// million leads and their spellings are most of a resolution's memory, and a sorted
+    /// copy of them would double it.
+    fn sort_oldest_first(&mut self) {
+        fn oldest(lead: &ResolvingLead) -> (i64, &str) {
+            (lead.listing.first_file, &lead.lead_id)
+        }
+        let mut order: Vec<usize> = (0..self.leads.len()).collect();
+        order.sort_unstable_by(|&a, &b| oldest(&self.leads[a]).cmp(&oldest(&self.leads[b])));
+        // The lead at `order[i]` goes to `i`, following each cycle of the permutation.
+        let mut placed = vec![false; order.len()];
+        for start in 0..order.len() {
+            let mut at = start;
+            while !placed[at] {
+                placed[at] = true;
+                let from = order[at];
+                if from == start {
+                    break;
+                }
+                self.leads.swap(at, from);
+                self.prepared.swap(at, from);
+                at = from;
+            }
+        }
     }
 
     /// Whether one snapshot of their source lists leads `a` and `b` both: two providers.
@@ -391,5 +430,63 @@ impl Timer {
     fn lap(&mut self, step: &str) {
         tracing::debug!("resolve: {step} in {:.3} s", self.0.elapsed().as_secs_f64());
         self.0 = Instant::now();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lead::text_lead;
+    use crate::store::Listing;
+
+    #[test]
+    fn leads_sorted_oldest_first_carry_their_spellings() {
+        // (id, first file, company): read as a store might find them.
+        let found = [
+            ("nevada:9", 2, "NINE"),
+            ("nevada:10", 1, "TEN"),
+            ("clark:1", 2, "ONE"),
+            ("nevada:2", 1, "TWO"),
+            ("nevada:3", 3, "THREE"),
+            ("clark:0", 1, "ZERO"),
+        ];
+        let mut scope = Scope {
+            leads: found
+                .iter()
+                .map(|&(id, file, _)| ResolvingLead {
+                    lead_id: id.to_string(),
+                    record_hash: format!("hash of {id}"),
+                    entity: None,
+                    listing: Listing {
+                        source: id.split(':').next().unwrap().to_string(),
+                        first_file: file,
+                        dropped_by_file: None,
+                    },
+                })
+                .collect(),
+            prepared: found
+                .iter()
+                .map(|&(_, _, company)| Prepared::of(&text_lead(&[("company", company)])))
+                .collect(),
+        };
+        scope.sort_oldest_first();
+        let ids: Vec<&str> = scope.leads.iter().map(|l| l.lead_id.as_str()).collect();
+        // By file, then by id as bytes: `nevada:10` before `nevada:2`.
+        assert_eq!(
+            ids,
+            [
+                "clark:0",
+                "nevada:10",
+                "nevada:2",
+                "clark:1",
+                "nevada:9",
+                "nevada:3"
+            ]
+        );
+        let companies = ["ZERO", "TEN", "TWO", "ONE", "NINE", "THREE"];
+        for (prepared, company) in scope.prepared.iter().zip(companies) {
+            assert_eq!(prepared, &Prepared::of(&text_lead(&[("company", company)])));
+        }
+        assert_eq!(scope.leads[2].record_hash, "hash of nevada:2");
     }
 }

@@ -31,17 +31,6 @@ pub struct ResolvingLead {
     pub listing: Listing,
 }
 
-/// The order leads are read in for resolution.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReadOrder {
-    /// Oldest first: by the file that first brought them, then by id. Clusters are made
-    /// in this order, so that each keeps the id of its oldest member's entity.
-    OldestFirst,
-    /// As the store finds them: sorting their rows is most of reading leads that are only
-    /// weighed.
-    AsFound,
-}
-
 /// Which snapshots of its source listed a lead.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Listing {
@@ -331,13 +320,13 @@ impl Store {
     }
 
     /// These leads with their entities and the values of `columns` (the others null), in
-    /// `order`, each given to `each` as it is read: a million leads' values need never all
-    /// be held.
+    /// no order, each given to `each` as it is read: a million leads' values need never all
+    /// be held. Unordered, the database streams them as it finds them: sorting them would
+    /// hold back the first until it had them all.
     pub fn resolving_leads(
         &mut self,
         ids: &[String],
         columns: &[&str],
-        order: ReadOrder,
         each: &mut dyn FnMut(ResolvingLead, LeadValues),
     ) -> Result<(), StoreError> {
         self.fill(&RESOLVE_SCOPE, &Ids(ids))?;
@@ -352,12 +341,8 @@ impl Store {
         let sql = format!(
             "SELECT l.lead_id, l.record_hash, m.entity_id, {LISTING_COLUMNS}, {} FROM resolve_scope s
              JOIN leads l ON l.lead_id = s.lead_id
-             LEFT JOIN entity_members m ON m.lead_id = l.lead_id{}",
+             LEFT JOIN entity_members m ON m.lead_id = l.lead_id",
             data.join(", "),
-            match order {
-                ReadOrder::OldestFirst => " ORDER BY l.first_file_id, l.lead_id",
-                ReadOrder::AsFound => "",
-            }
         );
         let mut types = vec![
             SqlType::Text,

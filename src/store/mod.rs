@@ -36,7 +36,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::lead::LeadValues;
 use crate::reason::Reason;
 use backend::Backend;
-pub use entities::{Listing, ReadOrder, Resolved, ResolvingLead, StoredLabel};
+pub use entities::{Listing, Resolved, ResolvingLead, StoredLabel};
 pub use explain::{Entity, EntityLead, LabelledPair};
 pub use known::{Known, KnownLeads};
 pub use ledger::{AppliedSnapshot, Identity, PriorLoad};
