@@ -5,7 +5,7 @@
 
 On the three agency files scaled N times (bench/scale.py), in one run on the same data:
 
-  postgres   leadpipe ingest into a fresh PostgreSQL database
+  postgres   leadpipe ingest into a fresh PostgreSQL database (--no-resolve: the load alone)
   copy_floor psql \\copy of the finished leads rows into an empty table of the same shape:
              the database's own bulk load of already-clean data, the floor
   sql_elt    the dbt-style path: \\copy the raw files into all-text tables, then build a
@@ -47,8 +47,10 @@ def run_timed(args):
 
 
 def leadpipe(binary, inputs, db):
-    """Times one ingest with GNU time for its own peak RSS."""
-    timed = ["/usr/bin/time", "-f", "%M", binary, "ingest", *inputs, "--db", db]
+    """Times one ingest with GNU time for its own peak RSS: the load alone, without linking
+    the leads into entities, which bench/resolve/link.sh times on leads made for it (the
+    copies scale.py makes are thousands of identical twins of each record)."""
+    timed = ["/usr/bin/time", "-f", "%M", binary, "ingest", *inputs, "--db", db, "--no-resolve"]
     start = time.perf_counter()
     done = subprocess.run(timed, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - start

@@ -61,15 +61,25 @@ fn is_placeholder_text(value: &str) -> bool {
     }
     let mut squeezed = [0u8; LONGEST_TEXT_PLACEHOLDER];
     let mut len = 0;
+    let mut squeeze = |upper: char| {
+        let fits = upper.is_ascii() && len < squeezed.len();
+        if fits {
+            squeezed[len] = upper as u8;
+            len += 1;
+        }
+        fits
+    };
     let kept = value
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '.' | '/'));
-    for c in kept.flat_map(char::to_uppercase) {
-        if !c.is_ascii() || len == squeezed.len() {
+    for c in kept {
+        let fits = match c.is_ascii() {
+            true => squeeze(c.to_ascii_uppercase()),
+            false => c.to_uppercase().all(&mut squeeze),
+        };
+        if !fits {
             return false;
         }
-        squeezed[len] = c as u8;
-        len += 1;
     }
     TEXT_PLACEHOLDERS
         .iter()
