@@ -115,3 +115,79 @@ fn a_missing_header_is_named_without_quoting_the_record_it_read_instead() {
         }
     }
 }
+
+/// A CRM-style spec that names the columns it needs and takes any others.
+const SUBSET_SPEC: &str = r#"
+id = "crm_export"
+name = "A CRM export"
+key = "provider_id"
+header = ["Id", "Company", "Phone", "PostalCode"]
+header_match = "subset"
+
+[files]
+names = ["*crm*.csv"]
+
+[[map]]
+from = "Id"
+to = "provider_id"
+required = true
+
+[[map]]
+from = "Company"
+to = "company"
+
+[[map]]
+from = "Phone"
+with = "phone"
+into = { phone = "value" }
+
+[[map]]
+from = "PostalCode"
+with = "zip"
+to = "zip"
+"#;
+
+#[test]
+fn a_subset_spec_reads_its_columns_in_any_order_and_keeps_the_others() {
+    let w = Workdir::new();
+    let specs = w.write("specs/crm_export.toml", SUBSET_SPEC);
+    let specs = specs.parent().unwrap().to_str().unwrap();
+    let file = w.write(
+        "drop/2024-05-01 crm.csv",
+        "Outreach_Stage__c,PostalCode,Company,Status,Phone,Id\n\
+         Called,89501,SUNSHINE ACADEMY,Open,(775) 555-0142,00Q5e000001\n\
+         ,89502,LITTLE STARS,Working,775-555-0177,00Q5e000002\n",
+    );
+    let output = w.ingest_with(&[&file], &["--specs", specs, "--no-resolve"]);
+    assert_exit(&output, 0);
+    let rows = w.pairs::<String, String>(
+        "SELECT company || ' ' || zip || ' ' || phone, source_record FROM leads \
+         ORDER BY provider_id",
+    );
+    assert_eq!(rows[0].0, "SUNSHINE ACADEMY 89501 +17755550142");
+    assert_eq!(rows[1].0, "LITTLE STARS 89502 +17755550177");
+    let record: serde_json::Value = serde_json::from_str(&rows[0].1).unwrap();
+    assert_eq!(record["Outreach_Stage__c"], "Called");
+    assert_eq!(record["Status"], "Open");
+    assert_eq!(record["Id"], "00Q5e000001");
+    assert_eq!(record.as_object().unwrap().len(), 6);
+}
+
+#[test]
+fn a_subset_spec_refuses_a_file_without_a_needed_column() {
+    let w = Workdir::new();
+    let specs = w.write("specs/crm_export.toml", SUBSET_SPEC);
+    let specs = specs.parent().unwrap().to_str().unwrap();
+    let file = w.write(
+        "drop/2024-05-01 crm.csv",
+        "Id,Phone,PostalCode,Status\n00Q5e000001,(775) 555-0142,89501,Open\n",
+    );
+    let output = w.ingest_with(&[&file], &["--specs", specs, "--no-resolve"]);
+    assert_exit(&output, 1);
+    assert!(
+        stderr(&output).contains("missing column `Company`"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(w.query::<i64>("SELECT count(*) FROM leads"), 0);
+}

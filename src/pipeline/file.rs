@@ -8,8 +8,9 @@ use super::plan::{ClaimedFile, identify, skip};
 use super::report::{FileOutcome, FileReport};
 use super::stage::{Decision, Finding, Snapshot, SourceBefore, Stage};
 use super::{Progress, RunError, workers};
+use crate::read::reorder::Reordered;
 use crate::read::{self, RecordSource};
-use crate::spec::header;
+use crate::spec::header::{self, Columns};
 use crate::store::{FileInfo, FileStatus, RunInfo, Store};
 
 /// Loads one claimed file, or records why it is not loaded.
@@ -110,7 +111,8 @@ fn open_checked(
         Err(e) => return Err(read_error(info, e)),
     };
     Ok(match header::check(spec, reader.header()) {
-        Ok(()) => Ok(reader),
+        Ok(Columns::AsPublished) => Ok(reader),
+        Ok(Columns::Reordered(order)) => Ok(Box::new(Reordered::new(reader, order))),
         Err(mismatch) => Err(format!(
             "the header does not match spec `{}` ({}): {mismatch}. If the agency renamed a \
              column, list the new name under the spec's `aliases`, in a spec folder given with --specs",

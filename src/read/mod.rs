@@ -5,6 +5,7 @@ pub(crate) mod decode;
 pub(crate) mod fields;
 pub(crate) mod framer;
 pub mod input;
+pub(crate) mod reorder;
 pub(crate) mod s3;
 
 use std::io;

@@ -26,6 +26,9 @@ pub struct SpecConfig {
     pub guards: GuardsConfig,
     /// The expected header, column by column.
     pub header: Vec<String>,
+    /// How a file's header must match `header`.
+    #[serde(default)]
+    pub header_match: HeaderMatch,
     /// Other names accepted for a header column: `"Phone#" = ["Telephone"]`.
     #[serde(default)]
     pub aliases: BTreeMap<String, Vec<String>>,
@@ -35,6 +38,20 @@ pub struct SpecConfig {
     /// Checks on the source's leads once loaded (see [`crate::checks`]).
     #[serde(default)]
     pub checks: Vec<CheckConfig>,
+}
+
+/// How a file's header must match its spec's `header`.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum HeaderMatch {
+    /// The same columns in the same order, and no others (blanks around names and aliases
+    /// allowed): an agency's file, where any change is worth a person's look.
+    #[default]
+    Exact,
+    /// Each of the spec's columns once, in any order, among any others, which are kept in
+    /// `source_record`: a CRM export, whose columns each organisation orders and adds to
+    /// (`Outreach_Stage__c`).
+    Subset,
 }
 
 /// Which files belong to the source.

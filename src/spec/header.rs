@@ -1,10 +1,21 @@
-//! The header contract: a file's header must be its spec's header, aliases allowed.
+//! The header contract: a file's header must be its spec's header, aliases allowed; or,
+//! under `header_match = "subset"`, hold each of its columns once, among any others.
 
 use std::fmt;
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use super::Spec;
+use super::{HeaderMatch, Spec};
+
+/// Where a file that keeps the contract has its spec's columns.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Columns {
+    /// Where the spec's header has them.
+    AsPublished,
+    /// Elsewhere: the file's columns in the order to read them, the spec's first, in its
+    /// order, then the file's others, in theirs.
+    Reordered(Vec<usize>),
+}
 
 /// How a file's header differs from its spec's, one entry per difference.
 #[derive(Debug, PartialEq, Eq)]
@@ -52,25 +63,78 @@ fn looks_like_a_record(found: &[String]) -> bool {
     })
 }
 
-/// Whether `found` is exactly the spec's header (blanks around names and aliases allowed).
+/// Whether `found` keeps the spec's contract: is exactly its header (blanks around names
+/// and aliases allowed), or holds it under `header_match = "subset"`.
 pub(crate) fn matches(spec: &Spec, found: &[String]) -> bool {
-    canonical(spec, found).iter().eq(spec.header.iter())
+    match spec.header_match {
+        HeaderMatch::Exact => canonical(spec, found).iter().eq(spec.header.iter()),
+        HeaderMatch::Subset => subset(spec, found).is_ok(),
+    }
 }
 
 /// Checks a file's header against its spec and describes every difference:
 /// `column 11: expected \`Phone#\`, found \`Telephone\``, `missing column \`Zip\``,
-/// `unexpected column \`Fax\` (column 5)`.
-pub(crate) fn check(spec: &Spec, found: &[String]) -> Result<(), HeaderMismatch> {
+/// `unexpected column \`Fax\` (column 5)`; where a file that keeps it has the spec's
+/// columns.
+pub(crate) fn check(spec: &Spec, found: &[String]) -> Result<Columns, HeaderMismatch> {
+    match spec.header_match {
+        HeaderMatch::Exact => exact(spec, found).map(|()| Columns::AsPublished),
+        HeaderMatch::Subset => subset(spec, found),
+    }
+}
+
+/// The spec's columns found among the file's, each once, in any order; the others are
+/// read after them.
+fn subset(spec: &Spec, found: &[String]) -> Result<Columns, HeaderMismatch> {
+    let names = canonical(spec, found);
+    let mut differences = Vec::new();
+    let mut order = Vec::with_capacity(found.len());
+    for expected in &spec.header {
+        let at: Vec<usize> = (0..names.len()).filter(|&i| names[i] == expected).collect();
+        match at[..] {
+            [i] => order.push(i),
+            [] => differences.push(format!("missing column `{expected}`")),
+            _ => {
+                let columns: Vec<String> = at.iter().map(|i| (i + 1).to_string()).collect();
+                differences.push(format!(
+                    "column `{expected}` appears {} times (columns {}): which to read is unclear",
+                    at.len(),
+                    columns.join(", ")
+                ));
+            }
+        }
+    }
+    if !differences.is_empty() {
+        if looks_like_a_record(found) {
+            return Err(no_header());
+        }
+        return Err(HeaderMismatch { differences });
+    }
+    let needed = order.clone();
+    order.extend((0..found.len()).filter(|i| !needed.contains(i)));
+    Ok(match order.iter().copied().eq(0..found.len()) {
+        true => Columns::AsPublished,
+        false => Columns::Reordered(order),
+    })
+}
+
+/// A first line that is a record: the file has no header.
+fn no_header() -> HeaderMismatch {
+    // A record's values may be a person's phone or e-mail: none is quoted.
+    let missing = "the first line holds phone-, e-mail- or date-shaped values: it is a \
+                   record, and the file has no header (none of the line is quoted here)";
+    HeaderMismatch {
+        differences: vec![missing.to_string()],
+    }
+}
+
+/// [`check`] of a spec whose header must be the file's exactly.
+fn exact(spec: &Spec, found: &[String]) -> Result<(), HeaderMismatch> {
     if matches(spec, found) {
         return Ok(());
     }
     if looks_like_a_record(found) {
-        // A record's values may be a person's phone or e-mail: none is quoted.
-        let missing = "the first line holds phone-, e-mail- or date-shaped values: it is a \
-                       record, and the file has no header (none of the line is quoted here)";
-        return Err(HeaderMismatch {
-            differences: vec![missing.to_string()],
-        });
+        return Err(no_header());
     }
     let found_names = canonical(spec, found);
     let expected: Vec<&str> = spec.header.iter().map(String::as_str).collect();
@@ -185,7 +249,7 @@ mod tests {
                 &spec(),
                 &header(&["Name", "License ", "Phone Number", "Zip"])
             ),
-            Ok(())
+            Ok(Columns::AsPublished)
         );
         assert!(matches(
             &spec(),
@@ -211,5 +275,54 @@ mod tests {
             differences(&["Name", "Fax", "License", "Phone#", "Zip"]),
             ["unexpected column `Fax` (column 2)"]
         );
+    }
+
+    fn subset_spec() -> Spec {
+        Spec::parse(
+            r#"
+            id = "crm"
+            name = "A CRM export"
+            key = "license_number"
+            header = ["Id", "Company", "Phone"]
+            header_match = "subset"
+            aliases = { "Id" = ["id"] }
+            [[map]]
+            from = "Id"
+            to = "license_number"
+            "#,
+            "crm.toml",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_subset_spec_finds_its_columns_anywhere_among_others() {
+        let spec = subset_spec();
+        let found = header(&["Outreach_Stage__c", "Phone", "id", "Status", "Company"]);
+        assert_eq!(
+            check(&spec, &found),
+            Ok(Columns::Reordered(vec![2, 4, 1, 0, 3]))
+        );
+        assert!(matches(&spec, &found));
+        let in_place = header(&["Id", "Company", "Phone", "Status"]);
+        assert_eq!(check(&spec, &in_place), Ok(Columns::AsPublished));
+    }
+
+    #[test]
+    fn a_subset_spec_refuses_a_file_missing_or_repeating_a_needed_column() {
+        let spec = subset_spec();
+        let missing = header(&["Phone", "Id", "Status"]);
+        assert_eq!(
+            check(&spec, &missing).unwrap_err().differences,
+            ["missing column `Company`"]
+        );
+        assert!(!matches(&spec, &missing));
+        let twice = header(&["Id", "Company", "Phone", "id"]);
+        assert_eq!(
+            check(&spec, &twice).unwrap_err().differences,
+            ["column `Id` appears 2 times (columns 1, 4): which to read is unclear"]
+        );
+        let record = header(&["0015000000abc", "SUNSHINE", "702-555-0100"]);
+        assert!(check(&spec, &record).unwrap_err().differences[0].contains("no header"));
     }
 }

@@ -13,8 +13,8 @@ use encoding_rs::Encoding;
 use crate::checks::{Check, validate_spec_checks};
 use crate::lead::{LEAD_COLUMNS, column_index};
 use crate::normalize::{self, Normalizer};
-pub use config::GuardsConfig;
 use config::{FilesConfig, FormatConfig, RuleConfig, SpecConfig};
+pub use config::{GuardsConfig, HeaderMatch};
 
 pub use crate::normalize::table as normalizer_table;
 pub use registry::{Claim, Specs};
@@ -44,6 +44,8 @@ pub struct Spec {
     /// When a snapshot is held back instead of applied.
     pub guards: GuardsConfig,
     pub header: Vec<String>,
+    /// How a file's header must match `header`.
+    pub header_match: HeaderMatch,
     /// Alternative header name → the header name it stands for.
     pub aliases: HashMap<String, String>,
     /// The lead column of the natural key.
@@ -145,6 +147,7 @@ pub fn validate(config: SpecConfig, origin: &str) -> Result<Spec, String> {
         delimiter,
         max_record_lines: config.format.max_record_lines.max(1),
         header: config.header,
+        header_match: config.header_match,
         aliases,
         key_column,
         rules,
