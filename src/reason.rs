@@ -69,8 +69,12 @@ reasons! {
     UnassignedPhone = "unassigned_phone",
     /// Not a deliverable-looking e-mail address.
     InvalidEmail = "invalid_email",
-    /// Not a US state.
+    /// Not a US state (nor, read with a country, a Canadian province).
     InvalidState = "invalid_state",
+    /// Not a country.
+    InvalidCountry = "invalid_country",
+    /// An address outside the US: kept, and never linked by a rule blind to the state.
+    NonUsAddress = "non_us_address",
     /// Neither yes nor no.
     InvalidFlag = "invalid_flag",
     /// A one-line address that does not end in a state and ZIP code.
@@ -127,7 +131,7 @@ mod tests {
                 format!("\"{text}\"")
             );
         }
-        assert_eq!(Reason::ALL.len(), 24);
+        assert_eq!(Reason::ALL.len(), 26);
         assert_eq!(Reason::UnassignedPhone.as_str(), "unassigned_phone");
     }
 

@@ -42,6 +42,7 @@ pub(crate) static NORMALIZERS: &[&Descriptor] = &[
     &phone::PHONE,
     &email::EMAIL,
     &state::STATE,
+    &state::REGION,
     &address::ZIP_COUNTY,
     &flag::YES_NO,
     &flag::PRESENCE,
