@@ -43,7 +43,7 @@ pub const ORIGINAL_COLUMNS: usize = 32;
 /// The data columns of `leads`: the 32 columns of the original exercise, in their order,
 /// then the quality columns that qualify them. In the table, lineage columns follow the
 /// first 32.
-pub const LEAD_COLUMNS: [Column; 35] = [
+pub const LEAD_COLUMNS: [Column; 36] = [
     col("accepts_financial_aid", Boolean),
     col("ages_served", Text),
     col("capacity", Integer),
@@ -79,6 +79,7 @@ pub const LEAD_COLUMNS: [Column; 35] = [
     col("phone_extension", Text),
     col("phone_valid", Boolean),
     col("email_valid", Boolean),
+    col("country", Text),
 ];
 
 /// The position of a data column in [`LEAD_COLUMNS`], by name; `const`, so that code

@@ -121,7 +121,7 @@ const SUBSET_SPEC: &str = r#"
 id = "crm_export"
 name = "A CRM export"
 key = "provider_id"
-header = ["Id", "Company", "Phone", "PostalCode"]
+header = ["Id", "Company", "Phone", "PostalCode", "State", "Country"]
 header_match = "subset"
 
 [files]
@@ -145,6 +145,11 @@ into = { phone = "value" }
 from = "PostalCode"
 with = "zip"
 to = "zip"
+
+[[map]]
+from = ["State", "Country"]
+with = "region"
+into = { state = "state", country = "country" }
 "#;
 
 #[test]
@@ -154,14 +159,15 @@ fn a_subset_spec_reads_its_columns_in_any_order_and_keeps_the_others() {
     let specs = specs.parent().unwrap().to_str().unwrap();
     let file = w.write(
         "drop/2024-05-01 crm.csv",
-        "Outreach_Stage__c,PostalCode,Company,Status,Phone,Id\n\
-         Called,89501,SUNSHINE ACADEMY,Open,(775) 555-0142,00Q5e000001\n\
-         ,89502,LITTLE STARS,Working,775-555-0177,00Q5e000002\n",
+        "Outreach_Stage__c,Country,PostalCode,Company,Status,State,Phone,Id\n\
+         Called,,89501,SUNSHINE ACADEMY,Open,Nevada,(775) 555-0142,00Q5e000001\n\
+         ,USA,89502,LITTLE STARS,Working,NV,775-555-0177,00Q5e000002\n\
+         ,Canada,,MAPLE KIDS,Open,British Columbia,604-555-0100,00Q5e000003\n",
     );
     let output = w.ingest_with(&[&file], &["--specs", specs, "--no-resolve"]);
     assert_exit(&output, 0);
     let rows = w.pairs::<String, String>(
-        "SELECT company || ' ' || zip || ' ' || phone, source_record FROM leads \
+        "SELECT company || ' ' || coalesce(zip, '') || ' ' || phone, source_record FROM leads \
          ORDER BY provider_id",
     );
     assert_eq!(rows[0].0, "SUNSHINE ACADEMY 89501 +17755550142");
@@ -170,7 +176,16 @@ fn a_subset_spec_reads_its_columns_in_any_order_and_keeps_the_others() {
     assert_eq!(record["Outreach_Stage__c"], "Called");
     assert_eq!(record["Status"], "Open");
     assert_eq!(record["Id"], "00Q5e000001");
-    assert_eq!(record.as_object().unwrap().len(), 6);
+    assert_eq!(record.as_object().unwrap().len(), 8);
+    // State names become codes; a Canadian row is kept, with its country, and noted.
+    let places = w.pairs::<String, String>(
+        "SELECT provider_id, state || ' ' || country || ' ' || coalesce(issues, '') FROM leads \
+         ORDER BY provider_id",
+    );
+    assert_eq!(places[0].1, "NV US ");
+    assert_eq!(places[1].1, "NV US ");
+    assert!(places[2].1.starts_with("BC CA "), "{}", places[2].1);
+    assert!(places[2].1.contains("non_us_address"), "{}", places[2].1);
 }
 
 #[test]
