@@ -30,6 +30,8 @@ pub struct Prepared {
     place: PlaceSpelling,
     license_issued: Option<IsoDate>,
     license_number: Option<Box<str>>,
+    /// The country of the address, where the source says.
+    country: Option<Box<str>>,
     /// The values term frequencies are counted on, as the lead holds them, by
     /// [`FREQUENCY_FIELDS`].
     frequency_values: [Option<Box<str>>; FREQUENCY_FIELDS.len()],
@@ -62,7 +64,7 @@ const fn column(name: &str) -> usize {
 }
 
 /// The lead columns a lead is spelled from: all that resolution reads of a lead.
-pub const COLUMNS: [&str; 11] = [
+pub const COLUMNS: [&str; 13] = [
     "company",
     "first_name",
     "last_name",
@@ -74,6 +76,8 @@ pub const COLUMNS: [&str; 11] = [
     "city",
     "license_issued",
     "license_number",
+    "country",
+    "state",
 ];
 
 impl Prepared {
@@ -98,6 +102,11 @@ impl Prepared {
             }),
             license_issued: date(lead, "license_issued").map(IsoDate::of),
             license_number: compare::id_spelling(text(const { column("license_number") })),
+            country: country_of(
+                text(const { column("country") }),
+                text(const { column("state") }),
+            )
+            .map(Into::into),
             frequency_values: const { FREQUENCY_COLUMNS }
                 .map(|column| lead[column].as_text().map(Into::into)),
         }
@@ -106,6 +115,12 @@ impl Prepared {
     /// Every lead, spelled, on all cores.
     pub fn all(leads: &[LeadValues]) -> Vec<Prepared> {
         parallel_map(leads.len(), |n| Prepared::of(&leads[n]))
+    }
+
+    /// Whether the two leads' addresses are in two countries: two providers, however much
+    /// else they share (a chain's phone, a person's name), whatever the rules compare.
+    pub fn in_two_countries(&self, other: &Prepared) -> bool {
+        in_two_countries(self.country.as_deref(), other.country.as_deref())
     }
 
     /// The levels of the pair, one per [`Field::ALL`]: [`super::pair::levels`] of the two
@@ -229,6 +244,17 @@ pub fn weight(a: &Prepared, b: &Prepared, levels: &[u8], parameters: &Parameters
     parameters.model.weight(levels) + adjustment
 }
 
+/// A lead's country: its own, or the US where it has only a state, which every normalizer
+/// but `region` (which writes the country too) gives for US states alone.
+pub fn country_of<'a>(country: Option<&'a str>, state: Option<&str>) -> Option<&'a str> {
+    country.or(state.map(|_| "US"))
+}
+
+/// Whether two countries, where both are known, differ.
+pub fn in_two_countries(a: Option<&str>, b: Option<&str>) -> bool {
+    matches!((a, b), (Some(a), Some(b)) if a != b)
+}
+
 /// A date with its ISO spelling (`2016-03-01`), held in place for its blocking key.
 #[derive(Clone, Debug, PartialEq)]
 struct IsoDate {
@@ -337,6 +363,19 @@ mod tests {
     use crate::lead::Value;
     use crate::lead::text_lead as lead;
     use crate::resolve::pair::levels;
+
+    #[test]
+    fn leads_are_in_two_countries_only_when_both_say_which() {
+        let in_country = |country: &str| Prepared::of(&lead(&[("country", country)]));
+        let unknown = Prepared::of(&lead(&[("company", "SUNSHINE")]));
+        let in_nevada = Prepared::of(&lead(&[("state", "NV")]));
+        assert!(in_country("CA").in_two_countries(&in_nevada));
+        assert!(!in_country("US").in_two_countries(&in_nevada));
+        assert!(in_country("US").in_two_countries(&in_country("CA")));
+        assert!(!in_country("US").in_two_countries(&in_country("US")));
+        assert!(!in_country("US").in_two_countries(&unknown));
+        assert!(!unknown.in_two_countries(&unknown));
+    }
 
     /// Leads that reach every level of every field between them, and keys of every rule.
     fn leads() -> Vec<LeadValues> {

@@ -14,6 +14,11 @@ use super::compare::{Band, Level};
 use super::ids::EntityId;
 use super::pair::Field;
 use super::params::Parameters;
+use super::prepared::{country_of, in_two_countries};
+
+/// The lead columns of an address's country and state.
+const COUNTRY: usize = column_index("country").expect("a lead column");
+const STATE: usize = column_index("state").expect("a lead column");
 
 /// One of the two leads explained.
 #[derive(Clone, Copy, Debug)]
@@ -54,6 +59,8 @@ pub enum Verdict {
     LabelApart { lead_a: String, lead_b: String },
     /// Two entities: one snapshot of `source` lists both, as two operations.
     ListedTogether { source: String },
+    /// Two entities: their addresses are in two countries.
+    InTwoCountries { one: String, other: String },
     /// Two entities although the pair reaches the threshold: merging them would put
     /// together two leads with strong evidence against (a veto).
     Vetoed,
@@ -86,6 +93,18 @@ impl Verdict {
         if let (true, Some(source)) = (one != other, &standing.listed_together_by) {
             return Verdict::ListedTogether {
                 source: source.clone(),
+            };
+        }
+        let (x, y) = (
+            country_of(a.values[COUNTRY].as_text(), a.values[STATE].as_text()),
+            country_of(b.values[COUNTRY].as_text(), b.values[STATE].as_text()),
+        );
+        if let (true, Some(x), Some(y)) = (one != other, x, y)
+            && in_two_countries(Some(x), Some(y))
+        {
+            return Verdict::InTwoCountries {
+                one: x.to_string(),
+                other: y.to_string(),
             };
         }
         if one == other {
@@ -140,6 +159,10 @@ impl Verdict {
             Verdict::ListedTogether { source } => format!(
                 "kept apart: one snapshot of `{source}` lists both, as two operations in the \
                  agency's own records (the model alone: {weight:+.2} bits, threshold {link:+.2})"
+            ),
+            Verdict::InTwoCountries { one, other } => format!(
+                "kept apart: one address is in {one}, the other in {other} (the model \
+                 alone: {weight:+.2} bits, threshold {link:+.2})"
             ),
             Verdict::Vetoed => format!(
                 "kept apart by a veto: {weight:+.2} bits reach the threshold, {link:+.2}, \
@@ -540,5 +563,45 @@ mod tests {
             Verdict::of(&parameters, side("a", &x, 1), unresolved, 5.0, &standing),
             Verdict::Unresolved
         );
+    }
+
+    #[test]
+    fn two_countries_keep_two_entities_apart_and_say_so() {
+        let parameters = parameters();
+        let (mut x, mut y) = (lead("9975 PLACID ST"), lead("9975 PLACID ST"));
+        let standing = Standing::default();
+        let verdict = |x: &LeadValues, y: &LeadValues, other| {
+            Verdict::of(
+                &parameters,
+                side("a", x, 1),
+                side("b", y, other),
+                9.0,
+                &standing,
+            )
+        };
+        // One country unknown: the model decides.
+        x[COUNTRY] = Value::text("US");
+        assert_eq!(verdict(&x, &y, 2), Verdict::NotCompared);
+        // A US state says the country, where a lead has no country of its own.
+        x[COUNTRY] = Value::Null;
+        x[STATE] = Value::text("NV");
+        y[COUNTRY] = Value::text("CA");
+        let apart = verdict(&x, &y, 2);
+        assert_eq!(
+            apart,
+            Verdict::InTwoCountries {
+                one: "US".into(),
+                other: "CA".into()
+            }
+        );
+        assert_eq!(
+            apart.reason(&parameters, 9.0),
+            "kept apart: one address is in US, the other in CA (the model alone: +9.00 bits, \
+             threshold +0.00)"
+        );
+        // A person's label still wins, and one entity stays one.
+        assert_eq!(verdict(&x, &y, 1), Verdict::Through);
+        y[COUNTRY] = Value::text("US");
+        assert_eq!(verdict(&x, &y, 2), Verdict::NotCompared);
     }
 }

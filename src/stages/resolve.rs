@@ -14,7 +14,9 @@
 //! together are two operations in the agency's own records (the sites of a chain, a
 //! family's two homes), and are never one entity unless a person labels them so. A home
 //! provider who re-licensed under a new number is not caught by this: the snapshot that
-//! lists her new number no longer lists the old one.
+//! lists her new number no longer lists the old one. Nor are two leads whose addresses are
+//! in two countries ever one entity: most rules do not compare the state (a phone, a
+//! person's name), and a CRM's Canadian record is no US provider.
 
 use std::collections::{HashMap, HashSet};
 use std::time::Instant;
@@ -114,7 +116,7 @@ pub fn link(
             let (parameters, pairs) = match stored {
                 Some(parameters) => (parameters, None),
                 None => {
-                    let apart = |a, b| scope.listed_together(a, b);
+                    let apart = |a, b| scope.apart(a, b);
                     let trained = train(&scope.prepared, config, SEED, &apart);
                     store.save_parameters(run_id, scope.leads.len(), &trained.parameters)?;
                     timer.lap("the parameters trained");
@@ -148,7 +150,7 @@ pub fn link(
             must_link: label.must_link,
         })
         .collect();
-    let apart = |a, b| scope.listed_together(a, b);
+    let apart = |a, b| scope.apart(a, b);
     let clustered = cluster_leads(&scope.prepared, &pairs, &parameters, &labels, &apart);
     timer.lap("the pairs weighed and clustered");
     let before: Vec<_> = leads.iter().map(|l| l.entity).collect();
@@ -289,6 +291,7 @@ fn touched(
         sharing.dedup();
         sharing.retain(|&i| {
             !lead.listing.with(&others.leads[i].listing)
+                && !prepared.in_two_countries(&others.prepared[i])
                 && prepared.weight(&others.prepared[i], parameters) >= link
         });
         sharing
@@ -408,9 +411,11 @@ impl Scope {
         }
     }
 
-    /// Whether one snapshot of their source lists leads `a` and `b` both: two providers.
-    fn listed_together(&self, a: usize, b: usize) -> bool {
+    /// Whether leads `a` and `b` are known to be two providers: one snapshot of their
+    /// source lists both, or their addresses are in two countries.
+    fn apart(&self, a: usize, b: usize) -> bool {
         self.leads[a].listing.with(&self.leads[b].listing)
+            || self.prepared[a].in_two_countries(&self.prepared[b])
     }
 
     /// Each lead's id with its blocking keys under `rules`, hashed as the store keeps them.
