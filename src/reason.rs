@@ -73,7 +73,7 @@ reasons! {
     InvalidState = "invalid_state",
     /// Not a country.
     InvalidCountry = "invalid_country",
-    /// An address outside the US: kept, and never linked by a rule blind to the state.
+    /// An address outside the US: kept, and never one entity with a lead in another country.
     NonUsAddress = "non_us_address",
     /// Neither yes nor no.
     InvalidFlag = "invalid_flag",

@@ -175,10 +175,7 @@ fn region_parts(inputs: &[&str], out: &mut [Value]) -> Verdict {
                 ));
             }
         },
-        Some("US") => (
-            Some(state(written_region)?.unwrap_or_default().to_string()),
-            country,
-        ),
+        Some("US") => (state(written_region)?.map(String::from), country),
         Some("CA") => match province() {
             Some(code) => (Some(code.to_string()), country),
             None => {
@@ -196,7 +193,7 @@ fn region_parts(inputs: &[&str], out: &mut [Value]) -> Verdict {
         Some(code) if code != "US" => Some(Issue::new(
             Reason::NonUsAddress,
             format!(
-                "an address in {code}: kept, and never linked to a US provider by a rule that does not compare states"
+                "an address in {code}: kept, and never one entity with a lead in another country"
             ),
         )),
         _ => None,
