@@ -2,7 +2,7 @@
 
 mod util;
 
-use util::{NEVADA, TEXAS, Workdir, assert_exit, raw_dir, stderr, stdout};
+use util::{NEVADA, TEXAS, Workdir, assert_exit, raw_dir, stderr, stdout, test_data};
 
 /// The real Nevada file with one header name changed.
 fn drifted_nevada(w: &Workdir, from: &str, to: &str) -> std::path::PathBuf {
@@ -116,53 +116,22 @@ fn a_missing_header_is_named_without_quoting_the_record_it_read_instead() {
     }
 }
 
-/// A CRM-style spec that names the columns it needs and takes any others.
-const SUBSET_SPEC: &str = r#"
-id = "crm_export"
-name = "A CRM export"
-key = "provider_id"
-header = ["Id", "Company", "Phone", "PostalCode", "State", "Country"]
-header_match = "subset"
-
-[files]
-names = ["*crm*.csv"]
-
-[[map]]
-from = "Id"
-to = "provider_id"
-required = true
-
-[[map]]
-from = "Company"
-to = "company"
-
-[[map]]
-from = "Phone"
-with = "phone"
-into = { phone = "value" }
-
-[[map]]
-from = "PostalCode"
-with = "zip"
-to = "zip"
-
-[[map]]
-from = ["State", "Country"]
-with = "region"
-into = { state = "state", country = "country" }
-"#;
+/// The test specs' folder, with a CRM-style spec (`crm_test.toml`) that names the columns
+/// it needs and takes any others.
+fn crm_specs() -> String {
+    test_data().join("resolve/specs").display().to_string()
+}
 
 #[test]
 fn a_subset_spec_reads_its_columns_in_any_order_and_keeps_the_others() {
     let w = Workdir::new();
-    let specs = w.write("specs/crm_export.toml", SUBSET_SPEC);
-    let specs = specs.parent().unwrap().to_str().unwrap();
+    let specs = &crm_specs();
     let file = w.write(
         "drop/2024-05-01 crm.csv",
-        "Outreach_Stage__c,Country,PostalCode,Company,Status,State,Phone,Id\n\
-         Called,,89501,SUNSHINE ACADEMY,Open,Nevada,(775) 555-0142,00Q5e000001\n\
-         ,USA,89502,LITTLE STARS,Working,NV,775-555-0177,00Q5e000002\n\
-         ,Canada,,MAPLE KIDS,Open,British Columbia,604-555-0100,00Q5e000003\n",
+        "Outreach_Stage__c,Country,PostalCode,Company,Status,State,Phone,Id,LastName,FirstName,Street,City\n\
+         Called,,89501,SUNSHINE ACADEMY,Open,Nevada,(775) 555-0142,00Q5e000001,Noel,Janeece,150 N WILLOW ST,RENO\n\
+         ,USA,89502,LITTLE STARS,Working,NV,775-555-0177,00Q5e000002,,,,RENO\n\
+         ,Canada,,MAPLE KIDS,Open,British Columbia,604-555-0100,00Q5e000003,,,,VANCOUVER\n",
     );
     let output = w.ingest_with(&[&file], &["--specs", specs, "--no-resolve"]);
     assert_exit(&output, 0);
@@ -176,7 +145,7 @@ fn a_subset_spec_reads_its_columns_in_any_order_and_keeps_the_others() {
     assert_eq!(record["Outreach_Stage__c"], "Called");
     assert_eq!(record["Status"], "Open");
     assert_eq!(record["Id"], "00Q5e000001");
-    assert_eq!(record.as_object().unwrap().len(), 8);
+    assert_eq!(record.as_object().unwrap().len(), 12);
     // State names become codes; a Canadian row is kept, with its country, and noted.
     let places = w.pairs::<String, String>(
         "SELECT provider_id, state || ' ' || country || ' ' || coalesce(issues, '') FROM leads \
@@ -191,11 +160,11 @@ fn a_subset_spec_reads_its_columns_in_any_order_and_keeps_the_others() {
 #[test]
 fn a_subset_spec_refuses_a_file_without_a_needed_column() {
     let w = Workdir::new();
-    let specs = w.write("specs/crm_export.toml", SUBSET_SPEC);
-    let specs = specs.parent().unwrap().to_str().unwrap();
+    let specs = &crm_specs();
     let file = w.write(
         "drop/2024-05-01 crm.csv",
-        "Id,Phone,PostalCode,Status\n00Q5e000001,(775) 555-0142,89501,Open\n",
+        "Id,Phone,PostalCode,Status,State,Country,FirstName,LastName,Street,City\n\
+         00Q5e000001,(775) 555-0142,89501,Open,NV,US,Janeece,Noel,150 N WILLOW ST,RENO\n",
     );
     let output = w.ingest_with(&[&file], &["--specs", specs, "--no-resolve"]);
     assert_exit(&output, 1);

@@ -487,77 +487,17 @@ fn parameters_an_earlier_version_stored_are_refused_until_retrained() {
     }
 }
 
-/// A CRM-style source (header subset, state and country) holding a copy of one real Nevada
-/// provider, but for its address's province and country.
-const CRM_SPEC: &str = r#"
-id = "crm_test"
-name = "A CRM export"
-key = "provider_id"
-header = ["Id", "Company", "FirstName", "LastName", "Street", "City", "State", "PostalCode", "Country", "Phone"]
-header_match = "subset"
-
-[files]
-names = ["*crm*.csv"]
-
-[[map]]
-from = "Id"
-to = "provider_id"
-required = true
-
-[[map]]
-from = "Company"
-to = "company"
-
-[[map]]
-from = "FirstName"
-to = "first_name"
-
-[[map]]
-from = "LastName"
-to = "last_name"
-
-[[map]]
-from = "Street"
-with = "street"
-into = { address1 = "address1", address2 = "address2" }
-
-[[map]]
-from = "City"
-to = "city"
-
-[[map]]
-from = ["State", "Country"]
-with = "region"
-into = { state = "state", country = "country" }
-
-[[map]]
-from = "PostalCode"
-with = "zip"
-to = "zip"
-
-[[map]]
-from = "Phone"
-with = "phone"
-into = { phone = "value" }
-"#;
-
 #[test]
 fn a_lead_in_another_country_never_joins_a_us_provider() {
+    // A copy of one real Nevada provider, but for its address's province and country, in
+    // a CRM-style source (tests/data/resolve/specs/crm_test.toml).
     let w = Workdir::new();
-    let specs = w.path().join("crm-specs");
-    std::fs::create_dir_all(&specs).unwrap();
-    std::fs::copy(
-        resolve_data().join("specs/clark_county.toml"),
-        specs.join("clark_county.toml"),
-    )
-    .unwrap();
-    std::fs::write(specs.join("crm_test.toml"), CRM_SPEC).unwrap();
     let crm = w.write(
         "crm/2024-05-01 crm.csv",
         "Status,Id,Company,FirstName,LastName,Street,City,State,PostalCode,Country,Phone\n\
          Open,00Q2,SUNSHINE ACADEMY PRE-SCHOOL,Janeece,Noel,150 N. WILLOW ST,MESQUITE,BC,89027,Canada,346-393-9400\n",
     );
-    let specs = specs.display().to_string();
+    let specs = specs();
     for db in Db::both(&w) {
         let kind = db.kind();
         let output = w.ingest_into(

@@ -341,10 +341,9 @@ impl Scope {
     /// The leads of `ids`, in `order`, read and spelled a chunk at a time: a million
     /// leads' values are never all held at once. One chunk is spelled while the next is
     /// read, on the cores reading leaves: reading is the slower, and a speller that took
-    /// its core too would slow it down. The speller hands each chunk back emptied, to be
-    /// filled again: a chunk of lead values is tens of megabytes, and memory fresh from the
-    /// system for each one (every page zeroed as it is first touched) cost more than
-    /// spelling what it held.
+    /// its core too would slow it down. Chunks are small, and the speller hands each back
+    /// emptied to be filled again: memory fresh from the system is zeroed page by page as
+    /// it is first touched, which profiles of linking showed as a large share of its time.
     fn read(store: &mut Store, ids: &[String], order: ReadOrder) -> Result<Scope, StoreError> {
         let spellers = cores() - 1;
         let mut leads = Vec::with_capacity(ids.len());
