@@ -599,7 +599,7 @@ mod tests {
             "kept apart: one address is in US, the other in CA (the model alone: +9.00 bits, \
              threshold +0.00)"
         );
-        // A person's label still wins, and one entity stays one.
+        // Two leads already in one entity are told as such.
         assert_eq!(verdict(&x, &y, 1), Verdict::Through);
         y[COUNTRY] = Value::text("US");
         assert_eq!(verdict(&x, &y, 2), Verdict::NotCompared);
