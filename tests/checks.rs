@@ -346,7 +346,7 @@ fn a_checks_file_naming_an_unknown_source_is_refused_before_the_load() {
         stderr(&out),
         format!(
             "error: checks file {}: `[[checks]]` number 1: `source = \"texs\"` is no \
-             spec's id (they are nevada, oklahoma, texas)\n",
+             id of a spec of leads (they are nevada, oklahoma, texas)\n",
             checks.display()
         )
     );

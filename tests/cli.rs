@@ -229,7 +229,20 @@ fn specs_lists_the_built_in_sources() {
         .lines()
         .map(|l| l.split_whitespace().next().unwrap())
         .collect();
-    assert_eq!(ids, ["nevada", "oklahoma", "texas"]);
+    assert_eq!(
+        ids,
+        [
+            "nevada",
+            "oklahoma",
+            "texas",
+            "salesforce_leads",
+            "hubspot_companies"
+        ]
+    );
+    assert!(
+        out.contains("salesforce_leads Salesforce Lead export [reference, 14 columns, 12 rules;"),
+        "{out}"
+    );
 }
 
 #[test]

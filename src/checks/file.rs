@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::evaluate::evaluate;
 use super::{Check, CheckConfig, CheckResult, needs_no_unknown_state, validate};
-use crate::spec::Specs;
+use crate::spec::{Role, Specs};
 use crate::store::{Store, StoreError, now};
 
 /// A check that cannot be read or run.
@@ -97,7 +97,12 @@ impl<'a> Checks<'a> {
 fn read(path: &Path, specs: &Specs) -> Result<Vec<Check>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
     let file: ChecksFile = toml::from_str(&text).map_err(|e| e.to_string())?;
-    let ids: Vec<&str> = specs.iter().map(|s| s.id.as_str()).collect();
+    // Checks judge leads: a reference source (a CRM's export) has none.
+    let ids: Vec<&str> = specs
+        .iter()
+        .filter(|s| s.role == Role::Leads)
+        .map(|s| s.id.as_str())
+        .collect();
     file.checks
         .into_iter()
         .enumerate()
@@ -107,7 +112,7 @@ fn read(path: &Path, specs: &Specs) -> Result<Vec<Check>, String> {
             let holds: Vec<&str> = match &check.source {
                 Some(source) if !ids.contains(&source.as_str()) => {
                     return Err(format!(
-                        "{place}: `source = \"{source}\"` is no spec's id (they are {})",
+                        "{place}: `source = \"{source}\"` is no id of a spec of leads (they are {})",
                         ids.join(", ")
                     ));
                 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use leadpipe::spec::{Spec, Specs, normalizer_table};
+use leadpipe::spec::{Role, Spec, Specs, normalizer_table};
 
 use super::stdout;
 
@@ -36,7 +36,8 @@ pub(crate) fn run(args: SpecsArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One line for a spec: its id, name, size, which files it claims and where it came from.
+/// One line for a spec: its id, name, whether it is a reference source, its size, which
+/// files it claims and where it came from.
 fn write_spec(out: &mut impl Write, spec: &Spec) -> io::Result<()> {
     let patterns: Vec<&str> = spec.name_patterns.iter().map(|p| p.as_str()).collect();
     let claims = if patterns.is_empty() {
@@ -44,9 +45,13 @@ fn write_spec(out: &mut impl Write, spec: &Spec) -> io::Result<()> {
     } else {
         patterns.join(", ")
     };
+    let role = match spec.role {
+        Role::Leads => "",
+        Role::Reference => "reference, ",
+    };
     writeln!(
         out,
-        "{:<10} {} [{} columns, {} rules; files {claims}] from {}",
+        "{:<10} {} [{role}{} columns, {} rules; files {claims}] from {}",
         spec.id,
         spec.name,
         spec.header.len(),

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use leadpipe::checks::{CheckResult, Severity, Status};
 use leadpipe::pipeline::{FileOutcome, FileReport, Finding, RunReport};
 use leadpipe::reason::Reason;
+use leadpipe::spec::Role;
 use leadpipe::store::FileCounts;
 
 use super::printable::printable;
@@ -150,6 +151,14 @@ fn write_files(out: &mut impl Write, files: &[FileReport]) -> io::Result<()> {
         )?;
         if let Some(note) = skip_note(&file.outcome) {
             writeln!(out, "    {}", printable(&note))?;
+        }
+        if file.role == Role::Reference && matches!(file.outcome, FileOutcome::Loaded) {
+            writeln!(
+                out,
+                "    a reference source: its records are in `reference_records`, not `leads`; \
+                 {} its export no longer lists marked removed",
+                c.deactivated
+            )?;
         }
         if !file.accepted.is_empty() {
             let note = format!(

@@ -84,6 +84,7 @@ pub(crate) fn ingest_file(
     report.counts.updated = merged.updated;
     report.counts.unchanged = merged.unchanged;
     report.counts.deactivated = merged.deactivated;
+    report.role = info.role;
     report.encoding = Some(encoding);
     tracing::info!(file = %info.path, read = report.counts.read, loaded = report.counts.loaded,
         rejected = report.counts.rejected, "file loaded");

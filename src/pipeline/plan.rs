@@ -139,6 +139,7 @@ pub(crate) fn identify(db: &mut Store, file: &ClaimedFile) -> Result<FileInfo, R
     };
     Ok(FileInfo {
         source: spec.id.clone(),
+        role: spec.role,
         path: input.address(),
         content_sha256,
         size_bytes: input.size(),

@@ -9,6 +9,7 @@ use super::stage::Finding;
 use crate::checks::CheckResult;
 use crate::reason::Reason;
 use crate::resolve::Linked;
+use crate::spec::Role;
 use crate::store::FileCounts;
 
 /// What became of one input file.
@@ -76,6 +77,9 @@ impl FileOutcome {
 pub struct FileReport {
     pub path: String,
     pub source: Option<String>,
+    /// Whether its records are leads or a reference source's (then its counts are of
+    /// `reference_records`, and `deactivated` counts the records its export no longer lists).
+    pub role: Role,
     pub outcome: FileOutcome,
     pub encoding: Option<String>,
     pub counts: FileCounts,
@@ -95,6 +99,7 @@ impl FileReport {
         FileReport {
             path,
             source,
+            role: Role::Leads,
             outcome,
             encoding: None,
             counts: FileCounts::default(),

@@ -15,8 +15,12 @@ pub struct SpecConfig {
     pub id: String,
     /// Who publishes the files, for people.
     pub name: String,
-    /// The lead column that identifies a record within this source (its natural key).
+    /// The lead column that identifies a record within this source (its natural key; a
+    /// reference source's record id in its CRM).
     pub key: String,
+    /// Whether the records are leads or a reference to match them against.
+    #[serde(default)]
+    pub role: Role,
     #[serde(default)]
     pub files: FilesConfig,
     #[serde(default)]
@@ -38,6 +42,19 @@ pub struct SpecConfig {
     /// Checks on the source's leads once loaded (see [`crate::checks`]).
     #[serde(default)]
     pub checks: Vec<CheckConfig>,
+}
+
+/// What a source's records are to leadpipe.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Providers to call, as an agency lists them: its snapshots are applied to `leads`.
+    #[default]
+    Leads,
+    /// Records already in a CRM, as it exports them: kept apart in `reference_records`,
+    /// each export replacing the last, and resolved with the leads so that a provider
+    /// already in the CRM is known; never a lead, never counted among them.
+    Reference,
 }
 
 /// How a file's header must match its spec's `header`.

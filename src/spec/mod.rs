@@ -14,7 +14,7 @@ use crate::checks::{Check, validate_spec_checks};
 use crate::lead::{LEAD_COLUMNS, column_index};
 use crate::normalize::{self, Normalizer};
 use config::{FilesConfig, FormatConfig, RuleConfig, SpecConfig};
-pub use config::{GuardsConfig, HeaderMatch};
+pub use config::{GuardsConfig, HeaderMatch, Role};
 
 pub use crate::normalize::table as normalizer_table;
 pub use registry::{Claim, Specs};
@@ -50,6 +50,8 @@ pub struct Spec {
     pub aliases: HashMap<String, String>,
     /// The lead column of the natural key.
     pub key_column: usize,
+    /// Whether its records are leads or a reference.
+    pub role: Role,
     pub rules: Vec<Rule>,
     /// The checks on the source's leads, from its `[[checks]]`.
     pub checks: Vec<Check>,
@@ -135,6 +137,13 @@ pub fn validate(config: SpecConfig, origin: &str) -> Result<Spec, String> {
         ));
     }
     config.guards.validate()?;
+    if config.role == Role::Reference && !config.checks.is_empty() {
+        return Err(
+            "`[[checks]]` judge a source's leads, and a reference source (`role = \"reference\"`) \
+             has none: remove them"
+                .into(),
+        );
+    }
     let checks = validate_spec_checks(config.checks, &config.id)?;
     Ok(Spec {
         guards: config.guards,
@@ -150,6 +159,7 @@ pub fn validate(config: SpecConfig, origin: &str) -> Result<Spec, String> {
         header_match: config.header_match,
         aliases,
         key_column,
+        role: config.role,
         rules,
         checks,
     })

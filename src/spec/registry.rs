@@ -9,6 +9,14 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("nevada.toml", include_str!("../../specs/nevada.toml")),
     ("oklahoma.toml", include_str!("../../specs/oklahoma.toml")),
     ("texas.toml", include_str!("../../specs/texas.toml")),
+    (
+        "salesforce_leads.toml",
+        include_str!("../../specs/salesforce_leads.toml"),
+    ),
+    (
+        "hubspot_companies.toml",
+        include_str!("../../specs/hubspot_companies.toml"),
+    ),
 ];
 
 /// Which spec a file belongs to, and how that was decided.
@@ -106,7 +114,16 @@ mod tests {
     fn the_built_in_specs_are_valid() {
         let specs = Specs::load(None).unwrap();
         let ids: Vec<_> = specs.iter().map(|s| s.id.as_str()).collect();
-        assert_eq!(ids, ["nevada", "oklahoma", "texas"]);
+        assert_eq!(
+            ids,
+            [
+                "nevada",
+                "oklahoma",
+                "texas",
+                "salesforce_leads",
+                "hubspot_companies"
+            ]
+        );
     }
 
     #[test]
@@ -142,6 +159,6 @@ mod tests {
         let specs = Specs::load(Some(dir.path())).unwrap();
         let spec = specs.iter().find(|s| s.id == "texas").unwrap();
         assert!(spec.name.starts_with("Custom "), "{}", spec.name);
-        assert_eq!(specs.iter().count(), 3);
+        assert_eq!(specs.iter().count(), BUILT_IN.len());
     }
 }

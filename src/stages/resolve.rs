@@ -463,6 +463,7 @@ mod tests {
                     entity: None,
                     listing: Listing {
                         source: id.split(':').next().unwrap().to_string(),
+                        reference: false,
                         first_file: file,
                         dropped_by_file: None,
                     },

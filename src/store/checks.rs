@@ -18,9 +18,12 @@ const RECORD_CHECK_SQL: &str = "INSERT INTO check_results
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
 
 /// The sources that have leads, active or not: those with a file applied (`$1` loaded, `$2`
-/// undone), read from the ledger rather than from every lead.
-const SOURCES_SQL: &str =
-    "SELECT DISTINCT source FROM source_files WHERE status IN ($1, $2) ORDER BY source";
+/// undone), read from the ledger rather than from every lead; not a reference source (a
+/// CRM's export), whose records are no leads.
+const SOURCES_SQL: &str = "SELECT DISTINCT f.source FROM source_files f
+    WHERE f.status IN ($1, $2)
+    AND NOT EXISTS (SELECT 1 FROM reference_records r WHERE r.source = f.source)
+    ORDER BY f.source";
 
 /// Counts of a source's active leads (`$1` the source).
 const ACTIVE: &str = "FROM leads WHERE source = $1 AND is_active";

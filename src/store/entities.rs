@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use super::backend::Query;
 use super::merge::Dialect;
+use super::records::Records;
 use super::schema::{
     BLOCKING_KEYS, ENTITIES, ENTITY_CHANGES, ENTITY_LINKS, ENTITY_MEMBERS, RESOLVE_KEYS,
     RESOLVE_SCOPE, SqlType, Table,
@@ -35,6 +36,8 @@ pub struct ResolvingLead {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Listing {
     pub source: String,
+    /// Whether it is a reference source's record (a CRM's), not a lead.
+    pub reference: bool,
     /// The ledger id of the file that first listed it.
     pub first_file: i64,
     /// The ledger id of the file that last deactivated it, if it is inactive.
@@ -44,24 +47,36 @@ pub struct Listing {
 impl Listing {
     /// Whether one snapshot of their source listed both: the agency itself lists them as
     /// two operations. (File ids grow with time, and a source's snapshots apply in order.)
+    /// Never for a CRM's records: a CRM holds duplicates, and they are one provider.
     pub fn with(&self, other: &Listing) -> bool {
         let before = |file: i64, until: Option<i64>| until.is_none_or(|until| file < until);
-        self.source == other.source
+        !self.reference
+            && !other.reference
+            && self.source == other.source
             && before(self.first_file, other.dropped_by_file)
             && before(other.first_file, self.dropped_by_file)
     }
 }
 
-/// A lead's [`Listing`], as columns: `l` is `leads`.
-const LISTING_COLUMNS: &str = "l.source, l.first_file_id,
-    CASE WHEN l.is_active THEN NULL ELSE
-        (SELECT MAX(u.source_file_id) FROM lead_updates u
-         WHERE u.lead_id = l.lead_id AND u.change = 'deactivated') END";
+/// A record's [`Listing`], as three columns: `l` is the table of `records`. A reference
+/// record is never dropped: its listing is never compared.
+fn listing_columns(records: Records) -> &'static str {
+    match records {
+        Records::Leads => {
+            "l.source, l.first_file_id,
+             CASE WHEN l.is_active THEN NULL ELSE
+                (SELECT MAX(u.source_file_id) FROM lead_updates u
+                 WHERE u.lead_id = l.lead_id AND u.change = 'deactivated') END"
+        }
+        Records::Reference => "l.source, l.first_file_id, CAST(NULL AS BIGINT)",
+    }
+}
 
-/// A [`Listing`] from the cells of [`LISTING_COLUMNS`].
-fn listing(cells: &[Cell]) -> Listing {
+/// A [`Listing`] from the cells of [`listing_columns`].
+fn listing(cells: &[Cell], records: Records) -> Listing {
     Listing {
         source: cells[0].text().unwrap_or_default().to_string(),
+        reference: records == Records::Reference,
         first_file: cells[1].int().unwrap_or_default(),
         dropped_by_file: cells[2].int(),
     }
@@ -91,6 +106,12 @@ const UNRESOLVED_SQL: &str = "SELECT l.lead_id FROM leads l
     LEFT JOIN entity_members m ON m.lead_id = l.lead_id
     WHERE m.lead_id IS NULL OR m.record_hash <> l.record_hash
     ORDER BY l.lead_id";
+
+/// [`UNRESOLVED_SQL`] of the reference records, each compared: a CRM's export is small
+/// beside the leads, and has no history to narrow it by.
+const UNRESOLVED_REFERENCE_SQL: &str = "SELECT l.lead_id FROM reference_records l
+    LEFT JOIN entity_members m ON m.lead_id = l.lead_id
+    WHERE m.lead_id IS NULL OR m.record_hash <> l.record_hash";
 
 /// [`UNRESOLVED_SQL`] among the leads a source file after `$1` brought or a lead update
 /// after `$2` changed: the only ones that can be unresolved when every lead was resolved
@@ -179,16 +200,18 @@ impl Store {
             ));
             Ok(())
         })?;
-        match through {
+        let mut ids = match through {
             Some((file, update)) => {
                 let binds = [Bind::Int(file), Bind::Int(update)];
                 let mut ids = self.lead_ids(UNRESOLVED_SINCE_SQL, &binds)?;
                 ids.sort_unstable();
                 ids.dedup();
-                Ok(ids)
+                ids
             }
-            None => self.lead_ids(UNRESOLVED_SQL, &[]),
-        }
+            None => self.lead_ids(UNRESOLVED_SQL, &[])?,
+        };
+        with_reference(&mut ids, self.lead_ids(UNRESOLVED_REFERENCE_SQL, &[])?);
+        Ok(ids)
     }
 
     /// Gathers PostgreSQL's statistics of the tables a resolution from scratch filled:
@@ -199,7 +222,7 @@ impl Store {
         match self.backend.dialect() {
             Dialect::Postgres => self
                 .backend
-                .batch("ANALYZE leads, entity_members, blocking_keys"),
+                .batch("ANALYZE leads, reference_records, entity_members, blocking_keys"),
             Dialect::Sqlite => Ok(()),
         }
     }
@@ -226,9 +249,12 @@ impl Store {
         Ok(())
     }
 
-    /// Every lead id, in order.
+    /// Every lead id and reference record id, in order.
     pub fn all_lead_ids(&mut self) -> Result<Vec<String>, StoreError> {
-        self.lead_ids("SELECT lead_id FROM leads ORDER BY lead_id", &[])
+        let mut ids = self.lead_ids("SELECT lead_id FROM leads ORDER BY lead_id", &[])?;
+        let reference = self.lead_ids("SELECT lead_id FROM reference_records", &[])?;
+        with_reference(&mut ids, reference);
+        Ok(ids)
     }
 
     /// `seeds` and every lead connected to them through links, `must_link` labels and
@@ -338,12 +364,6 @@ impl Store {
             .iter()
             .map(|&i| format!("l.{}", LEAD_COLUMNS[i].name))
             .collect();
-        let sql = format!(
-            "SELECT l.lead_id, l.record_hash, m.entity_id, {LISTING_COLUMNS}, {} FROM resolve_scope s
-             JOIN leads l ON l.lead_id = s.lead_id
-             LEFT JOIN entity_members m ON m.lead_id = l.lead_id",
-            data.join(", "),
-        );
         let mut types = vec![
             SqlType::Text,
             SqlType::Text,
@@ -353,41 +373,61 @@ impl Store {
             SqlType::BigInt,
         ];
         types.extend(at.iter().map(|&i| SqlType::of(LEAD_COLUMNS[i].ty)));
-        let query = Query {
-            sql: &sql,
-            binds: &[],
-            types: &types,
-        };
-        self.backend.query(&query, &mut |row| {
-            let lead = ResolvingLead {
-                lead_id: row[0].text().unwrap_or_default().to_string(),
-                record_hash: row[1].text().unwrap_or_default().to_string(),
-                entity: row[2].int(),
-                listing: listing(&row[3..6]),
+        for records in Records::BOTH {
+            let sql = format!(
+                "SELECT l.lead_id, l.record_hash, m.entity_id, {}, {} FROM resolve_scope s
+                 JOIN {} l ON l.lead_id = s.lead_id
+                 LEFT JOIN entity_members m ON m.lead_id = l.lead_id",
+                listing_columns(records),
+                data.join(", "),
+                records.table(),
+            );
+            let query = Query {
+                sql: &sql,
+                binds: &[],
+                types: &types,
             };
-            let mut values: LeadValues = std::array::from_fn(|_| Value::Null);
-            for (&i, cell) in at.iter().zip(&row[6..]) {
-                values[i] = cell.to_value();
-            }
-            each(lead, values);
-            Ok(())
-        })
+            self.backend.query(&query, &mut |row| {
+                let lead = ResolvingLead {
+                    lead_id: row[0].text().unwrap_or_default().to_string(),
+                    record_hash: row[1].text().unwrap_or_default().to_string(),
+                    entity: row[2].int(),
+                    listing: listing(&row[3..6], records),
+                };
+                let mut values: LeadValues = std::array::from_fn(|_| Value::Null);
+                for (&i, cell) in at.iter().zip(&row[6..]) {
+                    values[i] = cell.to_value();
+                }
+                each(lead, values);
+                Ok(())
+            })?;
+        }
+        Ok(())
     }
 
-    /// A lead's listing, by a query of its own (no temporary table: it reads outside a
-    /// run too).
+    /// A lead's (or reference record's) listing, by a query of its own (no temporary
+    /// table: it reads outside a run too).
     pub fn listing(&mut self, lead_id: &str) -> Result<Option<Listing>, StoreError> {
-        let sql = format!("SELECT {LISTING_COLUMNS} FROM leads l WHERE l.lead_id = $1");
         let mut found = None;
-        let query = Query {
-            sql: &sql,
-            binds: &[Bind::Text(lead_id)],
-            types: &[SqlType::Text, SqlType::BigInt, SqlType::BigInt],
-        };
-        self.backend.query(&query, &mut |row| {
-            found = Some(listing(row));
-            Ok(())
-        })?;
+        for records in Records::BOTH {
+            let sql = format!(
+                "SELECT {} FROM {} l WHERE l.lead_id = $1",
+                listing_columns(records),
+                records.table()
+            );
+            let query = Query {
+                sql: &sql,
+                binds: &[Bind::Text(lead_id)],
+                types: &[SqlType::Text, SqlType::BigInt, SqlType::BigInt],
+            };
+            self.backend.query(&query, &mut |row| {
+                found = Some(listing(row, records));
+                Ok(())
+            })?;
+            if found.is_some() {
+                break;
+            }
+        }
         Ok(found)
     }
 
@@ -548,6 +588,14 @@ impl Store {
             Ok(())
         })?;
         Ok(ids)
+    }
+}
+
+/// Adds the ids of reference records to lead ids in order, keeping the order.
+fn with_reference(ids: &mut Vec<String>, reference: Vec<String>) {
+    if !reference.is_empty() {
+        ids.extend(reference);
+        ids.sort_unstable();
     }
 }
 

@@ -5,6 +5,7 @@
 //! bound values (no temporary table), so that it runs outside a run's transaction too.
 
 use super::backend::Query;
+use super::records::Records;
 use super::schema::SqlType;
 use super::value::{Bind, Cell, lead_values};
 use super::{Store, StoreError, now};
@@ -45,14 +46,16 @@ pub struct LabelledPair {
     pub b: LeadValues,
 }
 
-/// A lead's columns as explain reads them: id, source, active, entity, then its data.
-fn lead_columns(lead: &str) -> String {
+/// A lead's columns as explain reads them from a table of `records`: id, source, whether
+/// it is current (active, or listed by its CRM's newest export), entity, then its data.
+fn lead_columns(lead: &str, records: Records) -> String {
     let data: Vec<String> = LEAD_COLUMNS
         .iter()
         .map(|c| format!("{lead}.{}", c.name))
         .collect();
     format!(
-        "{lead}.lead_id, {lead}.source, {lead}.is_active, m.entity_id, {}",
+        "{lead}.lead_id, {lead}.source, {}, m.entity_id, {}",
+        records.current(lead),
         data.join(", ")
     )
 }
@@ -85,23 +88,29 @@ fn ordered<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
 }
 
 impl Store {
-    /// A lead by id, with its entity; `None` when there is no such lead.
+    /// A lead (or a reference record) by id, with its entity; `None` when there is none.
     pub fn entity_lead(&mut self, lead_id: &str) -> Result<Option<EntityLead>, StoreError> {
-        let sql = format!(
-            "SELECT {} FROM leads l LEFT JOIN entity_members m ON m.lead_id = l.lead_id
-             WHERE l.lead_id = $1",
-            lead_columns("l")
-        );
         let mut found = None;
-        let query = Query {
-            sql: &sql,
-            binds: &[Bind::Text(lead_id)],
-            types: &lead_types(),
-        };
-        self.backend.query(&query, &mut |row| {
-            found = Some(entity_lead(row));
-            Ok(())
-        })?;
+        for records in Records::BOTH {
+            let sql = format!(
+                "SELECT {} FROM {} l LEFT JOIN entity_members m ON m.lead_id = l.lead_id
+                 WHERE l.lead_id = $1",
+                lead_columns("l", records),
+                records.table()
+            );
+            let query = Query {
+                sql: &sql,
+                binds: &[Bind::Text(lead_id)],
+                types: &lead_types(),
+            };
+            self.backend.query(&query, &mut |row| {
+                found = Some(entity_lead(row));
+                Ok(())
+            })?;
+            if found.is_some() {
+                break;
+            }
+        }
         Ok(found)
     }
 
@@ -120,21 +129,25 @@ impl Store {
         let Some(status) = status else {
             return Ok(None);
         };
-        let sql = format!(
-            "SELECT {} FROM entity_members m JOIN leads l ON l.lead_id = m.lead_id
-             WHERE m.entity_id = $1 ORDER BY l.lead_id",
-            lead_columns("l")
-        );
         let mut members = Vec::new();
-        let query = Query {
-            sql: &sql,
-            binds: &[Bind::Int(entity_id)],
-            types: &lead_types(),
-        };
-        self.backend.query(&query, &mut |row| {
-            members.push(entity_lead(row));
-            Ok(())
-        })?;
+        for records in Records::BOTH {
+            let sql = format!(
+                "SELECT {} FROM entity_members m JOIN {} l ON l.lead_id = m.lead_id
+                 WHERE m.entity_id = $1",
+                lead_columns("l", records),
+                records.table()
+            );
+            let query = Query {
+                sql: &sql,
+                binds: &[Bind::Int(entity_id)],
+                types: &lead_types(),
+            };
+            self.backend.query(&query, &mut |row| {
+                members.push(entity_lead(row));
+                Ok(())
+            })?;
+        }
+        members.sort_by(|a, b| a.lead_id.cmp(&b.lead_id));
         let mut links = Vec::new();
         let query = Query {
             sql: "SELECT k.lead_a, k.lead_b, k.weight FROM entity_links k
@@ -235,9 +248,10 @@ impl Store {
         Ok(pairs)
     }
 
-    /// Whether a lead of this id exists.
+    /// Whether a lead (or a reference record) of this id exists.
     pub fn has_lead(&mut self, lead_id: &str) -> Result<bool, StoreError> {
-        let sql = "SELECT count(*) FROM leads WHERE lead_id = $1";
+        let sql = "SELECT (SELECT count(*) FROM leads WHERE lead_id = $1)
+            + (SELECT count(*) FROM reference_records WHERE lead_id = $1)";
         Ok(self.count(sql, &[Bind::Text(lead_id)])? > 0)
     }
 

@@ -48,7 +48,7 @@ pub(crate) struct Statement {
 }
 
 /// Every column a lead is written with, to `leads` or `staged_leads`, in order.
-fn written_columns() -> impl Iterator<Item = &'static str> {
+pub(super) fn written_columns() -> impl Iterator<Item = &'static str> {
     WRITTEN_COLUMNS.iter().map(|c| c.name)
 }
 
@@ -202,7 +202,7 @@ impl Dialect {
     }
 
     /// Fresh planner statistics for a table just filled.
-    fn analyze(self, table: &str) -> Statement {
+    pub(super) fn analyze(self, table: &str) -> Statement {
         Builder::new(self).finish(format!("ANALYZE {table}"), Counted::Nothing)
     }
 
@@ -314,7 +314,7 @@ impl Dialect {
     /// Whether compared column `c` of the stored lead `l` and the staged one `s` differ.
     /// The record as published (`ty` `None`) is compared as JSON values on PostgreSQL,
     /// where `json` has no equality: key order and spacing do not count.
-    fn differs(self, c: &str, ty: Option<ColumnType>) -> String {
+    pub(super) fn differs(self, c: &str, ty: Option<ColumnType>) -> String {
         match (self, ty) {
             (Dialect::Postgres, None) => {
                 self.distinct(&format!("l.{c}::jsonb"), &format!("s.{c}::jsonb"))
@@ -360,20 +360,20 @@ impl Dialect {
 }
 
 /// Numbers a statement's placeholders in the order its values first appear.
-struct Builder {
+pub(super) struct Builder {
     dialect: Dialect,
     params: Vec<Param>,
 }
 
 impl Builder {
-    fn new(dialect: Dialect) -> Builder {
+    pub(super) fn new(dialect: Dialect) -> Builder {
         Builder {
             dialect,
             params: Vec::new(),
         }
     }
 
-    fn param(&mut self, param: Param) -> String {
+    pub(super) fn param(&mut self, param: Param) -> String {
         let n = match self.params.iter().position(|p| *p == param) {
             Some(i) => i + 1,
             None => {
@@ -384,7 +384,7 @@ impl Builder {
         self.dialect.placeholder(n, param)
     }
 
-    fn finish(self, sql: String, counted: Counted) -> Statement {
+    pub(super) fn finish(self, sql: String, counted: Counted) -> Statement {
         Statement {
             sql,
             params: self.params,

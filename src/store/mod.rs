@@ -21,6 +21,8 @@ mod merge;
 mod postgres;
 mod profile;
 mod reads;
+mod records;
+mod reference;
 mod schema;
 mod snapshot;
 mod sqlite;
@@ -35,6 +37,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::lead::LeadValues;
 use crate::reason::Reason;
+use crate::spec::Role;
 use backend::Backend;
 pub use entities::{Listing, Resolved, ResolvingLead, StoredLabel};
 pub use explain::{Entity, EntityLead, LabelledPair};
@@ -110,6 +113,8 @@ impl RunInfo {
 #[derive(Clone, Debug)]
 pub struct FileInfo {
     pub source: String,
+    /// Whether its records are leads or a reference (`reference_records`).
+    pub role: Role,
     /// The file's address as given: its path, later an `s3://` URL.
     pub path: String,
     pub content_sha256: String,

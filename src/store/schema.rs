@@ -106,6 +106,12 @@ pub(crate) const LEADS: Table = Table {
     columns: &WRITTEN_COLUMNS,
 };
 
+/// A reference source's records (`spec::Role::Reference`), in the columns of a lead.
+pub(crate) const REFERENCE_RECORDS: Table = Table {
+    name: "reference_records",
+    columns: &WRITTEN_COLUMNS,
+};
+
 /// Leads to compare with the stored ones when the file ends.
 pub(crate) const STAGED_LEADS: Table = Table {
     name: "staged_leads",

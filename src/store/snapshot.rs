@@ -1,11 +1,14 @@
 //! The snapshot writer: one file's leads, rejects and listed ids written in batches, then
-//! merged into `leads`; or, if the writer is dropped before it finishes, none of it.
+//! merged into `leads` (or a reference source's into `reference_records`); or, if the
+//! writer is dropped before it finishes, none of it.
 
 use super::backend::{Backend, Query};
 use super::known::KnownLeads;
 use super::ledger::{self, FINISH_FILE_SQL};
 use super::merge::{Merged, Param};
-use super::schema::{LEADS, REJECTS, SEEN_LEADS, SNAPSHOT_COLUMNS, STAGED_LEADS, SqlType};
+use super::schema::{
+    LEADS, REFERENCE_RECORDS, REJECTS, SEEN_LEADS, SNAPSHOT_COLUMNS, STAGED_LEADS, SqlType, Table,
+};
 use super::status::FileStatus;
 use super::value::{Bind, Rows, Stamp};
 use super::{
@@ -13,6 +16,7 @@ use super::{
     SnapshotProfile, Store, StoreError, now,
 };
 use crate::lead::LEAD_COLUMNS;
+use crate::spec::Role;
 
 /// Undoes a file's writes: a savepoint, in the SQL both targets share.
 const SAVEPOINT_SQL: &str = "SAVEPOINT file";
@@ -22,10 +26,26 @@ const ROLLBACK_SQL: &str = "ROLLBACK TO SAVEPOINT file; RELEASE SAVEPOINT file";
 /// Whether source `$1` has any lead, active or not.
 const HAS_LEADS_SQL: &str = "SELECT EXISTS (SELECT 1 FROM leads WHERE source = $1)";
 
+/// Whether reference source `$1` has any record, removed or not.
+const HAS_REFERENCE_SQL: &str = "SELECT EXISTS (SELECT 1 FROM reference_records WHERE source = $1)";
+
 /// The id, record hash, state and column flags of every lead of source `$1`.
 const KNOWN_LEADS_SQL: &str =
     "SELECT lead_id, record_hash, is_active, filled_columns, flagged_columns
     FROM leads WHERE source = $1";
+
+/// [`KNOWN_LEADS_SQL`] for a reference source: a record its last export listed is active.
+const KNOWN_REFERENCE_SQL: &str =
+    "SELECT lead_id, record_hash, NOT removed, filled_columns, flagged_columns
+    FROM reference_records WHERE source = $1";
+
+/// The table a file's records are written to, by its source's role.
+fn table(role: Role) -> &'static Table {
+    match role {
+        Role::Leads => &LEADS,
+        Role::Reference => &REFERENCE_RECORDS,
+    }
+}
 
 /// Records a held snapshot applied deliberately: `$1` run, `$2` file, `$3` guard, `$4`
 /// column, `$5` observed figure, `$6` threshold.
@@ -63,7 +83,7 @@ impl Store {
         backend.batch(SAVEPOINT_SQL)?;
         backend.batch(&backend.dialect().prepare_staging())?;
         let id = ledger::record(backend, run, file, FileStatus::Loading, None)?;
-        let fresh = !source_has_leads(backend, &file.source)?;
+        let fresh = !source_has_records(backend, file)?;
         Ok(FileWriter {
             backend,
             run,
@@ -77,15 +97,19 @@ impl Store {
     }
 }
 
-/// Whether a source has leads, active or not.
-fn source_has_leads(backend: &mut dyn Backend, source: &str) -> Result<bool, StoreError> {
-    if let Some(known) = backend.knows_source_has_leads(source) {
-        return Ok(known);
-    }
+/// Whether a file's source has records (leads, or reference records), active or not.
+fn source_has_records(backend: &mut dyn Backend, file: &FileInfo) -> Result<bool, StoreError> {
+    let sql = match file.role {
+        Role::Leads => match backend.knows_source_has_leads(&file.source) {
+            Some(known) => return Ok(known),
+            None => HAS_LEADS_SQL,
+        },
+        Role::Reference => HAS_REFERENCE_SQL,
+    };
     let mut has = false;
     let query = Query {
-        sql: HAS_LEADS_SQL,
-        binds: &[Bind::Text(source)],
+        sql,
+        binds: &[Bind::Text(&file.source)],
         types: &[SqlType::Boolean],
     };
     backend.query(&query, &mut |row| {
@@ -96,7 +120,8 @@ fn source_has_leads(backend: &mut dyn Backend, source: &str) -> Result<bool, Sto
 }
 
 impl FileWriter<'_> {
-    /// The leads the file's source had when the file began, or `None` when it had none.
+    /// The leads (or reference records) the file's source had when the file began, or
+    /// `None` when it had none.
     pub fn known_leads(&mut self) -> Result<Option<KnownLeads>, StoreError> {
         if self.fresh {
             return Ok(None);
@@ -112,7 +137,10 @@ impl FileWriter<'_> {
         let binds = [Bind::from(&self.file.source)];
         self.backend.query(
             &Query {
-                sql: KNOWN_LEADS_SQL,
+                sql: match self.file.role {
+                    Role::Leads => KNOWN_LEADS_SQL,
+                    Role::Reference => KNOWN_REFERENCE_SQL,
+                },
                 binds: &binds,
                 types: &types,
             },
@@ -132,8 +160,9 @@ impl FileWriter<'_> {
         Ok(Some(known))
     }
 
-    /// Writes a batch of the file's records: its new leads to `leads`, the ones to compare
-    /// to the staging table, the ids it lists, and its rejects.
+    /// Writes a batch of the file's records: its new leads to `leads` (or
+    /// `reference_records`), the ones to compare to the staging table, the ids it lists,
+    /// and its rejects.
     pub fn write_batch(&mut self, batch: &Batch) -> Result<(), StoreError> {
         let file: &FileInfo = self.file;
         let lineage = Lineage {
@@ -144,7 +173,7 @@ impl FileWriter<'_> {
             file_id: self.id,
         };
         self.backend.insert(
-            &LEADS,
+            table(file.role),
             &LeadRows {
                 leads: &batch.new,
                 lineage,
@@ -184,8 +213,8 @@ impl FileWriter<'_> {
         self.backend.execute(OVERRIDE_SQL, &binds).map(drop)
     }
 
-    /// Merges the staged snapshot into `leads`, records the changes, the file's counts and
-    /// its column profile.
+    /// Merges the staged snapshot into `leads` (or `reference_records`), records the
+    /// changes, the file's counts and its column profile.
     pub fn finish(
         mut self,
         encoding: &str,
@@ -221,7 +250,9 @@ impl FileWriter<'_> {
         self.backend.insert(&SNAPSHOT_COLUMNS, &columns)?;
         self.backend.batch(RELEASE_SQL)?;
         self.finished = true;
-        self.backend.file_merged(&self.file.source, merged.inserted);
+        if self.file.role == Role::Leads {
+            self.backend.file_merged(&self.file.source, merged.inserted);
+        }
         Ok(merged)
     }
 
@@ -230,7 +261,11 @@ impl FileWriter<'_> {
         let now = now();
         let dialect = self.backend.dialect();
         let mut merged = Merged::default();
-        for statement in dialect.merge_statements(self.fresh, loaded) {
+        let statements = match self.file.role {
+            Role::Leads => dialect.merge_statements(self.fresh, loaded),
+            Role::Reference => dialect.reference_merge_statements(self.fresh, loaded),
+        };
+        for statement in statements {
             let binds: Vec<Bind> = statement
                 .params
                 .iter()

@@ -32,6 +32,11 @@ pub enum UndoError {
          `leadpipe ingest --reapply FILE` instead"
     )]
     NothingKept { of: String, path: String },
+    #[error(
+        "`{0}` is a reference source (a CRM's export), which keeps no history to undo: \
+         load the export that should stand instead; the newest export loaded replaces the others"
+    )]
+    Reference(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -94,6 +99,10 @@ const MARK_UNDONE_SQL: &str = "UPDATE source_files SET status = $2,
 impl Store {
     /// Undoes the newest applied snapshot of `source`, in a run of its own.
     pub fn undo(&mut self, source: &str) -> Result<Undone, UndoError> {
+        let reference = "SELECT count(*) FROM reference_records WHERE source = $1";
+        if self.count(reference, &[Bind::Text(source)])? > 0 {
+            return Err(UndoError::Reference(source.to_string()));
+        }
         let run = RunInfo::new(RunCommand::Undo);
         self.begin_run(&run)?;
         let file = self
