@@ -29,6 +29,7 @@ fn run() -> anyhow::Result<ExitCode> {
     cli::init_logging(args.verbose);
     match args.command {
         cli::Command::Explain(explain) => cli::explain::run(explain),
+        cli::Command::Export(export) => cli::export::run(export),
         cli::Command::Ingest(ingest) => cli::ingest::run(ingest),
         cli::Command::Migrate(migrate) => cli::migrate::run(migrate),
         cli::Command::Specs(specs) => cli::specs::run(specs),

@@ -142,6 +142,106 @@ fn a_crm_export_is_matched_to_the_providers_and_replaced_by_the_next() {
         assert_eq!(net_new, active - 5, "{kind}");
         let history = db.count("SELECT count(*) FROM lead_updates");
 
+        // The net-new export: one row per active provider not in the CRM, importable.
+        let out = w.path().join(format!("net-new-{kind}.csv"));
+        let export = w
+            .command(&["export", "net-new", "--db", &db.url(), "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_exit(&export, 0);
+        assert_eq!(
+            stderr(&export),
+            format!("{net_new} rows written to {}\n", out.display())
+        );
+        let mut rows = csv::Reader::from_path(&out).unwrap();
+        let header: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(
+            header[..13],
+            [
+                "First Name",
+                "Last Name",
+                "Title",
+                "Company",
+                "Street",
+                "City",
+                "State/Province",
+                "Zip/Postal Code",
+                "Country",
+                "Phone",
+                "Mobile",
+                "Email",
+                "Website"
+            ]
+        );
+        let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len() as i64, net_new, "{kind}");
+        let leads = |row: &csv::StringRecord| row[14].to_string();
+        assert!(
+            !rows.iter().any(|row| leads(row).contains("nevada:1106-22")),
+            "{kind}: in the CRM"
+        );
+        // Its Canadian namesake in the CRM is another provider: Little Explorers is new.
+        let explorers = rows
+            .iter()
+            .find(|row| leads(row) == "nevada:2351-23")
+            .unwrap();
+        assert_eq!(
+            (
+                &explorers[0],
+                &explorers[1],
+                &explorers[3],
+                &explorers[6],
+                &explorers[8],
+                &explorers[15]
+            ),
+            (
+                "Kyla",
+                "Hannah",
+                "THE LITTLE EXPLORERS LLC",
+                "NV",
+                "US",
+                "nevada"
+            ),
+            "{kind}"
+        );
+        // Texas lists no person: Salesforce's required Last Name says so.
+        let texas = rows.iter().find(|row| &row[15] == "texas").unwrap();
+        assert_eq!(&texas[1], "[not provided]", "{kind}");
+
+        // The matched export: the five true matches, each with what differs.
+        let export = w
+            .command(&["export", "matched", "--format", "jsonl", "--db", &db.url()])
+            .output()
+            .unwrap();
+        assert_exit(&export, 0);
+        let lines: Vec<serde_json::Value> = stdout(&export)
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        let found: Vec<(&str, &str)> = lines
+            .iter()
+            .map(|l| {
+                (
+                    l["crm_id"].as_str().unwrap(),
+                    l["lead_ids"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(found, TRUE_MATCHES, "{kind}");
+        for line in &lines {
+            assert!(
+                line["match_weight"].as_f64().unwrap() > 10.0,
+                "{kind}: {line}"
+            );
+        }
+        // The rep typed `555 Page Street` and a title of her own; the state says `Other`.
+        assert_eq!(
+            lines[1]["differs"],
+            serde_json::json!({"Title": {"crm": "Owner", "leads": "Other"}}),
+            "{kind}"
+        );
+
         // The next export replaces this one: row 5 is removed, row 2 updated.
         let output = w.ingest_into(&db, &[&next], &[]);
         assert_exit(&output, 0);

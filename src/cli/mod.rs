@@ -2,6 +2,7 @@
 
 pub(crate) mod exit;
 pub(crate) mod explain;
+pub(crate) mod export;
 pub(crate) mod ingest;
 pub(crate) mod migrate;
 pub(crate) mod notify;
@@ -40,6 +41,8 @@ pub(crate) struct Args {
 pub(crate) enum Command {
     #[command(after_help = exit::help())]
     Explain(explain::ExplainArgs),
+    #[command(after_help = exit::help())]
+    Export(export::ExportArgs),
     #[command(after_help = exit::help())]
     Ingest(ingest::IngestArgs),
     #[command(after_help = exit::help())]

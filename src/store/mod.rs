@@ -13,6 +13,7 @@
 
 mod backend;
 mod checks;
+mod crm;
 mod entities;
 mod explain;
 mod known;
@@ -39,6 +40,7 @@ use crate::lead::LeadValues;
 use crate::reason::Reason;
 use crate::spec::Role;
 use backend::Backend;
+pub use crm::{CrmMatch, Provider};
 pub use entities::{Listing, Resolved, ResolvingLead, StoredLabel};
 pub use explain::{Entity, EntityLead, LabelledPair};
 pub use known::{Known, KnownLeads};
@@ -179,6 +181,9 @@ pub enum StoreError {
     Encode(#[source] postgres::EncodeError),
     #[error("PostgreSQL COPY")]
     Copy(#[from] std::io::Error),
+    /// What a streaming read handed its rows to could not take them (an export's file).
+    #[error("cannot write the rows read")]
+    Sink(#[source] std::io::Error),
     /// Stored resolution parameters this version cannot use: written by an earlier one,
     /// in another form or with comparisons of other levels.
     #[error(

@@ -100,6 +100,13 @@ impl<'r> Cell<'r> {
         }
     }
 
+    pub(crate) fn float(self) -> Option<f64> {
+        match self {
+            Cell::Float(x) => Some(x),
+            _ => None,
+        }
+    }
+
     pub(crate) fn bool(self) -> Option<bool> {
         match self {
             Cell::Bool(b) => Some(b),
