@@ -32,7 +32,7 @@ pub(crate) fn write(out: &mut impl Write, report: &RunReport, url: &str) -> io::
     )?;
     write_reasons(
         out,
-        "doubtful values in the leads written, by reason (column `leads.issues`):",
+        "doubtful values in the records written, by reason (column `issues` of `leads` or `reference_records`):",
         report.files.iter().map(|f| &f.issue_reasons),
     )?;
     write_checks_line(out, &report.checks)?;

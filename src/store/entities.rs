@@ -721,3 +721,36 @@ impl Rows for LinkRows<'_> {
         out.extend([Bind::Text(a), Bind::Text(b), Bind::Float(*weight)]);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listing(source: &str, reference: bool, first_file: i64, dropped: Option<i64>) -> Listing {
+        Listing {
+            source: source.into(),
+            reference,
+            first_file,
+            dropped_by_file: dropped,
+        }
+    }
+
+    #[test]
+    fn one_snapshot_lists_two_leads_but_a_crm_lists_its_duplicates() {
+        let lead = |first, dropped| listing("nevada", false, first, dropped);
+        assert!(lead(1, None).with(&lead(2, None)), "both listed by file 2");
+        assert!(
+            !lead(1, Some(2)).with(&lead(2, None)),
+            "dropped by the file that brought the other"
+        );
+        assert!(
+            !lead(1, None).with(&listing("texas", false, 1, None)),
+            "two sources"
+        );
+        let crm = |first| listing("salesforce_leads", true, first, None);
+        assert!(
+            !crm(3).with(&crm(3)),
+            "a CRM's two records of one provider are one entity"
+        );
+    }
+}
