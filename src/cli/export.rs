@@ -1,22 +1,24 @@
-//! `leadpipe export`: what the CRM and its sales team take from the database.
+//! `leadpipe export`: what the CRM and its sales team take from the database, and the
+//! tables a warehouse loads.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 
+use leadpipe::export::table::{self, Destination, TableFormat};
 use leadpipe::export::{Format, Sink, crm};
-use leadpipe::store::{Store, StoreError};
+use leadpipe::store::{ExportTable, PartitionKey, Store, StoreError};
 
 use super::exit::Exit;
 use super::printable::printable;
 
-/// Export the providers the CRM does not have yet, or the CRM records with what this week's
-/// data says differently.
+/// Export the providers the CRM does not have yet, the CRM records with what this week's
+/// data says differently, or a table for a warehouse.
 ///
 /// `net-new`: every active provider (one row per entity) that no record of a reference
 /// source (a CRM export; see `role = "reference"`) is one entity with, in the field names of
@@ -32,6 +34,13 @@ use super::printable::printable;
 /// elsewhere): an update file for Data Loader. As JSON Lines, `differs` maps each field to
 /// `{crm, leads}`.
 ///
+/// `leads`, `providers`, `lead-changes`, `rejects`: the table, every column in its type, as
+/// CSV, JSON Lines or Parquet (`--format parquet`: UTF8, INT32/INT64, DOUBLE, BOOLEAN,
+/// DATE, timestamps in UTC; Snappy; row groups streamed). To one file; or to a folder or an
+/// `s3://bucket/prefix` (the same AWS setup as reading from S3): part files, one folder per
+/// value of `--partition-by` (`state=NV/snapshot_date=2023-07-07/part-00000.parquet`), and
+/// `manifest.json` in the layout of Redshift's `COPY … MANIFEST`.
+///
 /// Reads only. A file is written whole or not at all (to a temporary file beside it,
 /// renamed when complete).
 #[derive(Debug, Args)]
@@ -40,13 +49,19 @@ pub(crate) struct ExportArgs {
     #[arg(value_enum, value_name = "WHAT")]
     pub what: What,
 
-    /// How to write it.
+    /// How to write it (`parquet`: the tables only).
     #[arg(long, value_enum, default_value_t = FormatArg::Csv)]
     pub format: FormatArg,
 
-    /// The file to write; `-` for standard output.
+    /// The file to write, `-` for standard output; for a table, also a folder (a path
+    /// ending in `/`, or an existing folder) or `s3://bucket/prefix`, for part files and a
+    /// manifest.
     #[arg(long, short, value_name = "PATH", default_value = "-")]
-    pub out: PathBuf,
+    pub out: String,
+
+    /// Part files by these columns, a folder per value (tables only; comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "COLUMN")]
+    pub partition_by: Vec<PartitionArg>,
 
     #[command(flatten)]
     pub db: super::DbArg,
@@ -59,6 +74,27 @@ pub(crate) enum What {
     NetNew,
     /// CRM records with their provider and what differs: to update.
     Matched,
+    /// The table `leads`, with each lead's first snapshot date.
+    Leads,
+    /// The view `providers`: one golden record per entity.
+    Providers,
+    /// The view `lead_changes`, with each change's source and snapshot date.
+    LeadChanges,
+    /// The table `rejects`, with each file's snapshot date.
+    Rejects,
+}
+
+impl What {
+    /// The table it is, if it is one.
+    fn table(self) -> Option<ExportTable> {
+        match self {
+            What::NetNew | What::Matched => None,
+            What::Leads => Some(ExportTable::Leads),
+            What::Providers => Some(ExportTable::Providers),
+            What::LeadChanges => Some(ExportTable::LeadChanges),
+            What::Rejects => Some(ExportTable::Rejects),
+        }
+    }
 }
 
 /// `--format`.
@@ -66,13 +102,32 @@ pub(crate) enum What {
 pub(crate) enum FormatArg {
     Csv,
     Jsonl,
+    Parquet,
 }
 
 impl FormatArg {
-    fn format(self) -> Format {
+    fn table_format(self) -> TableFormat {
         match self {
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Csv => TableFormat::Rows(Format::Csv),
+            FormatArg::Jsonl => TableFormat::Rows(Format::Jsonl),
+            FormatArg::Parquet => TableFormat::Parquet,
+        }
+    }
+}
+
+/// `--partition-by`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PartitionArg {
+    State,
+    #[value(name = "snapshot_date")]
+    SnapshotDate,
+}
+
+impl PartitionArg {
+    fn key(self) -> PartitionKey {
+        match self {
+            PartitionArg::State => PartitionKey::State,
+            PartitionArg::SnapshotDate => PartitionKey::SnapshotDate,
         }
     }
 }
@@ -80,8 +135,21 @@ impl FormatArg {
 pub(crate) fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let url = args.db.parse()?;
     let mut db = Store::open(&url, Duration::ZERO)?;
-    if args.out == Path::new("-") {
-        return match export(&mut db, &args, io::stdout().lock()) {
+    if let Some(table) = args.what.table() {
+        return export_table(&mut db, &args, table)
+            .with_context(|| format!("cannot export from {url}"));
+    }
+    let format = match args.format.table_format() {
+        TableFormat::Rows(format) => format,
+        TableFormat::Parquet => {
+            bail!("net-new and matched are CSV or JSON Lines: give --format csv or jsonl")
+        }
+    };
+    if !args.partition_by.is_empty() {
+        bail!("--partition-by is for the tables (leads, providers, lead-changes, rejects)");
+    }
+    if args.out == "-" {
+        return match export(&mut db, args.what, format, io::stdout().lock()) {
             // A reader that has gone away (`| head`) took what it wanted.
             Err(error) if broken_pipe(&error) => Ok(Exit::Success.into()),
             result => result
@@ -89,20 +157,54 @@ pub(crate) fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("cannot export from {url}")),
         };
     }
-    let rows = to_file(&args.out, |out| export(&mut db, &args, out))
-        .with_context(|| format!("cannot export from {url}"))?;
-    eprintln!(
-        "{rows} rows written to {}",
-        printable(&args.out.display().to_string())
-    );
+    let rows = to_file(Path::new(&args.out), |out| {
+        export(&mut db, args.what, format, out)
+    })
+    .with_context(|| format!("cannot export from {url}"))?;
+    eprintln!("{rows} rows written to {}", printable(&args.out));
     Ok(Exit::Success.into())
 }
 
-/// Writes what `args` asks to `out`; returns how many rows.
-fn export(db: &mut Store, args: &ExportArgs, out: impl Write) -> anyhow::Result<u64> {
-    let format = args.format.format();
+/// Writes a table where `args` says, and tells on stderr what it wrote.
+fn export_table(db: &mut Store, args: &ExportArgs, table: ExportTable) -> anyhow::Result<ExitCode> {
+    let partitions: Vec<PartitionKey> = args.partition_by.iter().map(|p| p.key()).collect();
+    let destination = Destination::parse(&args.out, !partitions.is_empty());
+    let format = args.format.table_format();
+    let exported = match table::export_table(db, table, format, &partitions, &destination) {
+        Ok(exported) => exported,
+        Err(error) => {
+            let error = anyhow::Error::from(error);
+            return match broken_pipe(&error) {
+                true => Ok(Exit::Success.into()),
+                false => Err(error),
+            };
+        }
+    };
+    let at = printable(&args.out);
+    match &exported.manifest {
+        Some(manifest) => eprintln!(
+            "{} rows of `{}` written to {at}: {} part files, manifest {}",
+            exported.rows,
+            table.name(),
+            exported.parts.len(),
+            printable(manifest)
+        ),
+        None if destination != Destination::Stdout => {
+            eprintln!(
+                "{} rows of `{}` written to {at}",
+                exported.rows,
+                table.name()
+            )
+        }
+        None => {}
+    }
+    Ok(Exit::Success.into())
+}
+
+/// Writes `what` (net-new or matched) to `out`; returns how many rows.
+fn export(db: &mut Store, what: What, format: Format, out: impl Write) -> anyhow::Result<u64> {
     let sink_error = StoreError::Sink;
-    match (args.what, format) {
+    match (what, format) {
         (What::NetNew, _) => {
             let mut sink = Sink::new(format, &crm::net_new_columns(), out)?;
             db.net_new_providers(|provider| {
@@ -123,6 +225,7 @@ fn export(db: &mut Store, args: &ExportArgs, out: impl Write) -> anyhow::Result<
             })?;
             Ok(sink.finish()?)
         }
+        (_, _) => unreachable!("a table is exported by export_table"),
     }
 }
 

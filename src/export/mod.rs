@@ -3,6 +3,8 @@
 //! the sink's, apart from what the rows are.
 
 pub mod crm;
+mod parquet;
+pub mod table;
 
 use std::io::{self, Write};
 

@@ -1,5 +1,5 @@
 //! Objects in S3 (or any S3-compatible store) as input files: listing, streaming, and
-//! errors that say what to check.
+//! errors that say what to check; and the uploads of exports, with the same setup.
 //!
 //! Configuration is the standard AWS one: `AWS_*` environment variables first, then the
 //! shared config and credentials files (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`,
@@ -20,7 +20,9 @@ use futures::StreamExt;
 use futures::stream::BoxStream;
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::path::Path as ObjectPath;
-use object_store::{BackoffConfig, GetOptions, ObjectStore, ObjectStoreExt, RetryConfig};
+use object_store::{
+    BackoffConfig, GetOptions, ObjectStore, ObjectStoreExt, RetryConfig, WriteMultipart,
+};
 use regex::Regex;
 use tokio::runtime::Runtime;
 
@@ -113,6 +115,63 @@ struct S3Bucket {
     runtime: Runtime,
     /// For messages: the endpoint, or `AWS` for the default one.
     endpoint: String,
+}
+
+/// A bucket exports are uploaded to.
+pub(crate) struct S3Destination {
+    bucket: S3Bucket,
+}
+
+/// The size of an upload's parts (S3 takes 5 MiB at least, but for the last).
+const PART_BYTES: usize = 8 << 20;
+
+impl S3Destination {
+    pub(crate) fn connect(bucket: &str) -> Result<S3Destination, S3Error> {
+        Ok(S3Destination {
+            bucket: connect(bucket)?,
+        })
+    }
+
+    /// The bucket's name.
+    pub(crate) fn name(&self) -> &str {
+        &self.bucket.name
+    }
+
+    /// Uploads a local file as object `key`, part by part: memory holds two parts at most,
+    /// whatever the file's size. A failed upload is aborted, leaving no object.
+    pub(crate) fn upload(&self, key: &str, file: &std::path::Path) -> Result<(), S3Error> {
+        let bucket = &self.bucket;
+        let failed =
+            |e: &object_store::Error| S3Error(describe(e, &bucket.name, key, &bucket.endpoint));
+        let unreadable = |e: io::Error| S3Error(format!("cannot read {}: {e}", file.display()));
+        let mut local = std::fs::File::open(file).map_err(unreadable)?;
+        bucket.runtime.block_on(async {
+            let path = ObjectPath::from(key);
+            let upload = bucket
+                .store
+                .put_multipart(&path)
+                .await
+                .map_err(|e| failed(&e))?;
+            let mut parts = WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
+            let mut buffer = vec![0; PART_BYTES];
+            loop {
+                let n = match local.read(&mut buffer) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) => {
+                        let _ = parts.abort().await;
+                        return Err(unreadable(e));
+                    }
+                };
+                if let Err(e) = parts.wait_for_capacity(1).await {
+                    let _ = parts.abort().await;
+                    return Err(failed(&e));
+                }
+                parts.write(&buffer[..n]);
+            }
+            parts.finish().await.map(drop).map_err(|e| failed(&e))
+        })
+    }
 }
 
 /// A failure to list or read S3 objects, described for the user.
@@ -321,7 +380,7 @@ fn describe(error: &object_store::Error, bucket: &str, key: &str, endpoint: &str
             "bucket `{bucket}` does not exist at {endpoint}: check the bucket name, the region and AWS_ENDPOINT_URL"
         ),
         Some("AccessDenied") => format!(
-            "access denied to {at} (AccessDenied): the credentials need s3:ListBucket on the bucket and s3:GetObject on its objects"
+            "access denied to {at} (AccessDenied): the credentials need s3:ListBucket on the bucket and s3:GetObject on its objects (s3:PutObject to export to it)"
         ),
         Some("NoSuchKey") => {
             format!("object {at} no longer exists (NoSuchKey): it was deleted while leadpipe ran")

@@ -16,6 +16,7 @@ mod checks;
 mod crm;
 mod entities;
 mod explain;
+mod exports;
 mod known;
 mod ledger;
 mod merge;
@@ -43,15 +44,18 @@ use backend::Backend;
 pub use crm::{CrmMatch, Provider};
 pub use entities::{Listing, Resolved, ResolvingLead, StoredLabel};
 pub use explain::{Entity, EntityLead, LabelledPair};
+pub use exports::{ExportTable, PartitionKey};
 pub use known::{Known, KnownLeads};
 pub use ledger::{AppliedSnapshot, Identity, PriorLoad};
 pub use postgres::RUN_LOCK;
 pub use profile::{ColumnFlags, SnapshotProfile};
 pub use reads::{LeadChange, StoredLead};
+pub(crate) use schema::{Column, SqlType};
 pub use snapshot::{FileWriter, GuardOverride};
 pub use status::{Change, FileStatus, RunCommand, RunStatus};
 pub use undo::{UndoError, Undone};
 pub use url::{DatabaseUrl, UrlError};
+pub(crate) use value::Cell;
 pub(crate) use value::time_text;
 
 /// A lead ready to be written.

@@ -3,11 +3,14 @@
 Usage: python moto_admin.py ENDPOINT COMMAND [ARGS...]
   bucket NAME                  create a bucket
   put BUCKET KEY FILE          upload a file
+  get BUCKET PREFIX DIR        download every object under PREFIX into DIR, by key; prints
+                               "KEY SIZE" per object
   user NAME ACTION[,ACTION]    create an IAM user allowed ACTIONs on everything; prints
                                "ACCESS_KEY_ID SECRET_ACCESS_KEY"
   auth-on                      from now on, check every request's credentials
 """
 import json
+import os
 import sys
 import boto3
 import requests
@@ -32,6 +35,15 @@ if command == "bucket":
 elif command == "put":
     bucket, key, path = args
     client("s3").upload_file(path, bucket, key)
+elif command == "get":
+    bucket, prefix, folder = args
+    s3 = client("s3")
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get("Contents", []):
+            path = os.path.join(folder, item["Key"])
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            s3.download_file(bucket, item["Key"], path)
+            print(item["Key"], item["Size"])
 elif command == "user":
     name, actions = args
     iam = client("iam")

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)] // Each test crate uses its own subset of these helpers.
 
+pub mod duckdb;
 pub mod moto;
 
 use std::path::{Path, PathBuf};
