@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use util::moto::Moto;
-use util::{Db, Workdir, assert_exit, duckdb, raw_dir, stderr};
+use util::{Db, NEVADA, Workdir, assert_exit, duckdb, raw_dir, stderr};
 
 /// The export's columns with DuckDB's names of their types, as it reads `parquet`.
 fn schema(parquet: &str) -> Vec<(String, String)> {
@@ -315,4 +315,153 @@ fn leads_as_parquet_read_back_value_for_value_from_a_file_a_folder_and_s3() {
     }
     assert_eq!(schemas[0], schemas[1], "the same types from both targets");
     assert_eq!(schemas[0].len(), 49);
+}
+
+/// `bytes` with each `from` replaced by `to` (the real file is not all UTF-8).
+fn replaced(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
+    let (from, to) = (from.as_bytes(), to.as_bytes());
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The next week's Nevada snapshot: one provider renamed, one gone, one new.
+fn next_nevada() -> Vec<u8> {
+    let bytes = std::fs::read(raw_dir().join(NEVADA)).unwrap();
+    let renamed = replaced(
+        &bytes,
+        "SUNSHINE ACADEMY PRE-SCHOOL,CENTER,1106-22",
+        "SUNSHINE ACADEMY PRESCHOOL,CENTER,1106-22",
+    );
+    let lines: Vec<&[u8]> = renamed.split_inclusive(|b| *b == b'\n').collect();
+    let gone = |line: &&[u8]| line.windows(9).any(|w| w == b",1288-22,");
+    let new = replaced(lines[1], "1106-22", "9999-23");
+    let new = replaced(
+        &new,
+        "SUNSHINE ACADEMY PRESCHOOL",
+        "BRAND NEW LEARNING CENTER",
+    );
+    let mut next: Vec<u8> = lines
+        .iter()
+        .filter(|l| !gone(l))
+        .flat_map(|l| l.iter().copied())
+        .collect();
+    next.extend(new);
+    next
+}
+
+#[test]
+fn an_incremental_export_writes_what_the_runs_since_changed() {
+    let w = Workdir::new();
+    let next = w.write(&format!("next/07-14-2023 {}", &NEVADA[11..]), next_nevada());
+    for db in Db::both(&w) {
+        let kind = db.kind();
+        assert_exit(&w.ingest_into(&db, &[&raw_dir()], &[]), 0);
+        let first_run = db.text("SELECT run_id FROM runs");
+        let args = ["leads", "--since-last-export", "--format", "jsonl"];
+        let mut command = w.command(&["export", "--db", &db.url()]);
+        let first = command.args(args).output().unwrap();
+        assert_exit(&first, 0);
+        assert_eq!(
+            stderr(&first),
+            "note: `leads` was never exported: exporting all of it\n",
+            "{kind}"
+        );
+        assert_eq!(util::stdout(&first).lines().count(), 248, "{kind}");
+
+        assert_exit(&w.ingest_into(&db, &[&next], &[]), 0);
+        let lines = |args: &[&str]| -> Vec<serde_json::Value> {
+            let mut command = w.command(&["export", "--db", &db.url()]);
+            let output = command.args(args).output().unwrap();
+            assert_exit(&output, 0);
+            util::stdout(&output)
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect()
+        };
+        let mut changed: Vec<(String, bool, String)> = lines(&args)
+            .iter()
+            .map(|lead| {
+                (
+                    lead["lead_id"].as_str().unwrap().to_string(),
+                    lead["is_active"].as_bool().unwrap(),
+                    lead["company"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        changed.sort();
+        let expected = [
+            ("nevada:1106-22", true, "SUNSHINE ACADEMY PRESCHOOL"),
+            (
+                "nevada:1288-22",
+                false,
+                "SUNRISE CHILDREN'S FOUNDATION EARLY HEAD START - SPRING VALLEY",
+            ),
+            ("nevada:9999-23", true, "BRAND NEW LEARNING CENTER"),
+        ]
+        .map(|(id, active, company)| (id.to_string(), active, company.to_string()));
+        assert_eq!(changed, expected, "{kind}");
+        assert!(lines(&args).is_empty(), "{kind}: nothing since");
+
+        // The history since the first run: what the second snapshot did.
+        let history = lines(&[
+            "lead-changes",
+            "--since-run",
+            &first_run,
+            "--format",
+            "jsonl",
+        ]);
+        let mut changes: Vec<(&str, &str, Option<&str>)> = history
+            .iter()
+            .map(|c| {
+                (
+                    c["lead_id"].as_str().unwrap(),
+                    c["change"].as_str().unwrap(),
+                    c["column_name"].as_str(),
+                )
+            })
+            .collect();
+        changes.sort();
+        assert_eq!(
+            changes,
+            [
+                ("nevada:1106-22", "updated", Some("company")),
+                ("nevada:1106-22", "updated", Some("source_record")),
+                ("nevada:1288-22", "deactivated", None),
+                ("nevada:9999-23", "inserted", None),
+            ],
+            "{kind}"
+        );
+        let remembered = db.texts(
+            "SELECT what, since_run_id, through_run_id, CAST(rows AS TEXT) FROM exports ORDER BY id",
+        );
+        let second_run =
+            db.text("SELECT run_id FROM runs WHERE run_id <> (SELECT min(run_id) FROM runs)");
+        let (first, second) = (Some(first_run.clone()), Some(second_run));
+        let leads = Some("leads".to_string());
+        assert_eq!(
+            remembered,
+            [
+                vec![leads.clone(), None, first.clone(), Some("248".into())],
+                vec![
+                    leads.clone(),
+                    first.clone(),
+                    second.clone(),
+                    Some("3".into())
+                ],
+                vec![leads, second.clone(), second.clone(), Some("0".into())],
+                vec![Some("lead-changes".into()), first, second, Some("4".into())],
+            ],
+            "{kind}"
+        );
+    }
 }

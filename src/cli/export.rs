@@ -12,7 +12,7 @@ use clap::{Args, ValueEnum};
 
 use leadpipe::export::table::{self, Destination, TableFormat};
 use leadpipe::export::{Format, Sink, crm};
-use leadpipe::store::{ExportTable, PartitionKey, Store, StoreError};
+use leadpipe::store::{ExportTable, PartitionKey, Since, Store, StoreError};
 
 use super::exit::Exit;
 use super::printable::printable;
@@ -41,8 +41,14 @@ use super::printable::printable;
 /// value of `--partition-by` (`state=NV/snapshot_date=2023-07-07/part-00000.parquet`), and
 /// `manifest.json` in the layout of Redshift's `COPY … MANIFEST`.
 ///
-/// Reads only. A file is written whole or not at all (to a temporary file beside it,
-/// renamed when complete).
+/// Incremental: `--since-run ID` writes only what runs after run ID changed (new and
+/// changed leads, their providers, their changes, new rejects), `--since-last-export` what
+/// changed since the last export of the same WHAT, which the database remembers (table
+/// `exports`; the first such export writes everything). A row can come twice, never not at
+/// all.
+///
+/// Reads the data, and records the export in `exports`. A file is written whole or not at
+/// all (to a temporary file beside it, renamed when complete).
 #[derive(Debug, Args)]
 pub(crate) struct ExportArgs {
     /// What to export.
@@ -62,6 +68,14 @@ pub(crate) struct ExportArgs {
     /// Part files by these columns, a folder per value (tables only; comma-separated).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "COLUMN")]
     pub partition_by: Vec<PartitionArg>,
+
+    /// Only what runs after this one (`runs.run_id`) changed.
+    #[arg(long, value_name = "RUN_ID", conflicts_with = "since_last_export")]
+    pub since_run: Option<String>,
+
+    /// Only what runs after the last export of the same WHAT changed.
+    #[arg(long)]
+    pub since_last_export: bool,
 
     #[command(flatten)]
     pub db: super::DbArg,
@@ -135,10 +149,63 @@ impl PartitionArg {
 pub(crate) fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let url = args.db.parse()?;
     let mut db = Store::open(&url, Duration::ZERO)?;
-    if let Some(table) = args.what.table() {
-        return export_table(&mut db, &args, table)
-            .with_context(|| format!("cannot export from {url}"));
+    let what = args
+        .what
+        .to_possible_value()
+        .expect("a named value")
+        .get_name()
+        .to_string();
+    let since =
+        since(&mut db, &args, &what).with_context(|| format!("nothing was exported from {url}"))?;
+    // Read before the rows: a run that commits meanwhile is exported again next time.
+    let through = db.newest_run()?;
+    let rows = match args.what.table() {
+        Some(table) => export_table(&mut db, &args, table, since.as_ref()),
+        None => export_crm(&mut db, &args, since.as_ref()),
     }
+    .with_context(|| format!("cannot export from {url}"))?;
+    if let Some(rows) = rows {
+        let destination = match args.out.as_str() {
+            "-" => "standard output",
+            out => out,
+        };
+        db.record_export(&what, destination, since.as_ref(), through.as_deref(), rows)?;
+    }
+    Ok(Exit::Success.into())
+}
+
+/// The run an incremental export starts after, as its options say; `None` for everything.
+fn since(db: &mut Store, args: &ExportArgs, what: &str) -> anyhow::Result<Option<Since>> {
+    if let Some(run_id) = &args.since_run {
+        if !db.has_run(run_id)? {
+            bail!(
+                "there is no run `{}`: give a run id of table `runs` (each ingest's account ends with its own)",
+                printable(run_id)
+            );
+        }
+        return Ok(Some(Since {
+            run_id: run_id.clone(),
+        }));
+    }
+    if !args.since_last_export {
+        return Ok(None);
+    }
+    Ok(match db.last_export(what)? {
+        None => {
+            eprintln!("note: `{what}` was never exported: exporting all of it");
+            None
+        }
+        Some(through) => through.map(|run_id| Since { run_id }),
+    })
+}
+
+/// Writes net-new or matched where `args` says; returns the rows written, or `None` when
+/// standard output's reader went away first.
+fn export_crm(
+    db: &mut Store,
+    args: &ExportArgs,
+    since: Option<&Since>,
+) -> anyhow::Result<Option<u64>> {
     let format = match args.format.table_format() {
         TableFormat::Rows(format) => format,
         TableFormat::Parquet => {
@@ -149,33 +216,36 @@ pub(crate) fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
         bail!("--partition-by is for the tables (leads, providers, lead-changes, rejects)");
     }
     if args.out == "-" {
-        return match export(&mut db, args.what, format, io::stdout().lock()) {
+        return match export(db, args.what, format, since, io::stdout().lock()) {
             // A reader that has gone away (`| head`) took what it wanted.
-            Err(error) if broken_pipe(&error) => Ok(Exit::Success.into()),
-            result => result
-                .map(|_| Exit::Success.into())
-                .with_context(|| format!("cannot export from {url}")),
+            Err(error) if broken_pipe(&error) => Ok(None),
+            result => result.map(Some),
         };
     }
     let rows = to_file(Path::new(&args.out), |out| {
-        export(&mut db, args.what, format, out)
-    })
-    .with_context(|| format!("cannot export from {url}"))?;
+        export(db, args.what, format, since, out)
+    })?;
     eprintln!("{rows} rows written to {}", printable(&args.out));
-    Ok(Exit::Success.into())
+    Ok(Some(rows))
 }
 
-/// Writes a table where `args` says, and tells on stderr what it wrote.
-fn export_table(db: &mut Store, args: &ExportArgs, table: ExportTable) -> anyhow::Result<ExitCode> {
+/// Writes a table where `args` says, and tells on stderr what it wrote; returns the rows
+/// written, or `None` when standard output's reader went away first.
+fn export_table(
+    db: &mut Store,
+    args: &ExportArgs,
+    table: ExportTable,
+    since: Option<&Since>,
+) -> anyhow::Result<Option<u64>> {
     let partitions: Vec<PartitionKey> = args.partition_by.iter().map(|p| p.key()).collect();
     let destination = Destination::parse(&args.out, !partitions.is_empty());
     let format = args.format.table_format();
-    let exported = match table::export_table(db, table, format, &partitions, &destination) {
+    let exported = match table::export_table(db, table, format, &partitions, since, &destination) {
         Ok(exported) => exported,
         Err(error) => {
             let error = anyhow::Error::from(error);
             return match broken_pipe(&error) {
-                true => Ok(Exit::Success.into()),
+                true => Ok(None),
                 false => Err(error),
             };
         }
@@ -198,28 +268,36 @@ fn export_table(db: &mut Store, args: &ExportArgs, table: ExportTable) -> anyhow
         }
         None => {}
     }
-    Ok(Exit::Success.into())
+    Ok(Some(exported.rows))
 }
 
 /// Writes `what` (net-new or matched) to `out`; returns how many rows.
-fn export(db: &mut Store, what: What, format: Format, out: impl Write) -> anyhow::Result<u64> {
+fn export(
+    db: &mut Store,
+    what: What,
+    format: Format,
+    since: Option<&Since>,
+    out: impl Write,
+) -> anyhow::Result<u64> {
     let sink_error = StoreError::Sink;
     match (what, format) {
         (What::NetNew, _) => {
             let mut sink = Sink::new(format, &crm::net_new_columns(), out)?;
-            db.net_new_providers(|provider| {
+            db.net_new_providers(since, |provider| {
                 sink.write(crm::net_new_row(&provider)).map_err(sink_error)
             })?;
             Ok(sink.finish()?)
         }
         (What::Matched, Format::Csv) => {
             let mut sink = Sink::new(format, &crm::matched_columns(), out)?;
-            db.crm_matches(|matched| sink.write(crm::matched_row(&matched)).map_err(sink_error))?;
+            db.crm_matches(since, |matched| {
+                sink.write(crm::matched_row(&matched)).map_err(sink_error)
+            })?;
             Ok(sink.finish()?)
         }
         (What::Matched, Format::Jsonl) => {
             let mut sink = Sink::new(format, &crm::matched_json_columns(), out)?;
-            db.crm_matches(|matched| {
+            db.crm_matches(since, |matched| {
                 sink.write(crm::matched_json_row(&matched))
                     .map_err(sink_error)
             })?;

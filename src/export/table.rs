@@ -16,7 +16,7 @@ use super::parquet::ParquetFile;
 use super::{Format, Sink};
 use crate::read::s3::{S3Destination, S3Error, S3Url};
 use crate::store::{
-    Cell, Column, ExportTable, PartitionKey, SqlType, Store, StoreError, time_text,
+    Cell, Column, ExportTable, PartitionKey, Since, SqlType, Store, StoreError, time_text,
 };
 
 /// How a table is written: a row format, or Parquet.
@@ -105,12 +105,14 @@ pub struct Exported {
     pub manifest: Option<String>,
 }
 
-/// Writes `table` to `destination` in `format`, in part files by `partitions`.
+/// Writes `table` (what runs after `since` changed, when given) to `destination` in
+/// `format`, in part files by `partitions`.
 pub fn export_table(
     store: &mut Store,
     table: ExportTable,
     format: TableFormat,
     partitions: &[PartitionKey],
+    since: Option<&Since>,
     destination: &Destination,
 ) -> Result<Exported, ExportError> {
     if let Some(key) = partitions.iter().find(|key| !table.partitions_by(**key)) {
@@ -131,7 +133,7 @@ pub fn export_table(
             let failed = |e| write_error("standard output", e);
             let out = BufWriter::new(io::stdout());
             let mut writer = PartWriter::new(format, &columns, out).map_err(failed)?;
-            store.export_rows(table, partitions, &mut |row| {
+            store.export_rows(table, partitions, since, &mut |row| {
                 writer.push(row).map_err(StoreError::Sink)
             })?;
             let rows = writer.finish().map_err(failed)?;
@@ -144,7 +146,7 @@ pub fn export_table(
             let failed = |e| write_error(path.display().to_string(), e);
             let (rows, _) = to_file(path, |out| {
                 let mut writer = PartWriter::new(format, &columns, out).map_err(failed)?;
-                store.export_rows(table, partitions, &mut |row| {
+                store.export_rows(table, partitions, since, &mut |row| {
                     writer.push(row).map_err(StoreError::Sink)
                 })?;
                 writer.finish().map_err(failed)
@@ -165,7 +167,7 @@ pub fn export_table(
                 written: Vec::new(),
             };
             let mut failure = None;
-            let read = store.export_rows(table, partitions, &mut |row| {
+            let read = store.export_rows(table, partitions, since, &mut |row| {
                 parts.push(row).map_err(|e| {
                     let sink = StoreError::Sink(io::Error::other(e.to_string()));
                     failure = Some(e);

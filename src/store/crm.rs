@@ -2,8 +2,9 @@
 //! reference record with the provider it matched. Both stream, in id order.
 
 use super::backend::Query;
+use super::exports::{Since, changed_entities};
 use super::schema::SqlType;
-use super::value::{Cell, lead_values};
+use super::value::{Bind, Cell, lead_values};
 use super::{Store, StoreError};
 use crate::lead::{LEAD_COLUMNS, LeadValues};
 use crate::resolve::ids::EntityId;
@@ -47,26 +48,43 @@ fn data_types() -> impl Iterator<Item = SqlType> {
     LEAD_COLUMNS.iter().map(|c| SqlType::of(c.ty))
 }
 
+/// The condition that the entity `entity` is one that runs after `since` changed, as an
+/// `AND` to add; nothing without `since`.
+fn changed(entity: &str, since: Option<&Since>) -> String {
+    match since {
+        Some(_) => format!(" AND {entity} IN ({})", changed_entities()),
+        None => String::new(),
+    }
+}
+
+fn binds(since: Option<&Since>) -> Vec<Bind<'_>> {
+    since.map(|s| Bind::Text(&s.run_id)).into_iter().collect()
+}
+
 fn text(cell: &Cell) -> String {
     cell.text().unwrap_or_default().to_string()
 }
 
 impl Store {
-    /// Streams the active providers that no current CRM record is a member of, by entity id.
+    /// Streams the active providers that no current CRM record is a member of (of those
+    /// that runs after `since` changed, when given), by entity id.
     pub fn net_new_providers(
         &mut self,
+        since: Option<&Since>,
         mut each: impl FnMut(Provider) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let sql = format!(
             "SELECT p.entity_id, p.member_lead_ids, p.sources, {} FROM providers p
-             WHERE p.is_active AND NOT p.in_crm ORDER BY p.entity_id",
-            data("p")
+             WHERE p.is_active AND NOT p.in_crm{} ORDER BY p.entity_id",
+            data("p"),
+            changed("p.entity_id", since)
         );
+        let binds = binds(since);
         let mut types = vec![SqlType::BigInt, SqlType::Text, SqlType::Text];
         types.extend(data_types());
         let query = Query {
             sql: &sql,
-            binds: &[],
+            binds: &binds,
             types: &types,
         };
         self.backend.query(&query, &mut |row| {
@@ -80,9 +98,11 @@ impl Store {
     }
 
     /// Streams every CRM record its source's newest export lists that is one entity with a
-    /// provider, with the provider, by the record's id.
+    /// provider (one that runs after `since` changed, when given), with the provider, by
+    /// the record's id.
     pub fn crm_matches(
         &mut self,
+        since: Option<&Since>,
         mut each: impl FnMut(CrmMatch) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let sql = format!(
@@ -94,10 +114,12 @@ impl Store {
              FROM reference_records r
              JOIN entity_members m ON m.lead_id = r.lead_id
              JOIN providers p ON p.entity_id = m.entity_id
-             WHERE NOT r.removed ORDER BY r.lead_id",
+             WHERE NOT r.removed{} ORDER BY r.lead_id",
             data("r"),
-            data("p")
+            data("p"),
+            changed("p.entity_id", since)
         );
+        let binds = binds(since);
         let mut types = vec![
             SqlType::Text,
             SqlType::Text,
@@ -110,7 +132,7 @@ impl Store {
         types.extend(data_types());
         let query = Query {
             sql: &sql,
-            binds: &[],
+            binds: &binds,
             types: &types,
         };
         self.backend.query(&query, &mut |row| {

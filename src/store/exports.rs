@@ -1,12 +1,43 @@
 //! The tables `leadpipe export` writes out, each as typed columns read in one streamed
 //! query: `leads`, `providers`, `lead_changes` and `rejects`, each with the snapshot date
-//! it can be partitioned by. The SQL is the same text for both targets.
+//! it can be partitioned by; whole, or only what runs after one changed ([`Since`]). And
+//! the ledger of exports, which remembers how far each export went. The SQL is the same
+//! text for both targets.
 
 use super::backend::Query;
 use super::schema::{Column, SqlType};
-use super::value::Cell;
-use super::{Store, StoreError};
+use super::value::{Bind, Cell};
+use super::{Store, StoreError, now};
 use crate::lead::LEAD_COLUMNS;
+
+/// The rows that runs after run `run_id` changed: an incremental export's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Since {
+    pub run_id: String,
+}
+
+/// The runs after run `$1`.
+const LATER_RUNS: &str =
+    "SELECT run_id FROM runs WHERE started_at > (SELECT started_at FROM runs WHERE run_id = $1)";
+
+/// The leads that runs after run `$1` brought or changed (updated, deactivated,
+/// reactivated, undone): new since the newest file, or with a history row since the newest
+/// update, that run `$1` and those before it wrote.
+const CHANGED_LEADS: &str = "SELECT lead_id FROM leads WHERE first_file_id > (
+        SELECT COALESCE(max(f.id), 0) FROM source_files f JOIN runs r ON r.run_id = f.run_id
+        WHERE r.started_at <= (SELECT started_at FROM runs WHERE run_id = $1))
+    UNION SELECT lead_id FROM lead_updates WHERE id > (
+        SELECT COALESCE(max(u.id), 0) FROM lead_updates u JOIN runs r ON r.run_id = u.run_id
+        WHERE r.started_at <= (SELECT started_at FROM runs WHERE run_id = $1))";
+
+/// The entities whose golden record runs after run `$1` can have changed: one of their
+/// leads changed, or resolution created, grew, merged or split them.
+pub(super) fn changed_entities() -> String {
+    format!(
+        "SELECT m.entity_id FROM entity_members m WHERE m.lead_id IN ({CHANGED_LEADS})
+         UNION SELECT entity_id FROM entity_changes WHERE run_id IN ({LATER_RUNS})"
+    )
+}
 
 /// A table an export writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -166,10 +197,21 @@ impl ExportTable {
         }
     }
 
-    /// The statement that reads the table, its rows ordered by `partitions` (else as the
-    /// database finds them: ordering a million rows by id reads the table in the index's
-    /// order, page by random page).
-    fn select(self, partitions: &[PartitionKey]) -> String {
+    /// The condition on its rows of those that runs after run `$1` changed.
+    fn changed(self) -> String {
+        match self {
+            ExportTable::Leads => format!("l.lead_id IN ({CHANGED_LEADS})"),
+            ExportTable::Providers => format!("p.entity_id IN ({})", changed_entities()),
+            ExportTable::LeadChanges => format!("c.run_id IN ({LATER_RUNS})"),
+            ExportTable::Rejects => format!("r.run_id IN ({LATER_RUNS})"),
+        }
+    }
+
+    /// The statement that reads the table (only what runs after run `$1` changed, when
+    /// `since`), its rows ordered by `partitions` (else as the database finds them:
+    /// ordering a million rows by id reads the table in the index's order, page by random
+    /// page).
+    fn select(self, partitions: &[PartitionKey], since: bool) -> String {
         let reads = self.reads();
         let columns: Vec<&str> = reads.iter().map(|r| r.sql.as_str()).collect();
         let order: Vec<&str> = partitions
@@ -183,27 +225,108 @@ impl ExportTable {
             true => String::new(),
             false => format!(" ORDER BY {}", order.join(", ")),
         };
-        format!("SELECT {} FROM {}{order}", columns.join(", "), self.from())
+        let filter = match since {
+            true => format!(" WHERE {}", self.changed()),
+            false => String::new(),
+        };
+        format!(
+            "SELECT {} FROM {}{filter}{order}",
+            columns.join(", "),
+            self.from()
+        )
     }
 }
 
 impl Store {
-    /// Streams every row of `table` to `each`, as cells of [`ExportTable::columns`], ordered
-    /// by `partitions` when there are any.
+    /// Streams every row of `table` (that runs after `since` changed, when given) to
+    /// `each`, as cells of [`ExportTable::columns`], ordered by `partitions` when there are
+    /// any.
     pub(crate) fn export_rows(
         &mut self,
         table: ExportTable,
         partitions: &[PartitionKey],
+        since: Option<&Since>,
         each: &mut dyn FnMut(&[Cell]) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let types: Vec<SqlType> = table.columns().iter().map(|c| c.ty).collect();
-        let sql = table.select(partitions);
+        let sql = table.select(partitions, since.is_some());
+        let binds: Vec<Bind> = since.map(|s| Bind::Text(&s.run_id)).into_iter().collect();
         let query = Query {
             sql: &sql,
-            binds: &[],
+            binds: &binds,
             types: &types,
         };
         self.backend.query(&query, each)
+    }
+
+    /// Whether a committed run of this id exists.
+    pub fn has_run(&mut self, run_id: &str) -> Result<bool, StoreError> {
+        let sql = "SELECT count(*) FROM runs WHERE run_id = $1";
+        Ok(self.count(sql, &[Bind::Text(run_id)])? > 0)
+    }
+
+    /// The newest committed run, if any: how far an export that starts now goes.
+    pub fn newest_run(&mut self) -> Result<Option<String>, StoreError> {
+        self.one_text(
+            "SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1",
+            &[],
+        )
+    }
+
+    /// The newest run the last export of `what` held the changes of: `Some(None)` when that
+    /// export came before any run, `None` when `what` was never exported.
+    pub fn last_export(&mut self, what: &str) -> Result<Option<Option<String>>, StoreError> {
+        let mut found = None;
+        let query = Query {
+            sql: "SELECT through_run_id FROM exports WHERE what = $1 ORDER BY id DESC LIMIT 1",
+            binds: &[Bind::Text(what)],
+            types: &[SqlType::Text],
+        };
+        self.backend.query(&query, &mut |row| {
+            found = Some(row[0].text().map(str::to_string));
+            Ok(())
+        })?;
+        Ok(found)
+    }
+
+    /// Records an export of `what` to `destination`: the changes after `since` (all, when
+    /// `None`) through run `through`, `rows` rows.
+    pub fn record_export(
+        &mut self,
+        what: &str,
+        destination: &str,
+        since: Option<&Since>,
+        through: Option<&str>,
+        rows: u64,
+    ) -> Result<(), StoreError> {
+        let binds = [
+            Bind::Time(now()),
+            Bind::Text(what),
+            Bind::Text(destination),
+            since.map_or(Bind::Null, |s| Bind::Text(&s.run_id)),
+            through.map_or(Bind::Null, Bind::Text),
+            Bind::Int(rows as i64),
+        ];
+        self.backend.execute(
+            "INSERT INTO exports (exported_at, what, destination, since_run_id, through_run_id, rows)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &binds,
+        )?;
+        Ok(())
+    }
+
+    fn one_text(&mut self, sql: &str, binds: &[Bind]) -> Result<Option<String>, StoreError> {
+        let mut found = None;
+        let query = Query {
+            sql,
+            binds,
+            types: &[SqlType::Text],
+        };
+        self.backend.query(&query, &mut |row| {
+            found = row[0].text().map(str::to_string);
+            Ok(())
+        })?;
+        Ok(found)
     }
 }
 
@@ -217,9 +340,16 @@ mod tests {
         assert!(ExportTable::Leads.partitions_by(PartitionKey::SnapshotDate));
         assert!(!ExportTable::Providers.partitions_by(PartitionKey::SnapshotDate));
         assert!(!ExportTable::Rejects.partitions_by(PartitionKey::State));
-        let sql = ExportTable::Leads.select(&[PartitionKey::State, PartitionKey::SnapshotDate]);
+        let partitions = [PartitionKey::State, PartitionKey::SnapshotDate];
+        let sql = ExportTable::Leads.select(&partitions, false);
         assert!(sql.ends_with("ORDER BY l.state, f.snapshot_date"), "{sql}");
         assert!(sql.contains("CAST(l.source_record AS TEXT)"), "{sql}");
-        assert!(!ExportTable::Rejects.select(&[]).contains("ORDER BY"));
+        assert!(!sql.contains("WHERE"), "{sql}");
+        assert!(!ExportTable::Rejects.select(&[], false).contains("ORDER BY"));
+        let since = ExportTable::Rejects.select(&[], true);
+        assert!(
+            since.contains("WHERE r.run_id IN (SELECT run_id FROM runs WHERE started_at >"),
+            "{since}"
+        );
     }
 }

@@ -44,7 +44,7 @@ use backend::Backend;
 pub use crm::{CrmMatch, Provider};
 pub use entities::{Listing, Resolved, ResolvingLead, StoredLabel};
 pub use explain::{Entity, EntityLead, LabelledPair};
-pub use exports::{ExportTable, PartitionKey};
+pub use exports::{ExportTable, PartitionKey, Since};
 pub use known::{Known, KnownLeads};
 pub use ledger::{AppliedSnapshot, Identity, PriorLoad};
 pub use postgres::RUN_LOCK;
