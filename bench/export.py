@@ -8,6 +8,7 @@ loaded once into PostgreSQL and SQLite (not timed), in one run on the same rows:
 
   copy_floor  psql \\copy leads TO a file (FORMAT binary): PostgreSQL's own way of reading
               the rows out, the floor
+  copy_null   the same to /dev/null: the rows read out and written nowhere
   postgres    leadpipe export leads --format parquet from PostgreSQL, to a file
   sqlite      the same from SQLite
   duckdb      DuckDB's COPY (SELECT * FROM leads) TO '….parquet' (FORMAT parquet) from its
@@ -59,6 +60,7 @@ DUCKDB_COPY = """
 import sys, time, duckdb
 start = time.perf_counter()
 con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute("SET enable_progress_bar = false")
 con.execute(f"COPY (SELECT * FROM leads) TO '{sys.argv[2]}' (FORMAT parquet)")
 print(time.perf_counter() - start)
 """
@@ -83,7 +85,7 @@ def main():
     psql(args.pg, "-c", f"CREATE DATABASE {name}")
     pg = database_url(args.pg, name)
     sqlite = "sqlite:" + os.path.join(args.work, "leads.db")
-    runs = {step: [] for step in ("copy_floor", "postgres", "sqlite", "duckdb")}
+    runs = {step: [] for step in ("copy_floor", "copy_null", "postgres", "sqlite", "duckdb")}
     peaks = {"postgres": [], "sqlite": []}
     results = {"scale": args.scale, "repeat": args.repeat}
     try:
@@ -98,6 +100,10 @@ def main():
             start = time.perf_counter()
             psql(pg, "-c", f"\\copy leads TO '{floor_file}' WITH (FORMAT binary)")
             runs["copy_floor"].append(time.perf_counter() - start)
+            settle(args.pg)
+            start = time.perf_counter()
+            psql(pg, "-c", "\\copy leads TO '/dev/null' WITH (FORMAT binary)")
+            runs["copy_null"].append(time.perf_counter() - start)
             for step, db in (("postgres", pg), ("sqlite", sqlite)):
                 settle(args.pg)
                 seconds, rss = timed_export(args.leadpipe, db, parquet[step])
@@ -106,7 +112,8 @@ def main():
         results["floor_bytes"] = os.path.getsize(floor_file)
         results["parquet_bytes"] = os.path.getsize(parquet["postgres"])
         duck = os.path.join(args.work, "leads.duckdb")
-        subprocess.run([python, "-c", "import sys, duckdb; duckdb.connect(sys.argv[1]).execute("
+        subprocess.run([python, "-c", "import sys, duckdb; con = duckdb.connect(sys.argv[1]); "
+                        "con.execute('SET enable_progress_bar = false'); con.execute("
                         "f\"CREATE TABLE leads AS SELECT * FROM read_parquet('{sys.argv[2]}')\")",
                         duck, parquet["postgres"]], check=True)
         for _ in range(args.repeat):

@@ -219,18 +219,18 @@ fn to_file<T>(
 }
 
 /// Rows of one format, written to one file.
-enum PartWriter<W: Write + Send> {
-    Parquet(ParquetFile<W>),
-    Rows(Sink<W>, Vec<Column>),
+enum PartWriter<W: Write + Send + 'static> {
+    Parquet(ParquetFile),
+    Rows(Box<Sink<W>>, Vec<Column>),
 }
 
-impl<W: Write + Send> PartWriter<W> {
+impl<W: Write + Send + 'static> PartWriter<W> {
     fn new(format: TableFormat, columns: &[Column], out: W) -> io::Result<PartWriter<W>> {
         Ok(match format {
             TableFormat::Parquet => PartWriter::Parquet(ParquetFile::new(columns, out)?),
             TableFormat::Rows(format) => {
                 let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
-                PartWriter::Rows(Sink::new(format, &names, out)?, columns.to_vec())
+                PartWriter::Rows(Box::new(Sink::new(format, &names, out)?), columns.to_vec())
             }
         })
     }
