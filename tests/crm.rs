@@ -301,7 +301,7 @@ fn a_crm_export_is_matched_to_the_providers_and_replaced_by_the_next() {
         let output = w.ingest_into(&db, &[&partial], &[]);
         assert_exit(&output, 4);
         assert!(
-            stdout(&output).contains("it would deactivate 7 of the source's 9 active leads"),
+            stdout(&output).contains("it would mark removed 7 of the source's 9 current records"),
             "{kind}: {}",
             stdout(&output)
         );

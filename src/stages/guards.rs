@@ -9,7 +9,7 @@
 
 use crate::lead::LEAD_COLUMNS;
 use crate::pipeline::{Decision, Finding, Measure, Snapshot, Stage};
-use crate::spec::GuardsConfig;
+use crate::spec::{GuardsConfig, Role};
 
 /// The guards stage, with the files and sources the user accepts whatever the guards find.
 #[derive(Debug, Default)]
@@ -78,6 +78,11 @@ fn evaluate(bounds: &GuardsConfig, snapshot: &Snapshot) -> Vec<Finding> {
     let Some(before) = &snapshot.before else {
         return Vec::new();
     };
+    // What a reference source's export would do to its records, in their words.
+    let (deactivate, active) = match snapshot.file.role {
+        Role::Leads => ("deactivate", "active leads"),
+        Role::Reference => ("mark removed", "current records"),
+    };
     if before.active > 0 && snapshot.counts.loaded == 0 {
         // Applied, it would change nothing, yet become what the next snapshot is compared
         // with (and make the source look fresh).
@@ -88,7 +93,7 @@ fn evaluate(bounds: &GuardsConfig, snapshot: &Snapshot) -> Vec<Finding> {
             observed: 0.0,
             threshold: 1.0,
             message: format!(
-                "none of its {} records loaded, where the source has {} active leads",
+                "none of its {} records loaded, where the source has {} {active}",
                 snapshot.counts.read, before.active
             ),
         }];
@@ -105,7 +110,7 @@ fn evaluate(bounds: &GuardsConfig, snapshot: &Snapshot) -> Vec<Finding> {
                 observed: share,
                 threshold: bounds.max_deactivated,
                 message: format!(
-                    "it would deactivate {deactivated} of the source's {} active leads ({}; \
+                    "it would {deactivate} {deactivated} of the source's {} {active} ({}; \
                      max_deactivated is {})",
                     before.active,
                     percent(share),
