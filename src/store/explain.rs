@@ -210,41 +210,31 @@ impl Store {
         Ok(labels)
     }
 
-    /// Every labelled pair, with both leads' values, by lead ids.
+    /// Every labelled pair whose leads (or reference records) are both stored, with both
+    /// their values, by lead ids. Labels are few: each lead is looked up by its id.
     pub fn labelled_pairs(&mut self) -> Result<Vec<LabelledPair>, StoreError> {
-        let data = |lead: &str| {
-            LEAD_COLUMNS
-                .iter()
-                .map(|c| format!("{lead}.{}", c.name))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let sql = format!(
-            "SELECT k.lead_a, k.lead_b, k.label, {}, {} FROM match_labels k
-             JOIN leads a ON a.lead_id = k.lead_a JOIN leads b ON b.lead_id = k.lead_b
-             ORDER BY k.lead_a, k.lead_b",
-            data("a"),
-            data("b")
-        );
-        let mut types = vec![SqlType::Text; 3];
-        for _ in 0..2 {
-            types.extend(LEAD_COLUMNS.iter().map(|c| SqlType::of(c.ty)));
-        }
-        let mut pairs = Vec::new();
+        let mut labels = Vec::new();
         let query = Query {
-            sql: &sql,
+            sql: "SELECT lead_a, lead_b, label FROM match_labels ORDER BY lead_a, lead_b",
             binds: &[],
-            types: &types,
+            types: &[SqlType::Text; 3],
         };
         self.backend.query(&query, &mut |row| {
-            let (a, b) = row[3..].split_at(LEAD_COLUMNS.len());
-            pairs.push(LabelledPair {
-                label: stored_label(row),
-                a: lead_values(a),
-                b: lead_values(b),
-            });
+            labels.push(stored_label(row));
             Ok(())
         })?;
+        let mut pairs = Vec::with_capacity(labels.len());
+        for label in labels {
+            let a = self.entity_lead(&label.lead_a)?;
+            let b = self.entity_lead(&label.lead_b)?;
+            if let (Some(a), Some(b)) = (a, b) {
+                pairs.push(LabelledPair {
+                    label,
+                    a: a.values,
+                    b: b.values,
+                });
+            }
+        }
         Ok(pairs)
     }
 
