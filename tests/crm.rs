@@ -243,6 +243,7 @@ fn a_crm_export_is_matched_to_the_providers_and_replaced_by_the_next() {
         );
 
         // The next export replaces this one: row 5 is removed, row 2 updated.
+        let first_run = db.text("SELECT run_id FROM runs");
         let output = w.ingest_into(&db, &[&next], &[]);
         assert_exit(&output, 0);
         let counts = db.texts(
@@ -292,6 +293,41 @@ fn a_crm_export_is_matched_to_the_providers_and_replaced_by_the_next() {
             history,
             "{kind}"
         );
+
+        // What a nightly sync asks after the next export: the provider the CRM no longer
+        // has is net-new again, and the one CRM record that changed is the one update.
+        let since = |what: &str| -> Vec<serde_json::Value> {
+            let output = w
+                .command(&[
+                    "export",
+                    what,
+                    "--since-run",
+                    &first_run,
+                    "--format",
+                    "jsonl",
+                    "--db",
+                    &db.url(),
+                ])
+                .output()
+                .unwrap();
+            assert_exit(&output, 0);
+            stdout(&output)
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect()
+        };
+        let net_new_since = since("net-new");
+        let ids: Vec<&str> = net_new_since
+            .iter()
+            .map(|p| p["leadpipe Lead IDs"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["nevada:788-22"], "{kind}");
+        let matched_since = since("matched");
+        let ids: Vec<&str> = matched_since
+            .iter()
+            .map(|m| m["crm_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["00Q000000000002AAA"], "{kind}");
 
         // A partial export that would remove most of the CRM is held, as a snapshot is.
         let partial = w.write(

@@ -20,22 +20,37 @@ pub struct Since {
 const LATER_RUNS: &str =
     "SELECT run_id FROM runs WHERE started_at > (SELECT started_at FROM runs WHERE run_id = $1)";
 
+/// The newest source file that run `$1` and those before it recorded.
+const THROUGH_FILE: &str = "(SELECT COALESCE(max(f.id), 0) FROM source_files f
+    JOIN runs r ON r.run_id = f.run_id
+    WHERE r.started_at <= (SELECT started_at FROM runs WHERE run_id = $1))";
+
+/// The newest lead update that run `$1` and those before it wrote.
+const THROUGH_UPDATE: &str = "(SELECT COALESCE(max(u.id), 0) FROM lead_updates u
+    JOIN runs r ON r.run_id = u.run_id
+    WHERE r.started_at <= (SELECT started_at FROM runs WHERE run_id = $1))";
+
 /// The leads that runs after run `$1` brought or changed (updated, deactivated,
 /// reactivated, undone): new since the newest file, or with a history row since the newest
 /// update, that run `$1` and those before it wrote.
-const CHANGED_LEADS: &str = "SELECT lead_id FROM leads WHERE first_file_id > (
-        SELECT COALESCE(max(f.id), 0) FROM source_files f JOIN runs r ON r.run_id = f.run_id
-        WHERE r.started_at <= (SELECT started_at FROM runs WHERE run_id = $1))
-    UNION SELECT lead_id FROM lead_updates WHERE id > (
-        SELECT COALESCE(max(u.id), 0) FROM lead_updates u JOIN runs r ON r.run_id = u.run_id
-        WHERE r.started_at <= (SELECT started_at FROM runs WHERE run_id = $1))";
+fn changed_leads() -> String {
+    format!(
+        "SELECT lead_id FROM leads WHERE first_file_id > {THROUGH_FILE}
+         UNION SELECT lead_id FROM lead_updates WHERE id > {THROUGH_UPDATE}"
+    )
+}
 
-/// The entities whose golden record runs after run `$1` can have changed: one of their
-/// leads changed, or resolution created, grew, merged or split them.
+/// The entities whose golden record, or whose place in the CRM, runs after run `$1` can
+/// have changed: one of their leads changed, one of their CRM records was brought, changed
+/// or removed, or resolution created, grew, merged or split them.
 pub(super) fn changed_entities() -> String {
     format!(
-        "SELECT m.entity_id FROM entity_members m WHERE m.lead_id IN ({CHANGED_LEADS})
-         UNION SELECT entity_id FROM entity_changes WHERE run_id IN ({LATER_RUNS})"
+        "SELECT m.entity_id FROM entity_members m WHERE m.lead_id IN ({})
+         UNION SELECT m.entity_id FROM entity_members m JOIN reference_records c
+             ON c.lead_id = m.lead_id
+             WHERE c.first_file_id > {THROUGH_FILE} OR c.changed_file_id > {THROUGH_FILE}
+         UNION SELECT entity_id FROM entity_changes WHERE run_id IN ({LATER_RUNS})",
+        changed_leads()
     )
 }
 
@@ -200,7 +215,7 @@ impl ExportTable {
     /// The condition on its rows of those that runs after run `$1` changed.
     fn changed(self) -> String {
         match self {
-            ExportTable::Leads => format!("l.lead_id IN ({CHANGED_LEADS})"),
+            ExportTable::Leads => format!("l.lead_id IN ({})", changed_leads()),
             ExportTable::Providers => format!("p.entity_id IN ({})", changed_entities()),
             ExportTable::LeadChanges => format!("c.run_id IN ({LATER_RUNS})"),
             ExportTable::Rejects => format!("r.run_id IN ({LATER_RUNS})"),

@@ -23,15 +23,18 @@ impl Dialect {
             .iter()
             .map(|c| self.differs(c.name, Some(c.ty)))
             .collect();
+        let mut changed = Builder::new(self);
+        let file = changed.param(Param::FileId);
         let mut statements = vec![
             Builder::new(self).finish(
                 "CREATE UNIQUE INDEX staged_leads_id ON staged_leads (lead_id)".into(),
                 Counted::Nothing,
             ),
             self.analyze("staged_leads"),
-            Builder::new(self).finish(
+            changed.finish(
                 format!(
-                    "UPDATE reference_records AS l SET {}, removed = FALSE, removed_at = NULL
+                    "UPDATE reference_records AS l SET {}, removed = FALSE, removed_at = NULL,
+                         changed_file_id = {file}
                      FROM staged_leads s WHERE l.lead_id = s.lead_id AND (l.removed OR {})",
                     sets.join(", "),
                     differs.join(" OR ")
@@ -70,9 +73,11 @@ impl Dialect {
             statements.push(self.analyze("seen_leads"));
             let mut builder = Builder::new(self);
             let (source, now) = (builder.param(Param::Source), builder.param(Param::Now));
+            let file = builder.param(Param::FileId);
             statements.push(builder.finish(
                 format!(
-                    "UPDATE reference_records SET removed = TRUE, removed_at = {now}
+                    "UPDATE reference_records SET removed = TRUE, removed_at = {now},
+                         changed_file_id = {file}
                      WHERE source = {source} AND NOT removed
                      AND NOT EXISTS (SELECT 1 FROM seen_leads s WHERE s.lead_id = reference_records.lead_id)"
                 ),
