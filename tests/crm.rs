@@ -360,3 +360,60 @@ fn a_crm_export_is_matched_to_the_providers_and_replaced_by_the_next() {
         );
     }
 }
+
+#[test]
+fn a_hubspot_export_in_either_naming_is_matched_to_the_providers() {
+    // HubSpot's own export (property labels, a portal's own columns), and a warehouse
+    // sync's (internal names, and no file-name pattern: claimed by its header). Each is one
+    // CRM's whole export, so each is loaded into databases of its own.
+    let exports = [
+        (
+            "hubspot-crm-exports-all-companies-2024-05-01.csv",
+            "Record ID,Company name,Lifecycle Stage,Phone Number,Street Address,Street Address 2,City,State/Region,Postal Code,Country/Region,Website URL\n\
+             9001,1.2..me Kidz,Lead,(210) 310-3990,1222 Babcock Road,,San Antonio,Texas,78201,United States,\n\
+             9002,Happy Trails Daycare,Customer,1234567890,5 Elm St,Suite 2,Tulsa,OK,74103,United States,happytrails.example\n",
+            [("9001", "texas:1687698")],
+        ),
+        (
+            "companies.csv",
+            "hs_object_id,name,phone,address,address2,city,state,zip,country,website,hs_lead_status\n\
+             9101,Deelightful Learning Station LLC,214-733-7201,2604 NW 115th Pl,,Oklahoma City,Oklahoma,73120,US,,OPEN\n\
+             9102,Happy Trails Daycare,1234567890,5 Elm St,Suite 2,Tulsa,OK,74103,US,happytrails.example,NEW\n",
+            [("9101", "oklahoma:K820055484")],
+        ),
+    ];
+    for (name, text, expected) in exports {
+        let w = Workdir::new();
+        let export = w.write(&format!("hubspot/{name}"), text);
+        for db in Db::both(&w) {
+            let kind = db.kind();
+            assert_exit(&w.ingest_into(&db, &[&raw_dir(), &export], &[]), 0);
+            assert_eq!(
+                db.count(
+                    "SELECT count(*) FROM reference_records WHERE source = 'hubspot_companies'"
+                ),
+                2,
+                "{kind}: {name}"
+            );
+            let output = w
+                .command(&["export", "matched", "--format", "jsonl", "--db", &db.url()])
+                .output()
+                .unwrap();
+            assert_exit(&output, 0);
+            let found: Vec<(String, String)> = stdout(&output)
+                .lines()
+                .map(|line| {
+                    let m: serde_json::Value = serde_json::from_str(line).unwrap();
+                    assert_eq!(m["crm_source"], "hubspot_companies");
+                    let text = |key: &str| m[key].as_str().unwrap().to_string();
+                    (text("crm_id"), text("lead_ids"))
+                })
+                .collect();
+            let expected = expected.map(|(id, lead)| (id.to_string(), lead.to_string()));
+            assert_eq!(
+                found, expected,
+                "{kind}: {name}: Happy Trails is no provider of the files"
+            );
+        }
+    }
+}
