@@ -42,7 +42,8 @@ use super::printable::printable;
 /// `manifest.json` in the layout of Redshift's `COPY … MANIFEST`.
 ///
 /// Incremental: `--since-run ID` writes only what runs after run ID changed (new and
-/// changed leads, their providers, their changes, new rejects), `--since-last-export` what
+/// changed leads, the providers they or a CRM's newer export changed, the changes, new
+/// rejects), `--since-last-export` what
 /// changed since the last export of the same WHAT, which the database remembers (table
 /// `exports`; the first such export writes everything). A row can come twice, never not at
 /// all.

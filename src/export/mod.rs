@@ -21,29 +21,31 @@ pub enum Format {
 
 /// Rows written in one format to one writer.
 pub struct Sink<W: Write> {
-    format: Format,
     columns: Vec<String>,
-    csv: Option<csv::Writer<W>>,
-    out: Option<W>,
+    out: Out<W>,
     rows: u64,
+}
+
+/// A sink's writer, in its format.
+enum Out<W: Write> {
+    Csv(Box<csv::Writer<W>>),
+    Jsonl(W),
 }
 
 impl<W: Write> Sink<W> {
     /// A sink of rows of these columns; a CSV gets its header at once.
     pub fn new(format: Format, columns: &[&str], out: W) -> io::Result<Sink<W>> {
         let columns: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
-        let (csv, out) = match format {
+        let out = match format {
             Format::Csv => {
                 let mut writer = csv::Writer::from_writer(out);
                 writer.write_record(&columns).map_err(io_error)?;
-                (Some(writer), None)
+                Out::Csv(Box::new(writer))
             }
-            Format::Jsonl => (None, Some(out)),
+            Format::Jsonl => Out::Jsonl(out),
         };
         Ok(Sink {
-            format,
             columns,
-            csv,
             out,
             rows: 0,
         })
@@ -52,19 +54,16 @@ impl<W: Write> Sink<W> {
     /// Writes a row: one value per column, in order.
     pub fn write(&mut self, values: Vec<Value>) -> io::Result<()> {
         debug_assert_eq!(values.len(), self.columns.len());
-        match (self.format, &mut self.csv, &mut self.out) {
-            (Format::Csv, Some(writer), _) => {
-                writer
-                    .write_record(values.iter().map(csv_field))
-                    .map_err(io_error)?;
-            }
-            (_, _, Some(out)) => {
+        match &mut self.out {
+            Out::Csv(writer) => writer
+                .write_record(values.iter().map(csv_field))
+                .map_err(io_error)?,
+            Out::Jsonl(out) => {
                 let object: serde_json::Map<String, Value> =
                     self.columns.iter().cloned().zip(values).collect();
                 serde_json::to_writer(&mut *out, &object)?;
                 out.write_all(b"\n")?;
             }
-            _ => unreachable!("a sink has the writer of its format"),
         }
         self.rows += 1;
         Ok(())
@@ -72,10 +71,9 @@ impl<W: Write> Sink<W> {
 
     /// Flushes what is written; returns how many rows were.
     pub fn finish(self) -> io::Result<u64> {
-        match (self.csv, self.out) {
-            (Some(mut writer), _) => writer.flush()?,
-            (_, Some(mut out)) => out.flush()?,
-            _ => {}
+        match self.out {
+            Out::Csv(mut writer) => writer.flush()?,
+            Out::Jsonl(mut out) => out.flush()?,
         }
         Ok(self.rows)
     }

@@ -221,7 +221,7 @@ fn to_file<T>(
 /// Rows of one format, written to one file.
 enum PartWriter<W: Write + Send + 'static> {
     Parquet(ParquetFile),
-    Rows(Box<Sink<W>>, Vec<Column>),
+    Rows(Sink<W>, Vec<Column>),
 }
 
 impl<W: Write + Send + 'static> PartWriter<W> {
@@ -230,7 +230,7 @@ impl<W: Write + Send + 'static> PartWriter<W> {
             TableFormat::Parquet => PartWriter::Parquet(ParquetFile::new(columns, out)?),
             TableFormat::Rows(format) => {
                 let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
-                PartWriter::Rows(Box::new(Sink::new(format, &names, out)?), columns.to_vec())
+                PartWriter::Rows(Sink::new(format, &names, out)?, columns.to_vec())
             }
         })
     }
