@@ -34,6 +34,7 @@ fn run() -> anyhow::Result<ExitCode> {
         cli::Command::Migrate(migrate) => cli::migrate::run(migrate),
         cli::Command::Specs(specs) => cli::specs::run(specs),
         cli::Command::Undo(undo) => cli::undo::run(undo),
+        cli::Command::Records(records) => cli::records::run(records),
         cli::Command::Resolve(resolve) => cli::resolve::run(resolve),
         cli::Command::Review(review) => cli::review::run(review),
         cli::Command::Verify(verify) => cli::verify::run(verify),

@@ -9,6 +9,7 @@ pub(crate) mod notify;
 pub(crate) mod outcome;
 pub(crate) mod printable;
 pub(crate) mod progress;
+pub(crate) mod records;
 pub(crate) mod resolve;
 pub(crate) mod results;
 pub(crate) mod review;
@@ -47,6 +48,8 @@ pub(crate) enum Command {
     Ingest(ingest::IngestArgs),
     #[command(after_help = exit::help())]
     Migrate(migrate::MigrateArgs),
+    #[command(after_help = exit::help())]
+    Records(records::RecordsArgs),
     #[command(after_help = exit::help())]
     Resolve(resolve::ResolveArgs),
     #[command(after_help = exit::help())]

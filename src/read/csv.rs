@@ -142,10 +142,13 @@ impl RecordSource for CsvReader {
             (None, None) => Some(Defect::Unparsable),
             (None, Some(fields)) => self.width_defect(fields),
         };
-        let fields = if defect.is_some() {
-            Fields::default()
-        } else {
-            fields.unwrap_or_default()
+        // A ragged record keeps its fields as read (`leadpipe records` shows them); ingest
+        // rejects it by its defect.
+        let fields = match defect {
+            Some(Defect::TooFewFields { .. } | Defect::TooManyFields { .. }) | None => {
+                fields.unwrap_or_default()
+            }
+            Some(_) => Fields::default(),
         };
         Ok(Some(Record {
             line,
