@@ -9,6 +9,7 @@ use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
+use leadpipe::export::io_error;
 use leadpipe::read::input::InputFile;
 use leadpipe::read::{self, Record, peek_header};
 use leadpipe::reason::Reason;
@@ -146,7 +147,7 @@ impl<W: Write> Out<W> {
 
     fn header(&mut self, header: &[String]) -> io::Result<()> {
         match self {
-            Out::Csv(writer) => Ok(writer.write_record(header)?),
+            Out::Csv(writer) => writer.write_record(header).map_err(io_error),
             Out::Jsonl(_) => Ok(()),
         }
     }
@@ -158,7 +159,7 @@ impl<W: Write> Out<W> {
             false => record.fields.iter().map(str::to_string).collect(),
         };
         match self {
-            Out::Csv(writer) => Ok(writer.write_record(&fields)?),
+            Out::Csv(writer) => writer.write_record(&fields).map_err(io_error),
             Out::Jsonl(out) => {
                 let defect = record.defect.as_ref().map(|d| d.reason().to_string());
                 let line = json!({"line": record.line, "fields": fields, "defect": defect});

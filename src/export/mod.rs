@@ -80,7 +80,7 @@ impl<W: Write> Sink<W> {
 }
 
 /// A CSV writer's error as the I/O error it is (a closed pipe stays one), or as other.
-fn io_error(error: csv::Error) -> io::Error {
+pub fn io_error(error: csv::Error) -> io::Error {
     match error.into_kind() {
         csv::ErrorKind::Io(error) => error,
         other => io::Error::other(format!("{other:?}")),
