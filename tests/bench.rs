@@ -7,13 +7,13 @@ use std::process::Command;
 
 use util::Workdir;
 
-#[test]
-fn the_harness_times_every_step_on_scaled_real_files() {
+/// Runs a harness at scale 3, twice per step, with the build under test; its results.
+fn harness(script: &str) -> serde_json::Value {
     let w = Workdir::new();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = w.path().join("bench.json");
+    let out = w.path().join("results.json");
     let output = Command::new("python3")
-        .arg(root.join("bench/bench.py"))
+        .arg(root.join(script))
         .args(["--scale", "3", "--repeat", "2", "--work"])
         .arg(w.path().join("work"))
         .arg("--out")
@@ -24,11 +24,15 @@ fn the_harness_times_every_step_on_scaled_real_files() {
         .unwrap();
     assert!(
         output.status.success(),
-        "{}",
+        "{script}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let results: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap()
+}
+
+#[test]
+fn the_harness_times_every_step_on_scaled_real_files() {
+    let results = harness("bench/bench.py");
     // Three copies of the 249 records, with the one cut-off record kept once at the end.
     assert_eq!(results["records"], 3 * 248 + 1);
     for step in [
@@ -67,26 +71,7 @@ fn the_harness_times_every_step_on_scaled_real_files() {
 
 #[test]
 fn the_export_harness_times_leadpipe_the_floor_and_duckdb_on_the_same_rows() {
-    let w = Workdir::new();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = w.path().join("export.json");
-    let output = Command::new("python3")
-        .arg(root.join("bench/export.py"))
-        .args(["--scale", "3", "--repeat", "2", "--work"])
-        .arg(w.path().join("work"))
-        .arg("--out")
-        .arg(&out)
-        .arg("--leadpipe")
-        .arg(assert_cmd::cargo::cargo_bin("leadpipe"))
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let results: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let results = harness("bench/export.py");
     // Three copies of the 248 leads (the cut-off record is rejected).
     assert_eq!(results["leads"], 3 * 248);
     let floor = results["copy_floor"]["seconds"].as_f64().unwrap();

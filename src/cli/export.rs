@@ -1,8 +1,7 @@
 //! `leadpipe export`: what the CRM and its sales team take from the database, and the
 //! tables a warehouse loads.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -223,7 +222,7 @@ fn export_crm(
             result => result.map(Some),
         };
     }
-    let rows = to_file(Path::new(&args.out), |out| {
+    let (rows, _) = table::to_file(Path::new(&args.out), |out| {
         export(db, args.what, format, since, out)
     })?;
     eprintln!("{rows} rows written to {}", printable(&args.out));
@@ -315,22 +314,4 @@ fn broken_pipe(error: &anyhow::Error) -> bool {
             .downcast_ref::<io::Error>()
             .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
     })
-}
-
-/// Runs `write` into a temporary file beside `path`, which becomes `path` only when `write`
-/// succeeds: a failed export leaves no partial file, and an earlier one stays as it was.
-fn to_file(
-    path: &Path,
-    write: impl FnOnce(BufWriter<&File>) -> anyhow::Result<u64>,
-) -> anyhow::Result<u64> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let file = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    let rows = write(BufWriter::new(file.as_file()))?;
-    file.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(rows)
 }

@@ -144,7 +144,7 @@ pub fn export_table(
         }
         Destination::File(path) => {
             let failed = |e| write_error(path.display().to_string(), e);
-            let (rows, _) = to_file(path, |out| {
+            let (rows, _) = to_file::<_, ExportError>(path, |out| {
                 let mut writer = PartWriter::new(format, &columns, out).map_err(failed)?;
                 store.export_rows(table, partitions, since, &mut |row| {
                     writer.push(row).map_err(StoreError::Sink)
@@ -158,10 +158,18 @@ pub fn export_table(
         }
         Destination::Folder(_) | Destination::S3 { .. } => {
             let mut place = Place::open(destination)?;
+            let at = partitions
+                .iter()
+                .map(|key| {
+                    let at = columns.iter().position(|c| c.name == key.column());
+                    at.expect("a column the table partitions by")
+                })
+                .collect();
             let mut parts = Parts {
                 format,
                 columns: &columns,
                 partitions,
+                at,
                 place: &mut place,
                 open: None,
                 written: Vec::new(),
@@ -200,11 +208,11 @@ fn write_error(path: impl Into<String>, error: io::Error) -> ExportError {
 /// Runs `write` into a temporary file beside `path`, which becomes `path` only when `write`
 /// succeeds: a failed export leaves no partial file, and an earlier one stays as it was.
 /// Returns what `write` did, and the file's size.
-fn to_file<T>(
+pub fn to_file<T, E: From<ExportError>>(
     path: &Path,
-    write: impl FnOnce(BufWriter<File>) -> Result<T, ExportError>,
-) -> Result<(T, u64), ExportError> {
-    let failed = |e| write_error(path.display().to_string(), e);
+    write: impl FnOnce(BufWriter<File>) -> Result<T, E>,
+) -> Result<(T, u64), E> {
+    let failed = |e| E::from(write_error(path.display().to_string(), e));
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -330,7 +338,7 @@ impl Place {
             .collect();
         let text = serde_json::to_string_pretty(&json!({ "entries": entries })).expect("JSON");
         let local = self.local("manifest.json");
-        to_file(&local, |mut out| {
+        to_file::<_, ExportError>(&local, |mut out| {
             out.write_all(text.as_bytes())
                 .and_then(|()| out.flush())
                 .map_err(|e| write_error(local.display().to_string(), e))
@@ -352,6 +360,8 @@ struct Parts<'a> {
     format: TableFormat,
     columns: &'a [Column],
     partitions: &'a [PartitionKey],
+    /// Where each partition's column is in a row, found once.
+    at: Vec<usize>,
     place: &'a mut Place,
     open: Option<OpenPart>,
     written: Vec<Part>,
@@ -368,18 +378,7 @@ struct OpenPart {
 
 impl Parts<'_> {
     fn push(&mut self, row: &[Cell]) -> Result<(), ExportError> {
-        let values: Vec<String> = self
-            .partitions
-            .iter()
-            .map(|key| {
-                let at = self
-                    .columns
-                    .iter()
-                    .position(|c| c.name == key.column())
-                    .expect("a partition column");
-                partition_value(row[at])
-            })
-            .collect();
+        let values: Vec<String> = self.at.iter().map(|&at| partition_value(row[at])).collect();
         if self.open.as_ref().is_none_or(|open| open.values != values) {
             self.close()?;
             self.open = Some(self.start(values)?);

@@ -15,31 +15,13 @@ fn python() -> &'static Path {
         if let Some(dir) = std::env::var_os("LEADPIPE_TEST_DUCKDB") {
             return PathBuf::from(dir).join("python");
         }
-        let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/duckdb-venv");
-        let bin = venv.join("bin");
-        let has_duckdb = || {
+        let has_duckdb = |bin: &Path| {
             Command::new(bin.join("python"))
                 .args(["-c", "import duckdb"])
                 .status()
                 .is_ok_and(|s| s.success())
         };
-        if !has_duckdb() {
-            let ok = Command::new("python3")
-                .args(["-m", "venv"])
-                .arg(&venv)
-                .status()
-                .is_ok_and(|s| s.success())
-                && Command::new(bin.join("pip"))
-                    .args(["install", "--quiet", DUCKDB])
-                    .status()
-                    .is_ok_and(|s| s.success());
-            assert!(
-                ok,
-                "could not install {DUCKDB} into {}; install it and set LEADPIPE_TEST_DUCKDB",
-                venv.display()
-            );
-        }
-        bin.join("python")
+        super::venv_with("duckdb-venv", DUCKDB, has_duckdb).join("python")
     })
 }
 

@@ -5,6 +5,32 @@
 pub mod duckdb;
 pub mod moto;
 
+/// The `bin` folder of a virtual environment `target/<name>` that has `package`, made on
+/// first use: `installed` says whether a folder has it already.
+pub fn venv_with(name: &str, package: &str, installed: impl Fn(&Path) -> bool) -> PathBuf {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join(name);
+    let bin = venv.join("bin");
+    if !installed(&bin) {
+        let ok = std::process::Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .is_ok_and(|s| s.success())
+            && std::process::Command::new(bin.join("pip"))
+                .args(["install", "--quiet", package])
+                .status()
+                .is_ok_and(|s| s.success());
+        assert!(
+            ok,
+            "could not install {package} into {}; install it and name it with the variable the README gives",
+            venv.display()
+        );
+    }
+    bin
+}
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 

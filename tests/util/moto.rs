@@ -20,25 +20,7 @@ fn moto_bin() -> &'static Path {
         if let Some(dir) = std::env::var_os("LEADPIPE_TEST_MOTO") {
             return PathBuf::from(dir);
         }
-        let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/moto-venv");
-        let bin = venv.join("bin");
-        if !bin.join("moto_server").exists() {
-            let ok = Command::new("python3")
-                .args(["-m", "venv"])
-                .arg(&venv)
-                .status()
-                .is_ok_and(|s| s.success())
-                && Command::new(bin.join("pip"))
-                    .args(["install", "--quiet", MOTO])
-                    .status()
-                    .is_ok_and(|s| s.success());
-            assert!(
-                ok,
-                "could not install {MOTO} into {}; install it and set LEADPIPE_TEST_MOTO",
-                venv.display()
-            );
-        }
-        bin
+        super::venv_with("moto-venv", MOTO, |bin| bin.join("moto_server").exists())
     })
 }
 
