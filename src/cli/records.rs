@@ -11,7 +11,7 @@ use serde_json::json;
 
 use leadpipe::export::io_error;
 use leadpipe::read::input::InputFile;
-use leadpipe::read::{self, Record, peek_header};
+use leadpipe::read::{self, Record};
 use leadpipe::reason::Reason;
 use leadpipe::spec::{Claim, Specs};
 
@@ -67,7 +67,7 @@ pub(crate) fn run(args: RecordsArgs) -> anyhow::Result<ExitCode> {
             ),
         },
         None => match specs
-            .claim(&input.name(), || peek_header(input.open()?))
+            .claim(&input.name(), || read::file_start(input.open()?))
             .with_context(|| format!("cannot read {shown}"))?
         {
             Claim::ByName(spec) | Claim::ByHeader(spec) => spec,

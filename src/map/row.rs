@@ -108,7 +108,7 @@ impl<'a> RecordMapping<'a> {
         };
         // A field this long was read on only because its quote closed cleanly: said, in
         // case a stray quote and a later one joined records after all.
-        if record.lines > spec.max_record_lines as u64 + 1 {
+        if record.lines > spec.dialect.max_record_lines as u64 + 1 {
             lead.issues.push(FieldIssue {
                 column: "source_record",
                 reason: Reason::LongRecord,
@@ -118,7 +118,7 @@ impl<'a> RecordMapping<'a> {
                     record.lines,
                     record.line,
                     record.line + record.lines - 1,
-                    spec.max_record_lines
+                    spec.dialect.max_record_lines
                 ),
             });
         }

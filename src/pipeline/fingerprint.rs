@@ -12,11 +12,12 @@ use crate::spec::Spec;
 /// and rules, and the file's header (the names in `source_record`).
 pub(crate) fn mapping_salt(spec: &Spec, header: &[String]) -> u128 {
     let described = format!(
-        "{}\n{}\n{:?}\n{}\n{header:?}\n{}\n{:?}",
+        "{}\n{}\n{:?}\n{:?}\n{:?}\n{header:?}\n{}\n{:?}",
         env!("LEADPIPE_BUILD_FINGERPRINT"),
         spec.id,
         spec.encoding.map(encoding_rs::Encoding::name),
-        spec.delimiter,
+        spec.dialect,
+        spec.layout,
         spec.key_column,
         spec.rules
     );

@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use super::RunError;
 use super::fingerprint::content_sha256;
 use super::report::{FileOutcome, FileReport};
+use crate::read;
 use crate::read::input::InputFile;
-use crate::read::peek_header;
 use crate::spec::{Claim, Spec, Specs};
 use crate::store::{FileInfo, FileStatus, Identity, RunInfo, Store, now, time_text};
 
@@ -75,7 +75,7 @@ fn claim<'a>(
     };
     let file_name = input.name();
     let claim = specs
-        .claim(&file_name, || peek_header(input.open()?))
+        .claim(&file_name, || read::file_start(input.open()?))
         .map_err(|error| RunError::Read {
             file: path.clone(),
             error,

@@ -6,6 +6,7 @@ use std::io::{self, BufRead, Read};
 use encoding_rs::Encoding;
 
 use super::decode::{self, decode_field_into};
+use super::dialect::{Delimiter, Dialect, JoinedDelimiter, Layout, restore_pairs};
 use super::fields::{FieldSplitter, Fields};
 use super::framer::{Framer, Problem, RawRecord};
 use super::{Defect, Record, RecordSource};
@@ -14,41 +15,85 @@ use super::{Defect, Record, RecordSource};
 pub(crate) struct CsvReader {
     framer: Framer<Box<dyn BufRead + Send>>,
     splitter: FieldSplitter,
+    /// A two-byte delimiter, which the framer sees as one byte: written back in a record's
+    /// bytes as published.
+    pair: Option<[u8; 2]>,
     header: Vec<String>,
     encoding: &'static str,
     repaired_fields: u64,
 }
 
 impl CsvReader {
-    /// Opens a byte stream and reads its header. `encoding` is the spec's (`None` for auto).
+    /// Opens a byte stream and reads its header as `layout` places it (`names` are the
+    /// columns of a file without one). `encoding` is the spec's (`None` for auto).
     pub(crate) fn new(
         input: impl Read + Send + 'static,
         encoding: Option<&'static Encoding>,
-        delimiter: u8,
-        max_record_lines: usize,
+        dialect: &Dialect,
+        layout: &Layout,
+        names: &[String],
     ) -> io::Result<CsvReader> {
-        let (input, encoding) = decode::open_as_utf8(input, encoding)?;
+        let (mut input, encoding) = decode::open_as_utf8(input, encoding)?;
+        if let Delimiter::Two(pair) = dialect.delimiter {
+            let joined = JoinedDelimiter::new(input, pair, dialect);
+            input = Box::new(io::BufReader::with_capacity(1 << 16, joined));
+        }
+        skip_lines(&mut input, layout.preamble_lines)?;
+        let first_line = layout.preamble_lines as u64 + 1;
         let mut reader = CsvReader {
-            framer: Framer::new(input, delimiter, max_record_lines),
-            splitter: FieldSplitter::new(delimiter),
+            framer: Framer::new(input, dialect, first_line),
+            splitter: FieldSplitter::new(dialect),
+            pair: match dialect.delimiter {
+                Delimiter::Two(pair) => Some(pair),
+                Delimiter::One(_) => None,
+            },
             header: Vec::new(),
             encoding,
             repaired_fields: 0,
         };
-        let Some(first) = reader.framer.next_record()? else {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "the file is empty: no header",
-            ));
+        reader.header = match layout.header_rows {
+            0 => names.to_vec(),
+            rows => reader.read_header(rows)?,
         };
-        match (first.problem, reader.split(&first.bytes)) {
-            (None, Some(header)) => reader.header = header.iter().map(String::from).collect(),
-            _ => {
-                let message = format!("the header (line {}) is not a sound CSV record", first.line);
+        Ok(reader)
+    }
+
+    /// The column names of a header that takes `rows` rows: each column's parts joined by a
+    /// space.
+    fn read_header(&mut self, rows: usize) -> io::Result<Vec<String>> {
+        let mut header: Vec<String> = Vec::new();
+        for row in 0..rows {
+            let Some(record) = self.framer.next_record()? else {
+                let message = match row {
+                    0 => "the file is empty: no header".to_string(),
+                    _ => format!("the file ends within its {rows}-row header"),
+                };
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, message));
+            };
+            let Some(cells) = record
+                .problem
+                .is_none()
+                .then(|| self.split(&record.bytes))
+                .flatten()
+            else {
+                let message = format!(
+                    "the header (line {}) is not a sound CSV record",
+                    record.line
+                );
                 return Err(io::Error::new(io::ErrorKind::InvalidData, message));
+            };
+            if header.len() < cells.len() {
+                header.resize(cells.len(), String::new());
+            }
+            for (name, part) in header.iter_mut().zip(cells.iter()) {
+                let part = part.trim();
+                if !part.is_empty() && !name.is_empty() {
+                    name.push(' ');
+                }
+                name.push_str(part);
             }
         }
-        Ok(reader)
+        Ok(header)
     }
 
     /// A record with too few fields, or extra fields that are not empty, is defective;
@@ -132,10 +177,13 @@ impl RecordSource for CsvReader {
         }
         let RawRecord {
             line,
-            bytes,
+            mut bytes,
             lines,
             problem,
         } = raw_record;
+        if let Some(pair) = self.pair {
+            bytes = restore_pairs(&bytes, pair);
+        }
         let defect = match (problem, fields.as_mut()) {
             (Some(Problem::UnterminatedQuote), _) => Some(Defect::UnterminatedQuote),
             (Some(Problem::Oversized), _) => Some(Defect::Oversized),
@@ -160,30 +208,122 @@ impl RecordSource for CsvReader {
     }
 }
 
-/// The header of a file read with default settings (for claiming a file by its header):
-/// `None` when the file has none that reads as CSV; an error when its bytes cannot be read.
-pub fn peek_header(input: impl Read + Send + 'static) -> io::Result<Option<Vec<String>>> {
-    let limited = input.take(1 << 16);
-    match CsvReader::new(limited, None, b',', 1) {
-        Ok(reader) => Ok(Some(reader.header)),
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData
-            ) =>
-        {
-            Ok(None)
+/// Skips the first `count` lines of `input` (ended by `\n`, `\r\n` or `\r`).
+fn skip_lines(input: &mut impl BufRead, count: usize) -> io::Result<()> {
+    let mut skipped = 0;
+    let mut after_cr = false;
+    while skipped < count || after_cr {
+        let chunk = input.fill_buf()?;
+        let Some(&first) = chunk.first() else {
+            break;
+        };
+        if std::mem::take(&mut after_cr) {
+            if first == b'\n' {
+                input.consume(1);
+            }
+            continue;
         }
-        Err(e) => Err(e),
+        match memchr::memchr2(b'\n', b'\r', chunk) {
+            Some(at) => {
+                after_cr = chunk[at] == b'\r';
+                skipped += 1;
+                input.consume(at + 1);
+            }
+            None => {
+                let n = chunk.len();
+                input.consume(n);
+            }
+        }
     }
+    Ok(())
+}
+
+/// The header of a file's first bytes as `spec` reads them (for claiming a file by its
+/// header): `None` when they hold none that reads so.
+pub(crate) fn peek_header(start: &[u8], spec: &crate::spec::Spec) -> Option<Vec<String>> {
+    let dialect = Dialect {
+        max_record_lines: 1,
+        ..spec.dialect
+    };
+    let input = io::Cursor::new(start.to_vec());
+    CsvReader::new(input, spec.encoding, &dialect, &spec.layout, &spec.header)
+        .ok()
+        .map(|reader| reader.header)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn open(text: impl Read + Send + 'static, max_record_lines: usize) -> io::Result<CsvReader> {
+        let dialect = Dialect {
+            max_record_lines,
+            ..Dialect::default()
+        };
+        CsvReader::new(text, None, &dialect, &Layout::default(), &[])
+    }
+
+    fn read_as(
+        text: &'static [u8],
+        dialect: Dialect,
+        layout: Layout,
+    ) -> (Vec<String>, Vec<(u64, Vec<String>)>) {
+        let names = ["x".to_string(), "y".to_string()];
+        let mut reader = CsvReader::new(text, None, &dialect, &layout, &names).unwrap();
+        let mut records = Vec::new();
+        while let Some(r) = reader.next_record().unwrap() {
+            assert_eq!(r.defect, None, "line {}", r.line);
+            records.push((r.line, values(&r)));
+        }
+        (reader.header().to_vec(), records)
+    }
+
+    fn row(line: u64, values: &[&str]) -> (u64, Vec<String>) {
+        (line, values.iter().map(|v| v.to_string()).collect())
+    }
+
+    #[test]
+    fn reads_a_preamble_a_multi_row_header_and_a_two_byte_delimiter() {
+        let layout = Layout {
+            preamble_lines: 2,
+            header_rows: 2,
+            footnote_lines: 0,
+        };
+        let dialect = Dialect {
+            delimiter: Delimiter::Two(*b", "),
+            ..Dialect::default()
+        };
+        let (header, records) = read_as(
+            b"Providers, as of May\r\r\nLicense, Facility\rNo., Name\r\"1,2\", \"A, B\"\r",
+            dialect,
+            layout,
+        );
+        assert_eq!(header, ["License No.", "Facility Name"]);
+        assert_eq!(records, [row(5, &["1,2", "A, B"])]);
+    }
+
+    #[test]
+    fn a_headerless_file_takes_its_names_from_the_spec() {
+        let layout = Layout {
+            header_rows: 0,
+            ..Layout::default()
+        };
+        let dialect = Dialect {
+            delimiter: Delimiter::One(b'|'),
+            quote: Some(b'\''),
+            escape: Some(b'\\'),
+            ..Dialect::default()
+        };
+        let (header, records) = read_as(b"1|'Kid\\'s Place'\n2|'a|b'\n", dialect, layout);
+        assert_eq!(header, ["x", "y"]);
+        assert_eq!(
+            records,
+            [row(1, &["1", "Kid's Place"]), row(2, &["2", "a|b"])]
+        );
+    }
+
     fn read(text: &'static [u8]) -> (Vec<String>, Vec<Record>) {
-        let mut reader = CsvReader::new(text, None, b',', 20).unwrap();
+        let mut reader = open(text, 20).unwrap();
         let mut records = Vec::new();
         while let Some(r) = reader.next_record().unwrap() {
             records.push(r);
@@ -276,7 +416,7 @@ mod tests {
                 writer.write_record(row).unwrap();
             }
             let bytes = std::io::Cursor::new(writer.into_inner().unwrap());
-            let mut reader = CsvReader::new(bytes, None, b',', 20).unwrap();
+            let mut reader = open(bytes, 20).unwrap();
             let mut line = 2;
             let mut read = Vec::new();
             while let Some(record) = reader.next_record().unwrap() {
@@ -294,9 +434,7 @@ mod tests {
 
     #[test]
     fn a_header_with_an_open_quote_is_an_error() {
-        let err = CsvReader::new(&b"a,\"b\n1,2\n"[..], None, b',', 1)
-            .err()
-            .unwrap();
+        let err = open(&b"a,\"b\n1,2\n"[..], 1).err().unwrap();
         assert_eq!(
             err.to_string(),
             "the header (line 1) is not a sound CSV record"
@@ -305,19 +443,14 @@ mod tests {
 
     #[test]
     fn reports_the_encoding_and_repairs() {
-        let mut reader = CsvReader::new(&b"a\n\x92\n\x93\n"[..], None, b',', 20).unwrap();
+        let mut reader = open(&b"a\n\x92\n\x93\n"[..], 20).unwrap();
         while reader.next_record().unwrap().is_some() {}
         assert_eq!(reader.encoding(), "utf-8 (2 fields as windows-1252)");
     }
 
     #[test]
     fn an_empty_file_has_no_header() {
-        let err = CsvReader::new(&b""[..], None, b',', 20).err().unwrap();
+        let err = open(&b""[..], 20).err().unwrap();
         assert_eq!(err.to_string(), "the file is empty: no header");
-        assert_eq!(
-            peek_header(&b"x,y\n1,2\n"[..]).unwrap(),
-            Some(vec!["x".into(), "y".into()])
-        );
-        assert_eq!(peek_header(&b""[..]).unwrap(), None);
     }
 }

@@ -5,6 +5,8 @@ use std::ops::Index;
 
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 
+use super::dialect::Dialect;
+
 /// One record's decoded field values, kept in one buffer: two allocations per record
 /// however many columns the file has.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -92,9 +94,15 @@ pub(crate) struct FieldSplitter {
 }
 
 impl FieldSplitter {
-    pub(crate) fn new(delimiter: u8) -> FieldSplitter {
+    pub(crate) fn new(dialect: &Dialect) -> FieldSplitter {
+        let parser = ReaderBuilder::new()
+            .delimiter(dialect.delimiter.byte())
+            .quote(dialect.quote.unwrap_or(b'"'))
+            .quoting(dialect.quote.is_some())
+            .escape(dialect.escape)
+            .build();
         FieldSplitter {
-            parser: ReaderBuilder::new().delimiter(delimiter).build(),
+            parser,
             output: vec![0; 1024],
             ends: vec![0; 64],
             fields: 0,
@@ -161,7 +169,7 @@ mod tests {
     use super::*;
 
     fn split(record: &str) -> Vec<String> {
-        let mut splitter = FieldSplitter::new(b',');
+        let mut splitter = FieldSplitter::new(&Dialect::default());
         assert!(splitter.split(record.as_bytes()), "{record}");
         splitter
             .fields()
@@ -187,7 +195,7 @@ mod tests {
     fn grows_for_long_records_and_is_reusable() {
         let long = "x".repeat(5000);
         let many = vec!["f"; 200].join(",");
-        let mut splitter = FieldSplitter::new(b',');
+        let mut splitter = FieldSplitter::new(&Dialect::default());
         assert!(splitter.split(long.as_bytes()));
         assert_eq!(splitter.fields().next().unwrap().len(), 5000);
         assert!(splitter.split(many.as_bytes()));
@@ -198,7 +206,7 @@ mod tests {
 
     #[test]
     fn text_that_is_not_one_whole_record_is_refused_and_the_next_one_is_fine() {
-        let mut splitter = FieldSplitter::new(b',');
+        let mut splitter = FieldSplitter::new(&Dialect::default());
         assert!(!splitter.split(b"a,\"open"));
         assert!(!splitter.split(b"a,b\nc,d"));
         assert!(splitter.split(b"x,y"));
@@ -207,7 +215,7 @@ mod tests {
 
     #[test]
     fn plain_text_fields_are_read_whole_and_others_left_to_decoding() {
-        let mut splitter = FieldSplitter::new(b',');
+        let mut splitter = FieldSplitter::new(&Dialect::default());
         assert!(splitter.split("Café,\"a,b\",".as_bytes()));
         let fields = splitter.plain_text_fields().unwrap();
         assert_eq!(fields.iter().collect::<Vec<_>>(), ["Café", "a,b", ""]);
@@ -232,8 +240,21 @@ mod tests {
 
     #[test]
     fn honours_the_delimiter() {
-        let mut splitter = FieldSplitter::new(b';');
+        let semicolon = Dialect {
+            delimiter: crate::read::dialect::Delimiter::One(b';'),
+            ..Dialect::default()
+        };
+        let mut splitter = FieldSplitter::new(&semicolon);
         assert!(splitter.split(b"a;b"));
         assert_eq!(splitter.fields().len(), 2);
+        let escaped = Dialect {
+            quote: Some(b'\''),
+            escape: Some(b'\\'),
+            ..Dialect::default()
+        };
+        let mut splitter = FieldSplitter::new(&escaped);
+        assert!(splitter.split(br"'it\'s, ok',\x"));
+        let fields: Vec<_> = splitter.fields().collect();
+        assert_eq!(fields, [&b"it's, ok"[..], b"\\x"]);
     }
 }

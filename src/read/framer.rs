@@ -19,6 +19,8 @@ use std::io::{self, BufRead};
 
 use memchr::memchr3;
 
+use super::dialect::Dialect;
+
 /// A record longer than this is cut off at its first line break ([`Problem::Oversized`]).
 pub(crate) const MAX_RECORD_BYTES: usize = 1 << 20;
 
@@ -50,7 +52,7 @@ pub(crate) struct RawRecord {
 /// Yields the records of a byte stream. Blank lines are skipped.
 pub(crate) struct Framer<R> {
     input: R,
-    delimiter: u8,
+    syntax: Syntax,
     max_record_lines: usize,
     /// Text already read that must be scanned again, before `input`.
     replay: Vec<u8>,
@@ -63,6 +65,14 @@ pub(crate) struct Framer<R> {
     bytes_read: u64,
 }
 
+/// The bytes that end records and fields, and open and close quoted ones.
+#[derive(Clone, Copy)]
+struct Syntax {
+    delimiter: u8,
+    quote: Option<u8>,
+    escape: Option<u8>,
+}
+
 /// Where a field stands, as `csv-core` would see it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum Field {
@@ -72,6 +82,8 @@ enum Field {
     Quoted,
     /// A quote inside a quoted field: it closes the field, or escapes a second quote.
     QuoteInQuoted,
+    /// The escape byte inside a quoted field: the next byte is a plain character.
+    Escaped,
 }
 
 /// Where the scan of the current record stands.
@@ -100,14 +112,19 @@ enum Stop {
 }
 
 impl<R: BufRead> Framer<R> {
-    pub(crate) fn new(input: R, delimiter: u8, max_record_lines: usize) -> Framer<R> {
+    /// Frames `input`, whose first line is line `first_line`.
+    pub(crate) fn new(input: R, dialect: &Dialect, first_line: u64) -> Framer<R> {
         Framer {
             input,
-            delimiter,
-            max_record_lines,
+            syntax: Syntax {
+                delimiter: dialect.delimiter.byte(),
+                quote: dialect.quote,
+                escape: dialect.escape,
+            },
+            max_record_lines: dialect.max_record_lines,
             replay: Vec::new(),
             replay_pos: 0,
-            next_line: 1,
+            next_line: first_line,
             after_cr: false,
             last_terminator: None,
             bytes_read: 0,
@@ -138,7 +155,7 @@ impl<R: BufRead> Framer<R> {
             let stop = find_record_end(
                 chunk,
                 bytes.len(),
-                self.delimiter,
+                self.syntax,
                 self.max_record_lines,
                 &mut scan,
             );
@@ -308,17 +325,28 @@ fn complete(line: u64, mut bytes: Vec<u8>, scan: &Scan) -> RawRecord {
 fn find_record_end(
     chunk: &[u8],
     offset: usize,
-    delimiter: u8,
+    syntax: Syntax,
     max_lines: usize,
     scan: &mut Scan,
 ) -> Stop {
+    let Syntax {
+        delimiter,
+        quote,
+        escape,
+    } = syntax;
+    let is_quote = |b: u8| Some(b) == quote;
     let mut i = 0;
     while i < chunk.len() {
         // Inside a field, only a line break, a delimiter (unquoted) or a quote (quoted) can
         // change the scan: the bytes before the next of them are skipped in one search.
         let next = match (scan.field, scan.cr_in_quotes) {
             (Field::Unquoted, _) => memchr3(delimiter, b'\n', b'\r', &chunk[i..]),
-            (Field::Quoted, false) => memchr3(b'"', b'\n', b'\r', &chunk[i..]),
+            (Field::Quoted, false) => match (quote, escape) {
+                (Some(q), None) => memchr3(q, b'\n', b'\r', &chunk[i..]),
+                _ => chunk[i..]
+                    .iter()
+                    .position(|&b| is_quote(b) || Some(b) == escape || b == b'\n' || b == b'\r'),
+            },
             _ => Some(0),
         };
         let Some(skip) = next else {
@@ -328,14 +356,24 @@ fn find_record_end(
         let b = chunk[at];
         i = at + 1;
         let cr_before = std::mem::take(&mut scan.cr_in_quotes);
-        if scan.field == Field::QuoteInQuoted && b != b'"' && std::mem::take(&mut scan.long_field) {
+        if scan.field == Field::QuoteInQuoted
+            && !is_quote(b)
+            && std::mem::take(&mut scan.long_field)
+        {
             let clean = b == delimiter || b == b'\n' || b == b'\r';
             if !clean {
                 return Stop::Runaway { at };
             }
         }
+        if scan.field == Field::Escaped {
+            scan.field = Field::Quoted;
+            if b != b'\n' && b != b'\r' {
+                continue;
+            }
+        }
         match (scan.field, b) {
-            (Field::Quoted, b'"') => scan.field = Field::QuoteInQuoted,
+            (Field::Quoted, q) if is_quote(q) => scan.field = Field::QuoteInQuoted,
+            (Field::Quoted, e) if Some(e) == escape => scan.field = Field::Escaped,
             (Field::Quoted, b'\n' | b'\r') => {
                 scan.cr_in_quotes = b == b'\r';
                 if b == b'\n' && cr_before {
@@ -347,13 +385,13 @@ fn find_record_end(
                 scan.newlines += 1;
                 scan.first_newline.get_or_insert(offset + at);
             }
-            (Field::Quoted, _) => {}
-            (Field::QuoteInQuoted, b'"') => scan.field = Field::Quoted,
+            (Field::Quoted | Field::Escaped, _) => {}
+            (Field::QuoteInQuoted, q) if is_quote(q) => scan.field = Field::Quoted,
             (_, b'\n' | b'\r') => {
                 return Stop::End { at, terminator: b };
             }
             (_, d) if d == delimiter => scan.field = Field::Start,
-            (Field::Start, b'"') => scan.field = Field::Quoted,
+            (Field::Start, q) if is_quote(q) => scan.field = Field::Quoted,
             (Field::Start | Field::QuoteInQuoted | Field::Unquoted, _) => {
                 scan.field = Field::Unquoted
             }
@@ -374,8 +412,19 @@ impl<R: BufRead> Iterator for Framer<R> {
 mod tests {
     use super::*;
 
+    fn dialect(max_record_lines: usize) -> Dialect {
+        Dialect {
+            max_record_lines,
+            ..Dialect::default()
+        }
+    }
+
     fn frame_with(input: impl BufRead, max_lines: usize) -> Vec<(u64, String, Option<Problem>)> {
-        Framer::new(input, b',', max_lines)
+        frame_in(input, &dialect(max_lines))
+    }
+
+    fn frame_in(input: impl BufRead, dialect: &Dialect) -> Vec<(u64, String, Option<Problem>)> {
+        Framer::new(input, dialect, 1)
             .map(|r| {
                 let r = r.unwrap();
                 (r.line, String::from_utf8(r.bytes).unwrap(), r.problem)
@@ -490,8 +539,8 @@ mod tests {
         let text = format!("x,\"open\n{lines}z,2\n");
         let mut framer = Framer::new(
             io::BufReader::with_capacity(4096, text.as_bytes()),
-            b',',
-            20,
+            &dialect(20),
+            1,
         );
         framer.next_record().unwrap();
         let read = framer.bytes_read() as usize;
@@ -518,7 +567,7 @@ mod tests {
                 ok(10, "z,2")
             ]
         );
-        let mut framer = Framer::new(text.as_bytes(), b',', 1);
+        let mut framer = Framer::new(text.as_bytes(), &dialect(1), 1);
         let lines: Vec<_> = framer.by_ref().map(|r| r.unwrap().lines).collect();
         assert_eq!(lines, [1, 4, 4, 1]);
         for capacity in 1..6 {
@@ -578,7 +627,7 @@ mod tests {
     #[test]
     fn a_record_taken_back_is_read_again_from_its_second_line() {
         for text in ["x,\"a\r\ny,1\r\nz,\"2\r\nw,3\r\n", "x,\"a\ny,1\nz,\"2\nw,3"] {
-            let mut framer = Framer::new(text.as_bytes(), b',', 20);
+            let mut framer = Framer::new(text.as_bytes(), &dialect(20), 1);
             let joined = framer.next_record().unwrap().unwrap();
             assert_eq!((joined.line, joined.problem), (1, None));
             let first = framer.take_back_as_unterminated(joined);
@@ -602,8 +651,43 @@ mod tests {
 
     #[test]
     fn counts_bytes_read() {
-        let mut framer = Framer::new("a,b\nc,d".as_bytes(), b',', 20);
+        let mut framer = Framer::new("a,b\nc,d".as_bytes(), &dialect(20), 1);
         while framer.next_record().unwrap().is_some() {}
         assert_eq!(framer.bytes_read(), 7);
+    }
+
+    #[test]
+    fn follows_the_dialects_quote_and_escape() {
+        let single = Dialect {
+            quote: Some(b'\''),
+            ..Dialect::default()
+        };
+        assert_eq!(
+            frame_in("'a\nb',\"x\ny\n".as_bytes(), &single),
+            [ok(1, "'a\nb',\"x"), ok(3, "y")]
+        );
+        let escaped = Dialect {
+            escape: Some(b'\\'),
+            ..Dialect::default()
+        };
+        assert_eq!(
+            frame_in("\"a\\\"\nb\",1\n\"c\\\n\",2\n".as_bytes(), &escaped),
+            [ok(1, "\"a\\\"\nb\",1"), ok(3, "\"c\\\n\",2")]
+        );
+        let unquoted = Dialect {
+            quote: None,
+            ..Dialect::default()
+        };
+        assert_eq!(
+            frame_in("\"a\nb\"\n".as_bytes(), &unquoted),
+            [ok(1, "\"a"), ok(2, "b\"")]
+        );
+        assert_eq!(
+            Framer::new("x\n".as_bytes(), &Dialect::default(), 4)
+                .next_record()
+                .unwrap()
+                .map(|r| r.line),
+            Some(4)
+        );
     }
 }

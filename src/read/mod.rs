@@ -2,13 +2,15 @@
 
 mod csv;
 pub(crate) mod decode;
+pub mod dialect;
 pub(crate) mod fields;
+mod footnotes;
 pub(crate) mod framer;
 pub mod input;
 pub(crate) mod reorder;
 pub(crate) mod s3;
 
-use std::io;
+use std::io::{self, Read};
 
 use crate::reason::Reason;
 use decode::decode_field;
@@ -121,8 +123,27 @@ pub fn open(
     input: impl io::Read + Send + 'static,
     spec: &crate::spec::Spec,
 ) -> io::Result<Box<dyn RecordSource>> {
-    let reader = csv::CsvReader::new(input, spec.encoding, spec.delimiter, spec.max_record_lines)?;
-    Ok(Box::new(reader))
+    let reader = csv::CsvReader::new(
+        input,
+        spec.encoding,
+        &spec.dialect,
+        &spec.layout,
+        &spec.header,
+    )?;
+    Ok(match spec.layout.footnote_lines {
+        0 => Box::new(reader),
+        count => Box::new(footnotes::WithoutFootnotes::new(Box::new(reader), count)),
+    })
 }
 
-pub use csv::peek_header;
+pub(crate) use csv::peek_header;
+
+/// How much of a file is read to claim it by its header.
+const START_BYTES: u64 = 1 << 16;
+
+/// A file's first bytes, enough to read its header in any spec's format.
+pub fn file_start(input: impl io::Read) -> io::Result<Vec<u8>> {
+    let mut start = Vec::with_capacity(START_BYTES as usize);
+    input.take(START_BYTES).read_to_end(&mut start)?;
+    Ok(start)
+}

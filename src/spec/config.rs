@@ -153,8 +153,20 @@ pub struct FormatConfig {
     /// `auto` (UTF-8, with stray Windows-1252 bytes repaired per field, and byte-order marks
     /// honoured), or any WHATWG encoding label (`windows-1252`, `utf-16le`).
     pub encoding: String,
-    /// The field separator, one ASCII character.
-    pub delimiter: char,
+    /// The field separator: one ASCII character (`,`, `;`, `\t`, `|`), or two (`, `).
+    pub delimiter: String,
+    /// The character that quotes a field (`"`, `'`); empty when fields are never quoted.
+    pub quote: String,
+    /// The character that, inside a quoted field, makes the next one plain (`\\`); a
+    /// doubled quote stands for a quote without it.
+    pub escape: Option<String>,
+    /// Lines before the header (a title, a date), skipped.
+    pub preamble_lines: usize,
+    /// The rows the header takes: 0 for a file without one (then `header` names the
+    /// columns by position), 2 or more for a header whose names run over several rows.
+    pub header_rows: usize,
+    /// Lines after the last record (a total, a disclaimer), skipped.
+    pub footnote_lines: usize,
     /// A quoted field still open after this many lines is taken to be missing its closing
     /// quote.
     pub max_record_lines: usize,
@@ -164,7 +176,12 @@ impl Default for FormatConfig {
     fn default() -> Self {
         FormatConfig {
             encoding: "auto".into(),
-            delimiter: ',',
+            delimiter: ",".into(),
+            quote: "\"".into(),
+            escape: None,
+            preamble_lines: 0,
+            header_rows: 1,
+            footnote_lines: 0,
             max_record_lines: 20,
         }
     }

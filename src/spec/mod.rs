@@ -3,16 +3,19 @@
 
 pub(crate) mod config;
 pub(crate) mod header;
+mod inherit;
 pub(crate) mod registry;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use encoding_rs::Encoding;
+use serde::Deserialize;
 
 use crate::checks::{Check, validate_spec_checks};
 use crate::lead::{LEAD_COLUMNS, column_index};
 use crate::normalize::{self, Normalizer};
+use crate::read::dialect::{Delimiter, Dialect, Layout};
 use config::{FilesConfig, FormatConfig, RuleConfig, SpecConfig};
 pub use config::{GuardsConfig, HeaderMatch, Role};
 
@@ -39,8 +42,10 @@ pub struct Spec {
     pub date_rule: Option<(regex::Regex, String)>,
     /// `None` for `auto`.
     pub encoding: Option<&'static Encoding>,
-    pub delimiter: u8,
-    pub max_record_lines: usize,
+    /// How records and fields are cut.
+    pub dialect: Dialect,
+    /// Where the header and the records are.
+    pub layout: Layout,
     /// When a snapshot is held back instead of applied.
     pub guards: GuardsConfig,
     pub header: Vec<String>,
@@ -76,26 +81,38 @@ pub struct Rule {
 }
 
 impl Spec {
-    /// Parses and checks a spec's TOML text. `origin` names it in errors.
+    /// Parses and checks a spec's TOML text. `origin` names it in errors. A spec that
+    /// `extends` another extends a built-in one; [`Specs::load`] finds parents in a folder.
     pub fn parse(text: &str, origin: &str) -> Result<Spec, SpecError> {
-        let config: SpecConfig = toml::from_str(text).map_err(|e| SpecError {
-            origin: origin.to_string(),
-            message: e.to_string(),
-        })?;
-        validate(config, origin).map_err(|message| SpecError {
+        let table = parse_table(text, origin)?;
+        let built_in = registry::built_in_tables()?;
+        Spec::from_table(&table, origin, &|id, _| {
+            built_in
+                .iter()
+                .find(|(_, t)| spec_id(t) == Some(id))
+                .map(|(_, t)| t)
+        })
+    }
+
+    /// Checks a spec's TOML table, its parents (if it `extends` one) found with `find`.
+    fn from_table<'a>(
+        table: &'a toml::Table,
+        origin: &str,
+        find: &dyn Fn(&str, &'a toml::Table) -> Option<&'a toml::Table>,
+    ) -> Result<Spec, SpecError> {
+        let error = |message: String| SpecError {
             origin: origin.to_string(),
             message,
-        })
+        };
+        let resolved = inherit::resolve(table, find).map_err(error)?;
+        let config = SpecConfig::deserialize(resolved).map_err(|e| error(e.to_string()))?;
+        validate(config, origin).map_err(error)
     }
 
     /// Reads and checks a spec file.
     pub fn load(path: &Path) -> Result<Spec, SpecError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| SpecError {
-            origin: origin.clone(),
-            message: format!("cannot read it: {e}"),
-        })?;
-        Spec::parse(&text, &origin)
+        Spec::parse(&read_spec_file(path)?, &origin)
     }
 
     /// The snapshot date in a file name, by the spec's `files.date` rule.
@@ -118,13 +135,42 @@ impl Spec {
     }
 }
 
+/// A spec file's text.
+fn read_spec_file(path: &Path) -> Result<String, SpecError> {
+    std::fs::read_to_string(path).map_err(|e| SpecError {
+        origin: path.display().to_string(),
+        message: format!("cannot read it: {e}"),
+    })
+}
+
+/// A spec's TOML text as a table, before it is checked.
+fn parse_table(text: &str, origin: &str) -> Result<toml::Table, SpecError> {
+    text.parse().map_err(|e: toml::de::Error| SpecError {
+        origin: origin.to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// The `id` a spec's table gives.
+fn spec_id(table: &toml::Table) -> Option<&str> {
+    table.get("id").and_then(toml::Value::as_str)
+}
+
 /// Checks a spec's consistency without any I/O: header, aliases, rules, targets and types.
 pub fn validate(config: SpecConfig, origin: &str) -> Result<Spec, String> {
     check_id(&config.id)?;
     let aliases = check_header(&config.header, &config.aliases)?;
     let name_patterns = name_patterns(&config.files)?;
     let date_rule = date_rule(&config.files)?;
-    let (encoding, delimiter) = reading(&config.format)?;
+    let encoding = encoding(&config.format.encoding)?;
+    let (dialect, layout) = dialect_and_layout(&config.format)?;
+    if layout.header_rows == 0 && config.header_match == HeaderMatch::Subset {
+        return Err(
+            "`header_match = \"subset\"` finds columns by name, and a file without a header \
+             (`format.header_rows = 0`) has none: list its columns in order in `header`"
+                .into(),
+        );
+    }
     let header = &config.header;
     let header_position = |name: &str| header.iter().position(|h| h == name);
     let (rules, written) = check_rules(config.rules, &header_position)?;
@@ -153,8 +199,8 @@ pub fn validate(config: SpecConfig, origin: &str) -> Result<Spec, String> {
         name_patterns,
         date_rule,
         encoding,
-        delimiter,
-        max_record_lines: config.format.max_record_lines.max(1),
+        dialect,
+        layout,
         header: config.header,
         header_match: config.header_match,
         aliases,
@@ -222,20 +268,67 @@ fn date_rule(files: &FilesConfig) -> Result<Option<(regex::Regex, String)>, Stri
     Ok(Some((pattern, rule.format.clone())))
 }
 
-/// The encoding (`None` for auto) and the delimiter the files are read with.
-fn reading(format: &FormatConfig) -> Result<(Option<&'static Encoding>, u8), String> {
-    let encoding =
-        match format.encoding.as_str() {
-            "auto" => None,
-            label => Some(Encoding::for_label(label.as_bytes()).ok_or_else(|| {
-                format!("`format.encoding = \"{label}\"` is not an encoding name")
-            })?),
-        };
-    let delimiter = u8::try_from(format.delimiter)
-        .ok()
-        .filter(u8::is_ascii)
-        .ok_or_else(|| "`format.delimiter` must be one ASCII character".to_string())?;
-    Ok((encoding, delimiter))
+/// The encoding the files are read in: `None` for auto.
+fn encoding(label: &str) -> Result<Option<&'static Encoding>, String> {
+    match label {
+        "auto" => Ok(None),
+        label => Encoding::for_label(label.as_bytes())
+            .map(Some)
+            .ok_or_else(|| format!("`format.encoding = \"{label}\"` is not an encoding name")),
+    }
+}
+
+/// How the files' records and fields are cut, and where their header is.
+fn dialect_and_layout(format: &FormatConfig) -> Result<(Dialect, Layout), String> {
+    let special = |b: u8| b == b'\n' || b == b'\r' || !b.is_ascii();
+    let delimiter = match *format.delimiter.as_bytes() {
+        [one] if !special(one) => Delimiter::One(one),
+        [first, second] if !special(first) && !special(second) && first != second => {
+            Delimiter::Two([first, second])
+        }
+        _ => {
+            return Err(format!(
+                "`format.delimiter = {:?}`: give one ASCII character (`,`, `;`, `\\t`, `|`) \
+                 or two (`, `), not a line break",
+                format.delimiter
+            ));
+        }
+    };
+    let one_byte = |key: &str, text: &str| match *text.as_bytes() {
+        [byte] if !special(byte) => Ok(byte),
+        _ => Err(format!(
+            "`format.{key} = {text:?}`: give one ASCII character, not a line break"
+        )),
+    };
+    let quote = match format.quote.as_str() {
+        "" => None,
+        text => Some(one_byte("quote", text)?),
+    };
+    // An escape that is the quote itself is the doubled quote, which is always read.
+    let escape = match format.escape.as_deref() {
+        None => None,
+        Some(text) => Some(one_byte("escape", text)?).filter(|&e| Some(e) != quote),
+    };
+    let first_delimiter = match delimiter {
+        Delimiter::One(byte) | Delimiter::Two([byte, _]) => byte,
+    };
+    if quote.is_some_and(|q| q == first_delimiter) || escape.is_some_and(|e| e == first_delimiter) {
+        return Err(
+            "`format.delimiter` must differ from `format.quote` and `format.escape`".into(),
+        );
+    }
+    let dialect = Dialect {
+        delimiter,
+        quote,
+        escape,
+        max_record_lines: format.max_record_lines.max(1),
+    };
+    let layout = Layout {
+        preamble_lines: format.preamble_lines,
+        header_rows: format.header_rows,
+        footnote_lines: format.footnote_lines,
+    };
+    Ok((dialect, layout))
 }
 
 /// Checks every rule, and that no two write one lead column; returns the rules and the
@@ -463,5 +556,59 @@ mod tests {
     fn the_key_must_be_written() {
         let message = error(&MINIMAL.replace("key = \"license_number\"", "key = \"provider_id\""));
         assert!(message.contains("no rule writes that column"), "{message}");
+    }
+
+    #[test]
+    fn reads_the_dialect_and_layout_and_refuses_what_cannot_be_read() {
+        let with = |format: &str| format!("{MINIMAL}\n[format]\n{format}\n");
+        let spec = Spec::parse(
+            &with("delimiter = \", \"\nquote = \"'\"\nescape = \"\\\\\"\npreamble_lines = 2\nheader_rows = 0\nfootnote_lines = 1"),
+            "demo.toml",
+        )
+        .unwrap();
+        assert_eq!(
+            spec.dialect,
+            Dialect {
+                delimiter: Delimiter::Two(*b", "),
+                quote: Some(b'\''),
+                escape: Some(b'\\'),
+                max_record_lines: 20,
+            }
+        );
+        assert_eq!(
+            spec.layout,
+            Layout {
+                preamble_lines: 2,
+                header_rows: 0,
+                footnote_lines: 1,
+            }
+        );
+        let unquoted = Spec::parse(&with("quote = \"\"\nescape = \"\\\"\""), "demo.toml").unwrap();
+        assert_eq!(
+            (unquoted.dialect.quote, unquoted.dialect.escape),
+            (None, Some(b'"'))
+        );
+        let doubled = Spec::parse(&with("escape = \"\\\"\""), "demo.toml").unwrap();
+        assert_eq!(doubled.dialect.escape, None);
+        for (format, expected) in [
+            ("delimiter = \"\\n\"", "give one ASCII character"),
+            ("delimiter = \";;\"", "give one ASCII character"),
+            ("delimiter = \"\"", "give one ASCII character"),
+            (
+                "quote = \"''\"",
+                "`format.quote = \"''\"`: give one ASCII character",
+            ),
+            ("quote = \",\"", "must differ from `format.quote`"),
+            ("header_rows = 0\nheader_match = \"subset\"", "has none"),
+        ] {
+            let text = match format.strip_suffix("\nheader_match = \"subset\"") {
+                Some(format) => {
+                    with(format).replace("[aliases]", "header_match = \"subset\"\n[aliases]")
+                }
+                None => with(format),
+            };
+            let message = error(&text);
+            assert!(message.contains(expected), "{format}: {message}");
+        }
     }
 }

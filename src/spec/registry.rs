@@ -2,7 +2,8 @@
 
 use std::path::Path;
 
-use super::{Spec, SpecError, header, spec_files};
+use super::{Spec, SpecError, header, parse_table, read_spec_file, spec_files, spec_id};
+use crate::read::peek_header;
 
 /// The specs shipped with leadpipe, compiled into the binary.
 const BUILT_IN: &[(&str, &str)] = &[
@@ -18,6 +19,17 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../specs/hubspot_companies.toml"),
     ),
 ];
+
+/// The built-in specs' tables, with their origins (`built-in nevada.toml`).
+pub(super) fn built_in_tables() -> Result<Vec<(String, toml::Table)>, SpecError> {
+    BUILT_IN
+        .iter()
+        .map(|(name, text)| {
+            let origin = format!("built-in {name}");
+            parse_table(text, &origin).map(|table| (origin, table))
+        })
+        .collect()
+}
 
 /// Which spec a file belongs to, and how that was decided.
 #[derive(Debug)]
@@ -38,32 +50,50 @@ pub struct Specs {
 }
 
 impl Specs {
-    /// The built-in specs, plus every `*.toml` in `dir` when given.
+    /// The built-in specs, plus every `*.toml` in `dir` when given. A spec that `extends`
+    /// another finds it among the folder's specs first (never itself), then the built-in
+    /// ones: a folder's `nevada.toml` may extend the built-in `nevada` and replace it.
     pub fn load(dir: Option<&Path>) -> Result<Specs, SpecError> {
-        let mut specs = BUILT_IN
-            .iter()
-            .map(|(name, text)| Spec::parse(text, &format!("built-in {name}")))
-            .collect::<Result<Vec<_>, _>>()?;
+        let built_in = built_in_tables()?;
+        let mut folder = Vec::new();
         if let Some(dir) = dir {
             let files = spec_files(dir).map_err(|e| SpecError {
                 origin: dir.display().to_string(),
                 message: format!("cannot list the folder: {e}"),
             })?;
             for path in files {
-                let spec = Spec::load(&path)?;
-                match specs.iter_mut().find(|s| s.id == spec.id) {
-                    Some(existing) if !existing.origin.starts_with("built-in") => {
-                        return Err(SpecError {
-                            origin: spec.origin,
-                            message: format!(
-                                "id `{}` is also used by {}",
-                                spec.id, existing.origin
-                            ),
-                        });
-                    }
-                    Some(existing) => *existing = spec,
-                    None => specs.push(spec),
+                let origin = path.display().to_string();
+                folder.push((
+                    origin.clone(),
+                    parse_table(&read_spec_file(&path)?, &origin)?,
+                ));
+            }
+        }
+        let find = |id: &str, asking: &toml::Table| {
+            let other = |(_, table): &&(String, toml::Table)| {
+                spec_id(table) == Some(id) && !std::ptr::eq(table, asking)
+            };
+            folder
+                .iter()
+                .find(other)
+                .or_else(|| built_in.iter().find(other))
+                .map(|(_, t)| t)
+        };
+        let mut specs = built_in
+            .iter()
+            .map(|(origin, table)| Spec::from_table(table, origin, &find))
+            .collect::<Result<Vec<_>, _>>()?;
+        for (origin, table) in &folder {
+            let spec = Spec::from_table(table, origin, &find)?;
+            match specs.iter_mut().find(|s| s.id == spec.id) {
+                Some(existing) if !existing.origin.starts_with("built-in") => {
+                    return Err(SpecError {
+                        origin: spec.origin,
+                        message: format!("id `{}` is also used by {}", spec.id, existing.origin),
+                    });
                 }
+                Some(existing) => *existing = spec,
+                None => specs.push(spec),
             }
         }
         Ok(Specs { specs })
@@ -73,13 +103,14 @@ impl Specs {
         self.specs.iter()
     }
 
-    /// Finds the spec of a file: by file name first; when no name pattern matches, by a
-    /// header read only then with `read_header` (`None`: the file has no readable header).
-    /// An error reading the header is returned as it is.
+    /// Finds the spec of a file: by file name first; when no name pattern matches, by its
+    /// header, read as each spec reads files from its first bytes (`read_start`, called
+    /// only then; see [`crate::read::file_start`]). A spec of files without a header claims
+    /// them by name only. An error reading the bytes is returned as it is.
     pub fn claim(
         &self,
         file_name: &str,
-        read_header: impl FnOnce() -> std::io::Result<Option<Vec<String>>>,
+        read_start: impl FnOnce() -> std::io::Result<Vec<u8>>,
     ) -> std::io::Result<Claim<'_>> {
         let by_name: Vec<&Spec> = self
             .specs
@@ -95,13 +126,14 @@ impl Specs {
                 ));
             }
         }
-        let Some(found) = read_header()? else {
-            return Ok(Claim::Unclaimed);
-        };
+        let start = read_start()?;
         Ok(self
             .specs
             .iter()
-            .find(|spec| header::matches(spec, &found))
+            .filter(|spec| spec.layout.header_rows > 0)
+            .find(|spec| {
+                peek_header(&start, spec).is_some_and(|found| header::matches(spec, &found))
+            })
             .map_or(Claim::Unclaimed, Claim::ByHeader))
     }
 }
@@ -140,13 +172,37 @@ mod tests {
             .unwrap()
             .header
             .clone();
-        let claim = specs
-            .claim("export.csv", || Ok(Some(texas_header)))
-            .unwrap();
+        let mut file = csv::Writer::from_writer(Vec::new());
+        file.write_record(&texas_header).unwrap();
+        let texas_file = file.into_inner().unwrap();
+        let claim = specs.claim("export.csv", || Ok(texas_file)).unwrap();
         assert!(matches!(claim, Claim::ByHeader(s) if s.id == "texas"));
 
+        let claim = specs.claim("notes.txt", || Ok(b"a\n1\n".to_vec())).unwrap();
+        assert!(matches!(claim, Claim::Unclaimed));
+    }
+
+    #[test]
+    fn a_header_is_read_in_each_specs_format() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = |id: &str, format: &str| {
+            format!(
+                "id = \"{id}\"\nname = \"x\"\nkey = \"license_number\"\nheader = [\"Lic\", \"Name\"]\n\
+                 [[map]]\nfrom = \"Lic\"\nto = \"license_number\"\n[format]\n{format}\n"
+            )
+        };
+        let write = |id: &str, format: &str| {
+            std::fs::write(dir.path().join(format!("{id}.toml")), spec(id, format)).unwrap()
+        };
+        write("semicolons", "delimiter = \";\"\npreamble_lines = 1");
+        write("headerless", "delimiter = \";\"\nheader_rows = 0");
+        let specs = Specs::load(Some(dir.path())).unwrap();
         let claim = specs
-            .claim("notes.txt", || Ok(Some(vec!["a".into()])))
+            .claim("list.csv", || Ok(b"As of May\nLic;Name\n1;A\n".to_vec()))
+            .unwrap();
+        assert!(matches!(claim, Claim::ByHeader(s) if s.id == "semicolons"));
+        let claim = specs
+            .claim("list.csv", || Ok(b"Lic;Name\n1;A\n".to_vec()))
             .unwrap();
         assert!(matches!(claim, Claim::Unclaimed));
     }
