@@ -28,6 +28,7 @@ fn run() -> anyhow::Result<ExitCode> {
     let args = cli::Args::parse();
     cli::init_logging(args.verbose);
     match args.command {
+        cli::Command::Check(check) => cli::check::run(check),
         cli::Command::Explain(explain) => cli::explain::run(explain),
         cli::Command::Export(export) => cli::export::run(export),
         cli::Command::Ingest(ingest) => cli::ingest::run(ingest),

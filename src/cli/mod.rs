@@ -1,5 +1,6 @@
 //! Command-line arguments, one module per subcommand.
 
+pub(crate) mod check;
 pub(crate) mod exit;
 pub(crate) mod explain;
 pub(crate) mod export;
@@ -40,6 +41,8 @@ pub(crate) struct Args {
 /// Every command's `--help` ends with the one table of exit statuses.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    #[command(after_help = exit::help())]
+    Check(check::CheckArgs),
     #[command(after_help = exit::help())]
     Explain(explain::ExplainArgs),
     #[command(after_help = exit::help())]

@@ -93,7 +93,7 @@ pub(crate) fn ingest_file(
 
 /// Opens a file as its spec reads it and checks its header. The inner error is the file's
 /// own fault (empty, no header, a header that breaks the spec's contract), told in a line.
-fn open_checked(
+pub(super) fn open_checked(
     file: &ClaimedFile,
     info: &FileInfo,
 ) -> Result<Result<Box<dyn RecordSource>, String>, RunError> {
@@ -125,7 +125,10 @@ fn open_checked(
 /// What the stages decide: the first that holds the snapshot holds it; else it is applied,
 /// over what the stages that accepted it found (every stage is asked: one that accepts does
 /// not speak for the others).
-fn decide(stages: &[&dyn Stage], snapshot: &Snapshot) -> Option<(&'static str, Decision)> {
+pub(super) fn decide(
+    stages: &[&dyn Stage],
+    snapshot: &Snapshot,
+) -> Option<(&'static str, Decision)> {
     let mut accepted: Option<(&'static str, Vec<Finding>)> = None;
     for stage in stages {
         match stage.before_apply(snapshot) {

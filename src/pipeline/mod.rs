@@ -10,6 +10,7 @@
 //!
 //! A feature that works at one of these points is a [`Stage`] in a module of its own.
 
+pub mod check;
 mod file;
 mod fingerprint;
 mod plan;
@@ -23,6 +24,7 @@ use std::time::Instant;
 use crate::read::input::InputFile;
 use crate::spec::Specs;
 use crate::store::{RunCommand, RunInfo, RunStatus, Store, StoreError};
+pub use plan::ClaimedBy;
 use plan::Planned;
 pub use report::{FileOutcome, FileReport, RunReport};
 pub use stage::{Decision, Finding, Measure, Snapshot, SourceBefore, Stage, StageError};

@@ -26,9 +26,19 @@ pub(crate) enum Planned<'a> {
 pub(crate) struct ClaimedFile<'a> {
     pub(crate) input: InputFile,
     pub(crate) spec: &'a Spec,
+    pub(crate) claimed_by: ClaimedBy,
     pub(crate) snapshot_date: NaiveDate,
     /// Applied even if its snapshot is older than its source's newest (`--reapply`).
     pub(crate) reapply: bool,
+}
+
+/// How a spec claimed a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClaimedBy {
+    /// One of its `files.names` patterns matches the file's name.
+    FileName,
+    /// No pattern matches, and the file's header is the spec's.
+    Header,
 }
 
 impl Planned<'_> {
@@ -63,7 +73,7 @@ pub(crate) fn plan<'a>(
 
 /// Claims a file for a spec and dates its snapshot: by the spec's `files.date` rule, else
 /// the file's modification time, else today.
-fn claim<'a>(
+pub(super) fn claim<'a>(
     specs: &'a Specs,
     input: &InputFile,
     reapply: &[String],
@@ -80,14 +90,14 @@ fn claim<'a>(
             file: path.clone(),
             error,
         })?;
-    let spec = match claim {
+    let (spec, claimed_by) = match claim {
         Claim::ByName(spec) => {
             tracing::debug!(file = %path, source = %spec.id, "claimed by file name");
-            spec
+            (spec, ClaimedBy::FileName)
         }
         Claim::ByHeader(spec) => {
             tracing::debug!(file = %path, source = %spec.id, "claimed by header");
-            spec
+            (spec, ClaimedBy::Header)
         }
         Claim::Ambiguous(ids) => {
             let error = format!(
@@ -110,6 +120,7 @@ fn claim<'a>(
     Ok(Planned::Load(ClaimedFile {
         input: input.clone(),
         spec,
+        claimed_by,
         snapshot_date,
         reapply: reapply.iter().any(named),
     }))
@@ -157,30 +168,40 @@ pub(crate) fn skip(
     info: &FileInfo,
     reapply: bool,
 ) -> Result<Option<FileOutcome>, RunError> {
-    let (outcome, message) = if let Some(prior) =
-        db.prior_load(&info.source, Identity::Content(&info.content_sha256))?
-    {
-        let by = if prior.run_id == run.run_id {
+    let Some((outcome, message)) = would_skip(db, Some(&run.run_id), info, reapply)? else {
+        return Ok(None);
+    };
+    db.record_file(run, info, FileStatus::Skipped, &message)?;
+    Ok(Some(outcome))
+}
+
+/// Whether a file would be skipped, and the ledger's message why; nothing is written.
+/// `run_id` is the run's that asks, when one does.
+pub(super) fn would_skip(
+    db: &mut Store,
+    run_id: Option<&str>,
+    info: &FileInfo,
+    reapply: bool,
+) -> Result<Option<(FileOutcome, String)>, RunError> {
+    if let Some(prior) = db.prior_load(&info.source, Identity::Content(&info.content_sha256))? {
+        let by = if Some(prior.run_id.as_str()) == run_id {
             format!("{}, earlier in this run", prior.path)
         } else {
             let at = time_text(prior.processed_at);
             format!("{} in run {} at {at}", prior.path, prior.run_id)
         };
         let message = format!("same content as {by}");
-        (FileOutcome::AlreadyLoaded { by }, message)
-    } else if let Some(loaded) = db
+        return Ok(Some((FileOutcome::AlreadyLoaded { by }, message)));
+    }
+    let older = db
         .latest_snapshot(&info.source)?
-        .filter(|loaded| *loaded > info.snapshot_date && !reapply)
-    {
+        .filter(|loaded| *loaded > info.snapshot_date && !reapply);
+    Ok(older.map(|loaded| {
         let snapshot = info.snapshot_date;
         let message = format!(
             "snapshot of {snapshot} is older than the {loaded} snapshot of `{}` already loaded; not applied",
             info.source
         );
         (FileOutcome::OlderSnapshot { snapshot, loaded }, message)
-    } else {
-        return Ok(None);
-    };
-    db.record_file(run, info, FileStatus::Skipped, &message)?;
-    Ok(Some(outcome))
+    }))
 }

@@ -225,6 +225,51 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Opens a target to read only, for a dry run: it must exist with leadpipe's current
+    /// schema; nothing is created, migrated or written, and no run lock is taken.
+    pub fn open_read_only(url: &DatabaseUrl) -> Result<Store, StoreError> {
+        let backend: Box<dyn Backend> = match url {
+            DatabaseUrl::Sqlite(path) => Box::new(sqlite::Sqlite::open_read_only(path)?),
+            DatabaseUrl::Postgres(config) => Box::new(postgres::Postgres::open_read_only(config)?),
+        };
+        Ok(Store {
+            backend,
+            lock_timeout: Duration::ZERO,
+            in_run: false,
+        })
+    }
+}
+
+/// The newest schema version a target's migrations reach.
+fn newest_migration(runner: refinery::Runner) -> i64 {
+    runner
+        .get_migrations()
+        .iter()
+        .map(|m| i64::from(m.version()))
+        .max()
+        .unwrap_or(0)
+}
+
+/// Refuses a schema older or newer than this leadpipe's (`found`: its newest applied
+/// version, `None` when it has none), for a target opened without migrating it.
+fn schema_is_current(shown: &str, found: Option<i64>, newest: i64) -> Result<(), StoreError> {
+    match found {
+        Some(version) if version == newest => Ok(()),
+        Some(version) if version < newest => Err(StoreError::Connect(format!(
+            "{shown} has schema version {version}, this leadpipe's is {newest}: run `leadpipe \
+             migrate --db …` first (a dry run never migrates)"
+        ))),
+        Some(version) => Err(StoreError::Connect(format!(
+            "{shown} has schema version {version}, newer than this leadpipe's ({newest}): use \
+             the leadpipe that wrote it"
+        ))),
+        None => Err(StoreError::Connect(format!(
+            "{shown} has no leadpipe schema: give the database a run loads into"
+        ))),
+    }
+}
+
 impl Drop for Store {
     /// A run that did not commit leaves nothing behind, and releases the lock.
     fn drop(&mut self) {

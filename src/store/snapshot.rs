@@ -97,6 +97,52 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The leads (or reference records) a file's source has, or `None` when it has none:
+    /// what a run loading the file would compare it with (for a dry run).
+    pub fn known_leads(&mut self, file: &FileInfo) -> Result<Option<KnownLeads>, StoreError> {
+        let backend = self.backend.as_mut();
+        if !source_has_records(backend, file)? {
+            return Ok(None);
+        }
+        read_known(backend, file).map(Some)
+    }
+}
+
+/// Every lead (or reference record) of a file's source, with its hash, state and flags.
+fn read_known(backend: &mut dyn Backend, file: &FileInfo) -> Result<KnownLeads, StoreError> {
+    let mut known = KnownLeads::default();
+    let types = [
+        SqlType::Text,
+        SqlType::Text,
+        SqlType::Boolean,
+        SqlType::BigInt,
+        SqlType::BigInt,
+    ];
+    let binds = [Bind::from(&file.source)];
+    let query = Query {
+        sql: match file.role {
+            Role::Leads => KNOWN_LEADS_SQL,
+            Role::Reference => KNOWN_REFERENCE_SQL,
+        },
+        binds: &binds,
+        types: &types,
+    };
+    backend.query(&query, &mut |row| {
+        let id = row[0].text().unwrap_or_default();
+        let flags = match (row[3].int(), row[4].int()) {
+            (Some(filled), Some(flagged)) => Some(ColumnFlags {
+                filled: filled as u64,
+                flagged: flagged as u64,
+            }),
+            _ => None,
+        };
+        known.push(id, row[1].text(), flags, row[2].bool().unwrap_or(false));
+        Ok(())
+    })?;
+    Ok(known)
+}
+
 /// Whether a file's source has records (leads, or reference records), active or not.
 fn source_has_records(backend: &mut dyn Backend, file: &FileInfo) -> Result<bool, StoreError> {
     let sql = match file.role {
@@ -126,38 +172,7 @@ impl FileWriter<'_> {
         if self.fresh {
             return Ok(None);
         }
-        let mut known = KnownLeads::default();
-        let types = [
-            SqlType::Text,
-            SqlType::Text,
-            SqlType::Boolean,
-            SqlType::BigInt,
-            SqlType::BigInt,
-        ];
-        let binds = [Bind::from(&self.file.source)];
-        self.backend.query(
-            &Query {
-                sql: match self.file.role {
-                    Role::Leads => KNOWN_LEADS_SQL,
-                    Role::Reference => KNOWN_REFERENCE_SQL,
-                },
-                binds: &binds,
-                types: &types,
-            },
-            &mut |row| {
-                let id = row[0].text().unwrap_or_default();
-                let flags = match (row[3].int(), row[4].int()) {
-                    (Some(filled), Some(flagged)) => Some(ColumnFlags {
-                        filled: filled as u64,
-                        flagged: flagged as u64,
-                    }),
-                    _ => None,
-                };
-                known.push(id, row[1].text(), flags, row[2].bool().unwrap_or(false));
-                Ok(())
-            },
-        )?;
-        Ok(Some(known))
+        read_known(self.backend, self.file).map(Some)
     }
 
     /// Writes a batch of the file's records: its new leads to `leads` (or

@@ -5,13 +5,13 @@ use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
-use rusqlite::{Connection, ErrorCode, ToSql, params_from_iter};
+use rusqlite::{Connection, ErrorCode, OpenFlags, ToSql, params_from_iter};
 
-use super::StoreError;
 use super::backend::{Backend, EachRow, Query};
 use super::merge::Dialect;
 use super::schema::{SqlType, Table};
 use super::value::{Bind, Cell, Rows, time_text};
+use super::{StoreError, newest_migration};
 use crate::lead::Value;
 
 mod embedded {
@@ -145,6 +145,38 @@ impl Sqlite {
             conn,
             shown: format!("sqlite:{shown}"),
             wal_pending: created,
+            full: false,
+        })
+    }
+
+    /// Opens an existing database to read only: never created, never migrated, never
+    /// written (a dry run's). Its schema must be leadpipe's current one.
+    pub(crate) fn open_read_only(path: &Path) -> Result<Sqlite, StoreError> {
+        let shown = format!("sqlite:{}", path.display());
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| {
+            StoreError::Connect(format!(
+                "cannot open the SQLite database {shown} to read: {e}"
+            ))
+        })?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        let found = conn
+            .query_row(
+                "SELECT max(version) FROM refinery_schema_history",
+                [],
+                |row| row.get::<_, Option<i64>>(0),
+            )
+            .ok()
+            .flatten();
+        super::schema_is_current(
+            &shown,
+            found,
+            newest_migration(embedded::migrations::runner()),
+        )?;
+        Ok(Sqlite {
+            conn,
+            shown,
+            wal_pending: false,
             full: false,
         })
     }

@@ -18,7 +18,7 @@ use super::backend::{Backend, EachRow, Query};
 use super::merge::Dialect;
 use super::schema::Table;
 use super::value::{Bind, Rows};
-use super::{DatabaseUrl, StoreError};
+use super::{DatabaseUrl, StoreError, newest_migration};
 use binary_copy::BinaryRows;
 pub(crate) use binary_copy::EncodeError;
 
@@ -109,6 +109,37 @@ impl Postgres {
             .run(&mut client);
         client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])?;
         migrated.map_err(|e| connect::migrate_error(e, &config, &shown))?;
+        Ok(Postgres {
+            client,
+            shown,
+            deferred: None,
+            copy_buf: BytesMut::new(),
+        })
+    }
+
+    /// Connects to read only: every transaction of the session is read-only, and the
+    /// schema, never migrated, must be leadpipe's current one (a dry run's).
+    pub(crate) fn open_read_only(config: &postgres::Config) -> Result<Postgres, StoreError> {
+        let shown = DatabaseUrl::Postgres(Box::new(config.clone())).to_string();
+        let mut config = config.clone();
+        config.connect_timeout(Duration::from_secs(10));
+        config.application_name(APPLICATION_NAME);
+        let mut client = config
+            .connect(NoTls)
+            .map_err(|e| connect::connect_error(e, &config, &shown))?;
+        client.batch_execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")?;
+        let found = client
+            .query_one(
+                "SELECT max(version)::bigint FROM refinery_schema_history",
+                &[],
+            )
+            .ok()
+            .and_then(|row| row.get::<_, Option<i64>>(0));
+        super::schema_is_current(
+            &shown,
+            found,
+            newest_migration(embedded::migrations::runner()),
+        )?;
         Ok(Postgres {
             client,
             shown,
