@@ -12,6 +12,7 @@
 
 pub mod checks;
 pub mod export;
+pub mod infer;
 pub mod lead;
 pub mod map;
 pub(crate) mod normalize;

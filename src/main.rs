@@ -31,6 +31,7 @@ fn run() -> anyhow::Result<ExitCode> {
         cli::Command::Check(check) => cli::check::run(check),
         cli::Command::Explain(explain) => cli::explain::run(explain),
         cli::Command::Export(export) => cli::export::run(export),
+        cli::Command::Infer(infer) => cli::infer::run(infer),
         cli::Command::Ingest(ingest) => cli::ingest::run(ingest),
         cli::Command::Migrate(migrate) => cli::migrate::run(migrate),
         cli::Command::Specs(specs) => cli::specs::run(specs),

@@ -4,6 +4,7 @@ pub(crate) mod check;
 pub(crate) mod exit;
 pub(crate) mod explain;
 pub(crate) mod export;
+pub(crate) mod infer;
 pub(crate) mod ingest;
 pub(crate) mod migrate;
 pub(crate) mod notify;
@@ -47,6 +48,8 @@ pub(crate) enum Command {
     Explain(explain::ExplainArgs),
     #[command(after_help = exit::help())]
     Export(export::ExportArgs),
+    #[command(after_help = exit::help())]
+    Infer(infer::InferArgs),
     #[command(after_help = exit::help())]
     Ingest(ingest::IngestArgs),
     #[command(after_help = exit::help())]

@@ -123,14 +123,26 @@ pub fn open(
     input: impl io::Read + Send + 'static,
     spec: &crate::spec::Spec,
 ) -> io::Result<Box<dyn RecordSource>> {
-    let reader = csv::CsvReader::new(
+    open_as(
         input,
         spec.encoding,
         &spec.dialect,
         &spec.layout,
         &spec.header,
-    )?;
-    Ok(match spec.layout.footnote_lines {
+    )
+}
+
+/// Opens a file's bytes in a dialect and layout (`names`: the columns of a headerless
+/// file), as [`open`] does for a spec's.
+pub(crate) fn open_as(
+    input: impl io::Read + Send + 'static,
+    encoding: Option<&'static encoding_rs::Encoding>,
+    dialect: &dialect::Dialect,
+    layout: &dialect::Layout,
+    names: &[String],
+) -> io::Result<Box<dyn RecordSource>> {
+    let reader = csv::CsvReader::new(input, encoding, dialect, layout, names)?;
+    Ok(match layout.footnote_lines {
         0 => Box::new(reader),
         count => Box::new(footnotes::WithoutFootnotes::new(Box::new(reader), count)),
     })
