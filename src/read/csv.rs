@@ -9,6 +9,7 @@ use super::decode::{self, decode_field_into};
 use super::dialect::{Delimiter, Dialect, JoinedDelimiter, Layout, restore_pairs};
 use super::fields::{FieldSplitter, Fields};
 use super::framer::{Framer, Problem, RawRecord};
+use super::stray_quotes;
 use super::{Defect, Record, RecordSource};
 
 /// Reads the records of one file after its header.
@@ -18,6 +19,7 @@ pub(crate) struct CsvReader {
     /// A two-byte delimiter, which the framer sees as one byte: written back in a record's
     /// bytes as published.
     pair: Option<[u8; 2]>,
+    dialect: Dialect,
     header: Vec<String>,
     encoding: &'static str,
     repaired_fields: u64,
@@ -47,6 +49,7 @@ impl CsvReader {
                 Delimiter::Two(pair) => Some(pair),
                 Delimiter::One(_) => None,
             },
+            dialect: *dialect,
             header: Vec::new(),
             encoding,
             repaired_fields: 0,
@@ -116,6 +119,24 @@ impl CsvReader {
         }
     }
 
+    /// A one-line record that does not parse, read again with its stray quotes as text
+    /// ([`stray_quotes`]): its fields, when it then has the header's width.
+    fn with_stray_quotes(&mut self, line: &[u8]) -> Option<Fields> {
+        let quote = self.dialect.quote?;
+        memchr::memchr(quote, line)?;
+        let read = stray_quotes::fields(line, &self.dialect);
+        if read.len() != self.header.len() {
+            return None;
+        }
+        let mut fields = Fields::with_capacity(line.len());
+        for bytes in &read {
+            let repairs = decode_field_into(bytes, fields.text_mut());
+            fields.end_field();
+            self.repaired_fields += u64::from(repairs.windows_1252);
+        }
+        Some(fields)
+    }
+
     /// The decoded fields of one record's text, or `None` when it is not one record.
     fn split(&mut self, record: &[u8]) -> Option<Fields> {
         if !self.splitter.split(record) {
@@ -181,15 +202,18 @@ impl RecordSource for CsvReader {
             lines,
             problem,
         } = raw_record;
-        if let Some(pair) = self.pair {
-            bytes = restore_pairs(&bytes, pair);
-        }
-        let defect = match (problem, fields.as_mut()) {
+        let mut defect = match (problem, fields.as_mut()) {
             (Some(Problem::UnterminatedQuote), _) => Some(Defect::UnterminatedQuote),
             (Some(Problem::Oversized), _) => Some(Defect::Oversized),
             (None, None) => Some(Defect::Unparsable),
             (None, Some(fields)) => self.width_defect(fields),
         };
+        if !matches!(defect, None | Some(Defect::Oversized))
+            && lines == 1
+            && let Some(read_again) = self.with_stray_quotes(&bytes)
+        {
+            (fields, defect) = (Some(read_again), None);
+        }
         // A ragged record keeps its fields as read (`leadpipe records` shows them); ingest
         // rejects it by its defect.
         let fields = match defect {
@@ -198,6 +222,9 @@ impl RecordSource for CsvReader {
             }
             Some(_) => Fields::default(),
         };
+        if let Some(pair) = self.pair {
+            bytes = restore_pairs(&bytes, pair);
+        }
         Ok(Some(Record {
             line,
             bytes,
@@ -357,7 +384,7 @@ mod tests {
 
     #[test]
     fn marks_structural_defects_and_keeps_the_raw_text() {
-        let (_, records) = read(b"a,b\n1\n1,2,3\n1,\"cut off");
+        let (_, records) = read(b"a,b\n1\n1,2,3\n1,\"cut, off");
         let defects: Vec<_> = records.iter().map(|r| r.defect.clone()).collect();
         assert_eq!(
             defects,
@@ -373,8 +400,26 @@ mod tests {
                 Some(Defect::UnterminatedQuote),
             ]
         );
-        assert_eq!(records[2].raw_text(), "1,\"cut off");
+        assert_eq!(records[2].raw_text(), "1,\"cut, off");
         assert_eq!(records[2].line, 4);
+    }
+
+    #[test]
+    fn a_record_with_a_quote_that_closes_nothing_is_read_again_with_it_as_text() {
+        let (_, records) = read(b"a,b,c,d\n\"17/02,03:00,\"x, y\",z\n1,2,3,\"\n\"cut,off\n");
+        let read: Vec<_> = records
+            .iter()
+            .map(|r| (values(r), r.defect.clone()))
+            .collect();
+        let row = |v: [&str; 4]| (v.iter().map(|s| s.to_string()).collect::<Vec<_>>(), None);
+        assert_eq!(
+            read,
+            [
+                row(["\"17/02", "03:00", "x, y", "z"]),
+                row(["1", "2", "3", "\""]),
+                (vec![], Some(Defect::UnterminatedQuote)),
+            ]
+        );
     }
 
     #[test]
@@ -392,7 +437,8 @@ mod tests {
                 sound(3, "x", "2"),
                 sound(4, "3\" tall", "3"),
                 sound(5, "y", "4"),
-                (6, vec![], Some(Defect::UnterminatedQuote)),
+                // Read again with the quote that closes nothing as text.
+                sound(6, "Kid\"s", "\"1 A ST"),
                 sound(7, "z", "5"),
             ]
         );

@@ -9,6 +9,7 @@ pub(crate) mod framer;
 pub mod input;
 pub(crate) mod reorder;
 pub(crate) mod s3;
+mod stray_quotes;
 
 use std::io::{self, Read};
 
