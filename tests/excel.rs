@@ -250,3 +250,109 @@ fn a_sheet_that_claims_a_far_cell_is_refused_before_its_cells_are_read() {
         "{err}"
     );
 }
+
+/// An OpenDocument spreadsheet of `tables` (each a name and its rows' `<table:table-cell>`
+/// elements), as LibreOffice packages one: the media type first and stored, then the
+/// manifest and the content.
+fn ods(tables: &[(&str, Vec<String>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut content = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
+         xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+         <office:body><office:spreadsheet>",
+    );
+    for (name, rows) in tables {
+        content += &format!("<table:table table:name=\"{name}\">");
+        for row in rows {
+            content += &format!("<table:table-row>{row}</table:table-row>");
+        }
+        content += "</table:table>";
+    }
+    content += "</office:spreadsheet></office:body></office:document-content>";
+    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest \
+         xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
+         <manifest:file-entry manifest:full-path=\"/\" \
+         manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+         <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
+         </manifest:manifest>";
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let mut package = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", &content),
+    ] {
+        package.start_file(name, stored).unwrap();
+        package.write_all(text.as_bytes()).unwrap();
+    }
+    package.finish().unwrap().into_inner()
+}
+
+/// A cell of an OpenDocument row: its value type, the attribute that holds a value, and its
+/// text.
+fn ods_cell(value_type: &str, value: Option<(&str, &str)>, text: &str) -> String {
+    let value = value.map_or(String::new(), |(attr, v)| format!(" office:{attr}=\"{v}\""));
+    format!(
+        "<table:table-cell office:value-type=\"{value_type}\"{value}><text:p>{text}</text:p></table:table-cell>"
+    )
+}
+
+#[test]
+fn an_ods_reads_its_typed_cells_as_an_xlsx_does() {
+    let w = Workdir::new();
+    w.write("specs/typed.toml", TYPED_SPEC);
+    let header = [
+        "Name", "Capacity", "Zip", "Ratio", "Open", "Since", "Updated", "Opens",
+    ]
+    .map(|name| ods_cell("string", None, name))
+    .concat();
+    let record = [
+        ods_cell("string", None, "KID’S PLACE"),
+        ods_cell("float", Some(("value", "82")), "82"),
+        ods_cell("float", Some(("value", "73099")), "73099"),
+        ods_cell("float", Some(("value", "1.5")), "1.5"),
+        ods_cell("boolean", Some(("boolean-value", "true")), "TRUE"),
+        ods_cell("date", Some(("date-value", "2023-07-07")), "07/07/23"),
+        ods_cell(
+            "date",
+            Some(("date-value", "2023-07-07T08:30:00")),
+            "07/07/23 08:30",
+        ),
+        ods_cell("time", Some(("time-value", "PT08H30M00S")), "08:30"),
+    ]
+    .concat();
+    let notes = vec![ods_cell("string", None, "As of July")];
+    let book = ods(&[("Notes", notes), ("Providers", vec![header, record])]);
+    w.write("typed.ods", book);
+
+    let output = w
+        .command(&[
+            "records",
+            "typed.ods",
+            "--specs",
+            "specs",
+            "--spec",
+            "typed",
+            "--format",
+            "jsonl",
+        ])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let line: serde_json::Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    assert_eq!(
+        line,
+        serde_json::json!({"line": 2, "defect": null, "fields": [
+            "KID’S PLACE", "82", "73099", "1.5", "TRUE", "2023-07-07", "2023-07-07 08:30:00",
+            "08:30:00"
+        ]})
+    );
+    let err = stderr(&output);
+    assert!(
+        err.ends_with("as spec `typed` reads it (ods): 1 sound, 0 that ingest would reject\n"),
+        "{err}"
+    );
+}
