@@ -160,7 +160,10 @@ impl Workbook {
         let book = match kind {
             Kind::Xlsx => Book::Xlsx(Xlsx::new(bytes).map_err(|e| unreadable(e.to_string()))?),
             Kind::Xls => Book::Xls(Xls::new(bytes).map_err(|e| unreadable(e.to_string()))?),
-            Kind::Ods => Book::Ods(Ods::new(bytes).map_err(|e| unreadable(e.to_string()))?),
+            Kind::Ods => {
+                super::ods::check_extents(bytes.get_ref())?;
+                Book::Ods(Ods::new(bytes).map_err(|e| unreadable(e.to_string()))?)
+            }
         };
         let sheets = match &book {
             Book::Xlsx(book) => book.sheet_names(),
@@ -172,7 +175,8 @@ impl Workbook {
 
     /// The first `limit` rows of a sheet that hold a value. An .xlsx sheet is streamed, and
     /// its declared dimensions checked before any cell is read; calamine reads an .xls or
-    /// .ods whole when it opens it, and a sheet's extent is checked before its rows are.
+    /// .ods whole when it opens it (an .ods's extents are checked before, see
+    /// [`super::ods`]), and a sheet's extent is checked before its rows are.
     fn rows(&mut self, sheet: &str, limit: usize) -> Result<Vec<Row>, WorkbookError> {
         let kind = self.kind;
         let unreadable = |message: String| WorkbookError::Unreadable { kind, message };
@@ -258,7 +262,7 @@ impl Workbook {
 
 /// Refuses a sheet whose extent, from A1 to `end` (its last row and column, from 0), holds
 /// more than [`MAX_SHEET_CELLS`].
-fn check_extent(sheet: &str, end: (u32, u32)) -> Result<(), WorkbookError> {
+pub(super) fn check_extent(sheet: &str, end: (u32, u32)) -> Result<(), WorkbookError> {
     let (rows, columns) = (u64::from(end.0) + 1, u64::from(end.1) + 1);
     if rows * columns <= MAX_SHEET_CELLS {
         return Ok(());

@@ -9,6 +9,7 @@ pub(crate) mod fields;
 mod footnotes;
 pub(crate) mod framer;
 pub mod input;
+mod ods;
 pub(crate) mod reorder;
 pub(crate) mod s3;
 
