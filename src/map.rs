@@ -5,7 +5,7 @@ pub(crate) mod row;
 use serde::Serialize;
 
 use crate::lead::{LEAD_COLUMNS, LeadValues, Value};
-use crate::normalize::Issue;
+use crate::normalize::{Issue, mojibake};
 use crate::read::fields::Fields;
 use crate::reason::Reason;
 use crate::spec::{Input, Rule, Spec};
@@ -100,6 +100,13 @@ fn apply_rules<'a>(
                 message,
             });
         }
+        if let Some(message) = garbled_input(spec, rule, &inputs) {
+            issues.push(FieldIssue {
+                column: first_column,
+                reason: Reason::Mojibake,
+                message,
+            });
+        }
         for (n, &(part, column)) in rule.outputs.iter().enumerate() {
             if rule.required && out[part].is_null() {
                 return Err(Rejection {
@@ -121,6 +128,19 @@ fn apply_rules<'a>(
         }
     }
     Ok(MappedLead { values, issues })
+}
+
+/// What is garbled in the first source field of a rule whose text is mojibake: the value is
+/// kept as published, and the lead column the rule writes first is noted.
+fn garbled_input(spec: &Spec, rule: &Rule, inputs: &[&str]) -> Option<String> {
+    rule.inputs
+        .iter()
+        .zip(inputs)
+        .find_map(|(input, value)| match input {
+            Input::Column(i) => mojibake::find(value)
+                .map(|found| format!("`{}` = {value:?} holds {found}", spec.header[*i])),
+            Input::Constant(_) => None,
+        })
 }
 
 fn describe_inputs(spec: &Spec, rule: &Rule, inputs: &[&str]) -> String {
@@ -231,6 +251,31 @@ mod tests {
                 ("capacity", Reason::InvalidInteger)
             ]
         );
+    }
+
+    #[test]
+    fn a_garbled_source_value_is_kept_and_noted_on_its_lead_column() {
+        let lead = map_record(&spec(), &fields(["KIDâ€™S", "", "María"])).unwrap();
+        assert_eq!(
+            lead.values[column_index("license_number").unwrap()],
+            Value::text("KIDâ€™S")
+        );
+        let issues: Vec<_> = lead
+            .issues
+            .iter()
+            .map(|i| (i.column, i.reason, i.message.as_str()))
+            .collect();
+        assert_eq!(
+            issues[0],
+            (
+                "license_number",
+                Reason::Mojibake,
+                "`License` = \"KIDâ€™S\" holds `â€™` (`’` in UTF-8 read as Windows-1252)"
+            )
+        );
+        // `María` is a sound name (its `Cap` is no number, which is another issue).
+        assert_eq!(issues.len(), 2);
+        assert_eq!(issues[1].1, Reason::InvalidInteger);
     }
 
     #[test]

@@ -89,6 +89,9 @@ reasons! {
     InvalidSchedule = "invalid_schedule",
     /// A day's opening hours that cannot be read.
     UnreadableHours = "unreadable_hours",
+    /// Text garbled by a wrong decoding before it was published (`â€™` for `’`): kept as
+    /// published, and noted.
+    Mojibake = "mojibake",
 }
 
 impl Ord for Reason {
@@ -131,7 +134,7 @@ mod tests {
                 format!("\"{text}\"")
             );
         }
-        assert_eq!(Reason::ALL.len(), 26);
+        assert_eq!(Reason::ALL.len(), 27);
         assert_eq!(Reason::UnassignedPhone.as_str(), "unassigned_phone");
     }
 

@@ -7,80 +7,12 @@ mod util;
 
 use std::path::Path;
 
+use util::nevada::{self, Lead, original_leads};
 use util::{NEVADA, Workdir, assert_exit, raw_dir};
 
-/// The lead columns that depend on the file rather than the record: where it was read, when
-/// and by which run, the header names of `source_record`, the hash of its bytes.
-const FILE_DEPENDENT: &[&str] = &[
-    "source_file",
-    "source_line",
-    "ingested_at",
-    "run_id",
-    "source_record",
-    "record_hash",
-    "first_file_id",
-];
-
-/// Every lead of a database, each column but [`FILE_DEPENDENT`] ones, in `lead_id` order.
-fn leads(w: &Workdir) -> Vec<Vec<(String, String)>> {
-    let db = w.db();
-    let mut query = db.prepare("SELECT * FROM leads ORDER BY lead_id").unwrap();
-    let names: Vec<String> = query.column_names().iter().map(|n| n.to_string()).collect();
-    query
-        .query_map([], |row| {
-            let mut values = Vec::new();
-            for (i, name) in names.iter().enumerate() {
-                if !FILE_DEPENDENT.contains(&name.as_str()) {
-                    let value: rusqlite::types::Value = row.get(i)?;
-                    values.push((name.clone(), format!("{value:?}")));
-                }
-            }
-            Ok(values)
-        })
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
-}
-
-/// The real Nevada file's header and records, as bytes (one field is Windows-1252).
-fn nevada() -> (Vec<Vec<u8>>, Vec<Vec<Vec<u8>>>) {
-    let mut reader = csv::ReaderBuilder::new()
-        .from_path(raw_dir().join(NEVADA))
-        .unwrap();
-    let header = reader
-        .byte_headers()
-        .unwrap()
-        .iter()
-        .map(<[u8]>::to_vec)
-        .collect();
-    let records = reader
-        .byte_records()
-        .map(|r| r.unwrap().iter().map(<[u8]>::to_vec).collect())
-        .collect();
-    (header, records)
-}
-
-/// Loads the original with the built-in spec.
-fn original() -> Vec<Vec<(String, String)>> {
-    let w = Workdir::new();
-    assert_exit(&w.ingest(&[&raw_dir().join(NEVADA)]), 0);
-    let leads = leads(&w);
-    assert_eq!(leads.len(), 100);
-    leads
-}
-
-/// Loads `file` (named as Nevada's files are, so that its spec claims it and dates it) with
-/// `spec` as the folder's `nevada.toml`, and returns the leads; every record must load.
-fn load_as(spec: &str, file: &[u8]) -> Vec<Vec<(String, String)>> {
-    let w = Workdir::new();
-    let specs = w.path().join("specs");
-    w.write("specs/nevada.toml", spec);
-    let path = w.write("07-07-2023 Nevada re-export.csv", file);
-    let output = w.ingest_with(&[&path], &["--specs", specs.to_str().unwrap()]);
-    assert_exit(&output, 0);
-    let rejects: i64 = w.query("SELECT count(*) FROM rejects");
-    assert_eq!(rejects, 0, "{}", util::stderr(&output));
-    leads(&w)
+/// Loads `file`, named as Nevada's files are, with `spec` as the folder's `nevada.toml`.
+fn load_as(spec: &str, file: &[u8]) -> Vec<Lead> {
+    nevada::load_as(spec, "07-07-2023 Nevada re-export.csv", file)
 }
 
 /// `fields` quoted with `quote`, a quote or an `escape` inside written after `escape` (or
@@ -116,7 +48,7 @@ fn written(
 
 #[test]
 fn an_inheriting_spec_loads_a_renamed_header_copy_of_nevada_like_the_original() {
-    let (mut header, records) = nevada();
+    let (mut header, records) = nevada::records();
     // The 2024 re-export: `Phone#` is `Phone`, and the blank column after `Address` is gone.
     let blank = header.iter().position(|h| h.is_empty()).unwrap();
     let phone = header.iter().position(|h| h == b"Phone#").unwrap();
@@ -133,15 +65,15 @@ fn an_inheriting_spec_loads_a_renamed_header_copy_of_nevada_like_the_original() 
         remove_columns = [""]
         aliases = { "Phone#" = ["Phone"] }
     "#;
-    assert_eq!(load_as(spec, &file), original());
+    nevada::assert_same_leads(&load_as(spec, &file), &original_leads(), "renamed");
 }
 
 #[test]
 fn nevada_in_other_dialects_loads_like_the_original() {
-    let (header, records) = nevada();
+    let (header, records) = nevada::records();
     let mut with_header = vec![header];
     with_header.extend(records.iter().cloned());
-    let expected = original();
+    let expected = original_leads();
 
     // `;`, `'` quotes, CR-only line ends, a two-line preamble.
     let mut file = b"Child care facilities\rAs of 07/07/2023\r".to_vec();
@@ -150,24 +82,24 @@ fn nevada_in_other_dialects_loads_like_the_original() {
     }));
     let spec = "extends = \"nevada\"\nid = \"nevada\"\n\
                 [format]\ndelimiter = \";\"\nquote = \"'\"\npreamble_lines = 2\n";
-    assert_eq!(load_as(spec, &file), expected, "semicolons");
+    nevada::assert_same_leads(&load_as(spec, &file), &expected, "semicolons");
 
     // A headerless TSV, nothing quoted, with a footnote.
     let mut file = written(&records, b"\t", b"\n", <[u8]>::to_vec);
     file.extend(b"100 facilities\n");
     let spec = "extends = \"nevada\"\nid = \"nevada\"\n\
                 [format]\ndelimiter = \"\\t\"\nquote = \"\"\nheader_rows = 0\nfootnote_lines = 1\n";
-    assert_eq!(load_as(spec, &file), expected, "headerless TSV");
+    nevada::assert_same_leads(&load_as(spec, &file), &expected, "headerless TSV");
 
     // `, ` between fields, every field quoted.
     let file = written(&with_header, b", ", b"\r\n", |f| quoted(f, b'"', None));
     let spec = "extends = \"nevada\"\nid = \"nevada\"\n[format]\ndelimiter = \", \"\n";
-    assert_eq!(load_as(spec, &file), expected, "two-byte delimiter");
+    nevada::assert_same_leads(&load_as(spec, &file), &expected, "two-byte delimiter");
 
     // A backslash escapes quotes (and itself) inside quoted fields.
     let file = written(&with_header, b",", b"\n", |f| quoted(f, b'"', Some(b'\\')));
     let spec = "extends = \"nevada\"\nid = \"nevada\"\n[format]\nescape = \"\\\\\"\n";
-    assert_eq!(load_as(spec, &file), expected, "backslash escapes");
+    nevada::assert_same_leads(&load_as(spec, &file), &expected, "backslash escapes");
 }
 
 #[test]

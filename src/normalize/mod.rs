@@ -16,6 +16,7 @@ pub(crate) mod email;
 pub(crate) mod flag;
 pub(crate) mod license;
 pub(crate) mod lookup;
+pub(crate) mod mojibake;
 pub(crate) mod number;
 pub(crate) mod person;
 pub(crate) mod phone;

@@ -6,11 +6,11 @@ use std::io::{self, BufRead, Read};
 use encoding_rs::Encoding;
 
 use super::decode::{self, decode_field_into};
-use super::dialect::{Delimiter, Dialect, JoinedDelimiter, Layout, restore_pairs};
+use super::dialect::{Delimiter, Dialect, JoinedDelimiter, Layout, join_header_row, restore_pairs};
 use super::fields::{FieldSplitter, Fields};
 use super::framer::{Framer, Problem, RawRecord};
 use super::stray_quotes;
-use super::{Defect, Record, RecordSource};
+use super::{Defect, Record, RecordSource, width_defect};
 
 /// Reads the records of one file after its header.
 pub(crate) struct CsvReader {
@@ -85,38 +85,9 @@ impl CsvReader {
                 );
                 return Err(io::Error::new(io::ErrorKind::InvalidData, message));
             };
-            if header.len() < cells.len() {
-                header.resize(cells.len(), String::new());
-            }
-            for (name, part) in header.iter_mut().zip(cells.iter()) {
-                let part = part.trim();
-                if !part.is_empty() && !name.is_empty() {
-                    name.push(' ');
-                }
-                name.push_str(part);
-            }
+            join_header_row(&mut header, cells.iter());
         }
         Ok(header)
-    }
-
-    /// A record with too few fields, or extra fields that are not empty, is defective;
-    /// empty extra fields are dropped.
-    fn width_defect(&self, fields: &mut Fields) -> Option<Defect> {
-        let expected = self.header.len();
-        if fields.len() < expected {
-            Some(Defect::TooFewFields {
-                found: fields.len(),
-                expected,
-            })
-        } else if (expected..fields.len()).any(|i| !fields[i].trim().is_empty()) {
-            Some(Defect::TooManyFields {
-                found: fields.len(),
-                expected,
-            })
-        } else {
-            fields.truncate(expected);
-            None
-        }
     }
 
     /// A one-line record that does not parse, read again with its stray quotes as text
@@ -206,7 +177,7 @@ impl RecordSource for CsvReader {
             (Some(Problem::UnterminatedQuote), _) => Some(Defect::UnterminatedQuote),
             (Some(Problem::Oversized), _) => Some(Defect::Oversized),
             (None, None) => Some(Defect::Unparsable),
-            (None, Some(fields)) => self.width_defect(fields),
+            (None, Some(fields)) => width_defect(fields, self.header.len()),
         };
         if !matches!(defect, None | Some(Defect::Oversized))
             && lines == 1

@@ -1,5 +1,6 @@
-//! How a CSV file is written: its dialect (delimiter, quote, escape) and its layout (lines
-//! before the header, header rows, notes after the records), as its spec's `[format]` says.
+//! How a file is written: a CSV file's dialect (delimiter, quote, escape) and the layout of
+//! any file (lines or rows before the header, header rows, notes after the records), as its
+//! spec's `[format]` says.
 
 use std::io::{self, BufRead, Read};
 
@@ -80,6 +81,25 @@ impl Default for Layout {
             header_rows: 1,
             footnote_lines: 0,
         }
+    }
+}
+
+/// Adds one row of a header to the column names read so far: each column's parts joined by
+/// a space, as a header whose names run over several rows is read (a CSV file's or a
+/// sheet's).
+pub(crate) fn join_header_row<'a>(
+    header: &mut Vec<String>,
+    row: impl ExactSizeIterator<Item = &'a str>,
+) {
+    if header.len() < row.len() {
+        header.resize(row.len(), String::new());
+    }
+    for (name, part) in header.iter_mut().zip(row) {
+        let part = part.trim();
+        if !part.is_empty() && !name.is_empty() {
+            name.push(' ');
+        }
+        name.push_str(part);
     }
 }
 

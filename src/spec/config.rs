@@ -170,6 +170,17 @@ pub struct FormatConfig {
     /// A quoted field still open after this many lines is taken to be missing its closing
     /// quote.
     pub max_record_lines: usize,
+    /// The sheet of a workbook that holds the records: its name, or its position from 1;
+    /// without it, the first sheet whose header the spec accepts, else the first.
+    pub sheet: Option<SheetConfig>,
+}
+
+/// A sheet, as `format.sheet` names it.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum SheetConfig {
+    Name(String),
+    Position(i64),
 }
 
 impl Default for FormatConfig {
@@ -183,6 +194,7 @@ impl Default for FormatConfig {
             header_rows: 1,
             footnote_lines: 0,
             max_record_lines: 20,
+            sheet: None,
         }
     }
 }

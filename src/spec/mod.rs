@@ -15,8 +15,9 @@ use serde::Deserialize;
 use crate::checks::{Check, validate_spec_checks};
 use crate::lead::{LEAD_COLUMNS, column_index};
 use crate::normalize::{self, Normalizer};
+use crate::read::SheetChoice;
 use crate::read::dialect::{Delimiter, Dialect, Layout};
-use config::{FilesConfig, FormatConfig, RuleConfig, SpecConfig};
+use config::{FilesConfig, FormatConfig, RuleConfig, SheetConfig, SpecConfig};
 pub use config::{GuardsConfig, HeaderMatch, Role};
 
 pub use crate::normalize::table as normalizer_table;
@@ -46,6 +47,9 @@ pub struct Spec {
     pub dialect: Dialect,
     /// Where the header and the records are.
     pub layout: Layout,
+    /// The sheet of a workbook the records are on; `None`: the first whose header the spec
+    /// accepts, else the first.
+    pub sheet: Option<SheetChoice>,
     /// When a snapshot is held back instead of applied.
     pub guards: GuardsConfig,
     pub header: Vec<String>,
@@ -164,6 +168,7 @@ pub fn validate(config: SpecConfig, origin: &str) -> Result<Spec, String> {
     let date_rule = date_rule(&config.files)?;
     let encoding = encoding(&config.format.encoding)?;
     let (dialect, layout) = dialect_and_layout(&config.format)?;
+    let sheet = sheet(config.format.sheet)?;
     if layout.header_rows == 0 && config.header_match == HeaderMatch::Subset {
         return Err(
             "`header_match = \"subset\"` finds columns by name, and a file without a header \
@@ -201,6 +206,7 @@ pub fn validate(config: SpecConfig, origin: &str) -> Result<Spec, String> {
         encoding,
         dialect,
         layout,
+        sheet,
         header: config.header,
         header_match: config.header_match,
         aliases,
@@ -329,6 +335,24 @@ fn dialect_and_layout(format: &FormatConfig) -> Result<(Dialect, Layout), String
         footnote_lines: format.footnote_lines,
     };
     Ok((dialect, layout))
+}
+
+/// The sheet `format.sheet` names: by name, or by position counting from 1.
+fn sheet(config: Option<SheetConfig>) -> Result<Option<SheetChoice>, String> {
+    match config {
+        None => Ok(None),
+        Some(SheetConfig::Name(name)) if name.trim().is_empty() => {
+            Err("`format.sheet = \"\"`: name a sheet, or give its position (1 is the first)".into())
+        }
+        Some(SheetConfig::Name(name)) => Ok(Some(SheetChoice::Named(name))),
+        Some(SheetConfig::Position(position)) => usize::try_from(position)
+            .ok()
+            .and_then(std::num::NonZeroUsize::new)
+            .map(|position| Some(SheetChoice::Position(position)))
+            .ok_or_else(|| {
+                format!("`format.sheet = {position}`: sheets are counted from 1, the first")
+            }),
+    }
 }
 
 /// Checks every rule, and that no two write one lead column; returns the rules and the
@@ -583,6 +607,16 @@ mod tests {
                 footnote_lines: 1,
             }
         );
+        assert_eq!(spec.sheet, None);
+        let named = Spec::parse(&with("sheet = \"Providers\""), "demo.toml").unwrap();
+        assert_eq!(named.sheet, Some(SheetChoice::Named("Providers".into())));
+        let second = Spec::parse(&with("sheet = 2"), "demo.toml").unwrap();
+        assert_eq!(
+            second.sheet,
+            Some(SheetChoice::Position(
+                std::num::NonZeroUsize::new(2).unwrap()
+            ))
+        );
         let unquoted = Spec::parse(&with("quote = \"\"\nescape = \"\\\"\""), "demo.toml").unwrap();
         assert_eq!(
             (unquoted.dialect.quote, unquoted.dialect.escape),
@@ -600,6 +634,8 @@ mod tests {
             ),
             ("quote = \",\"", "must differ from `format.quote`"),
             ("header_rows = 0\nheader_match = \"subset\"", "has none"),
+            ("sheet = 0", "`format.sheet = 0`: sheets are counted from 1"),
+            ("sheet = \"\"", "name a sheet, or give its position"),
         ] {
             let text = match format.strip_suffix("\nheader_match = \"subset\"") {
                 Some(format) => {

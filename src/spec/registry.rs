@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::{Spec, SpecError, header, parse_table, read_spec_file, spec_files, spec_id};
-use crate::read::peek_header;
+use crate::read::FileStart;
 
 /// The specs shipped with leadpipe, compiled into the binary.
 const BUILT_IN: &[(&str, &str)] = &[
@@ -104,13 +104,14 @@ impl Specs {
     }
 
     /// Finds the spec of a file: by file name first; when no name pattern matches, by its
-    /// header, read as each spec reads files from its first bytes (`read_start`, called
-    /// only then; see [`crate::read::file_start`]). A spec of files without a header claims
-    /// them by name only. An error reading the bytes is returned as it is.
+    /// header, read as each spec reads files from the file's beginning (`read_start`,
+    /// called only then; see [`crate::read::file_start`]): a text file's first bytes, or
+    /// each sheet of a workbook the spec would read. A spec of files without a header
+    /// claims them by name only. An error reading the bytes is returned as it is.
     pub fn claim(
         &self,
         file_name: &str,
-        read_start: impl FnOnce() -> std::io::Result<Vec<u8>>,
+        read_start: impl FnOnce() -> std::io::Result<FileStart>,
     ) -> std::io::Result<Claim<'_>> {
         let by_name: Vec<&Spec> = self
             .specs
@@ -132,7 +133,8 @@ impl Specs {
             .iter()
             .filter(|spec| spec.layout.header_rows > 0)
             .find(|spec| {
-                peek_header(&start, spec).is_some_and(|found| header::matches(spec, &found))
+                let headers = start.headers(spec);
+                headers.iter().any(|found| header::matches(spec, found))
             })
             .map_or(Claim::Unclaimed, Claim::ByHeader))
     }
@@ -175,10 +177,14 @@ mod tests {
         let mut file = csv::Writer::from_writer(Vec::new());
         file.write_record(&texas_header).unwrap();
         let texas_file = file.into_inner().unwrap();
-        let claim = specs.claim("export.csv", || Ok(texas_file)).unwrap();
+        let claim = specs
+            .claim("export.csv", || Ok(FileStart::text(texas_file)))
+            .unwrap();
         assert!(matches!(claim, Claim::ByHeader(s) if s.id == "texas"));
 
-        let claim = specs.claim("notes.txt", || Ok(b"a\n1\n".to_vec())).unwrap();
+        let claim = specs
+            .claim("notes.txt", || Ok(FileStart::text(b"a\n1\n".to_vec())))
+            .unwrap();
         assert!(matches!(claim, Claim::Unclaimed));
     }
 
@@ -198,11 +204,15 @@ mod tests {
         write("headerless", "delimiter = \";\"\nheader_rows = 0");
         let specs = Specs::load(Some(dir.path())).unwrap();
         let claim = specs
-            .claim("list.csv", || Ok(b"As of May\nLic;Name\n1;A\n".to_vec()))
+            .claim("list.csv", || {
+                Ok(FileStart::text(b"As of May\nLic;Name\n1;A\n".to_vec()))
+            })
             .unwrap();
         assert!(matches!(claim, Claim::ByHeader(s) if s.id == "semicolons"));
         let claim = specs
-            .claim("list.csv", || Ok(b"Lic;Name\n1;A\n".to_vec()))
+            .claim("list.csv", || {
+                Ok(FileStart::text(b"Lic;Name\n1;A\n".to_vec()))
+            })
             .unwrap();
         assert!(matches!(claim, Claim::Unclaimed));
     }

@@ -4,6 +4,7 @@
 
 pub mod duckdb;
 pub mod moto;
+pub mod nevada;
 
 /// The `bin` folder of a virtual environment `target/<name>` that has `package`, made on
 /// first use: `installed` says whether a folder has it already.
