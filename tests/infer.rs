@@ -9,19 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use util::{NEVADA, OKLAHOMA, TEXAS, Workdir, assert_exit, raw_dir, stdout};
 
-/// Lead columns that depend on the file or the run rather than the record.
-const FILE_DEPENDENT: &[&str] = &[
-    "source_file",
-    "source_line",
-    "ingested_at",
-    "run_id",
-    "source_record",
-    "record_hash",
-    "first_file_id",
-    "issues",
-    "filled_columns",
-    "flagged_columns",
-];
+/// Lead columns that depend on how a record was mapped as a whole, besides the file: which
+/// columns are filled and flagged, and the issues (which the hand-written rules change).
+const MAPPING_DEPENDENT: &[&str] = &["issues", "filled_columns", "flagged_columns"];
 
 /// What the built-in specs do by hand-written rules, which a draft does not guess:
 /// Nevada's `CENTER (PROVISIONAL)` split into type and status (`qualified`,
@@ -47,24 +37,17 @@ const HAND_WRITTEN: &[(&str, &str)] = &[
     ("texas", "min_age"),
 ];
 
-/// Every lead by id: column → value, the file-dependent columns left out.
+/// Every lead by id: column → value, the file- and mapping-dependent columns left out.
 fn leads(w: &Workdir) -> BTreeMap<String, BTreeMap<String, String>> {
-    let db = w.db();
-    let mut query = db.prepare("SELECT * FROM leads").unwrap();
-    let names: Vec<String> = query.column_names().iter().map(|n| n.to_string()).collect();
-    query
-        .query_map([], |row| {
-            let mut values = BTreeMap::new();
-            for (i, name) in names.iter().enumerate() {
-                if !FILE_DEPENDENT.contains(&name.as_str()) {
-                    let value: rusqlite::types::Value = row.get(i)?;
-                    values.insert(name.clone(), format!("{value:?}"));
-                }
-            }
-            Ok((values["lead_id"].clone(), values))
+    util::nevada::leads(w)
+        .into_iter()
+        .map(|lead| {
+            let values: BTreeMap<String, String> = lead
+                .into_iter()
+                .filter(|(name, _)| !MAPPING_DEPENDENT.contains(&name.as_str()))
+                .collect();
+            (values["lead_id"].clone(), values)
         })
-        .unwrap()
-        .map(Result::unwrap)
         .collect()
 }
 

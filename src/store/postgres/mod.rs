@@ -87,16 +87,23 @@ const LEAD_INDEXES_SQL: &str = "
     FROM pg_index WHERE indrelid = 'leads'::regclass
       AND indexrelid NOT IN (SELECT conindid FROM pg_constraint WHERE conrelid = 'leads'::regclass)";
 
+/// Connects with leadpipe's settings: the client, the configuration used, and the target
+/// as shown (without its password).
+fn connected(config: &postgres::Config) -> Result<(Client, postgres::Config, String), StoreError> {
+    let shown = DatabaseUrl::Postgres(Box::new(config.clone())).to_string();
+    let mut config = config.clone();
+    config.connect_timeout(Duration::from_secs(10));
+    config.application_name(APPLICATION_NAME);
+    let client = config
+        .connect(NoTls)
+        .map_err(|e| connect::connect_error(e, &config, &shown))?;
+    Ok((client, config, shown))
+}
+
 impl Postgres {
     /// Connects and brings the schema up to date.
     pub(crate) fn open(config: &postgres::Config) -> Result<Postgres, StoreError> {
-        let shown = DatabaseUrl::Postgres(Box::new(config.clone())).to_string();
-        let mut config = config.clone();
-        config.connect_timeout(Duration::from_secs(10));
-        config.application_name(APPLICATION_NAME);
-        let mut client = config
-            .connect(NoTls)
-            .map_err(|e| connect::connect_error(e, &config, &shown))?;
+        let (mut client, config, shown) = connected(config)?;
         // A run killed with -9 leaves its backend holding the run lock until the server
         // notices the client is gone: checked every few seconds instead of at the next
         // write, which a lock-holding idle session never makes.
@@ -109,24 +116,22 @@ impl Postgres {
             .run(&mut client);
         client.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])?;
         migrated.map_err(|e| connect::migrate_error(e, &config, &shown))?;
-        Ok(Postgres {
+        Ok(Postgres::new(client, shown))
+    }
+
+    fn new(client: Client, shown: String) -> Postgres {
+        Postgres {
             client,
             shown,
             deferred: None,
             copy_buf: BytesMut::new(),
-        })
+        }
     }
 
     /// Connects to read only: every transaction of the session is read-only, and the
     /// schema, never migrated, must be leadpipe's current one (a dry run's).
     pub(crate) fn open_read_only(config: &postgres::Config) -> Result<Postgres, StoreError> {
-        let shown = DatabaseUrl::Postgres(Box::new(config.clone())).to_string();
-        let mut config = config.clone();
-        config.connect_timeout(Duration::from_secs(10));
-        config.application_name(APPLICATION_NAME);
-        let mut client = config
-            .connect(NoTls)
-            .map_err(|e| connect::connect_error(e, &config, &shown))?;
+        let (mut client, _, shown) = connected(config)?;
         client.batch_execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")?;
         let found = client
             .query_one(
@@ -140,12 +145,7 @@ impl Postgres {
             found,
             newest_migration(embedded::migrations::runner()),
         )?;
-        Ok(Postgres {
-            client,
-            shown,
-            deferred: None,
-            copy_buf: BytesMut::new(),
-        })
+        Ok(Postgres::new(client, shown))
     }
 
     /// Runs a binary `COPY … FROM STDIN` of `rows`; their buffer is kept for the next.
