@@ -356,3 +356,35 @@ fn an_ods_reads_its_typed_cells_as_an_xlsx_does() {
         "{err}"
     );
 }
+
+#[test]
+fn infer_drafts_a_spec_from_a_workbooks_fullest_sheet() {
+    let w = Workdir::new();
+    let book = w.write("07-07-2023 Nevada re-export.xlsx", nevada_workbook());
+    let output = w
+        .command(&["infer", book.to_str().unwrap(), "--id", "nevada"])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let draft = String::from_utf8(output.stdout).unwrap();
+    for expected in [
+        "sheet = \"Providers\"",
+        "header_rows = 1",
+        "names = [\"* Nevada re-export.xlsx\"]",
+        "# `Phone#` → Phone (confidence 1.00)",
+        "# `Credential Number` → LicenseNumber (confidence 1.00)",
+        "# `Expiration Date` → Expires (confidence 1.00)",
+        "# `Address` → OneLineAddress (confidence 1.00)",
+    ] {
+        assert!(
+            draft.contains(expected),
+            "missing {expected:?} in:\n{draft}"
+        );
+    }
+    // In place of the built-in spec, which would claim the file too.
+    w.write("specs/nevada.toml", &draft);
+    assert_exit(&w.ingest_with(&[&book], &["--specs", "specs"]), 0);
+    let loaded: i64 =
+        w.query("SELECT count(*) FROM leads WHERE source = 'nevada' AND phone IS NOT NULL");
+    assert_eq!(loaded, 100);
+}

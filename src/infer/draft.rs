@@ -179,7 +179,16 @@ fn write_format(out: &mut String, source: &Source) {
         source.columns.len(),
         source.cleanliness * 100.0
     );
-    out.push_str("[format]\nencoding = \"auto\"\n");
+    out.push_str("[format]\n");
+    if let Some(sheet) = &source.sheet {
+        let _ = writeln!(
+            out,
+            "# A workbook: its cells are read as they are, the dialect below is for CSV files.\n\
+             sheet = {}",
+            quoted(sheet)
+        );
+    }
+    out.push_str("encoding = \"auto\"\n");
     let delimiter = match delimiter {
         Delimiter::One(b'\t') => "\t".to_string(),
         other => other.text(),

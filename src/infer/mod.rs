@@ -31,19 +31,33 @@ pub struct Sample {
     pub bytes: Vec<u8>,
     /// The file is longer than the sample.
     pub truncated: bool,
+    /// A workbook's: the sheet sampled, whose first rows `bytes` holds as CSV.
+    pub sheet: Option<String>,
 }
 
 impl Sample {
-    /// Reads the start of a file.
-    pub fn read(name: String, input: impl io::Read) -> io::Result<Sample> {
+    /// Reads the start of a file; of a workbook, its fullest sheet's first rows.
+    pub fn read(name: String, mut input: impl io::Read) -> io::Result<Sample> {
         let mut bytes = Vec::new();
-        input.take(SAMPLE_BYTES + 1).read_to_end(&mut bytes)?;
+        (&mut input)
+            .take(SAMPLE_BYTES + 1)
+            .read_to_end(&mut bytes)?;
+        if let Some(sheet) = read::workbook_as_csv(&bytes, input, SAMPLE_RECORDS) {
+            let (sheet, rows) = sheet?;
+            return Ok(Sample {
+                name,
+                bytes: rows,
+                truncated: false,
+                sheet: Some(sheet),
+            });
+        }
         let truncated = bytes.len() as u64 > SAMPLE_BYTES;
         bytes.truncate(SAMPLE_BYTES as usize);
         Ok(Sample {
             name,
             bytes,
             truncated,
+            sheet: None,
         })
     }
 }
@@ -70,6 +84,8 @@ struct Column {
 struct Source {
     /// The sampled files' names.
     files: Vec<String>,
+    /// The first file is a workbook: the sheet read.
+    sheet: Option<String>,
     dialect: Dialect,
     layout: Layout,
     /// How the first file reads: its encoding, and how consistent and clean its records are.
@@ -156,6 +172,7 @@ fn read_source(samples: &[Sample]) -> Result<Source, InferError> {
         .collect();
     Ok(Source {
         files: samples.iter().map(|s| s.name.clone()).collect(),
+        sheet: first.sheet.clone(),
         dialect: detected.dialect,
         layout: detected.layout,
         encoding,

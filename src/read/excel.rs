@@ -519,6 +519,37 @@ impl RecordSource for ExcelReader {
     }
 }
 
+/// The first `limit` rows of a workbook's fullest sheet (the most cells among its first
+/// rows: the list, not a sheet of notes) as CSV text, its cells as records read them, with
+/// the sheet's name: for drafting a spec, which judges any file as CSV.
+pub(crate) fn fullest_sheet_as_csv(
+    bytes: Vec<u8>,
+    kind: Kind,
+    limit: usize,
+) -> Result<(String, Vec<u8>), WorkbookError> {
+    let mut book = Workbook::open(bytes, kind)?;
+    let mut fullest: Option<(usize, String, Vec<Row>)> = None;
+    for sheet in book.sheets.clone() {
+        let rows = book.rows(&sheet, limit)?;
+        let cells = rows.iter().map(|row| row.fields.len()).sum();
+        if fullest.as_ref().is_none_or(|(most, ..)| cells > *most) {
+            fullest = Some((cells, sheet, rows));
+        }
+    }
+    let Some((_, sheet, rows)) = fullest else {
+        return Err(WorkbookError::Unreadable {
+            kind,
+            message: "the workbook has no sheet".into(),
+        });
+    };
+    let mut text = Vec::new();
+    for row in rows {
+        text.extend(csv_line(&row.fields));
+        text.extend_from_slice(b"\r\n");
+    }
+    Ok((sheet, text))
+}
+
 /// A row's values as a CSV line, quoted where they need it: the record's text as a reject
 /// shows it.
 fn csv_line(fields: &Fields) -> Vec<u8> {

@@ -18,6 +18,19 @@ use std::io::{self, Read};
 
 pub use excel::SheetChoice;
 
+/// When a file whose first bytes are `start` (the rest to read from `input`) is a workbook:
+/// its fullest sheet's name and first `limit` rows as CSV, for drafting a spec.
+pub(crate) fn workbook_as_csv(
+    start: &[u8],
+    input: impl io::Read,
+    limit: usize,
+) -> Option<io::Result<(String, Vec<u8>)>> {
+    let kind = excel::Kind::of(start)?;
+    let sheet = excel::read_whole(start.to_vec(), input)
+        .and_then(|bytes| excel::fullest_sheet_as_csv(bytes, kind, limit).map_err(io::Error::from));
+    Some(sheet)
+}
+
 use crate::reason::Reason;
 use decode::decode_field;
 use fields::Fields;
