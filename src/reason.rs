@@ -45,6 +45,8 @@ reasons! {
     TooManyFields = "too_many_fields",
     /// A loaded record whose quoted field runs past the spec's `max_record_lines`.
     LongRecord = "long_record",
+    /// A loaded record read again with a quote that closes nothing as a character.
+    StrayQuote = "stray_quote",
 
     // The record as a lead (see `map` and `validate`).
     /// A rule marked `required` gives no value.

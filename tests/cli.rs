@@ -190,7 +190,7 @@ fn a_quoted_field_longer_than_max_record_lines_loads_whole_and_a_stray_quote_is_
             ),
             lead("A-2", "6|Small World|"),
             // Its quote closes nothing before the line's end: read again as a character.
-            lead("A-3", "7|\"Bright Stars|"),
+            lead("A-3", "7|\"Bright Stars|stray_quote"),
             lead("A-4", "8|Sunny|"),
             lead("A-5", "9|Acorn|"),
             lead("A-6", "10|Little Stars Care|"),

@@ -122,6 +122,17 @@ impl<'a> RecordMapping<'a> {
                 ),
             });
         }
+        if record.stray_quotes {
+            lead.issues.push(FieldIssue {
+                column: "source_record",
+                reason: Reason::StrayQuote,
+                message: format!(
+                    "line {}: a quote that closes nothing (no quote before the next delimiter \
+                     or the line's end) was read as a character",
+                    record.line
+                ),
+            });
+        }
         // The full mapping gives the key the key rules gave. Without stored leads the lead
         // is new; a lead whose key alone could not be read is compared, to be safe.
         let known = match (known, &self.known) {

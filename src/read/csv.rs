@@ -179,11 +179,12 @@ impl RecordSource for CsvReader {
             (None, None) => Some(Defect::Unparsable),
             (None, Some(fields)) => width_defect(fields, self.header.len()),
         };
+        let mut stray_quotes = false;
         if !matches!(defect, None | Some(Defect::Oversized))
             && lines == 1
             && let Some(read_again) = self.with_stray_quotes(&bytes)
         {
-            (fields, defect) = (Some(read_again), None);
+            (fields, defect, stray_quotes) = (Some(read_again), None, true);
         }
         // A ragged record keeps its fields as read (`leadpipe records` shows them); ingest
         // rejects it by its defect.
@@ -202,6 +203,7 @@ impl RecordSource for CsvReader {
             lines,
             fields,
             defect,
+            stray_quotes,
         }))
     }
 }

@@ -504,6 +504,7 @@ impl RecordSource for ExcelReader {
             lines: 1,
             fields,
             defect,
+            stray_quotes: false,
         }))
     }
 

@@ -124,6 +124,9 @@ pub struct Record {
     /// One value per header column when the record is sound.
     pub fields: Fields,
     pub defect: Option<Defect>,
+    /// The record was read again with quotes that close nothing as characters (it did not
+    /// parse as it was quoted): said in its lead's issues.
+    pub stray_quotes: bool,
 }
 
 impl Record {
