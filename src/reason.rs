@@ -136,7 +136,7 @@ mod tests {
                 format!("\"{text}\"")
             );
         }
-        assert_eq!(Reason::ALL.len(), 27);
+        assert_eq!(Reason::ALL.len(), 28);
         assert_eq!(Reason::UnassignedPhone.as_str(), "unassigned_phone");
     }
 

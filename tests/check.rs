@@ -187,3 +187,44 @@ fn check_never_creates_or_migrates_a_database() {
         "3"
     );
 }
+
+#[test]
+fn check_says_why_a_file_would_fail_its_header_contract() {
+    let w = Workdir::new();
+    let original = std::fs::read(raw_dir().join(NEVADA)).unwrap();
+    let renamed = String::from_utf8_lossy(&original).replacen("Phone#", "Phone", 1);
+    let file = w.write(
+        "07-14-2023 Nevada Dept of Public _ Behavioral Health.csv",
+        renamed,
+    );
+    let output = w
+        .command(&["check", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_exit(&output, 1);
+    let text = stdout(&output);
+    assert!(
+        text.contains("  spec      `nevada` (built-in nevada.toml), claimed by its file name\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  would fail: the header does not match spec `nevada` (built-in nevada.toml): \
+             column 11: expected `Phone#`, found `Phone`"
+        ),
+        "{text}"
+    );
+    let unclaimed = w.write("notes.csv", "a,b\n1,2\n");
+    let output = w
+        .command(&["check", unclaimed.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_exit(&output, 1);
+    assert!(
+        stdout(&output).contains(
+            "  spec      none: no source spec claims this file by its name or its header"
+        ),
+        "{}",
+        stdout(&output)
+    );
+}

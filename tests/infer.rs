@@ -140,3 +140,33 @@ fn a_headerless_semicolon_copy_is_read_by_position_and_content() {
         w.query("SELECT count(*) FROM leads WHERE phone IS NOT NULL AND zip IS NOT NULL");
     assert_eq!(loaded, 99);
 }
+
+#[test]
+fn several_files_of_a_source_refine_one_draft() {
+    let w = Workdir::new();
+    let original = std::fs::read(raw_dir().join(NEVADA)).unwrap();
+    let renamed = String::from_utf8_lossy(&original).replacen("Phone#", "Telephone", 1);
+    let later = w.write(
+        "07-14-2023 Nevada Dept of Public _ Behavioral Health.csv",
+        renamed,
+    );
+    let first = raw_dir().join(NEVADA);
+    let output = w
+        .command(&["infer", first.to_str().unwrap(), later.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let draft = stdout(&output);
+    for expected in [
+        "from 200 record(s) of `07-07-2023 Nevada Dept of Public _ Behavioral Health.csv`, \
+         `07-14-2023 Nevada Dept of Public _ Behavioral Health.csv`",
+        "names = [\"* Nevada Dept of Public _ Behavioral Health.csv\"]",
+        "[aliases]\n\"Phone#\" = [\"Telephone\"]",
+        "# `Phone#` → Phone (confidence 1.00): header `Phone#` is a synonym of `phone#`; 100% of 200 sampled values phone-shaped",
+    ] {
+        assert!(
+            draft.contains(expected),
+            "missing {expected:?} in:\n{draft}"
+        );
+    }
+}
