@@ -140,16 +140,19 @@ fn modal_width(rows: &[Option<Vec<String>>]) -> usize {
 /// The dialect and layout a sample reads best in. `truncated`: the sample is the start of
 /// a longer file.
 pub(crate) fn detect(sample: &[u8], truncated: bool) -> Detected {
-    let mut best: Option<(f64, Dialect, usize, f64, f64)> = None;
+    // The best reading so far: its score, dialect, width, consistency, cleanliness, rows.
+    type Reading = (f64, Dialect, usize, f64, f64, Vec<Option<Vec<String>>>);
+    let mut best: Option<Reading> = None;
     for dialect in candidates() {
-        let (score, width, consistency, cleanliness) = judge(&rows(sample, &dialect, truncated));
+        let read = rows(sample, &dialect, truncated);
+        let (score, width, consistency, cleanliness) = judge(&read);
         if best.as_ref().is_none_or(|b| score > b.0 + 1e-9) {
-            best = Some((score, dialect, width, consistency, cleanliness));
+            best = Some((score, dialect, width, consistency, cleanliness, read));
         }
     }
-    let (_, dialect, width, consistency, cleanliness) =
+    let (_, dialect, width, consistency, cleanliness, read) =
         best.expect("there is always a candidate dialect");
-    let layout = layout(&rows(sample, &dialect, truncated), width, truncated);
+    let layout = layout(&read, width, truncated);
     Detected {
         dialect,
         layout,

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::file::{decide, open_checked};
+use super::file::{decide, open_checked, read_error};
 use super::fingerprint::{content_sha256, record_hash};
 use super::plan::{ClaimedBy, ClaimedFile, Planned, claim, would_skip};
 use super::report::FileOutcome;
@@ -238,13 +238,6 @@ impl BatchSink for KeptRejects {
             }
         }
         Ok(())
-    }
-}
-
-fn read_error(info: &FileInfo, error: std::io::Error) -> RunError {
-    RunError::Read {
-        file: info.path.clone(),
-        error,
     }
 }
 

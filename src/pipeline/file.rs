@@ -144,7 +144,7 @@ pub(super) fn decide(
 }
 
 /// The file's bytes could not be read: the run fails.
-fn read_error(info: &FileInfo, error: io::Error) -> RunError {
+pub(super) fn read_error(info: &FileInfo, error: io::Error) -> RunError {
     RunError::Read {
         file: info.path.clone(),
         error,
