@@ -21,6 +21,7 @@ pub mod pipeline;
 pub mod read;
 pub mod reason;
 mod redact;
+pub mod report;
 pub mod resolve;
 pub mod spec;
 pub mod stages;

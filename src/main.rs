@@ -37,6 +37,7 @@ fn run() -> anyhow::Result<ExitCode> {
         cli::Command::Specs(specs) => cli::specs::run(specs),
         cli::Command::Undo(undo) => cli::undo::run(undo),
         cli::Command::Records(records) => cli::records::run(records),
+        cli::Command::Report(report) => cli::report::run(report),
         cli::Command::Resolve(resolve) => cli::resolve::run(resolve),
         cli::Command::Review(review) => cli::review::run(review),
         cli::Command::Verify(verify) => cli::verify::run(verify),

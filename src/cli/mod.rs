@@ -12,6 +12,7 @@ pub(crate) mod outcome;
 pub(crate) mod printable;
 pub(crate) mod progress;
 pub(crate) mod records;
+pub(crate) mod report;
 pub(crate) mod resolve;
 pub(crate) mod results;
 pub(crate) mod review;
@@ -56,6 +57,8 @@ pub(crate) enum Command {
     Migrate(migrate::MigrateArgs),
     #[command(after_help = exit::help())]
     Records(records::RecordsArgs),
+    #[command(after_help = exit::help())]
+    Report(report::ReportArgs),
     #[command(after_help = exit::help())]
     Resolve(resolve::ResolveArgs),
     #[command(after_help = exit::help())]

@@ -4,7 +4,8 @@
 //! - the snapshot writer ([`snapshot`]): a file's leads written in batches and merged into
 //!   `leads` ([`merge`]), or rolled back whole;
 //! - reads ([`reads`]): leads and their history, streamed;
-//! - checks ([`checks`]): what the declarative checks count, and their results.
+//! - checks ([`checks`]): what the declarative checks count, and their results;
+//! - the report's queries ([`report`]).
 //!
 //! A run is one transaction, taken under a lock that keeps two runs from interleaving.
 //! Everything the two databases share is written once, over [`backend::Backend`]: SQL text
@@ -25,6 +26,7 @@ mod profile;
 mod reads;
 mod records;
 mod reference;
+pub mod report;
 mod schema;
 mod snapshot;
 mod sqlite;

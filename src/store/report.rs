@@ -1,0 +1,557 @@
+//! The queries behind `leadpipe report`: every figure on its page is a cell of one of
+//! these, and the README lists their SQL (a test holds the two together). Each is read
+//! whole into a [`Table`]: they group and limit in the database, so none returns more
+//! than a few thousand rows, whatever the number of leads.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::backend::Query;
+use super::merge::Dialect;
+use super::schema::SqlType;
+use super::value::{Bind, Cell, time_text};
+use super::{Store, StoreError};
+
+/// One query of the report: its name (the key of its rows in the page's data), its SQL and
+/// the types of its columns.
+#[derive(Debug)]
+pub struct ReportQuery {
+    pub name: &'static str,
+    /// The columns' names, in order: the keys a section reads cells by.
+    pub columns: &'static [(&'static str, ColumnKind)],
+    pub sql: ReportSql,
+    pub takes: Takes,
+}
+
+/// What a query's placeholders take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Takes {
+    Nothing,
+    /// `$1`: the start of the period the report covers (runs started, files processed since).
+    Since,
+    /// `$1` and `$2`: the weights (in bits) of the band of links under review.
+    ReviewBand,
+}
+
+/// A query's text: one for both databases, or each its own where their JSON functions
+/// differ.
+#[derive(Debug)]
+pub enum ReportSql {
+    Same(&'static str),
+    PerDialect {
+        sqlite: &'static str,
+        postgres: &'static str,
+    },
+}
+
+impl ReportSql {
+    /// Every text of the query, for the README's list.
+    pub fn texts(&self) -> Vec<&'static str> {
+        match self {
+            ReportSql::Same(sql) => vec![sql],
+            ReportSql::PerDialect { sqlite, postgres } => vec![sqlite, postgres],
+        }
+    }
+
+    fn text(&self, dialect: Dialect) -> &'static str {
+        match (self, dialect) {
+            (ReportSql::Same(sql), _) => sql,
+            (ReportSql::PerDialect { sqlite, .. }, Dialect::Sqlite) => sqlite,
+            (ReportSql::PerDialect { postgres, .. }, Dialect::Postgres) => postgres,
+        }
+    }
+}
+
+/// What a column of a report query holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnKind {
+    Text,
+    Count,
+    Number,
+    Flag,
+    Day,
+    Time,
+}
+
+impl ColumnKind {
+    fn sql_type(self) -> SqlType {
+        match self {
+            ColumnKind::Text => SqlType::Text,
+            ColumnKind::Count => SqlType::BigInt,
+            ColumnKind::Number => SqlType::Double,
+            ColumnKind::Flag => SqlType::Boolean,
+            ColumnKind::Day => SqlType::Date,
+            ColumnKind::Time => SqlType::Timestamp,
+        }
+    }
+}
+
+/// A value of a report query's row.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Datum {
+    Null,
+    Count(i64),
+    Number(f64),
+    Flag(bool),
+    Text(String),
+    Day(NaiveDate),
+    Time(DateTime<Utc>),
+}
+
+/// As JSON: a count or a number, `true`/`false`, a text, a day as `2023-07-07`, a time as
+/// the ledger shows it (RFC 3339, UTC), or `null`.
+impl Serialize for Datum {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Datum::Null => serializer.serialize_none(),
+            Datum::Count(n) => serializer.serialize_i64(*n),
+            Datum::Number(x) => serializer.serialize_f64(*x),
+            Datum::Flag(b) => serializer.serialize_bool(*b),
+            Datum::Text(text) => serializer.serialize_str(text),
+            Datum::Day(day) => serializer.collect_str(day),
+            Datum::Time(time) => serializer.serialize_str(&time_text(*time)),
+        }
+    }
+}
+
+impl Datum {
+    fn of(cell: Cell) -> Datum {
+        match cell {
+            Cell::Null => Datum::Null,
+            Cell::Text(text) => Datum::Text(text.to_string()),
+            Cell::Int(n) => Datum::Count(n),
+            Cell::Float(x) => Datum::Number(x),
+            Cell::Bool(b) => Datum::Flag(b),
+            Cell::Date(day) => Datum::Day(day),
+            Cell::Time(time) => Datum::Time(time),
+        }
+    }
+}
+
+/// The rows a report query returned.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Table {
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<Datum>>,
+}
+
+/// The values of the queries' placeholders ([`Takes`]); without a resolution model there is
+/// no band under review, and its query returns nothing.
+#[derive(Clone, Copy, Debug)]
+pub struct ReportBinds {
+    pub since: DateTime<Utc>,
+    pub review: Option<(f64, f64)>,
+}
+
+impl Store {
+    /// Runs one report query.
+    pub fn report_table(
+        &mut self,
+        query: &ReportQuery,
+        binds: ReportBinds,
+    ) -> Result<Table, StoreError> {
+        let sql = query.sql.text(self.backend.dialect());
+        let values: Vec<Bind> = match query.takes {
+            Takes::Nothing => Vec::new(),
+            Takes::Since => vec![binds.since.into()],
+            Takes::ReviewBand => {
+                let (low, high) = binds.review.unwrap_or((1.0, 0.0));
+                vec![low.into(), high.into()]
+            }
+        };
+        let types: Vec<SqlType> = query.columns.iter().map(|(_, k)| k.sql_type()).collect();
+        let mut rows = Vec::new();
+        self.backend.query(
+            &Query {
+                sql,
+                binds: &values,
+                types: &types,
+            },
+            &mut |row| {
+                rows.push(row.iter().copied().map(Datum::of).collect());
+                Ok(())
+            },
+        )?;
+        Ok(Table {
+            columns: query.columns.iter().map(|(name, _)| *name).collect(),
+            rows,
+        })
+    }
+
+    /// The database as the report names it: its URL, without a password.
+    pub fn shown(&self) -> &str {
+        self.backend.shown()
+    }
+}
+
+use ColumnKind::{Count, Day, Flag, Text, Time};
+
+/// Leads per source and state, active, and the providers (entities) their active leads
+/// are, of which net-new: no record of a CRM's newest export is one of them.
+pub const LEADS_BY_SOURCE: ReportQuery = ReportQuery {
+    name: "leads_by_source",
+    columns: &[
+        ("source", Text),
+        ("state", Text),
+        ("leads", Count),
+        ("active", Count),
+        ("providers", Count),
+        ("net_new", Count),
+    ],
+    sql: ReportSql::Same(
+        "WITH crm AS (SELECT DISTINCT r.entity_id FROM entity_members r
+    JOIN reference_records c ON c.lead_id = r.lead_id WHERE NOT c.removed)
+SELECT l.source, l.state, count(*) AS leads, count(*) FILTER (WHERE l.is_active) AS active,
+    count(DISTINCT m.entity_id) FILTER (WHERE l.is_active) AS providers,
+    count(DISTINCT m.entity_id) FILTER (WHERE l.is_active
+        AND m.entity_id NOT IN (SELECT entity_id FROM crm)) AS net_new
+FROM leads l LEFT JOIN entity_members m ON m.lead_id = l.lead_id
+GROUP BY l.source, l.state ORDER BY l.source, l.state",
+    ),
+    takes: Takes::Nothing,
+};
+
+/// The entities of leads: providers (with an active lead), net-new ones, duplicate groups
+/// (more than one lead), the leads in them, groups across sources, and CRM records.
+pub const ENTITIES: ReportQuery = ReportQuery {
+    name: "entities",
+    columns: &[
+        ("providers", Count),
+        ("net_new", Count),
+        ("duplicate_groups", Count),
+        ("leads_in_groups", Count),
+        ("across_sources", Count),
+        ("crm_records", Count),
+    ],
+    sql: ReportSql::Same(
+        "WITH e AS (SELECT m.entity_id, count(l.lead_id) AS leads,
+        count(DISTINCT l.source) AS sources,
+        max(CASE WHEN l.is_active THEN 1 ELSE 0 END) AS active,
+        max(CASE WHEN c.lead_id IS NOT NULL AND NOT c.removed THEN 1 ELSE 0 END) AS in_crm
+    FROM entity_members m LEFT JOIN leads l ON l.lead_id = m.lead_id
+    LEFT JOIN reference_records c ON c.lead_id = m.lead_id
+    GROUP BY m.entity_id)
+SELECT count(*) FILTER (WHERE active = 1) AS providers,
+    count(*) FILTER (WHERE active = 1 AND in_crm = 0) AS net_new,
+    count(*) FILTER (WHERE leads > 1) AS duplicate_groups,
+    CAST(coalesce(sum(leads) FILTER (WHERE leads > 1), 0) AS BIGINT) AS leads_in_groups,
+    count(*) FILTER (WHERE sources > 1) AS across_sources,
+    (SELECT count(*) FROM reference_records WHERE NOT removed) AS crm_records
+FROM e",
+    ),
+    takes: Takes::Nothing,
+};
+
+/// Per source, its newest applied snapshot, how many it has, when the newest was loaded,
+/// and whether it is a reference source (a CRM's export).
+pub const FRESHNESS: ReportQuery = ReportQuery {
+    name: "freshness",
+    columns: &[
+        ("source", Text),
+        ("newest_snapshot", Day),
+        ("snapshots", Count),
+        ("loaded_at", Time),
+        ("reference", Flag),
+    ],
+    sql: ReportSql::Same(
+        "SELECT f.source, max(f.snapshot_date) AS newest_snapshot, count(*) AS snapshots,
+    max(f.processed_at) AS loaded_at,
+    EXISTS (SELECT 1 FROM reference_records r WHERE r.source = f.source) AS reference
+FROM source_files f WHERE f.status = 'loaded'
+GROUP BY f.source ORDER BY f.source",
+    ),
+    takes: Takes::Nothing,
+};
+
+/// Each snapshot applied, held or undone since `$1`: what it inserted, updated (values
+/// changed; reactivations apart), deactivated and reactivated, and a held one's guard.
+pub const SNAPSHOTS: ReportQuery = ReportQuery {
+    name: "snapshots",
+    columns: &[
+        ("source", Text),
+        ("snapshot_date", Day),
+        ("status", Text),
+        ("inserted", Count),
+        ("updated", Count),
+        ("deactivated", Count),
+        ("reactivated", Count),
+        ("message", Text),
+    ],
+    sql: ReportSql::Same(
+        "SELECT f.source, f.snapshot_date, f.status, f.records_inserted AS inserted,
+    f.records_updated - coalesce(r.reactivated, 0) AS updated,
+    f.records_deactivated AS deactivated, coalesce(r.reactivated, 0) AS reactivated, f.message
+FROM source_files f LEFT JOIN (SELECT source_file_id, count(*) AS reactivated
+    FROM lead_updates WHERE change = 'reactivated' GROUP BY source_file_id) r
+    ON r.source_file_id = f.id
+WHERE f.status IN ('loaded', 'held', 'undone') AND f.processed_at >= $1
+ORDER BY f.source, f.snapshot_date, f.id",
+    ),
+    takes: Takes::Since,
+};
+
+/// Per source, its current snapshot's leads and, per lead column, how many have a value
+/// and how many a doubtful one (an invalid phone, e-mail or date): the guards' profile.
+pub const FILL_RATES: ReportQuery = ReportQuery {
+    name: "fill_rates",
+    columns: &[
+        ("source", Text),
+        ("column_name", Text),
+        ("leads", Count),
+        ("filled", Count),
+        ("flagged", Count),
+    ],
+    sql: ReportSql::Same(
+        "SELECT f.source, c.column_name, f.records_loaded AS leads, c.filled, c.flagged
+FROM source_files f JOIN snapshot_columns c ON c.source_file_id = f.id
+WHERE f.id IN (SELECT max(g.id) FROM source_files g WHERE g.status = 'loaded' GROUP BY g.source)
+ORDER BY f.source, c.column_name",
+    ),
+    takes: Takes::Nothing,
+};
+
+/// The doubtful values noted on active leads (`leads.issues`), by source and reason.
+pub const ISSUE_REASONS: ReportQuery = ReportQuery {
+    name: "issue_reasons",
+    columns: &[("source", Text), ("reason", Text), ("issues", Count)],
+    sql: ReportSql::PerDialect {
+        sqlite: "SELECT l.source, i.value ->> 'reason' AS reason, count(*) AS issues
+FROM leads l, json_each(l.issues) i WHERE l.issues IS NOT NULL AND l.is_active
+GROUP BY l.source, reason ORDER BY issues DESC, l.source, reason",
+        postgres: "SELECT l.source, i.value ->> 'reason' AS reason, count(*) AS issues
+FROM leads l, jsonb_array_elements(l.issues) i WHERE l.issues IS NOT NULL AND l.is_active
+GROUP BY l.source, reason ORDER BY issues DESC, l.source, reason",
+    },
+    takes: Takes::Nothing,
+};
+
+/// The latest result of each check of each source, failures first.
+pub const CHECKS: ReportQuery = ReportQuery {
+    name: "checks",
+    columns: &[
+        ("source", Text),
+        ("check_name", Text),
+        ("severity", Text),
+        ("status", Text),
+        ("observed", Text),
+        ("threshold", Text),
+        ("checked_at", Time),
+    ],
+    sql: ReportSql::Same(
+        "SELECT c.source, c.check_name, c.severity, c.status, c.observed, c.threshold, c.checked_at
+FROM check_results c
+WHERE c.id IN (SELECT max(id) FROM check_results GROUP BY source, check_name)
+ORDER BY c.status = 'pass', c.source, c.check_name",
+    ),
+    takes: Takes::Nothing,
+};
+
+/// Rejected records of runs since `$1`, by file and reason, the most first.
+pub const REJECTS: ReportQuery = ReportQuery {
+    name: "rejects",
+    columns: &[
+        ("source", Text),
+        ("source_file", Text),
+        ("reason", Text),
+        ("rejects", Count),
+    ],
+    sql: ReportSql::Same(
+        "SELECT j.source, j.source_file, j.reason, count(*) AS rejects
+FROM rejects j JOIN runs r ON r.run_id = j.run_id WHERE r.started_at >= $1
+GROUP BY j.source, j.source_file, j.reason
+ORDER BY rejects DESC, j.source_file, j.reason LIMIT 200",
+    ),
+    takes: Takes::Since,
+};
+
+/// The first three rejected records of each file and reason since `$1`, as published (their
+/// first 400 characters, and their length).
+pub const REJECT_SAMPLES: ReportQuery = ReportQuery {
+    name: "reject_samples",
+    columns: &[
+        ("source_file", Text),
+        ("reason", Text),
+        ("source_line", Count),
+        ("raw_text", Text),
+        ("raw_length", Count),
+    ],
+    sql: ReportSql::Same(
+        "SELECT source_file, reason, source_line, substr(raw_text, 1, 400) AS raw_text,
+    CAST(length(raw_text) AS BIGINT) AS raw_length
+FROM (SELECT j.source_file, j.reason, j.source_line, j.raw_text,
+        ROW_NUMBER() OVER (PARTITION BY j.source_file, j.reason ORDER BY j.id) AS n
+    FROM rejects j JOIN runs r ON r.run_id = j.run_id WHERE r.started_at >= $1) s
+WHERE n <= 3 ORDER BY source_file, reason, source_line",
+    ),
+    takes: Takes::Since,
+};
+
+/// The members of the ten largest entities (by leads), never a phone or an e-mail.
+pub const LARGEST_ENTITIES: ReportQuery = ReportQuery {
+    name: "largest_entities",
+    columns: &[
+        ("entity_id", Count),
+        ("lead_id", Text),
+        ("source", Text),
+        ("company", Text),
+        ("city", Text),
+        ("active", Flag),
+    ],
+    sql: ReportSql::Same(
+        "SELECT m.entity_id, l.lead_id, l.source, l.company, l.city, l.is_active AS active
+FROM entity_members m JOIN leads l ON l.lead_id = m.lead_id
+WHERE m.entity_id IN (SELECT entity_id FROM entity_members GROUP BY entity_id
+    HAVING count(*) > 1 ORDER BY count(*) DESC, entity_id LIMIT 10)
+ORDER BY m.entity_id, l.lead_id",
+    ),
+    takes: Takes::Nothing,
+};
+
+/// The links the model is least sure of: weight (in bits) from `$1`, the threshold, up to
+/// `$2`, one bit above it, as `leadpipe review` would show them; the nearest first.
+pub const REVIEW_PAIRS: ReportQuery = ReportQuery {
+    name: "review_pairs",
+    columns: &[
+        ("lead_a", Text),
+        ("lead_b", Text),
+        ("weight", ColumnKind::Number),
+        ("company_a", Text),
+        ("company_b", Text),
+        ("in_band", Count),
+    ],
+    sql: ReportSql::Same(
+        "SELECT k.lead_a, k.lead_b, k.weight, coalesce(a.company, ra.company) AS company_a,
+    coalesce(b.company, rb.company) AS company_b,
+    (SELECT count(*) FROM entity_links WHERE weight >= $1 AND weight <= $2) AS in_band
+FROM entity_links k
+LEFT JOIN leads a ON a.lead_id = k.lead_a LEFT JOIN reference_records ra ON ra.lead_id = k.lead_a
+LEFT JOIN leads b ON b.lead_id = k.lead_b LEFT JOIN reference_records rb ON rb.lead_id = k.lead_b
+WHERE k.weight >= $1 AND k.weight <= $2
+ORDER BY k.weight, k.lead_a, k.lead_b LIMIT 20",
+    ),
+    takes: Takes::ReviewBand,
+};
+
+/// The pairs people labelled, by label.
+pub const LABELS: ReportQuery = ReportQuery {
+    name: "labels",
+    columns: &[("label", Text), ("pairs", Count)],
+    sql: ReportSql::Same(
+        "SELECT label, count(*) AS pairs FROM match_labels GROUP BY label ORDER BY label",
+    ),
+    takes: Takes::Nothing,
+};
+
+/// The last fifty runs since `$1`, the newest first.
+pub const RUNS: ReportQuery = ReportQuery {
+    name: "runs",
+    columns: &[
+        ("run_id", Text),
+        ("command", Text),
+        ("status", Text),
+        ("started_at", Time),
+        ("finished_at", Time),
+        ("files_loaded", Count),
+        ("files_skipped", Count),
+        ("files_failed", Count),
+        ("files_held", Count),
+        ("records_read", Count),
+        ("records_loaded", Count),
+        ("records_rejected", Count),
+    ],
+    sql: ReportSql::Same(
+        "SELECT run_id, command, status, started_at, finished_at, files_loaded, files_skipped,
+    files_failed, CAST(files_held AS BIGINT) AS files_held, records_read, records_loaded,
+    records_rejected
+FROM runs WHERE started_at >= $1 ORDER BY started_at DESC LIMIT 50",
+    ),
+    takes: Takes::Since,
+};
+
+/// Every query of the report, in the order of its page.
+pub const REPORT_QUERIES: [&ReportQuery; 13] = [
+    &LEADS_BY_SOURCE,
+    &ENTITIES,
+    &FRESHNESS,
+    &SNAPSHOTS,
+    &FILL_RATES,
+    &ISSUE_REASONS,
+    &CHECKS,
+    &REJECTS,
+    &REJECT_SAMPLES,
+    &LARGEST_ENTITIES,
+    &REVIEW_PAIRS,
+    &LABELS,
+    &RUNS,
+];
+
+impl Table {
+    /// The rows, each read by column name.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = Row<'_>> {
+        self.rows.iter().map(|cells| Row {
+            columns: &self.columns,
+            cells,
+        })
+    }
+}
+
+/// A row of a report query's table, its cells read by column name. A name the query does
+/// not have is a mistake of the code that reads it, and panics.
+#[derive(Clone, Copy, Debug)]
+pub struct Row<'t> {
+    columns: &'t [&'static str],
+    cells: &'t [Datum],
+}
+
+impl<'t> Row<'t> {
+    pub fn get(&self, column: &str) -> &'t Datum {
+        let i = self.columns.iter().position(|c| *c == column);
+        &self.cells[i.unwrap_or_else(|| panic!("the report query has no column {column}"))]
+    }
+
+    /// A count, 0 for none.
+    pub fn count(&self, column: &str) -> i64 {
+        match self.get(column) {
+            Datum::Count(n) => *n,
+            _ => 0,
+        }
+    }
+
+    /// A count as unsigned, for charts: a negative count (which no query gives) as 0.
+    pub fn amount(&self, column: &str) -> u64 {
+        self.count(column).max(0) as u64
+    }
+
+    pub fn number(&self, column: &str) -> Option<f64> {
+        match self.get(column) {
+            Datum::Number(x) => Some(*x),
+            _ => None,
+        }
+    }
+
+    /// A text, `None` for a NULL.
+    pub fn text(&self, column: &str) -> Option<&'t str> {
+        match self.get(column) {
+            Datum::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    pub fn flag(&self, column: &str) -> bool {
+        matches!(self.get(column), Datum::Flag(true))
+    }
+
+    pub fn day(&self, column: &str) -> Option<NaiveDate> {
+        match self.get(column) {
+            Datum::Day(day) => Some(*day),
+            _ => None,
+        }
+    }
+
+    pub fn time(&self, column: &str) -> Option<DateTime<Utc>> {
+        match self.get(column) {
+            Datum::Time(time) => Some(*time),
+            _ => None,
+        }
+    }
+}
