@@ -6,30 +6,8 @@ mod util;
 
 use std::path::PathBuf;
 
+use util::snapshots::{first_records, renamed};
 use util::{Db, NEVADA, OKLAHOMA, TEXAS, Workdir, assert_exit, raw_dir, stdout};
-
-/// The first `records` records of a real file, as published, under another date.
-fn first_records(w: &Workdir, file: &str, records: usize, date: &str) -> PathBuf {
-    let bytes = std::fs::read(raw_dir().join(file)).unwrap();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(&bytes[..]);
-    let mut record = csv::ByteRecord::new();
-    let mut end = bytes.len();
-    for seen in 0.. {
-        assert!(
-            reader.read_byte_record(&mut record).unwrap(),
-            "{file} is short"
-        );
-        // The header, then `records` records: the next one starts where the copy ends.
-        if seen == records + 1 {
-            end = record.position().unwrap().byte() as usize;
-            break;
-        }
-    }
-    w.write(&renamed(file, date), &bytes[..end])
-}
 
 /// A real file under another date, with `edit` applied to each of its records (the header
 /// first), written back as CSV.
@@ -57,10 +35,6 @@ fn position(file: &str, column: &str) -> usize {
     let mut reader = csv::Reader::from_reader(&bytes[..]);
     let header = reader.byte_headers().unwrap();
     header.iter().position(|h| h == column.as_bytes()).unwrap()
-}
-
-fn renamed(file: &str, date: &str) -> String {
-    format!("{date}/{}", file.replace("07-07-2023", date))
 }
 
 /// Each file's status and message, in the order recorded.

@@ -36,18 +36,18 @@ pub(super) fn draw(report: &Report) -> Markup {
         (from(&[&ENTITIES, &LABELS]))
         h3 { "Largest entities" }
         @if members.is_empty() {
-            p.none { "No entity has more than one lead." }
+            p.none { "No entity has more than one record." }
         } @else {
             table.sortable #largest-entities {
                 thead { tr {
-                    (heading("entity", true)) (heading("leads", true)) (heading("sources", false))
+                    (heading("entity", true)) (heading("records", true)) (heading("sources", false))
                     (heading("names", false)) (heading("cities", false))
                 } }
                 tbody {
                     @for group in largest {
                         tr data-entity=(group[0].count("entity_id")) {
                             td.num { (count(group[0].count("entity_id"))) }
-                            td.num data-col="leads" { (count(group.len() as i64)) }
+                            td.num data-col="records" { (count(group.len() as i64)) }
                             td { (distinct(group, "source")) }
                             td { (distinct(group, "company")) }
                             td { (distinct(group, "city")) }

@@ -386,7 +386,8 @@ WHERE n <= 3 ORDER BY source_file, reason, source_line",
     takes: Takes::Since,
 };
 
-/// The members of the ten largest entities (by leads), never a phone or an e-mail.
+/// The members of the ten largest entities (by records: leads and CRM records), never a
+/// phone or an e-mail.
 pub const LARGEST_ENTITIES: ReportQuery = ReportQuery {
     name: "largest_entities",
     columns: &[
@@ -395,14 +396,15 @@ pub const LARGEST_ENTITIES: ReportQuery = ReportQuery {
         ("source", Text),
         ("company", Text),
         ("city", Text),
-        ("active", Flag),
     ],
     sql: ReportSql::Same(
-        "SELECT m.entity_id, l.lead_id, l.source, l.company, l.city, l.is_active AS active
-FROM entity_members m JOIN leads l ON l.lead_id = m.lead_id
+        "SELECT m.entity_id, m.lead_id, coalesce(l.source, c.source) AS source,
+    coalesce(l.company, c.company) AS company, coalesce(l.city, c.city) AS city
+FROM entity_members m LEFT JOIN leads l ON l.lead_id = m.lead_id
+LEFT JOIN reference_records c ON c.lead_id = m.lead_id
 WHERE m.entity_id IN (SELECT entity_id FROM entity_members GROUP BY entity_id
     HAVING count(*) > 1 ORDER BY count(*) DESC, entity_id LIMIT 10)
-ORDER BY m.entity_id, l.lead_id",
+ORDER BY m.entity_id, m.lead_id",
     ),
     takes: Takes::Nothing,
 };

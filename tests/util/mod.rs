@@ -2,9 +2,11 @@
 
 #![allow(dead_code)] // Each test crate uses its own subset of these helpers.
 
+pub mod chromium;
 pub mod duckdb;
 pub mod moto;
 pub mod nevada;
+pub mod snapshots;
 
 /// The `bin` folder of a virtual environment `target/<name>` that has `package`, made on
 /// first use: `installed` says whether a folder has it already.
