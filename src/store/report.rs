@@ -557,3 +557,55 @@ impl<'t> Row<'t> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's list of the report's queries, as it should read.
+    fn readme_list() -> String {
+        let mut list = String::new();
+        for query in REPORT_QUERIES {
+            let texts = query.sql.texts();
+            let dialects: &[&str] = match texts.len() {
+                1 => &[""],
+                _ => &[" (SQLite)", " (PostgreSQL)"],
+            };
+            for (sql, dialect) in texts.iter().zip(dialects) {
+                list.push_str(&format!(
+                    "`{}`{dialect}:\n\n```sql\n{sql}\n```\n\n",
+                    query.name
+                ));
+            }
+        }
+        list
+    }
+
+    #[test]
+    fn the_readme_lists_every_query_of_the_report() {
+        let readme = include_str!("../../README.md");
+        let expected = readme_list();
+        assert!(
+            readme.contains(&expected),
+            "the README's list of report queries differs; it should read:\n\n{expected}"
+        );
+    }
+
+    /// Sorted, without repeats.
+    fn distinct<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+        let mut names: Vec<&str> = names.collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+    }
+
+    #[test]
+    fn queries_and_their_columns_have_names_of_their_own() {
+        for query in REPORT_QUERIES {
+            let columns = distinct(query.columns.iter().map(|(name, _)| *name));
+            assert_eq!(columns.len(), query.columns.len(), "{}", query.name);
+        }
+        let queries = distinct(REPORT_QUERIES.iter().map(|q| q.name));
+        assert_eq!(queries.len(), REPORT_QUERIES.len());
+    }
+}
