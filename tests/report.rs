@@ -315,6 +315,15 @@ fn the_report_renders_offline_and_its_figures_are_the_databases() {
             shot.starts_with(b"\x89PNG\r\n\x1a\n") && shot.len() > 50_000,
             "{kind}"
         );
+        // It prints: the browser's Print makes a PDF of several pages.
+        let pdf = kept(&format!("report-{kind}.pdf"));
+        chromium::print(&page, &pdf);
+        let printed = std::fs::read(&pdf).unwrap();
+        let pages = printed.windows(11).filter(|w| w == b"/Type /Page").count();
+        assert!(
+            printed.starts_with(b"%PDF-") && pages >= 3,
+            "{kind}: {pages} pages"
+        );
     }
 }
 

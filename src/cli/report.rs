@@ -10,7 +10,6 @@ use chrono::{NaiveDate, Utc};
 use clap::Args;
 
 use leadpipe::report;
-use leadpipe::store::Store;
 
 use super::exit::Exit;
 use super::stdout;
@@ -44,9 +43,7 @@ pub(crate) struct ReportArgs {
 
 pub(crate) fn run(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let url = args.db.parse()?;
-    let mut db = Store::open_read_only(&url)?;
-    let report = report::collect(&mut db, args.since, Utc::now())
-        .with_context(|| format!("cannot read the report's figures from {url}"))?;
+    let report = report::collect(&url, args.since, Utc::now())?;
     let page = report.render();
     if args.out == Path::new("-") {
         stdout::print(|out| out.write_all(page.as_bytes()))?;

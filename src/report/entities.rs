@@ -6,21 +6,22 @@ use maud::{Markup, html};
 use super::Report;
 use super::format::{count, figure};
 use super::page::{from, heading};
+use super::tally::{self, ENTITIES};
 use crate::resolve::model::probability;
-use crate::store::report::{ENTITIES, LABELS, LARGEST_ENTITIES, REVIEW_PAIRS, Row};
+use crate::store::report::{LABELS, LARGEST_ENTITIES, REVIEW_PAIRS, Row};
 
 pub(super) fn draw(report: &Report) -> Markup {
-    let entities = report.table(&ENTITIES);
+    let entities = report.table(ENTITIES);
     let totals = entities.rows().next();
     let total = |column| totals.map_or(0, |row| row.count(column));
-    let labels = report.table(&LABELS);
+    let labels = report.table(LABELS.name);
     let labelled = |label| {
         labels
             .rows()
             .find(|row| row.text("label") == Some(label))
             .map_or(0, |row| row.count("pairs"))
     };
-    let members: Vec<Row> = report.table(&LARGEST_ENTITIES).rows().collect();
+    let members: Vec<Row> = report.table(LARGEST_ENTITIES.name).rows().collect();
     let largest = members.chunk_by(|a, b| a.count("entity_id") == b.count("entity_id"));
     html! {
         @if report.link_weight.is_none() && total("duplicate_groups") == 0 {
@@ -33,7 +34,7 @@ pub(super) fn draw(report: &Report) -> Markup {
             (figure("must_link", "pairs labelled must-link", labelled("must_link")))
             (figure("cannot_link", "pairs labelled cannot-link", labelled("cannot_link")))
         }
-        (from(&[&ENTITIES, &LABELS]))
+        (from(&[tally::COUNTED_FROM[0], &LABELS]))
         h3 { "Largest entities" }
         @if members.is_empty() {
             p.none { "No entity has more than one record." }
@@ -65,7 +66,7 @@ pub(super) fn draw(report: &Report) -> Markup {
 
 /// The links within one bit above the threshold, the nearest first.
 fn review(report: &Report) -> Markup {
-    let pairs: Vec<Row> = report.table(&REVIEW_PAIRS).rows().collect();
+    let pairs: Vec<Row> = report.table(REVIEW_PAIRS.name).rows().collect();
     let in_band = pairs.first().map_or(0, |row| row.count("in_band"));
     html! {
         @match report.link_weight {

@@ -2,7 +2,8 @@
 //! quality, for people who would rather look than write SQL.
 //!
 //! [`collect`] runs the report's queries ([`crate::store::report`], each listed in the
-//! README) and keeps their rows; [`Report::render`] draws the page from those rows alone:
+//! README) and keeps their rows, or counts them where they are one per lead ([`tally`]);
+//! [`Report::render`] draws the page from those tables alone:
 //! each section is a module here, its charts drawn by [`svg`], the rows embedded as JSON.
 //! Nothing on the page is fetched: it opens offline, from an e-mail attachment, and prints.
 
@@ -15,11 +16,15 @@ mod quality;
 mod rejects;
 mod runs;
 pub(crate) mod svg;
+mod tally;
+
+use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use tracing::debug;
 
-use crate::store::report::{REPORT_QUERIES, ReportBinds, ReportQuery, Table};
-use crate::store::{Store, StoreError};
+use crate::store::report::{REPORT_QUERIES, ReportBinds, Table};
+use crate::store::{DatabaseUrl, Store, StoreError};
 
 /// The rows of every report query, with what the page says of itself.
 #[derive(Debug)]
@@ -34,12 +39,14 @@ pub struct Report {
     tables: Vec<(&'static str, Table)>,
 }
 
-/// Runs every report query on `store`; the time-bound ones from `since` on.
+/// Runs every report query on the database at `url`, the time-bound ones from `since` on:
+/// the per-lead count on a connection of its own, beside the others, one core each.
 pub fn collect(
-    store: &mut Store,
+    url: &DatabaseUrl,
     since: Option<NaiveDate>,
     made_at: DateTime<Utc>,
 ) -> Result<Report, StoreError> {
+    let mut store = Store::open_read_only(url)?;
     let link_weight = match store.resolve_parameters() {
         Ok(parameters) => parameters.map(|p| p.link_weight()),
         // Parameters of an earlier leadpipe still resolved the entities shown; only the
@@ -54,18 +61,21 @@ pub fn collect(
         // One bit above the threshold: the upper half of `leadpipe review`'s band.
         review: link_weight.map(|link| (link, link + 1.0)),
     };
-    let mut tables = Vec::with_capacity(REPORT_QUERIES.len());
-    for query in REPORT_QUERIES {
-        let started = std::time::Instant::now();
-        let table = store.report_table(query, binds)?;
-        tracing::debug!(
-            "report query {}: {} rows in {:.3} s",
-            query.name,
-            table.rows.len(),
-            started.elapsed().as_secs_f64()
-        );
-        tables.push((query.name, table));
-    }
+    let (tables, counted) = std::thread::scope(|scope| {
+        let counted = scope.spawn(|| {
+            let started = Instant::now();
+            let counted = tally::tally(&mut Store::open_read_only(url)?, binds);
+            debug!(
+                "report: leads and entities counted in {:.3} s",
+                seconds(started)
+            );
+            counted
+        });
+        let tables = queries(&mut store, binds);
+        (tables, counted.join().expect("counting does not panic"))
+    });
+    let mut tables = tables?;
+    tables.extend(counted?);
     Ok(Report {
         database: store.shown().to_string(),
         made_at,
@@ -75,19 +85,43 @@ pub fn collect(
     })
 }
 
+/// The rows of every query whose rows are shown.
+fn queries(
+    store: &mut Store,
+    binds: ReportBinds,
+) -> Result<Vec<(&'static str, Table)>, StoreError> {
+    let mut tables = Vec::with_capacity(REPORT_QUERIES.len() + 2);
+    for query in REPORT_QUERIES {
+        let started = Instant::now();
+        let table = store.report_table(query, binds)?;
+        let rows = table.rows.len();
+        debug!(
+            "report query {}: {rows} rows in {:.3} s",
+            query.name,
+            seconds(started)
+        );
+        tables.push((query.name, table));
+    }
+    Ok(tables)
+}
+
+fn seconds(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64()
+}
+
 impl Report {
     /// The page, as one HTML document.
     pub fn render(&self) -> String {
         page::render(self).into_string()
     }
 
-    /// The rows of one of the report's queries.
-    pub fn table(&self, query: &ReportQuery) -> &Table {
+    /// The rows of one of the report's queries, or of what it counted, by name.
+    pub fn table(&self, name: &str) -> &Table {
         self.tables
             .iter()
-            .find(|(name, _)| *name == query.name)
+            .find(|(table, _)| *table == name)
             .map(|(_, table)| table)
-            .expect("every report query is collected")
+            .unwrap_or_else(|| panic!("the report has no table {name}"))
     }
 
     /// Every query's rows, by name, as the page embeds them.

@@ -29,7 +29,7 @@ const CHANGES: [Series; 4] = [
 ];
 
 pub(super) fn draw(report: &Report) -> Markup {
-    let snapshots = report.table(&SNAPSHOTS);
+    let snapshots = report.table(SNAPSHOTS.name);
     let rows: Vec<Row> = snapshots.rows().collect();
     // The query orders by source: each source's snapshots are one run of rows.
     let by_source = rows.chunk_by(|a, b| a.text("source") == b.text("source"));

@@ -9,7 +9,8 @@ use super::Report;
 use super::format::{count, figure};
 use super::page::{filter, from, heading};
 use super::svg::{self, Series, Stack};
-use crate::store::report::{ENTITIES, FRESHNESS, LEADS_BY_SOURCE};
+use super::tally::{self, BY_SOURCE, ENTITIES};
+use crate::store::report::{CRM_RECORDS, FRESHNESS};
 
 const ACTIVITY: [Series; 2] = [
     Series {
@@ -23,9 +24,14 @@ const ACTIVITY: [Series; 2] = [
 ];
 
 pub(super) fn draw(report: &Report) -> Markup {
-    let by_source = report.table(&LEADS_BY_SOURCE);
-    let entities = report.table(&ENTITIES);
-    let freshness = report.table(&FRESHNESS);
+    let by_source = report.table(BY_SOURCE);
+    let entities = report.table(ENTITIES);
+    let crm_records = report
+        .table(CRM_RECORDS.name)
+        .rows()
+        .next()
+        .map_or(0, |row| row.count("crm_records"));
+    let freshness = report.table(FRESHNESS.name);
     let (leads, active) = by_source.rows().fold((0, 0), |(leads, active), row| {
         (leads + row.count("leads"), active + row.count("active"))
     });
@@ -53,7 +59,7 @@ pub(super) fn draw(report: &Report) -> Markup {
             (figure("providers", "providers (entities with an active lead)", total("providers")))
             @if crm_loaded {
                 (figure("net_new", "net-new providers (not in the CRM)", total("net_new")))
-                (figure("crm_records", "CRM records", total("crm_records")))
+                (figure("crm_records", "CRM records", crm_records))
             }
             (figure("sources", "sources", freshness.rows().len() as i64))
         }
@@ -114,6 +120,6 @@ pub(super) fn draw(report: &Report) -> Markup {
                 }
             }
         }
-        (from(&[&LEADS_BY_SOURCE, &ENTITIES, &FRESHNESS]))
+        (from(&[tally::COUNTED_FROM[0], tally::COUNTED_FROM[1], &CRM_RECORDS, &FRESHNESS]))
     }
 }

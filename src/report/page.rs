@@ -162,6 +162,8 @@ svg .s3 { fill: var(--s3); }
 svg .axis { stroke: var(--line); }
 svg rect.mark { fill: none; stroke: var(--bad); stroke-dasharray: 3 2; }
 svg text.mark { fill: var(--bad); font-weight: 700; }
+svg path.break { fill: none; stroke: #fff; stroke-width: 3; }
+svg text.cut { font-weight: 600; }
 svg .warning { fill: var(--bad); }
 svg .on-dark { fill: #fff; } svg .on-light { fill: var(--ink); }
 @media print {

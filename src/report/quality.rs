@@ -96,7 +96,7 @@ fn invalid(profile: &Profile, validity: Validity) -> (u64, u64) {
 /// Per source, its profile by lead column index (columns leadpipe no longer has are left out).
 fn profiles(report: &Report) -> BTreeMap<String, Profile> {
     let mut profiles: BTreeMap<String, Profile> = BTreeMap::new();
-    for row in report.table(&FILL_RATES).rows() {
+    for row in report.table(FILL_RATES.name).rows() {
         let source = row.text("source").unwrap_or("").to_string();
         let profile = profiles.entry(source).or_default();
         if let Some(i) = row.text("column_name").and_then(column_index) {
@@ -112,7 +112,7 @@ fn profiles(report: &Report) -> BTreeMap<String, Profile> {
 }
 
 fn issues(report: &Report) -> Markup {
-    let issues = report.table(&ISSUE_REASONS);
+    let issues = report.table(ISSUE_REASONS.name);
     html! {
         h3 { "Doubtful values, by reason" }
         @if issues.rows.is_empty() {
@@ -137,7 +137,7 @@ fn issues(report: &Report) -> Markup {
 }
 
 fn checks(report: &Report) -> Markup {
-    let checks = report.table(&CHECKS);
+    let checks = report.table(CHECKS.name);
     html! {
         h3 { "Checks" }
         @if checks.rows.is_empty() {

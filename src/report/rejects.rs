@@ -17,7 +17,7 @@ const REJECTED: [Series; 1] = [Series {
 }];
 
 pub(super) fn draw(report: &Report) -> Markup {
-    let rejects = report.table(&REJECTS);
+    let rejects = report.table(REJECTS.name);
     let mut by_reason: BTreeMap<&str, u64> = BTreeMap::new();
     for row in rejects.rows() {
         *by_reason
@@ -30,7 +30,7 @@ pub(super) fn draw(report: &Report) -> Markup {
         .iter()
         .map(|(reason, n)| Stack::new(*reason, vec![*n]))
         .collect();
-    let samples: Vec<Row> = report.table(&REJECT_SAMPLES).rows().collect();
+    let samples: Vec<Row> = report.table(REJECT_SAMPLES.name).rows().collect();
     html! {
         @if rejects.rows.is_empty() {
             p.none { "No record was rejected in the period." }

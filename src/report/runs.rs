@@ -21,7 +21,7 @@ const COUNTS: [(&str, &str); 7] = [
 ];
 
 pub(super) fn draw(report: &Report) -> Markup {
-    let runs = report.table(&RUNS);
+    let runs = report.table(RUNS.name);
     html! {
         @if runs.rows.is_empty() {
             p.none { "No run in the period." }

@@ -83,9 +83,11 @@ pub(crate) fn bars(series: &[Series], stacks: &[Stack]) -> Markup {
     }
 }
 
-/// Columns along a time axis, one per stack (a snapshot), stacked in the series' order
-/// and scaled to the largest total; a marked column gets a dashed frame and a `!` above
-/// it, its note in the tooltip.
+/// Columns along a time axis, one per stack (a snapshot), stacked in the series' order; a
+/// marked column gets a dashed frame and a `!` above it, its note in the tooltip. The axis
+/// ends at the largest total, unless one column dwarfs the others (a source's first load
+/// beside its weekly changes): then it ends a little above the next largest, and a taller
+/// column is cut at the top, with a break and its total written on it.
 pub(crate) fn columns(series: &[Series], stacks: &[Stack]) -> Markup {
     let (left, plot, bottom) = (80.0, 160.0, 78.0);
     let band = (640.0 / stacks.len().max(1) as f64).clamp(8.0, 40.0);
@@ -93,7 +95,7 @@ pub(crate) fn columns(series: &[Series], stacks: &[Stack]) -> Markup {
     let width = width.max(left + 480.0);
     let top = LEGEND + 14.0;
     let height = top + plot + bottom;
-    let largest = stacks.iter().map(Stack::total).max().unwrap_or(0);
+    let largest = axis_end(stacks.iter().map(Stack::total).collect());
     let base = top + plot;
     html! {
         svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"
@@ -110,6 +112,13 @@ pub(crate) fn columns(series: &[Series], stacks: &[Stack]) -> Markup {
                     @for (y, h, value, s) in segments(stack, series, largest, plot) {
                         rect class=(s.class) x=(px(x)) y=(px(base - y - h)) width=(px(w)) height=(px(h)) {
                             title { (stack.label) " — " (s.name) ": " (thousands(value)) }
+                        }
+                    }
+                    @if stack.total() > largest {
+                        path class="break" d={"M" (px(x - 1.0)) " " (px(top + 8.0)) " l" (px(w / 2.0 + 1.0))
+                            " -4 l" (px(w / 2.0 + 1.0)) " 4"} {}
+                        text class="cut" x=(px(x + w / 2.0)) y=(px(top - 3.0)) text-anchor="middle" {
+                            (thousands(stack.total()))
                         }
                     }
                     @if let Some(note) = &stack.mark {
@@ -180,6 +189,19 @@ pub(crate) fn heatmap(
     }
 }
 
+/// Where a column chart's axis ends: at the largest total, or, when that is more than five
+/// times the next largest, a quarter above the next largest.
+fn axis_end(mut totals: Vec<u64>) -> u64 {
+    totals.sort_unstable_by(|a, b| b.cmp(a));
+    match totals[..] {
+        [largest, next, ..] if next > 0 && largest / 5 > next => {
+            next.saturating_add(next / 4).max(1)
+        }
+        [largest, ..] => largest,
+        [] => 0,
+    }
+}
+
 /// The legend: a swatch and a name per series, in a row from `x`.
 fn legend(series: &[Series], x: f64) -> Markup {
     html! {
@@ -210,7 +232,9 @@ fn segments<'s>(
         // Cumulative, so that rounding never lets a stack outgrow its total.
         sum = sum.saturating_add(*value);
         let end = scaled(sum, largest, length);
-        out.push((at, end - at, *value, s));
+        if end > at {
+            out.push((at, end - at, *value, s));
+        }
         at = end;
     }
     out
@@ -383,6 +407,35 @@ mod tests {
         assert!(svg.contains(&thousands(huge)));
         let bars = bars(&TWO, &[Stack::new("all", vec![huge, 0])]).into_string();
         assert!(numbers(&bars, "width").iter().all(|w| *w <= 720.0));
+    }
+
+    #[test]
+    fn a_column_that_dwarfs_the_others_is_cut_with_its_total_on_it() {
+        let first_load = Stack::new("2023-07-07", vec![1_000_000, 0]);
+        let weeks = [
+            Stack::new("2023-07-14", vec![12, 8]),
+            Stack::new("2023-07-21", vec![6, 0]),
+        ];
+        let svg = columns(&TWO, &[&[first_load][..], &weeks].concat()).into_string();
+        parse(&svg);
+        // The axis ends at 25, a quarter above the next largest (20): that column is 128 of
+        // the plot's 160 pixels, its segments 76.8 and 51.2; the first is cut at 160.
+        assert!(svg.contains(">25</text>"));
+        let heights = numbers(&svg, "height");
+        assert_eq!(heights[3..], [160.0, 76.8, 51.2, 38.4]);
+        assert_eq!(svg.matches("class=\"break\"").count(), 1);
+        assert!(
+            svg.contains(
+                "class=\"cut\" x=\"100\" y=\"35\" text-anchor=\"middle\">1,000,000</text>"
+            )
+        );
+
+        // Totals of one order of size share one axis, uncut.
+        let even = columns(
+            &TWO,
+            &[Stack::new("a", vec![100, 0]), Stack::new("b", vec![30, 0])],
+        );
+        assert!(!even.into_string().contains("class=\"break\""));
     }
 
     #[test]

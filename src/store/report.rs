@@ -144,12 +144,31 @@ pub struct ReportBinds {
 }
 
 impl Store {
-    /// Runs one report query.
+    /// Runs one report query, and keeps its rows.
     pub fn report_table(
         &mut self,
         query: &ReportQuery,
         binds: ReportBinds,
     ) -> Result<Table, StoreError> {
+        let mut rows = Vec::new();
+        self.report_rows(query, binds, |row| {
+            rows.push(row.cells.to_vec());
+            Ok(())
+        })?;
+        Ok(Table {
+            columns: query.columns.iter().map(|(name, _)| *name).collect(),
+            rows,
+        })
+    }
+
+    /// Streams the rows of one report query to `each`.
+    pub fn report_rows(
+        &mut self,
+        query: &ReportQuery,
+        binds: ReportBinds,
+        mut each: impl FnMut(Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let columns: Vec<&'static str> = query.columns.iter().map(|(name, _)| *name).collect();
         let sql = query.sql.text(self.backend.dialect());
         let values: Vec<Bind> = match query.takes {
             Takes::Nothing => Vec::new(),
@@ -160,7 +179,7 @@ impl Store {
             }
         };
         let types: Vec<SqlType> = query.columns.iter().map(|(_, k)| k.sql_type()).collect();
-        let mut rows = Vec::new();
+        let mut cells = Vec::with_capacity(columns.len());
         self.backend.query(
             &Query {
                 sql,
@@ -168,14 +187,14 @@ impl Store {
                 types: &types,
             },
             &mut |row| {
-                rows.push(row.iter().copied().map(Datum::of).collect());
-                Ok(())
+                cells.clear();
+                cells.extend(row.iter().copied().map(Datum::of));
+                each(Row {
+                    columns: &columns,
+                    cells: &cells,
+                })
             },
-        )?;
-        Ok(Table {
-            columns: query.columns.iter().map(|(name, _)| *name).collect(),
-            rows,
-        })
+        )
     }
 
     /// The database as the report names it: its URL, without a password.
@@ -186,59 +205,40 @@ impl Store {
 
 use ColumnKind::{Count, Day, Flag, Text, Time};
 
-/// Leads per source and state, active, and the providers (entities) their active leads
-/// are, of which net-new: no record of a CRM's newest export is one of them.
-pub const LEADS_BY_SOURCE: ReportQuery = ReportQuery {
-    name: "leads_by_source",
+/// Every lead, with its source, state, whether it is active and its entity (none when
+/// it was never resolved): streamed, and counted by `leads_by_source` and `entities`.
+pub const LEAD_ENTITIES: ReportQuery = ReportQuery {
+    name: "lead_entities",
     columns: &[
         ("source", Text),
         ("state", Text),
-        ("leads", Count),
-        ("active", Count),
-        ("providers", Count),
-        ("net_new", Count),
+        ("active", Flag),
+        ("entity_id", Count),
     ],
     sql: ReportSql::Same(
-        "WITH crm AS (SELECT DISTINCT r.entity_id FROM entity_members r
-    JOIN reference_records c ON c.lead_id = r.lead_id WHERE NOT c.removed)
-SELECT l.source, l.state, count(*) AS leads, count(*) FILTER (WHERE l.is_active) AS active,
-    count(DISTINCT m.entity_id) FILTER (WHERE l.is_active) AS providers,
-    count(DISTINCT m.entity_id) FILTER (WHERE l.is_active
-        AND m.entity_id NOT IN (SELECT entity_id FROM crm)) AS net_new
-FROM leads l LEFT JOIN entity_members m ON m.lead_id = l.lead_id
-GROUP BY l.source, l.state ORDER BY l.source, l.state",
+        "SELECT l.source, l.state, l.is_active AS active, m.entity_id
+FROM leads l LEFT JOIN entity_members m ON m.lead_id = l.lead_id",
     ),
     takes: Takes::Nothing,
 };
 
-/// The entities of leads: providers (with an active lead), net-new ones, duplicate groups
-/// (more than one lead), the leads in them, groups across sources, and CRM records.
-pub const ENTITIES: ReportQuery = ReportQuery {
-    name: "entities",
-    columns: &[
-        ("providers", Count),
-        ("net_new", Count),
-        ("duplicate_groups", Count),
-        ("leads_in_groups", Count),
-        ("across_sources", Count),
-        ("crm_records", Count),
-    ],
+/// The entities that a record of a CRM's newest export is one of: streamed, for the
+/// net-new counts.
+pub const CRM_ENTITIES: ReportQuery = ReportQuery {
+    name: "crm_entities",
+    columns: &[("entity_id", Count)],
     sql: ReportSql::Same(
-        "WITH e AS (SELECT m.entity_id, count(l.lead_id) AS leads,
-        count(DISTINCT l.source) AS sources,
-        max(CASE WHEN l.is_active THEN 1 ELSE 0 END) AS active,
-        max(CASE WHEN c.lead_id IS NOT NULL AND NOT c.removed THEN 1 ELSE 0 END) AS in_crm
-    FROM entity_members m LEFT JOIN leads l ON l.lead_id = m.lead_id
-    LEFT JOIN reference_records c ON c.lead_id = m.lead_id
-    GROUP BY m.entity_id)
-SELECT count(*) FILTER (WHERE active = 1) AS providers,
-    count(*) FILTER (WHERE active = 1 AND in_crm = 0) AS net_new,
-    count(*) FILTER (WHERE leads > 1) AS duplicate_groups,
-    CAST(coalesce(sum(leads) FILTER (WHERE leads > 1), 0) AS BIGINT) AS leads_in_groups,
-    count(*) FILTER (WHERE sources > 1) AS across_sources,
-    (SELECT count(*) FROM reference_records WHERE NOT removed) AS crm_records
-FROM e",
+        "SELECT DISTINCT m.entity_id FROM entity_members m
+JOIN reference_records c ON c.lead_id = m.lead_id WHERE NOT c.removed",
     ),
+    takes: Takes::Nothing,
+};
+
+/// The records of the CRMs' newest exports.
+pub const CRM_RECORDS: ReportQuery = ReportQuery {
+    name: "crm_records",
+    columns: &[("crm_records", Count)],
+    sql: ReportSql::Same("SELECT count(*) AS crm_records FROM reference_records WHERE NOT removed"),
     takes: Takes::Nothing,
 };
 
@@ -470,10 +470,9 @@ FROM runs WHERE started_at >= $1 ORDER BY started_at DESC LIMIT 50",
     takes: Takes::Since,
 };
 
-/// Every query of the report, in the order of its page.
-pub const REPORT_QUERIES: [&ReportQuery; 13] = [
-    &LEADS_BY_SOURCE,
-    &ENTITIES,
+/// The queries whose rows the page shows, in the order of its page.
+pub const REPORT_QUERIES: [&ReportQuery; 12] = [
+    &CRM_RECORDS,
     &FRESHNESS,
     &SNAPSHOTS,
     &FILL_RATES,
@@ -486,6 +485,9 @@ pub const REPORT_QUERIES: [&ReportQuery; 13] = [
     &LABELS,
     &RUNS,
 ];
+
+/// The queries whose rows are counted rather than shown: a million leads, one row each.
+pub const STREAMED_QUERIES: [&ReportQuery; 2] = [&LEAD_ENTITIES, &CRM_ENTITIES];
 
 impl Table {
     /// The rows, each read by column name.
@@ -565,7 +567,7 @@ mod tests {
     /// The README's list of the report's queries, as it should read.
     fn readme_list() -> String {
         let mut list = String::new();
-        for query in REPORT_QUERIES {
+        for query in REPORT_QUERIES.iter().chain(&STREAMED_QUERIES) {
             let texts = query.sql.texts();
             let dialects: &[&str] = match texts.len() {
                 1 => &[""],
@@ -601,11 +603,12 @@ mod tests {
 
     #[test]
     fn queries_and_their_columns_have_names_of_their_own() {
-        for query in REPORT_QUERIES {
+        for query in REPORT_QUERIES.iter().chain(&STREAMED_QUERIES) {
             let columns = distinct(query.columns.iter().map(|(name, _)| *name));
             assert_eq!(columns.len(), query.columns.len(), "{}", query.name);
         }
-        let queries = distinct(REPORT_QUERIES.iter().map(|q| q.name));
-        assert_eq!(queries.len(), REPORT_QUERIES.len());
+        let all = REPORT_QUERIES.iter().chain(&STREAMED_QUERIES);
+        let queries = distinct(all.map(|q| q.name));
+        assert_eq!(queries.len(), REPORT_QUERIES.len() + STREAMED_QUERIES.len());
     }
 }

@@ -104,6 +104,17 @@ pub fn screenshot(page: &Path, png: &Path, height: u32) {
     run(command);
 }
 
+/// Prints `page` to `pdf`, as the browser's Print would.
+pub fn print(page: &Path, pdf: &Path) {
+    let profile = tempfile::tempdir().unwrap();
+    let mut command = chromium(profile.path());
+    command
+        .arg("--no-pdf-header-footer")
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(url(page));
+    run(command);
+}
+
 fn url(page: &Path) -> String {
     format!("file://{}", page.canonicalize().unwrap().display())
 }
