@@ -6,9 +6,11 @@ use maud::{Markup, html};
 use super::Report;
 use super::format::{count, figure};
 use super::page::{from, heading};
-use super::tally::{self, ENTITIES};
+use super::tally::ENTITIES;
 use crate::resolve::model::probability;
-use crate::store::report::{LABELS, LARGEST_ENTITIES, REVIEW_PAIRS, Row};
+use crate::store::report::{
+    CRM_ENTITIES, LABELS, LARGEST_ENTITIES, LEAD_ENTITIES, REVIEW_PAIRS, Row,
+};
 
 pub(super) fn draw(report: &Report) -> Markup {
     let entities = report.table(ENTITIES);
@@ -34,7 +36,7 @@ pub(super) fn draw(report: &Report) -> Markup {
             (figure("must_link", "pairs labelled must-link", labelled("must_link")))
             (figure("cannot_link", "pairs labelled cannot-link", labelled("cannot_link")))
         }
-        (from(&[tally::COUNTED_FROM[0], &LABELS]))
+        (from(&[&LEAD_ENTITIES, &CRM_ENTITIES, &LABELS]))
         h3 { "Largest entities" }
         @if members.is_empty() {
             p.none { "No entity has more than one record." }

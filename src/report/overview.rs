@@ -9,8 +9,8 @@ use super::Report;
 use super::format::{count, figure};
 use super::page::{filter, from, heading};
 use super::svg::{self, Series, Stack};
-use super::tally::{self, BY_SOURCE, ENTITIES};
-use crate::store::report::{CRM_RECORDS, FRESHNESS};
+use super::tally::{BY_SOURCE, ENTITIES};
+use crate::store::report::{CRM_ENTITIES, CRM_RECORDS, FRESHNESS, LEAD_ENTITIES};
 
 const ACTIVITY: [Series; 2] = [
     Series {
@@ -120,6 +120,6 @@ pub(super) fn draw(report: &Report) -> Markup {
                 }
             }
         }
-        (from(&[tally::COUNTED_FROM[0], tally::COUNTED_FROM[1], &CRM_RECORDS, &FRESHNESS]))
+        (from(&[&LEAD_ENTITIES, &CRM_ENTITIES, &CRM_RECORDS, &FRESHNESS]))
     }
 }

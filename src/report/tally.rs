@@ -5,15 +5,13 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::store::report::{CRM_ENTITIES, Datum, LEAD_ENTITIES, ReportBinds, ReportQuery, Table};
+use crate::store::report::{CRM_ENTITIES, Datum, LEAD_ENTITIES, ReportBinds, Table};
 use crate::store::{Store, StoreError};
 
 /// The table of leads, active leads, providers and net-new providers per source and state.
 pub(super) const BY_SOURCE: &str = "leads_by_source";
 /// The one-row table of the entities' figures.
 pub(super) const ENTITIES: &str = "entities";
-/// What both are counted from, as the README lists them.
-pub(super) const COUNTED_FROM: [&ReportQuery; 2] = [&LEAD_ENTITIES, &CRM_ENTITIES];
 
 /// The leads of one source and state.
 #[derive(Default)]
