@@ -10,22 +10,10 @@ use super::svg::{self, Series, Stack};
 use crate::store::report::{Row, SNAPSHOTS};
 
 const CHANGES: [Series; 4] = [
-    Series {
-        name: "inserted",
-        class: "s0",
-    },
-    Series {
-        name: "updated",
-        class: "s1",
-    },
-    Series {
-        name: "deactivated",
-        class: "s2",
-    },
-    Series {
-        name: "reactivated",
-        class: "s3",
-    },
+    Series::new("inserted", "s0"),
+    Series::new("updated", "s1"),
+    Series::new("deactivated", "s2"),
+    Series::new("reactivated", "s3"),
 ];
 
 pub(super) fn draw(report: &Report) -> Markup {

@@ -12,16 +12,7 @@ use super::svg::{self, Series, Stack};
 use super::tally::{BY_SOURCE, ENTITIES};
 use crate::store::report::{CRM_ENTITIES, CRM_RECORDS, FRESHNESS, LEAD_ENTITIES};
 
-const ACTIVITY: [Series; 2] = [
-    Series {
-        name: "active",
-        class: "s0",
-    },
-    Series {
-        name: "inactive",
-        class: "s1",
-    },
-];
+const ACTIVITY: [Series; 2] = [Series::new("active", "s0"), Series::new("inactive", "s1")];
 
 pub(super) fn draw(report: &Report) -> Markup {
     let by_source = report.table(BY_SOURCE);

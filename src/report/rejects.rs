@@ -11,10 +11,7 @@ use super::page::{filter, from, heading};
 use super::svg::{self, Series, Stack};
 use crate::store::report::{REJECT_SAMPLES, REJECTS, Row};
 
-const REJECTED: [Series; 1] = [Series {
-    name: "rejected",
-    class: "s2",
-}];
+const REJECTED: [Series; 1] = [Series::new("rejected", "s2")];
 
 pub(super) fn draw(report: &Report) -> Markup {
     let rejects = report.table(REJECTS.name);

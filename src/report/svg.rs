@@ -14,6 +14,12 @@ pub(crate) struct Series {
     pub(crate) class: &'static str,
 }
 
+impl Series {
+    pub(crate) const fn new(name: &'static str, class: &'static str) -> Series {
+        Series { name, class }
+    }
+}
+
 /// A bar or a column: its label and one value per series.
 #[derive(Clone, Debug)]
 pub(crate) struct Stack {
@@ -283,16 +289,7 @@ fn px(x: f64) -> String {
 mod tests {
     use super::*;
 
-    const TWO: [Series; 2] = [
-        Series {
-            name: "active",
-            class: "s0",
-        },
-        Series {
-            name: "inactive",
-            class: "s1",
-        },
-    ];
+    const TWO: [Series; 2] = [Series::new("active", "s0"), Series::new("inactive", "s1")];
 
     /// Parses the SVG as XML, failing on any malformed, unbalanced or unclosed element;
     /// returns its elements' names and every text, attribute values included, unescaped.
