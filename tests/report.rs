@@ -246,14 +246,14 @@ fn the_report_renders_offline_and_its_figures_are_the_databases() {
         assert_eq!(failed[0].text().collect::<String>(), "fail", "{kind}");
 
         // Rejects: Oklahoma's record cut off inside a quote, with its line as published.
-        let rejects = select(&dom, "#rejects tbody tr");
+        let rejects = select(&dom, "#reject-groups tbody tr");
         assert_eq!(rejects.len(), 1, "{kind}");
         assert_eq!(
             rejects[0].value().attr("data-reason"),
             Some("unterminated_quote")
         );
         assert_eq!(
-            value(&dom, "#rejects [data-col=rejects]"),
+            value(&dom, "#reject-groups [data-col=rejects]"),
             count("SELECT count(*) FROM rejects")
         );
         let raw = db.text("SELECT raw_text FROM rejects");
@@ -292,7 +292,7 @@ fn the_report_renders_offline_and_its_figures_are_the_databases() {
         );
 
         // Runs: every run, the newest first.
-        let runs = select(&dom, "#runs tbody tr");
+        let runs = select(&dom, "#run-list tbody tr");
         assert_eq!(
             runs.len() as i64,
             count("SELECT count(*) FROM runs"),
@@ -362,9 +362,9 @@ fn since_limits_the_snapshots_rejects_and_runs_to_the_period() {
             .collect::<String>(),
         "since 2999-01-01"
     );
-    assert_eq!(select(&dom, "#runs tbody tr").len(), 0);
+    assert_eq!(select(&dom, "#run-list tbody tr").len(), 0);
     assert_eq!(select(&dom, "#snapshots tbody tr").len(), 0);
-    assert_eq!(select(&dom, "#rejects tbody tr").len(), 0);
+    assert_eq!(select(&dom, "#reject-groups tbody tr").len(), 0);
     // The overview is the database as it is.
     assert_eq!(value(&dom, "[data-figure=leads]"), 248);
     let text = dom.root_element().text().collect::<String>();
@@ -379,13 +379,12 @@ fn the_browser_check_sees_a_script_error_and_a_fetch() {
         "broken.html",
         "<!doctype html><p>x</p><img src=\"https://cdn.example.com/x.png\"><script>null.x</script>",
     );
-    let Rendered { console, .. } = chromium::render(&broken);
-    assert!(
-        console
-            .iter()
-            .any(|line| line.contains("Uncaught TypeError")),
-        "{console:?}"
-    );
+    let Rendered {
+        console, requests, ..
+    } = chromium::render(&broken);
+    assert_eq!(console.len(), 1, "{console:?}");
+    assert!(console[0].contains("Uncaught TypeError"), "{console:?}");
+    assert_eq!(requests, ["https://cdn.example.com/x.png"]);
 }
 
 #[test]
@@ -409,4 +408,36 @@ fn a_report_to_standard_output_and_of_a_missing_database() {
         .unwrap();
     assert_exit(&out, 2);
     assert!(!missing.exists(), "a report never creates a database");
+}
+
+#[test]
+fn a_heading_sorts_its_table_and_the_box_above_filters_it() {
+    let w = Workdir::new();
+    let db = Db::Sqlite(w.path().join("target.db"));
+    assert_exit(&w.ingest_into(&db, &[&raw_dir()], &[]), 0);
+    let page = w.path().join("report.html");
+    let html = report(&w, &db.url(), &page, &[]);
+    // What a person does: click a heading of a table low on the page (by its share of
+    // invalid phones, ascending), type in a filter box.
+    let clicks = r#"<script>
+document.querySelector('#invalid th:nth-child(2)').click();
+const filter = document.querySelector('input[data-filter="leads-by-source"]');
+filter.value = "TEX";
+filter.dispatchEvent(new Event("input"));
+</script></body>"#;
+    let clicked = w.write("clicked.html", html.replace("</body>", clicks));
+    let Rendered { dom, console, .. } = chromium::render(&clicked);
+    assert_eq!(console, Vec::<String>::new());
+    let dom = Html::parse_document(&dom);
+    let order: Vec<&str> = select(&dom, "#invalid tbody tr")
+        .iter()
+        .map(|row| row.value().attr("data-source").unwrap())
+        .collect();
+    // Nevada has the invalid phones: last; the others keep their order.
+    assert_eq!(order, ["oklahoma", "texas", "nevada"]);
+    let shown: Vec<&str> = select(&dom, "#leads-by-source tbody tr:not([hidden])")
+        .iter()
+        .map(|row| row.value().attr("data-source").unwrap())
+        .collect();
+    assert_eq!(shown, ["texas"]);
 }

@@ -25,7 +25,8 @@ use super::stdout;
 /// reason, the checks' latest results), Rejects (by reason and file, with their first raw
 /// lines), Entities (duplicate groups, the largest, the links under review) and Runs.
 /// Every figure is a row of a query the README lists. Reads only: the database is never
-/// migrated or written; no phone number or e-mail address is shown.
+/// migrated or written. No phone number or e-mail address is shown, but in the rejected
+/// records' lines as published.
 #[derive(Debug, Args)]
 pub(crate) struct ReportArgs {
     #[command(flatten)]

@@ -3,14 +3,12 @@
 
 use maud::{Markup, html};
 
-use super::Report;
 use super::format::{count, figure};
 use super::page::{from, heading};
 use super::tally::ENTITIES;
+use super::{Model, Report};
 use crate::resolve::model::probability;
-use crate::store::report::{
-    CRM_ENTITIES, LABELS, LARGEST_ENTITIES, LEAD_ENTITIES, REVIEW_PAIRS, Row,
-};
+use crate::store::report::{LABELS, LARGEST_ENTITIES, LEAD_ENTITIES, REVIEW_PAIRS, Row};
 
 pub(super) fn draw(report: &Report) -> Markup {
     let entities = report.table(ENTITIES);
@@ -24,9 +22,12 @@ pub(super) fn draw(report: &Report) -> Markup {
             .map_or(0, |row| row.count("pairs"))
     };
     let members: Vec<Row> = report.table(LARGEST_ENTITIES.name).rows().collect();
-    let largest = members.chunk_by(|a, b| a.count("entity_id") == b.count("entity_id"));
+    let mut largest: Vec<&[Row]> = members
+        .chunk_by(|a, b| a.count("entity_id") == b.count("entity_id"))
+        .collect();
+    largest.sort_by_key(|group| std::cmp::Reverse(group.len()));
     html! {
-        @if report.link_weight.is_none() && total("duplicate_groups") == 0 {
+        @if report.model == Model::None && total("duplicate_groups") == 0 {
             p.none { "The leads have not been resolved into entities (`leadpipe resolve`)." }
         }
         div.figures {
@@ -36,7 +37,7 @@ pub(super) fn draw(report: &Report) -> Markup {
             (figure("must_link", "pairs labelled must-link", labelled("must_link")))
             (figure("cannot_link", "pairs labelled cannot-link", labelled("cannot_link")))
         }
-        (from(&[&LEAD_ENTITIES, &CRM_ENTITIES, &LABELS]))
+        (from(&[&LEAD_ENTITIES, &LABELS]))
         h3 { "Largest entities" }
         @if members.is_empty() {
             p.none { "No entity has more than one record." }
@@ -71,9 +72,12 @@ fn review(report: &Report) -> Markup {
     let pairs: Vec<Row> = report.table(REVIEW_PAIRS.name).rows().collect();
     let in_band = pairs.first().map_or(0, |row| row.count("in_band"));
     html! {
-        @match report.link_weight {
-            None => p.none { "No resolution model is stored." },
-            Some(link) => {
+        @match report.model {
+            Model::None => p.none { "No resolution model is stored." },
+            Model::Stale => p.none {
+                "The stored resolution model was trained by an earlier leadpipe: `leadpipe resolve --retrain` trains it again, and the pairs under review show here."
+            },
+            Model::Trained { link_weight: link } => {
                 p {
                     data value=(in_band) data-figure="pairs_under_review" { (super::format::thousands(in_band)) }
                     " links weigh between the threshold (" (format!("{link:.2}")) " bits) and one bit above it: "

@@ -34,9 +34,22 @@ pub struct Report {
     pub made_at: DateTime<Utc>,
     /// The first day the time-bound sections (snapshots, rejects, runs) cover.
     pub since: Option<NaiveDate>,
-    /// The stored resolution's link threshold, in bits, when leads were resolved.
-    pub link_weight: Option<f64>,
+    /// The resolution model in force, whose threshold bounds the links under review.
+    pub model: Model,
     tables: Vec<(&'static str, Table)>,
+}
+
+/// The resolution model stored in the database.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Model {
+    /// Never trained: the leads were not resolved.
+    None,
+    /// Trained by an earlier leadpipe, which this one cannot read.
+    Stale,
+    Trained {
+        /// The match threshold, in bits.
+        link_weight: f64,
+    },
 }
 
 /// Runs every report query on the database at `url`, the time-bound ones from `since` on:
@@ -47,11 +60,15 @@ pub fn collect(
     made_at: DateTime<Utc>,
 ) -> Result<Report, StoreError> {
     let mut store = Store::open_read_only(url)?;
-    let link_weight = match store.resolve_parameters() {
-        Ok(parameters) => parameters.map(|p| p.link_weight()),
+    store.prepare_to_scan()?;
+    let model = match store.resolve_parameters() {
+        Ok(Some(parameters)) => Model::Trained {
+            link_weight: parameters.link_weight(),
+        },
+        Ok(None) => Model::None,
         // Parameters of an earlier leadpipe still resolved the entities shown; only the
         // band under review needs them, and is left out.
-        Err(StoreError::StaleParameters) => None,
+        Err(StoreError::StaleParameters) => Model::Stale,
         Err(error) => return Err(error),
     };
     let binds = ReportBinds {
@@ -59,12 +76,17 @@ pub fn collect(
             day.and_hms_opt(0, 0, 0).expect("midnight").and_utc()
         }),
         // One bit above the threshold: the upper half of `leadpipe review`'s band.
-        review: link_weight.map(|link| (link, link + 1.0)),
+        review: match model {
+            Model::Trained { link_weight } => Some((link_weight, link_weight + 1.0)),
+            Model::None | Model::Stale => None,
+        },
     };
     let (tables, counted) = std::thread::scope(|scope| {
         let counted = scope.spawn(|| {
             let started = Instant::now();
-            let counted = tally::tally(&mut Store::open_read_only(url)?, binds);
+            let mut counting = Store::open_read_only(url)?;
+            counting.prepare_to_scan()?;
+            let counted = tally::tally(&mut counting, binds);
             debug!(
                 "report: leads and entities counted in {:.3} s",
                 seconds(started)
@@ -80,7 +102,7 @@ pub fn collect(
         database: store.shown().to_string(),
         made_at,
         since,
-        link_weight,
+        model,
         tables,
     })
 }
@@ -90,7 +112,7 @@ fn queries(
     store: &mut Store,
     binds: ReportBinds,
 ) -> Result<Vec<(&'static str, Table)>, StoreError> {
-    let mut tables = Vec::with_capacity(REPORT_QUERIES.len() + 2);
+    let mut tables = Vec::new();
     for query in REPORT_QUERIES {
         let started = Instant::now();
         let table = store.report_table(query, binds)?;

@@ -98,7 +98,7 @@ pub(super) fn render(report: &Report) -> Markup {
     }
 }
 
-/// The queries a part of the page comes from, named as the README and the data name them.
+/// The queries a part of the page comes from, by the names the README lists them under.
 pub(super) fn from(queries: &[&ReportQuery]) -> Markup {
     html! {
         p.from {
@@ -173,12 +173,12 @@ svg .on-dark { fill: #fff; } svg .on-light { fill: var(--ink); }
 }
 "#;
 
-/// Sorting by a heading's column (numbers by their `<data>` value), and filtering a table
-/// by the text of its rows.
+/// Sorting by a heading's column (by a cell's `data-sort`, else its `<data>` value, else
+/// its text), and filtering a table by the text of its rows.
 const SCRIPT: &str = r#"
-document.querySelectorAll("table.sortable th").forEach((th, i) => th.addEventListener("click", () => {
-  const body = th.closest("table").tBodies[0], dir = th.dataset.dir = th.dataset.dir === "up" ? "down" : "up";
-  const key = row => { const d = row.cells[i].querySelector("data"); return d ? Number(d.value) : row.cells[i].textContent; };
+document.querySelectorAll("table.sortable th").forEach(th => th.addEventListener("click", () => {
+  const body = th.closest("table").tBodies[0], i = th.cellIndex, dir = th.dataset.dir = th.dataset.dir === "up" ? "down" : "up";
+  const key = row => { const c = row.cells[i], d = c.dataset.sort ?? c.querySelector("data")?.value; return d === undefined ? c.textContent : Number(d); };
   const rows = [...body.rows].sort((a, b) => { const x = key(a), y = key(b); return (x < y ? -1 : x > y ? 1 : 0) * (dir === "up" ? 1 : -1); });
   body.append(...rows);
 }));

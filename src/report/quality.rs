@@ -47,7 +47,8 @@ pub(super) fn draw(report: &Report) -> Markup {
                             td { (source) }
                             @for (name, columns) in INVALID {
                                 @let (filled, flagged) = invalid(&profiles[source], columns);
-                                td.num data-col=(name) data-part=(flagged) data-whole=(filled) {
+                                td.num data-col=(name) data-part=(flagged) data-whole=(filled)
+                                    data-sort=(share(flagged, filled)) {
                                     (percent(flagged, filled)) " "
                                     span.from { "(" (count(flagged as i64)) " of " (count(filled as i64)) ")" }
                                 }
@@ -75,6 +76,15 @@ const INVALID: [(&str, Validity); 3] = [
 enum Validity {
     Column(&'static str),
     Dates,
+}
+
+/// A share, for sorting by it.
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
 }
 
 /// The filled and doubtful values of a profile in the columns of `validity`.

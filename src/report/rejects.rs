@@ -9,48 +9,53 @@ use super::Report;
 use super::format::{count, thousands};
 use super::page::{filter, from, heading};
 use super::svg::{self, Series, Stack};
-use crate::store::report::{REJECT_SAMPLES, REJECTS, Row};
+use crate::store::report::{REJECT_REASONS, REJECT_SAMPLES, REJECTS, Row};
 
 const REJECTED: [Series; 1] = [Series::new("rejected", "s2")];
 
 pub(super) fn draw(report: &Report) -> Markup {
     let rejects = report.table(REJECTS.name);
-    let mut by_reason: BTreeMap<&str, u64> = BTreeMap::new();
-    for row in rejects.rows() {
-        *by_reason
-            .entry(row.text("reason").unwrap_or(""))
-            .or_default() += row.amount("rejects");
-    }
-    let mut reasons: Vec<(&str, u64)> = by_reason.into_iter().collect();
-    reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let stacks: Vec<Stack> = reasons
-        .iter()
-        .map(|(reason, n)| Stack::new(*reason, vec![*n]))
+    let stacks: Vec<Stack> = report
+        .table(REJECT_REASONS.name)
+        .rows()
+        .map(|row| {
+            Stack::new(
+                row.text("reason").unwrap_or(""),
+                vec![row.amount("rejects")],
+            )
+        })
         .collect();
-    let samples: Vec<Row> = report.table(REJECT_SAMPLES.name).rows().collect();
+    // Each group's samples, by its source, file and reason.
+    let mut samples: BTreeMap<[&str; 3], Vec<Row>> = BTreeMap::new();
+    for sample in report.table(REJECT_SAMPLES.name).rows() {
+        samples.entry(group(&sample)).or_default().push(sample);
+    }
     html! {
         @if rejects.rows.is_empty() {
             p.none { "No record was rejected in the period." }
         } @else {
             h3 { "By reason" }
             (svg::bars(&REJECTED, &stacks))
+            (from(&[&REJECT_REASONS]))
             h3 { "By file and reason" }
-            (filter("rejects", "files and reasons"))
-            table.sortable #rejects {
+            @if rejects.rows.len() == 200 {
+                p.from { "The 200 files and reasons with the most rejects." }
+            }
+            (filter("reject-groups", "files and reasons"))
+            table.sortable #reject-groups {
                 thead { tr {
                     (heading("source", false)) (heading("file", false)) (heading("reason", false))
                     (heading("records", true)) (heading("first lines, as published", false))
                 } }
                 tbody {
                     @for row in rejects.rows() {
-                        @let (file, reason) = (row.text("source_file").unwrap_or(""), row.text("reason").unwrap_or(""));
-                        tr data-file=(file) data-reason=(reason) {
+                        tr data-file=(row.text("source_file").unwrap_or("")) data-reason=(row.text("reason").unwrap_or("")) {
                             td { (row.text("source").unwrap_or("")) }
-                            td { (file) }
-                            td { code { (reason) } }
+                            td { (row.text("source_file").unwrap_or("")) }
+                            td { code { (row.text("reason").unwrap_or("")) } }
                             td.num data-col="rejects" { (count(row.count("rejects"))) }
                             td {
-                                @for sample in samples.iter().filter(|s| s.text("source_file") == Some(file) && s.text("reason") == Some(reason)) {
+                                @for sample in samples.get(&group(&row)).into_iter().flatten() {
                                     (raw(sample))
                                 }
                             }
@@ -61,6 +66,11 @@ pub(super) fn draw(report: &Report) -> Markup {
         }
         (from(&[&REJECTS, &REJECT_SAMPLES]))
     }
+}
+
+/// A row's group of rejects: its source, file and reason.
+fn group<'t>(row: &Row<'t>) -> [&'t str; 3] {
+    ["source", "source_file", "reason"].map(|column| row.text(column).unwrap_or(""))
 }
 
 /// A rejected record's line number and text, with how much was cut.

@@ -26,8 +26,8 @@ pub(super) fn draw(report: &Report) -> Markup {
         @if runs.rows.is_empty() {
             p.none { "No run in the period." }
         } @else {
-            (filter("runs", "runs"))
-            table.sortable #runs {
+            (filter("run-list", "runs"))
+            table.sortable #run-list {
                 thead { tr {
                     (heading("started", false)) (heading("command", false)) (heading("status", false))
                     (heading("seconds", true))

@@ -31,6 +31,11 @@ pub(crate) trait Backend {
     /// dialect) take `binds`; returns the rows it affected.
     fn execute(&mut self, sql: &str, binds: &[Bind]) -> Result<u64, StoreError>;
 
+    /// Readies a connection that reads only for queries that scan whole tables.
+    fn prepare_to_scan(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Runs statements that take no values.
     fn batch(&mut self, sql: &str) -> Result<(), StoreError>;
 

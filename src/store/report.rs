@@ -12,6 +12,8 @@ use super::schema::SqlType;
 use super::value::{Bind, Cell, time_text};
 use super::{Store, StoreError};
 
+use ColumnKind::{Count, Day, Flag, Text, Time};
+
 /// One query of the report: its name (the key of its rows in the page's data), its SQL and
 /// the types of its columns.
 #[derive(Debug)]
@@ -197,13 +199,18 @@ impl Store {
         )
     }
 
+    /// Readies a read-only connection for the report, whose queries scan whole tables (on
+    /// SQLite, the file is mapped: a mapped file that another process truncates meanwhile
+    /// ends the reading process, so the report alone asks for it).
+    pub fn prepare_to_scan(&mut self) -> Result<(), StoreError> {
+        self.backend.prepare_to_scan()
+    }
+
     /// The database as the report names it: its URL, without a password.
     pub fn shown(&self) -> &str {
         self.backend.shown()
     }
 }
-
-use ColumnKind::{Count, Day, Flag, Text, Time};
 
 /// Every lead, with its source, state, whether it is active and its entity (none when
 /// it was never resolved): streamed, and counted by `leads_by_source` and `entities`.
@@ -346,7 +353,20 @@ ORDER BY c.status = 'pass', c.source, c.check_name",
     takes: Takes::Nothing,
 };
 
-/// Rejected records of runs since `$1`, by file and reason, the most first.
+/// Rejected records of runs since `$1`, by reason, the most first.
+pub const REJECT_REASONS: ReportQuery = ReportQuery {
+    name: "reject_reasons",
+    columns: &[("reason", Text), ("rejects", Count)],
+    sql: ReportSql::Same(
+        "SELECT j.reason, count(*) AS rejects
+FROM rejects j JOIN runs r ON r.run_id = j.run_id WHERE r.started_at >= $1
+GROUP BY j.reason ORDER BY rejects DESC, j.reason",
+    ),
+    takes: Takes::Since,
+};
+
+/// Rejected records of runs since `$1`, by source, file and reason: the 200 groups with
+/// the most.
 pub const REJECTS: ReportQuery = ReportQuery {
     name: "rejects",
     columns: &[
@@ -359,16 +379,17 @@ pub const REJECTS: ReportQuery = ReportQuery {
         "SELECT j.source, j.source_file, j.reason, count(*) AS rejects
 FROM rejects j JOIN runs r ON r.run_id = j.run_id WHERE r.started_at >= $1
 GROUP BY j.source, j.source_file, j.reason
-ORDER BY rejects DESC, j.source_file, j.reason LIMIT 200",
+ORDER BY rejects DESC, j.source, j.source_file, j.reason LIMIT 200",
     ),
     takes: Takes::Since,
 };
 
-/// The first three rejected records of each file and reason since `$1`, as published (their
-/// first 400 characters, and their length).
+/// The first three rejected records of each of those groups, as published (their first
+/// 400 characters, and their length).
 pub const REJECT_SAMPLES: ReportQuery = ReportQuery {
     name: "reject_samples",
     columns: &[
+        ("source", Text),
         ("source_file", Text),
         ("reason", Text),
         ("source_line", Count),
@@ -376,18 +397,23 @@ pub const REJECT_SAMPLES: ReportQuery = ReportQuery {
         ("raw_length", Count),
     ],
     sql: ReportSql::Same(
-        "SELECT source_file, reason, source_line, substr(raw_text, 1, 400) AS raw_text,
-    CAST(length(raw_text) AS BIGINT) AS raw_length
-FROM (SELECT j.source_file, j.reason, j.source_line, j.raw_text,
-        ROW_NUMBER() OVER (PARTITION BY j.source_file, j.reason ORDER BY j.id) AS n
+        "SELECT s.source, s.source_file, s.reason, s.source_line,
+    substr(s.raw_text, 1, 400) AS raw_text, CAST(length(s.raw_text) AS BIGINT) AS raw_length
+FROM (SELECT j.source, j.source_file, j.reason, j.source_line, j.raw_text,
+        ROW_NUMBER() OVER (PARTITION BY j.source, j.source_file, j.reason ORDER BY j.id) AS n
     FROM rejects j JOIN runs r ON r.run_id = j.run_id WHERE r.started_at >= $1) s
-WHERE n <= 3 ORDER BY source_file, reason, source_line",
+JOIN (SELECT j.source, j.source_file, j.reason
+    FROM rejects j JOIN runs r ON r.run_id = j.run_id WHERE r.started_at >= $1
+    GROUP BY j.source, j.source_file, j.reason
+    ORDER BY count(*) DESC, j.source, j.source_file, j.reason LIMIT 200) g
+    ON g.source = s.source AND g.source_file = s.source_file AND g.reason = s.reason
+WHERE s.n <= 3 ORDER BY s.source, s.source_file, s.reason, s.source_line",
     ),
     takes: Takes::Since,
 };
 
-/// The members of the ten largest entities (by records: leads and CRM records), never a
-/// phone or an e-mail.
+/// The members of the ten largest entities (by records: leads, and the records of the
+/// CRMs' newest exports), never a phone or an e-mail; the page orders them by size.
 pub const LARGEST_ENTITIES: ReportQuery = ReportQuery {
     name: "largest_entities",
     columns: &[
@@ -402,15 +428,18 @@ pub const LARGEST_ENTITIES: ReportQuery = ReportQuery {
     coalesce(l.company, c.company) AS company, coalesce(l.city, c.city) AS city
 FROM entity_members m LEFT JOIN leads l ON l.lead_id = m.lead_id
 LEFT JOIN reference_records c ON c.lead_id = m.lead_id
-WHERE m.entity_id IN (SELECT entity_id FROM entity_members GROUP BY entity_id
-    HAVING count(*) > 1 ORDER BY count(*) DESC, entity_id LIMIT 10)
+WHERE (c.lead_id IS NULL OR NOT c.removed)
+AND m.entity_id IN (SELECT entity_id FROM entity_members
+    WHERE lead_id NOT IN (SELECT lead_id FROM reference_records WHERE removed)
+    GROUP BY entity_id HAVING count(*) > 1 ORDER BY count(*) DESC, entity_id LIMIT 10)
 ORDER BY m.entity_id, m.lead_id",
     ),
     takes: Takes::Nothing,
 };
 
-/// The links the model is least sure of: weight (in bits) from `$1`, the threshold, up to
-/// `$2`, one bit above it, as `leadpipe review` would show them; the nearest first.
+/// The links the model is least sure of and no one has labelled: weight (in bits) from
+/// `$1`, the threshold, up to `$2`, one bit above it (the upper half of `leadpipe
+/// review`'s band); the nearest first.
 pub const REVIEW_PAIRS: ReportQuery = ReportQuery {
     name: "review_pairs",
     columns: &[
@@ -424,11 +453,14 @@ pub const REVIEW_PAIRS: ReportQuery = ReportQuery {
     sql: ReportSql::Same(
         "SELECT k.lead_a, k.lead_b, k.weight, coalesce(a.company, ra.company) AS company_a,
     coalesce(b.company, rb.company) AS company_b,
-    (SELECT count(*) FROM entity_links WHERE weight >= $1 AND weight <= $2) AS in_band
+    (SELECT count(*) FROM entity_links n WHERE n.weight >= $1 AND n.weight <= $2
+        AND NOT EXISTS (SELECT 1 FROM match_labels x
+            WHERE x.lead_a = n.lead_a AND x.lead_b = n.lead_b)) AS in_band
 FROM entity_links k
 LEFT JOIN leads a ON a.lead_id = k.lead_a LEFT JOIN reference_records ra ON ra.lead_id = k.lead_a
 LEFT JOIN leads b ON b.lead_id = k.lead_b LEFT JOIN reference_records rb ON rb.lead_id = k.lead_b
 WHERE k.weight >= $1 AND k.weight <= $2
+AND NOT EXISTS (SELECT 1 FROM match_labels x WHERE x.lead_a = k.lead_a AND x.lead_b = k.lead_b)
 ORDER BY k.weight, k.lead_a, k.lead_b LIMIT 20",
     ),
     takes: Takes::ReviewBand,
@@ -471,13 +503,14 @@ FROM runs WHERE started_at >= $1 ORDER BY started_at DESC LIMIT 50",
 };
 
 /// The queries whose rows the page shows, in the order of its page.
-pub const REPORT_QUERIES: [&ReportQuery; 12] = [
+pub const REPORT_QUERIES: [&ReportQuery; 13] = [
     &CRM_RECORDS,
     &FRESHNESS,
     &SNAPSHOTS,
     &FILL_RATES,
     &ISSUE_REASONS,
     &CHECKS,
+    &REJECT_REASONS,
     &REJECTS,
     &REJECT_SAMPLES,
     &LARGEST_ENTITIES,

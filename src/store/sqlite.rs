@@ -160,11 +160,6 @@ impl Sqlite {
             ))
         })?;
         conn.busy_timeout(Duration::from_secs(5))?;
-        // A read-only connection scans whole tables (the report passes over every lead):
-        // mapped, their pages are read in place, not copied by a read(2) each; the cache
-        // keeps the index pages that each lead's lookup walks.
-        conn.pragma_update(None, "mmap_size", 1_i64 << 40)?;
-        conn.pragma_update(None, "cache_size", -65_536)?;
         let found = conn
             .query_row(
                 "SELECT max(version) FROM refinery_schema_history",
@@ -232,6 +227,14 @@ impl Backend for Sqlite {
 
     fn shown(&self) -> &str {
         &self.shown
+    }
+
+    /// Mapped, a whole table's pages are read in place, not copied by a read(2) each; the
+    /// larger cache keeps the index pages that each row's lookup walks.
+    fn prepare_to_scan(&mut self) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "mmap_size", 1_i64 << 40)?;
+        self.conn.pragma_update(None, "cache_size", -65_536)?;
+        Ok(())
     }
 
     fn execute(&mut self, shared: &str, binds: &[Bind]) -> Result<u64, StoreError> {
