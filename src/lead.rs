@@ -11,6 +11,8 @@ pub enum ColumnType {
     Integer,
     Boolean,
     Date,
+    /// A measured figure (degrees of latitude and longitude).
+    Real,
 }
 
 impl fmt::Display for ColumnType {
@@ -20,6 +22,7 @@ impl fmt::Display for ColumnType {
             ColumnType::Integer => "INTEGER",
             ColumnType::Boolean => "BOOLEAN",
             ColumnType::Date => "DATE",
+            ColumnType::Real => "DOUBLE PRECISION",
         })
     }
 }
@@ -35,15 +38,15 @@ const fn col(name: &'static str, ty: ColumnType) -> Column {
     Column { name, ty }
 }
 
-use ColumnType::{Boolean, Date, Integer, Text};
+use ColumnType::{Boolean, Date, Integer, Real, Text};
 
 /// How many of [`LEAD_COLUMNS`] are the original exercise's columns.
 pub const ORIGINAL_COLUMNS: usize = 32;
 
 /// The data columns of `leads`: the 32 columns of the original exercise, in their order,
-/// then the quality columns that qualify them. In the table, lineage columns follow the
-/// first 32.
-pub const LEAD_COLUMNS: [Column; 36] = [
+/// then the quality columns that qualify them, then what enrichment derives
+/// ([`crate::enrich`]). In the table, lineage columns follow the first 32.
+pub const LEAD_COLUMNS: [Column; 43] = [
     col("accepts_financial_aid", Boolean),
     col("ages_served", Text),
     col("capacity", Integer),
@@ -80,6 +83,13 @@ pub const LEAD_COLUMNS: [Column; 36] = [
     col("phone_valid", Boolean),
     col("email_valid", Boolean),
     col("country", Text),
+    col("time_zone", Text),
+    col("time_zone_source", Text),
+    col("calling_hours", Text),
+    col("latitude", Real),
+    col("longitude", Real),
+    col("location_source", Text),
+    col("email_kind", Text),
 ];
 
 /// The position of a data column in [`LEAD_COLUMNS`], by name; `const`, so that code
@@ -122,7 +132,7 @@ pub(crate) fn text_lead(fields: &[(&str, &str)]) -> LeadValues {
 }
 
 /// A typed field value, on its way from a normalizer to the database.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub enum Value {
     #[default]
     Null,
@@ -130,6 +140,8 @@ pub enum Value {
     Integer(i64),
     Boolean(bool),
     Date(NaiveDate),
+    /// Never NaN.
+    Real(f64),
 }
 
 impl Value {
@@ -156,6 +168,19 @@ impl Value {
         match self {
             Value::Text(s) => Some(s),
             _ => None,
+        }
+    }
+
+    /// The value as text, as a file shows it: dates ISO, numbers and booleans as
+    /// written; `None` for `Null`.
+    pub fn to_text(&self) -> Option<String> {
+        match self {
+            Value::Null => None,
+            Value::Text(text) => Some(text.clone()),
+            Value::Integer(n) => Some(n.to_string()),
+            Value::Boolean(b) => Some(b.to_string()),
+            Value::Date(date) => Some(date.to_string()),
+            Value::Real(x) => Some(x.to_string()),
         }
     }
 }

@@ -11,6 +11,7 @@
 //! names why a record is rejected or a value doubtful.
 
 pub mod checks;
+pub mod enrich;
 pub mod export;
 pub mod infer;
 pub mod lead;

@@ -4,6 +4,7 @@ pub(crate) mod row;
 
 use serde::Serialize;
 
+use crate::enrich::Derivation;
 use crate::lead::{LEAD_COLUMNS, LeadValues, Value};
 use crate::normalize::{Issue, mojibake};
 use crate::read::fields::Fields;
@@ -30,6 +31,8 @@ pub struct Rejection {
 pub struct MappedLead {
     pub values: LeadValues,
     pub issues: Vec<FieldIssue>,
+    /// The columns enrichment filled ([`crate::enrich`]).
+    pub derived: Vec<Derivation>,
 }
 
 impl MappedLead {
@@ -127,7 +130,11 @@ fn apply_rules<'a>(
             };
         }
     }
-    Ok(MappedLead { values, issues })
+    Ok(MappedLead {
+        values,
+        issues,
+        derived: Vec::new(),
+    })
 }
 
 /// What is garbled in the first source field of a rule whose text is mojibake: the value is

@@ -75,6 +75,7 @@ fn postgres_types(db: &Db) -> BTreeMap<String, String> {
         "integer" => "INTEGER",
         "bigint" => "BIGINT",
         "date" => "DATE",
+        "double precision" => "DOUBLE",
         "timestamp with time zone" => "TIMESTAMP WITH TIME ZONE",
         "text" | "json" | "jsonb" => "VARCHAR",
         other => panic!("no Parquet type for {other}"),
@@ -314,7 +315,7 @@ fn leads_as_parquet_read_back_value_for_value_from_a_file_a_folder_and_s3() {
         schemas.push(described);
     }
     assert_eq!(schemas[0], schemas[1], "the same types from both targets");
-    assert_eq!(schemas[0].len(), 49);
+    assert_eq!(schemas[0].len(), 57);
 }
 
 /// `bytes` with each `from` replaced by `to` (the real file is not all UTF-8).

@@ -14,6 +14,7 @@ fn column_json(value: ValueRef<'_>, boolean: bool) -> Value {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(i) if boolean => Value::Bool(i != 0),
         ValueRef::Integer(i) => Value::from(i),
+        ValueRef::Real(x) => Value::from(x),
         ValueRef::Text(t) => Value::from(String::from_utf8(t.to_vec()).unwrap()),
         other => panic!("unexpected column value {other:?}"),
     }

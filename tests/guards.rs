@@ -204,7 +204,7 @@ fn all_leads(db: &Db) -> Vec<Vec<Option<String>>> {
         .into_iter()
         .map(|row| format!("CAST({} AS TEXT)", row[0].clone().unwrap()))
         .collect();
-    assert_eq!(columns.len(), 50);
+    assert_eq!(columns.len(), 58);
     db.texts(&format!(
         "SELECT {} FROM leads ORDER BY lead_id",
         columns.join(", ")

@@ -10,14 +10,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use util::{NEVADA, OKLAHOMA, TEXAS, Workdir, assert_exit, raw_dir, stdout};
 
 /// Lead columns that depend on how a record was mapped as a whole, besides the file: which
-/// columns are filled and flagged, and the issues (which the hand-written rules change).
-const MAPPING_DEPENDENT: &[&str] = &["issues", "filled_columns", "flagged_columns"];
+/// columns are filled, flagged and derived, and the issues (which the hand-written rules
+/// change).
+const MAPPING_DEPENDENT: &[&str] = &["issues", "derived", "filled_columns", "flagged_columns"];
 
 /// What the built-in specs do by hand-written rules, which a draft does not guess:
 /// Nevada's `CENTER (PROVISIONAL)` split into type and status (`qualified`,
 /// `status_with_qualifier`); Oklahoma's `LAST, FIRST DBA BUSINESS` (`dba`: company,
-/// licensee, operator), county from the ZIP code (`zip_county`), ages from four columns
-/// (`ages_text`), the schedule from seven (`weekly_schedule`); Texas's age flags
+/// licensee, operator), ages from four columns (`ages_text`), the schedule from seven
+/// (`weekly_schedule`) and so the calling hours; Texas's age flags
 /// (`age_flags` with the groups of 26 TAC §746.105), and its "Licensed Child-Care Home"
 /// labelled a group home (7–12 children), where the draft guesses a family home.
 const HAND_WRITTEN: &[(&str, &str)] = &[
@@ -25,7 +26,7 @@ const HAND_WRITTEN: &[(&str, &str)] = &[
     ("nevada", "license_type"),
     ("oklahoma", "ages_served"),
     ("oklahoma", "company"),
-    ("oklahoma", "county"),
+    ("oklahoma", "calling_hours"),
     ("oklahoma", "licensee_name"),
     ("oklahoma", "max_age"),
     ("oklahoma", "min_age"),

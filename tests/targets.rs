@@ -617,9 +617,9 @@ fn migrate_creates_the_same_schema_on_both_targets() {
         columns.push(rows(db, &sql));
     }
     assert_eq!(columns[0], columns[1]);
-    assert_eq!(columns[0].len(), 32 + 8 + 3 + 2 + 1 + 1 + 2 + 1);
+    assert_eq!(columns[0].len(), 32 + 8 + 3 + 2 + 1 + 1 + 2 + 1 + 8);
     assert_eq!(columns[0][0], ["accepts_financial_aid"]);
-    assert_eq!(columns[0].last().unwrap(), &["country"]);
+    assert_eq!(columns[0].last().unwrap(), &["derived"]);
 }
 
 #[test]

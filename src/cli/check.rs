@@ -12,6 +12,7 @@ use leadpipe::pipeline::check::{FileCheck, ReadCheck, Verdict, check_file};
 use leadpipe::pipeline::{ClaimedBy, Decision, Finding};
 use leadpipe::read::input;
 use leadpipe::spec::{HeaderMatch, Specs};
+use leadpipe::stages::enrich::Enrichment;
 use leadpipe::stages::guards::Guards;
 use leadpipe::store::{DatabaseUrl, Store};
 
@@ -62,7 +63,7 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let guards = Guards::default();
     let mut exit = Exit::Success;
     for (n, file) in files.iter().enumerate() {
-        let checked = check_file(&specs, file, db.as_mut(), &[&guards])?;
+        let checked = check_file(&specs, file, db.as_mut(), &[&Enrichment, &guards])?;
         if n > 0 {
             println!();
         }
@@ -200,6 +201,7 @@ fn sample_json(lead_id: &str, values: &[Value]) -> String {
             Value::Integer(n) => Json::from(*n),
             Value::Boolean(b) => Json::from(*b),
             Value::Date(date) => Json::from(date.to_string()),
+            Value::Real(x) => Json::from(*x),
         };
         object.insert(column.name.into(), json);
     }

@@ -12,6 +12,7 @@ use leadpipe::checks::Checks;
 use leadpipe::pipeline::{self, FileOutcome, RunReport, Stage};
 use leadpipe::read::input;
 use leadpipe::spec::Specs;
+use leadpipe::stages::enrich::Enrichment;
 use leadpipe::stages::guards::Guards;
 use leadpipe::stages::resolve::Resolve;
 use leadpipe::store::{RunCommand, Store};
@@ -171,7 +172,7 @@ fn load(args: &IngestArgs, database: &mut Option<String>) -> anyhow::Result<Opti
     let mut db = Store::open(&url, Duration::from_secs(args.lock_timeout))?;
     let progress = ProgressBar::for_files(&files);
     let guards = Guards::new(args.accept.clone());
-    let mut stages: Vec<&dyn Stage> = vec![&guards];
+    let mut stages: Vec<&dyn Stage> = vec![&Enrichment, &guards];
     if !args.no_resolve {
         stages.push(&resolve);
     }

@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::lead::{LeadValues, Value as LeadValue, column_index};
+use crate::lead::{LeadValues, column_index};
 use crate::resolve::model::probability;
 use crate::resolve::street::street_name;
 use crate::store::{CrmMatch, Provider};
@@ -67,7 +67,7 @@ fn value_of(field: &Field, values: &LeadValues) -> Option<String> {
     let parts: Vec<String> = field
         .columns
         .iter()
-        .filter_map(|c| text(&values[column_index(c).expect("a lead column")]))
+        .filter_map(|c| values[column_index(c).expect("a lead column")].to_text())
         .collect();
     match (parts.is_empty(), field.api) {
         (true, "Country") => values[column_index("state").expect("a lead column")]
@@ -75,17 +75,6 @@ fn value_of(field: &Field, values: &LeadValues) -> Option<String> {
             .map(|_| "US".to_string()),
         (true, _) => None,
         (false, _) => Some(parts.join(", ")),
-    }
-}
-
-/// A lead value as text: dates ISO, numbers and booleans as written.
-fn text(value: &LeadValue) -> Option<String> {
-    match value {
-        LeadValue::Null => None,
-        LeadValue::Text(text) => Some(text.clone()),
-        LeadValue::Integer(n) => Some(n.to_string()),
-        LeadValue::Boolean(b) => Some(b.to_string()),
-        LeadValue::Date(date) => Some(date.to_string()),
     }
 }
 
@@ -229,7 +218,7 @@ fn round(x: f64, digits: i32) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lead::LEAD_COLUMNS;
+    use crate::lead::{LEAD_COLUMNS, Value as LeadValue};
 
     fn values(pairs: &[(&str, &str)]) -> LeadValues {
         let mut values: LeadValues = std::array::from_fn(|_| LeadValue::Null);

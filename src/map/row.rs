@@ -2,6 +2,7 @@
 //! already has as it is, or a reject.
 
 use super::{FieldIssue, MappedLead, RecordKeys, map_key, map_record, source_record_json};
+use crate::enrich::Derivation;
 use crate::lead::LEAD_COLUMNS;
 use crate::read::Record;
 use crate::reason::Reason;
@@ -155,6 +156,7 @@ impl<'a> RecordMapping<'a> {
                 flags: ColumnFlags::of(&lead.values, &lead.issues),
                 issues: (!lead.issues.is_empty())
                     .then(|| serde_json::to_string(&lead.issues).expect("issues serialize")),
+                derived: (!lead.derived.is_empty()).then(|| Derivation::json(&lead.derived)),
                 values: lead.values,
             }),
             raw: record.bytes,

@@ -6,16 +6,9 @@ use regex::Regex;
 
 use super::text::{clean, is_digits};
 use super::zip::zip;
-use super::{Arity, Build, Descriptor, Issue, VALUE_TEXT, Verdict, first, part};
+use super::{Arity, Build, Descriptor, Issue, Verdict, first, part};
 use crate::lead::{ColumnType::Text, Value};
 use crate::reason::Reason;
-
-pub(crate) static ZIP_COUNTY: Descriptor = Descriptor::one_value(
-    "zip_county",
-    VALUE_TEXT,
-    "the county of a ZIP code, from the embedded US ZIP dataset (`73099` → `CANADIAN`)",
-    |s| Ok(Value::from_option(county_of_zip(s))),
-);
 
 pub(crate) static US_ADDRESS: Descriptor = Descriptor::one_field(
     "us_address",

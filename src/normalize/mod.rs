@@ -44,7 +44,6 @@ pub(crate) static NORMALIZERS: &[&Descriptor] = &[
     &email::EMAIL,
     &state::STATE,
     &state::REGION,
-    &address::ZIP_COUNTY,
     &flag::YES_NO,
     &flag::PRESENCE,
     &address::US_ADDRESS,

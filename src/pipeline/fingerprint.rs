@@ -8,18 +8,19 @@ use sha2::{Digest, Sha256};
 use crate::spec::Spec;
 
 /// Everything but a record's bytes that its lead depends on: leadpipe's build (its mapping
-/// code and the data of its dependencies, fingerprinted by `build.rs`), the spec's reading
-/// and rules, and the file's header (the names in `source_record`).
+/// code and the data of its dependencies, fingerprinted by `build.rs`), the spec's reading,
+/// rules and enrichment, and the file's header (the names in `source_record`).
 pub(crate) fn mapping_salt(spec: &Spec, header: &[String]) -> u128 {
     let described = format!(
-        "{}\n{}\n{:?}\n{:?}\n{:?}\n{header:?}\n{}\n{:?}",
+        "{}\n{}\n{:?}\n{:?}\n{:?}\n{header:?}\n{}\n{:?}\n{:?}",
         env!("LEADPIPE_BUILD_FINGERPRINT"),
         spec.id,
         spec.encoding.map(encoding_rs::Encoding::name),
         spec.dialect,
         spec.layout,
         spec.key_column,
-        spec.rules
+        spec.rules,
+        spec.enrich
     );
     xxhash_rust::xxh3::xxh3_128(described.as_bytes())
 }

@@ -291,6 +291,7 @@ mod tests {
             source_line: row.source_line,
             source_record: row.source_record.clone(),
             issues: row.issues.clone(),
+            derived: row.derived.clone(),
             record_hash: row.record_hash.clone(),
             flags: row.flags,
         }
@@ -333,6 +334,7 @@ mod tests {
                 source_line: 9_000,
                 source_record: "{}".into(),
                 issues: None,
+                derived: None,
                 record_hash: "h".into(),
                 flags: ColumnFlags::default(),
             }),

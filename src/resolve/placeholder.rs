@@ -168,6 +168,15 @@ const EMAIL_DOMAIN_PLACEHOLDERS: &[&str] = &[
     "domain.com",
 ];
 
+/// Whether an e-mail domain is one reserved for examples and tests (RFC 2606: `example.com`,
+/// a `.test` or `.invalid` name) or typed as a placeholder (`test.com`, `none.com`).
+pub fn is_placeholder_domain(domain: &str) -> bool {
+    let domain = domain.trim().trim_end_matches('.').to_lowercase();
+    const RESERVED_TOPS: [&str; 4] = ["test", "example", "invalid", "localhost"];
+    let top = domain.rsplit('.').next().unwrap_or("");
+    EMAIL_DOMAIN_PLACEHOLDERS.contains(&domain.as_str()) || RESERVED_TOPS.contains(&top)
+}
+
 /// A placeholder local part (`test1@gmail.com`, `noemail@yahoo.com`) or one character
 /// repeated (`xxx@`), a placeholder domain (`@example.com`), or, without an `@`, a
 /// placeholder text (`N/A`).

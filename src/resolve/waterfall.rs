@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use crate::lead::{LeadValues, Value, column_index};
+use crate::lead::{LeadValues, column_index};
 
 use super::block::BlockingRule;
 use super::compare::{Band, Level};
@@ -328,15 +328,7 @@ fn shown(lead: &LeadValues, field: Field) -> String {
     let parts: Vec<String> = shown_column(field)
         .unwrap_or_default()
         .iter()
-        .filter_map(
-            |column| match &lead[column_index(column).expect("a lead column")] {
-                Value::Null => None,
-                Value::Text(text) => Some(text.clone()),
-                Value::Date(date) => Some(date.to_string()),
-                Value::Integer(n) => Some(n.to_string()),
-                Value::Boolean(b) => Some(b.to_string()),
-            },
-        )
+        .filter_map(|column| lead[column_index(column).expect("a lead column")].to_text())
         .collect();
     match parts.is_empty() {
         true => "-".to_string(),

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::checks::CheckConfig;
+use crate::enrich::EnrichConfig;
 use crate::normalize::text;
 
 /// One source (agency) as a spec file describes it.
@@ -28,6 +29,9 @@ pub struct SpecConfig {
     /// When a snapshot is held back instead of applied.
     #[serde(default)]
     pub guards: GuardsConfig,
+    /// What is derived for its leads (see [`crate::enrich`]).
+    #[serde(default)]
+    pub enrich: EnrichConfig,
     /// The expected header, column by column.
     pub header: Vec<String>,
     /// How a file's header must match `header`.

@@ -13,6 +13,7 @@ use encoding_rs::Encoding;
 use serde::Deserialize;
 
 use crate::checks::{Check, validate_spec_checks};
+use crate::enrich::EnrichConfig;
 use crate::lead::{LEAD_COLUMNS, column_index};
 use crate::normalize::{self, Normalizer};
 use crate::read::SheetChoice;
@@ -52,6 +53,8 @@ pub struct Spec {
     pub sheet: Option<SheetChoice>,
     /// When a snapshot is held back instead of applied.
     pub guards: GuardsConfig,
+    /// What is derived for its leads.
+    pub enrich: EnrichConfig,
     pub header: Vec<String>,
     /// How a file's header must match `header`.
     pub header_match: HeaderMatch,
@@ -188,6 +191,7 @@ pub fn validate(config: SpecConfig, origin: &str) -> Result<Spec, String> {
         ));
     }
     config.guards.validate()?;
+    config.enrich.validate()?;
     if config.role == Role::Reference && !config.checks.is_empty() {
         return Err(
             "`[[checks]]` judge a source's leads, and a reference source (`role = \"reference\"`) \
@@ -198,6 +202,7 @@ pub fn validate(config: SpecConfig, origin: &str) -> Result<Spec, String> {
     let checks = validate_spec_checks(config.checks, &config.id)?;
     Ok(Spec {
         guards: config.guards,
+        enrich: config.enrich,
         id: config.id,
         name: config.name,
         origin: origin.to_string(),

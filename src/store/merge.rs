@@ -108,9 +108,9 @@ impl Dialect {
             ),
             // Same values under another hash (loaded before hashes, or by another build of
             // leadpipe): the hash is brought up to date, and so are the notes on doubtful
-            // values and the column flags, which are not history.
+            // and derived values and the column flags, which are not history.
             Builder::new(self).finish(
-                "UPDATE leads SET record_hash = s.record_hash, issues = s.issues,
+                "UPDATE leads SET record_hash = s.record_hash, issues = s.issues, derived = s.derived,
                      filled_columns = s.filled_columns, flagged_columns = s.flagged_columns
                  FROM merge_matched m CROSS JOIN staged_leads s
                  WHERE NOT m.changed AND s.lead_id = m.lead_id AND leads.lead_id = m.lead_id"

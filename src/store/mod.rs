@@ -70,6 +70,8 @@ pub struct LeadRow {
     pub source_record: String,
     /// Doubtful values, as JSON, when there are any.
     pub issues: Option<String>,
+    /// The columns enrichment filled and what from, as JSON, when it filled any.
+    pub derived: Option<String>,
     /// A hash of the record as published and of what its lead depends on besides: a lead
     /// stored under it is unchanged.
     pub record_hash: String,

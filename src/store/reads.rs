@@ -9,7 +9,7 @@ use super::{Store, StoreError};
 use crate::lead::{LEAD_COLUMNS, LeadValues};
 
 /// A lead as stored.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct StoredLead {
     pub lead_id: String,
     pub source: String,

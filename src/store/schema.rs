@@ -32,6 +32,7 @@ impl SqlType {
             ColumnType::Integer => SqlType::Integer,
             ColumnType::Boolean => SqlType::Boolean,
             ColumnType::Date => SqlType::Date,
+            ColumnType::Real => SqlType::Double,
         }
     }
 }
@@ -75,10 +76,10 @@ impl Table {
 /// `first_file_id`, the file writing the row, is kept by an update: a lead's `inserted`
 /// change is the file that first brought it.
 #[rustfmt::skip]
-pub(crate) const LINEAGE: [Column; 12] = columns![
+pub(crate) const LINEAGE: [Column; 13] = columns![
     lead_id: Text, source: Text, source_file: Text, source_line: BigInt,
     ingested_at: Timestamp, run_id: Text, first_file_id: BigInt,
-    source_record: Json, issues: Jsonb, record_hash: Text,
+    source_record: Json, issues: Jsonb, derived: Jsonb, record_hash: Text,
     filled_columns: BigInt, flagged_columns: BigInt,
 ];
 

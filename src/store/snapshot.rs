@@ -342,6 +342,7 @@ impl Rows for LeadRows<'_> {
             lineage.file_id.into(),
             Bind::Json(&lead.source_record),
             lead.issues.as_deref().map_or(Bind::Null, Bind::Json),
+            lead.derived.as_deref().map_or(Bind::Null, Bind::Json),
             (&lead.record_hash).into(),
             Bind::Int(lead.flags.filled as i64),
             Bind::Int(lead.flags.flagged as i64),

@@ -39,6 +39,7 @@ impl ToSql for Value {
             Value::Integer(i) => ToSqlOutput::from(*i),
             Value::Boolean(b) => ToSqlOutput::from(*b),
             Value::Date(d) => ToSqlOutput::Owned(SqlValue::Text(date_text(*d))),
+            Value::Real(x) => ToSqlOutput::from(*x),
         })
     }
 }

@@ -134,7 +134,7 @@ impl<'r> Cell<'r> {
             Cell::Null => Value::Null,
             Cell::Text(text) => Value::Text(text.to_string()),
             Cell::Int(n) => Value::Integer(n),
-            Cell::Float(x) => Value::Text(x.to_string()),
+            Cell::Float(x) => Value::Real(x),
             Cell::Bool(b) => Value::Boolean(b),
             Cell::Date(date) => Value::Date(date),
             Cell::Time(time) => Value::Text(time_text(time)),

@@ -348,6 +348,7 @@ mod tests {
                     "int8" => "bigint",
                     "bool" => "boolean",
                     "timestamptz" => "timestamp with time zone",
+                    "float8" => "double precision",
                     other => other,
                 };
                 assert_eq!(declared, expected, "{}.{}", table.name, column.name);

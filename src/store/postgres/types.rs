@@ -36,11 +36,20 @@ impl ToSql for Value {
             Value::Integer(i) => integer(*i, ty, out),
             Value::Boolean(b) => b.to_sql_checked(ty, out),
             Value::Date(d) => d.to_sql_checked(ty, out),
+            Value::Real(x) => x.to_sql_checked(ty, out),
         }
     }
 
     fn accepts(ty: &Type) -> bool {
-        [Type::TEXT, Type::INT4, Type::INT8, Type::BOOL, Type::DATE].contains(ty)
+        [
+            Type::TEXT,
+            Type::INT4,
+            Type::INT8,
+            Type::BOOL,
+            Type::DATE,
+            Type::FLOAT8,
+        ]
+        .contains(ty)
     }
 
     to_sql_checked!();
