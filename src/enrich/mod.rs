@@ -13,7 +13,7 @@ pub mod zone;
 
 use serde::Deserialize;
 
-use crate::lead::{Value, column_index};
+use crate::lead::{LeadValues, Value, column_index};
 use crate::map::MappedLead;
 use crate::normalize::address::county_of_zip;
 use email::Domain;
@@ -152,62 +152,67 @@ const LOCATION_SOURCE: usize = column("location_source");
 const EMAIL_KIND: usize = column("email_kind");
 const WEBSITE: usize = column("website_address");
 
+/// How many columns enrichment may fill.
+const DERIVED_COLUMNS: usize = 9;
+
 /// Fills what `config` asks of a lead's empty derived columns from its own values, and
 /// notes each in `lead.derived`. A value the source published is never replaced.
 pub fn enrich(config: &EnrichConfig, lead: &mut MappedLead) {
     if !config.enabled {
         return;
     }
-    let mut filled = Filler { lead };
-    let zip = filled.text(ZIP).map(str::to_owned);
-    let zip = zip.as_deref();
-
-    if let Some(county) = zip.and_then(county_of_zip) {
-        filled.fill(COUNTY, Value::Text(county), Basis::Zip);
-    }
-
-    let area_code = filled.area_code();
-    let zone = zone::time_zone(zip, area_code.as_deref(), filled.text(STATE));
-    if let Some(zone) = zone.filter(|_| filled.is_empty(TIME_ZONE)) {
-        let basis = Basis::from(zone.source);
-        filled.fill(TIME_ZONE, Value::Text(zone.name.to_string()), basis);
-        filled.fill(
-            TIME_ZONE_SOURCE,
-            Value::Text(basis.as_str().to_string()),
-            basis,
-        );
-    }
-
-    let hours = match filled.text(SCHEDULE) {
-        Some(schedule) if hours::is_callable_week(schedule) => {
-            (schedule.to_string(), Basis::Schedule)
-        }
-        _ => (config.default_calling_hours.clone(), Basis::Default),
-    };
-    filled.fill(CALLING_HOURS, Value::Text(hours.0), hours.1);
-
+    // Everything is looked up first, from the lead as published: the dataset's answers are
+    // static, so filling the lead needs no copy of its values.
+    let values = &lead.values;
+    let zip = values[ZIP].as_text();
+    let county = zip.and_then(county_of_zip);
+    let zone = zone::time_zone(zip, area_code(values), values[STATE].as_text());
     let centroid = zip.and_then(zone::centroid);
-    if let Some((latitude, longitude)) =
-        centroid.filter(|_| filled.is_empty(LATITUDE) && filled.is_empty(LONGITUDE))
-    {
-        filled.fill(LATITUDE, Value::Real(latitude), Basis::ZipCentroid);
-        filled.fill(LONGITUDE, Value::Real(longitude), Basis::ZipCentroid);
-        let source = Value::Text(Basis::ZipCentroid.as_str().to_string());
-        filled.fill(LOCATION_SOURCE, source, Basis::ZipCentroid);
-    }
-
+    let hours = match values[SCHEDULE].as_text() {
+        Some(schedule) if hours::is_callable_week(schedule) => (schedule, Basis::Schedule),
+        _ => (config.default_calling_hours.as_str(), Basis::Default),
+    };
+    let hours = (hours.0.to_string(), hours.1);
     // Only a valid address's domain: an invalid one's is often a typo or a placeholder.
-    let domain = filled
-        .text(EMAIL)
-        .filter(|_| filled.lead.values[EMAIL_VALID] == Value::Boolean(true))
+    let domain = values[EMAIL]
+        .as_text()
+        .filter(|_| values[EMAIL_VALID] == Value::Boolean(true))
         .and_then(Domain::of);
+
+    lead.derived.reserve_exact(DERIVED_COLUMNS);
+    let mut lead = Filler { lead };
+    if let Some(county) = county {
+        lead.fill(COUNTY, || county.to_string(), Basis::Zip);
+    }
+    if let Some(zone) = zone.filter(|_| lead.is_empty(TIME_ZONE)) {
+        let basis = Basis::from(zone.source);
+        lead.fill(TIME_ZONE, || zone.name.to_string(), basis);
+        lead.fill(TIME_ZONE_SOURCE, || basis.as_str().to_string(), basis);
+    }
+    lead.fill(CALLING_HOURS, || hours.0, hours.1);
+    if let Some((latitude, longitude)) =
+        centroid.filter(|_| lead.is_empty(LATITUDE) && lead.is_empty(LONGITUDE))
+    {
+        let basis = Basis::ZipCentroid;
+        lead.fill_value(LATITUDE, Value::Real(latitude), basis);
+        lead.fill_value(LONGITUDE, Value::Real(longitude), basis);
+        lead.fill(LOCATION_SOURCE, || basis.as_str().to_string(), basis);
+    }
     if let Some(domain) = domain {
-        let kind = Value::Text(domain.kind.as_str().to_string());
-        filled.fill(EMAIL_KIND, kind, Basis::EmailDomain);
+        let basis = Basis::EmailDomain;
+        lead.fill(EMAIL_KIND, || domain.kind.as_str().to_string(), basis);
         if let Some(website) = domain.website() {
-            filled.fill(WEBSITE, Value::Text(website), Basis::EmailDomain);
+            lead.fill(WEBSITE, || website, basis);
         }
     }
+}
+
+/// The area code of a valid North American phone (`+1NPA…`).
+fn area_code(values: &LeadValues) -> Option<&str> {
+    if values[PHONE_VALID] != Value::Boolean(true) {
+        return None;
+    }
+    values[PHONE].as_text()?.strip_prefix("+1")?.get(..3)
 }
 
 /// A lead being enriched.
@@ -216,25 +221,20 @@ struct Filler<'a> {
 }
 
 impl Filler<'_> {
-    fn text(&self, column: usize) -> Option<&str> {
-        self.lead.values[column].as_text()
-    }
-
     fn is_empty(&self, column: usize) -> bool {
         self.lead.values[column].is_null()
     }
 
-    /// The area code of a valid North American phone (`+1NPA…`).
-    fn area_code(&self) -> Option<String> {
-        if self.lead.values[PHONE_VALID] != Value::Boolean(true) {
-            return None;
+    /// Sets an empty column to a text, noting what it was derived from; a published value
+    /// stays (and the text is not made).
+    fn fill(&mut self, column: usize, text: impl FnOnce() -> String, basis: Basis) {
+        if self.is_empty(column) {
+            self.fill_value(column, Value::Text(text()), basis);
         }
-        let digits = self.text(PHONE)?.strip_prefix("+1")?;
-        digits.get(..3).map(str::to_owned)
     }
 
     /// Sets an empty column, noting what it was derived from; a published value stays.
-    fn fill(&mut self, column: usize, value: Value, basis: Basis) {
+    fn fill_value(&mut self, column: usize, value: Value, basis: Basis) {
         if self.is_empty(column) {
             self.lead.values[column] = value;
             self.lead.derived.push(Derivation { column, basis });

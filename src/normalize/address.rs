@@ -122,11 +122,11 @@ fn places_of_zip(five: &str) -> Option<(&'static str, &'static [&'static str])> 
     Some((county, cities))
 }
 
-/// The county a ZIP code lies in, from the embedded US ZIP dataset.
-pub(crate) fn county_of_zip(zip: &str) -> Option<String> {
-    let five = super::zip::zip(zip).ok()??;
-    let (county, _) = places_of_zip(&five[..5])?;
-    (!county.is_empty()).then(|| county.to_string())
+/// The county a normalized ZIP code (`73099`, `73099-1234`) lies in, from the embedded US
+/// ZIP dataset.
+pub(crate) fn county_of_zip(zip: &str) -> Option<&'static str> {
+    let (county, _) = places_of_zip(zip.get(..5)?)?;
+    (!county.is_empty()).then_some(county)
 }
 
 /// Every city name of the ZIP dataset in a state, upper-cased.
@@ -376,8 +376,8 @@ mod tests {
 
     #[test]
     fn finds_the_county_of_a_zip() {
-        assert_eq!(county_of_zip("73099").as_deref(), Some("CANADIAN"));
-        assert_eq!(county_of_zip("73099.0").as_deref(), Some("CANADIAN"));
+        assert_eq!(county_of_zip("73099"), Some("CANADIAN"));
+        assert_eq!(county_of_zip("73099-1234"), Some("CANADIAN"));
         assert_eq!(county_of_zip("00000"), None);
         assert_eq!(county_of_zip(""), None);
     }
