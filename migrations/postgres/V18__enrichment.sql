@@ -5,7 +5,8 @@
 -- `free`, `school`, `government`). `derived` says which columns of the lead were derived and
 -- from what, as `issues` says which were doubtful. `lead_priors` keeps a lead's columns as
 -- they were before a snapshot changed them, and reference records have a lead's columns:
--- both have them too.
+-- both have them too. `derived` is `json`, as `source_record` is since V8: the text leadpipe
+-- writes for every lead, which the server checks but does not convert to `jsonb`.
 ALTER TABLE leads ADD COLUMN time_zone TEXT;
 ALTER TABLE leads ADD COLUMN time_zone_source TEXT;
 ALTER TABLE leads ADD COLUMN calling_hours TEXT;
@@ -13,7 +14,7 @@ ALTER TABLE leads ADD COLUMN latitude DOUBLE PRECISION;
 ALTER TABLE leads ADD COLUMN longitude DOUBLE PRECISION;
 ALTER TABLE leads ADD COLUMN location_source TEXT;
 ALTER TABLE leads ADD COLUMN email_kind TEXT;
-ALTER TABLE leads ADD COLUMN derived JSONB;
+ALTER TABLE leads ADD COLUMN derived JSON;
 ALTER TABLE lead_priors ADD COLUMN time_zone TEXT;
 ALTER TABLE lead_priors ADD COLUMN time_zone_source TEXT;
 ALTER TABLE lead_priors ADD COLUMN calling_hours TEXT;
@@ -21,7 +22,7 @@ ALTER TABLE lead_priors ADD COLUMN latitude DOUBLE PRECISION;
 ALTER TABLE lead_priors ADD COLUMN longitude DOUBLE PRECISION;
 ALTER TABLE lead_priors ADD COLUMN location_source TEXT;
 ALTER TABLE lead_priors ADD COLUMN email_kind TEXT;
-ALTER TABLE lead_priors ADD COLUMN derived JSONB;
+ALTER TABLE lead_priors ADD COLUMN derived JSON;
 ALTER TABLE reference_records ADD COLUMN time_zone TEXT;
 ALTER TABLE reference_records ADD COLUMN time_zone_source TEXT;
 ALTER TABLE reference_records ADD COLUMN calling_hours TEXT;
@@ -29,7 +30,7 @@ ALTER TABLE reference_records ADD COLUMN latitude DOUBLE PRECISION;
 ALTER TABLE reference_records ADD COLUMN longitude DOUBLE PRECISION;
 ALTER TABLE reference_records ADD COLUMN location_source TEXT;
 ALTER TABLE reference_records ADD COLUMN email_kind TEXT;
-ALTER TABLE reference_records ADD COLUMN derived JSONB;
+ALTER TABLE reference_records ADD COLUMN derived JSON;
 
 -- The providers view of V15 again, with the derived columns: the time zone and the centroid
 -- each of one member (the centroid's columns of the same member), the calling hours of a

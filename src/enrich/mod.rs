@@ -20,7 +20,7 @@ use email::Domain;
 use zone::ZoneSource;
 
 /// How a source's leads are enriched: its spec's `[enrich]`.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct EnrichConfig {
     /// Whether its leads are enriched at all.
@@ -152,8 +152,8 @@ const LOCATION_SOURCE: usize = column("location_source");
 const EMAIL_KIND: usize = column("email_kind");
 const WEBSITE: usize = column("website_address");
 
-/// How many columns enrichment may fill.
-const DERIVED_COLUMNS: usize = 9;
+/// How many columns enrichment may fill and note in `derived`.
+const DERIVED_COLUMNS: usize = 7;
 
 /// Fills what `config` asks of a lead's empty derived columns from its own values, and
 /// notes each in `lead.derived`. A value the source published is never replaced.
@@ -187,7 +187,7 @@ pub fn enrich(config: &EnrichConfig, lead: &mut MappedLead) {
     if let Some(zone) = zone.filter(|_| lead.is_empty(TIME_ZONE)) {
         let basis = Basis::from(zone.source);
         lead.fill(TIME_ZONE, || zone.name.to_string(), basis);
-        lead.fill(TIME_ZONE_SOURCE, || basis.as_str().to_string(), basis);
+        lead.explain(TIME_ZONE_SOURCE, basis);
     }
     lead.fill(CALLING_HOURS, || hours.0, hours.1);
     if let Some((latitude, longitude)) =
@@ -196,7 +196,7 @@ pub fn enrich(config: &EnrichConfig, lead: &mut MappedLead) {
         let basis = Basis::ZipCentroid;
         lead.fill_value(LATITUDE, Value::Real(latitude), basis);
         lead.fill_value(LONGITUDE, Value::Real(longitude), basis);
-        lead.fill(LOCATION_SOURCE, || basis.as_str().to_string(), basis);
+        lead.explain(LOCATION_SOURCE, basis);
     }
     if let Some(domain) = domain {
         let basis = Basis::EmailDomain;
@@ -238,6 +238,14 @@ impl Filler<'_> {
         if self.is_empty(column) {
             self.lead.values[column] = value;
             self.lead.derived.push(Derivation { column, basis });
+        }
+    }
+
+    /// Sets a column that says what another was derived from: itself derived, it is not
+    /// noted again in `derived`, whose entry for that column says the same.
+    fn explain(&mut self, column: usize, basis: Basis) {
+        if self.is_empty(column) {
+            self.lead.values[column] = Value::Text(basis.as_str().to_string());
         }
     }
 }
@@ -291,7 +299,7 @@ mod tests {
         );
         assert_eq!(
             Derivation::json(&lead.derived),
-            r#"{"county":"zip","time_zone":"zip","time_zone_source":"zip","calling_hours":"default","latitude":"zip_centroid","longitude":"zip_centroid","location_source":"zip_centroid","email_kind":"email_domain","website_address":"email_domain"}"#
+            r#"{"county":"zip","time_zone":"zip","calling_hours":"default","latitude":"zip_centroid","longitude":"zip_centroid","email_kind":"email_domain","website_address":"email_domain"}"#
         );
     }
 

@@ -41,26 +41,17 @@ pub fn time_zone(
     area_code: Option<&str>,
     state: Option<&str>,
 ) -> Option<TimeZone> {
-    let of_zip = zip
-        .and_then(zip_row)
-        .map(|row| row.1)
-        .filter(|zone| *zone != NO_ZONE);
-    let found = [
-        (of_zip, ZoneSource::Zip),
-        (
-            area_code.and_then(|code| lookup(&AREA_CODE_ZONES, code)),
-            ZoneSource::AreaCode,
-        ),
-        (
-            state.and_then(|state| lookup(&STATE_ZONES, state)),
-            ZoneSource::State,
-        ),
-    ];
-    found.into_iter().find_map(|(zone, source)| {
-        zone.map(|zone| TimeZone {
-            name: ZONES[usize::from(zone)],
-            source,
-        })
+    let of_zip = || {
+        let zone = zip.and_then(zip_row)?.1;
+        (zone != NO_ZONE).then_some((zone, ZoneSource::Zip))
+    };
+    let of_area_code = || Some((lookup(&AREA_CODE_ZONES, area_code?)?, ZoneSource::AreaCode));
+    let of_state = || Some((lookup(&STATE_ZONES, state?)?, ZoneSource::State));
+    // Each looked up only when the one before has no zone.
+    let (zone, source) = of_zip().or_else(of_area_code).or_else(of_state)?;
+    Some(TimeZone {
+        name: ZONES[usize::from(zone)],
+        source,
     })
 }
 

@@ -156,7 +156,7 @@ impl ExportTable {
                     own("f", "snapshot_date", Date),
                     own("l", "source_record", Json),
                     own("l", "issues", Jsonb),
-                    own("l", "derived", Jsonb),
+                    own("l", "derived", Json),
                     own("l", "record_hash", Text),
                     own("l", "is_active", Boolean),
                     own("l", "deactivated_at", Timestamp),

@@ -79,7 +79,7 @@ impl Table {
 pub(crate) const LINEAGE: [Column; 13] = columns![
     lead_id: Text, source: Text, source_file: Text, source_line: BigInt,
     ingested_at: Timestamp, run_id: Text, first_file_id: BigInt,
-    source_record: Json, issues: Jsonb, derived: Jsonb, record_hash: Text,
+    source_record: Json, issues: Jsonb, derived: Json, record_hash: Text,
     filled_columns: BigInt, flagged_columns: BigInt,
 ];
 
