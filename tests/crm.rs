@@ -78,6 +78,20 @@ fn a_crm_export_is_matched_to_the_providers_and_replaced_by_the_next() {
         let kind = db.kind();
         let output = w.ingest_into(&db, &[&raw_dir(), &export], &[]);
         assert_exit(&output, 0);
+        // The CRM's records are kept as it has them: enrichment is the leads'.
+        assert_eq!(
+            db.count(
+                "SELECT count(*) FROM reference_records
+                 WHERE derived IS NOT NULL OR time_zone IS NOT NULL OR calling_hours IS NOT NULL"
+            ),
+            0,
+            "{kind}"
+        );
+        assert_eq!(
+            db.count("SELECT count(*) FROM leads WHERE time_zone IS NOT NULL"),
+            248,
+            "{kind}"
+        );
         assert!(
             stdout(&output).contains("a reference source: its records are in `reference_records`"),
             "{kind}: {}",

@@ -1,10 +1,12 @@
 //! Enrichment ([`crate::enrich`]) of every new or changed lead, in the mapping workers, as
-//! its spec's `[enrich]` says: on unless a spec turns it off.
+//! its spec's `[enrich]` says: on unless a spec turns it off. A reference source's records
+//! are the CRM's own values, kept as it has them: `export matched` then offers what the
+//! leads derive (a website) as an update where the CRM has none.
 
 use crate::enrich::enrich;
 use crate::map::MappedLead;
 use crate::pipeline::Stage;
-use crate::spec::Spec;
+use crate::spec::{Role, Spec};
 
 /// The enrichment stage.
 #[derive(Debug, Default)]
@@ -16,6 +18,8 @@ impl Stage for Enrichment {
     }
 
     fn after_normalize(&self, spec: &Spec, lead: &mut MappedLead) {
-        enrich(&spec.enrich, lead);
+        if spec.role == Role::Leads {
+            enrich(&spec.enrich, lead);
+        }
     }
 }
