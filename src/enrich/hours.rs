@@ -1,11 +1,11 @@
 //! Calling hours: a week's local hours in the `schedule` column's format
 //! (`Mon-Fri 07:30-17:30; Sat-Sun closed`), which a dialer reads with the lead's time zone.
 
+use crate::normalize::schedule::DAYS;
+
 /// The calling hours of a lead whose source publishes no schedule, unless its spec says
 /// otherwise: business hours on weekdays.
 pub const DEFAULT_CALLING_HOURS: &str = "Mon-Fri 09:00-17:00; Sat-Sun closed";
-
-const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// Whether a week's hours can be called by: every day from Monday to Sunday once, in
 /// order, each with its hours (`HH:MM-HH:MM`, opening before closing) or `closed`, and

@@ -17,7 +17,6 @@ use crate::lead::{LeadValues, Value, column_index};
 use crate::map::MappedLead;
 use crate::normalize::address::county_of_zip;
 use email::Domain;
-use zone::ZoneSource;
 
 /// How a source's leads are enriched: its spec's `[enrich]`.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -84,16 +83,6 @@ impl Basis {
             Basis::Schedule => "schedule",
             Basis::Default => "default",
             Basis::EmailDomain => "email_domain",
-        }
-    }
-}
-
-impl From<ZoneSource> for Basis {
-    fn from(source: ZoneSource) -> Basis {
-        match source {
-            ZoneSource::Zip => Basis::Zip,
-            ZoneSource::AreaCode => Basis::AreaCode,
-            ZoneSource::State => Basis::State,
         }
     }
 }
@@ -185,9 +174,8 @@ pub fn enrich(config: &EnrichConfig, lead: &mut MappedLead) {
         lead.fill(COUNTY, || county.to_string(), Basis::Zip);
     }
     if let Some(zone) = zone.filter(|_| lead.is_empty(TIME_ZONE)) {
-        let basis = Basis::from(zone.source);
-        lead.fill(TIME_ZONE, || zone.name.to_string(), basis);
-        lead.explain(TIME_ZONE_SOURCE, basis);
+        lead.fill(TIME_ZONE, || zone.name.to_string(), zone.source);
+        lead.explain(TIME_ZONE_SOURCE, zone.source);
     }
     lead.fill(CALLING_HOURS, || hours.0, hours.1);
     if let Some((latitude, longitude)) =

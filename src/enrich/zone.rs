@@ -3,35 +3,17 @@
 //! place is in (Arizona without daylight time, Indiana's and Florida's split counties, the
 //! states across two zones) is the dataset's, not a rule per state here.
 
+use super::Basis;
+
 include!(concat!(env!("OUT_DIR"), "/zip_zones.rs"));
-
-/// What a lead's time zone was read from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ZoneSource {
-    /// The ZIP code's zone.
-    Zip,
-    /// The zone of nearly all the ZIP codes of a valid phone's area code.
-    AreaCode,
-    /// The state's one zone.
-    State,
-}
-
-impl ZoneSource {
-    /// As stored.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ZoneSource::Zip => "zip",
-            ZoneSource::AreaCode => "area_code",
-            ZoneSource::State => "state",
-        }
-    }
-}
 
 /// A time zone, by its IANA name, and what it was read from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TimeZone {
     pub name: &'static str,
-    pub source: ZoneSource,
+    /// [`Basis::Zip`], [`Basis::AreaCode`] (the zone of nearly all the ZIP codes of a valid
+    /// phone's area code) or [`Basis::State`] (the state's one zone).
+    pub source: Basis,
 }
 
 /// The time zone of a lead with this ZIP code (its first five digits count), area code (of
@@ -43,10 +25,10 @@ pub fn time_zone(
 ) -> Option<TimeZone> {
     let of_zip = || {
         let zone = zip.and_then(zip_row)?.1;
-        (zone != NO_ZONE).then_some((zone, ZoneSource::Zip))
+        (zone != NO_ZONE).then_some((zone, Basis::Zip))
     };
-    let of_area_code = || Some((lookup(&AREA_CODE_ZONES, area_code?)?, ZoneSource::AreaCode));
-    let of_state = || Some((lookup(&STATE_ZONES, state?)?, ZoneSource::State));
+    let of_area_code = || Some((lookup(&AREA_CODE_ZONES, area_code?)?, Basis::AreaCode));
+    let of_state = || Some((lookup(&STATE_ZONES, state?)?, Basis::State));
     // Each looked up only when the one before has no zone.
     let (zone, source) = of_zip().or_else(of_area_code).or_else(of_state)?;
     Some(TimeZone {

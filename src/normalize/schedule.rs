@@ -21,7 +21,8 @@ pub(crate) static WEEKLY_SCHEDULE: Descriptor = Descriptor {
     },
 };
 
-const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+/// The days of a week, as a schedule names them.
+pub(crate) const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 /// Writes Monday-to-Sunday hours (`7:30AM - 5:30PM`, `CLOSED`) as one line, with days of
 /// equal hours grouped: `Mon-Fri 07:30-17:30; Sat-Sun closed`. Days left blank are `?`.
