@@ -73,6 +73,9 @@ fn check_reads_maps_and_counts_the_real_files_without_a_database() {
         "    line 100: a quoted field is never closed: the record is cut off or holds a stray quote",
         "  records   99 read = 99 would load + 0 rejected",
         "    phone                         100.0%     2.0%",
+        // Enrichment runs as in a load: its columns are shown, each lead's zone from its ZIP.
+        "    time_zone                     100.0%     0.0%",
+        "    email_kind                     60.6%     0.0%",
         "  guards    not judged: give --db to compare with a database",
     ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
@@ -85,6 +88,16 @@ fn check_reads_maps_and_counts_the_real_files_without_a_database() {
     assert!(samples[0].starts_with(
         "    {\"lead_id\":\"nevada:1106-22\",\"certificate_expiration_date\":\"2023-11-30\",\"city\":\"MESQUITE\""
     ));
+    // Oklahoma publishes no county: it comes from the ZIP code, and the hours from the
+    // published schedule.
+    let oklahoma = samples[5];
+    for derived in [
+        "\"county\":\"CANADIAN\"",
+        "\"time_zone\":\"America/Chicago\"",
+        "\"calling_hours\":\"Mon-Fri 07:30-17:30; Sat-Sun closed\"",
+    ] {
+        assert!(oklahoma.contains(derived), "{derived} in {oklahoma}");
+    }
     // Nothing was written: not even a database file.
     assert_eq!(walkdir(w.path()), Vec::<PathBuf>::new());
 }

@@ -177,13 +177,16 @@ fn print_read(read: &ReadCheck) -> Exit {
     exit
 }
 
-/// The lead columns the spec's rules write, in table order.
+/// The lead columns the spec's rules write, and those enrichment filled for some lead, in
+/// table order.
 fn written_columns(read: &ReadCheck) -> Vec<usize> {
+    let derived = (0..LEAD_COLUMNS.len()).filter(|&column| read.profile.fill_percent(column) > 0.0);
     let mut columns: Vec<usize> = read
         .spec
         .rules
         .iter()
         .flat_map(|rule| rule.outputs.iter().map(|&(_, column)| column))
+        .chain(derived)
         .collect();
     columns.sort_unstable();
     columns.dedup();

@@ -28,7 +28,10 @@ use super::{stdout, summary};
 /// Each file is claimed by the source spec whose file-name pattern matches it, or else
 /// whose header it has, and is a full snapshot of its source: new leads are inserted,
 /// changed ones updated (every change kept in `lead_changes`), and leads the snapshot no
-/// longer lists are marked inactive. Snapshots apply in the order of their dates, and one
+/// longer lists are marked inactive. A new or changed lead is enriched first, as its spec's
+/// `[enrich]` says: its time zone, calling hours, ZIP centroid, county, e-mail kind and
+/// website, each only where the source published none (README, Enrichment). Snapshots apply
+/// in the order of their dates, and one
 /// older than a snapshot already loaded is skipped. A file whose content was loaded before
 /// is skipped. Before a snapshot is applied, the spec's guards compare it with its source:
 /// one that would deactivate too many active leads, is much shorter than the last, or blanks

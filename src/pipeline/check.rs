@@ -8,7 +8,7 @@ use super::file::{decide, open_checked, read_error};
 use super::fingerprint::{content_sha256, record_hash};
 use super::plan::{ClaimedBy, ClaimedFile, Planned, claim, would_skip};
 use super::report::FileOutcome;
-use super::stage::{Decision, Snapshot, SourceBefore, Stage};
+use super::stage::{Decision, Snapshot, SourceBefore, Stage, after_normalize};
 use super::workers::{BatchSink, load_records};
 use super::{NoProgress, RunError};
 use crate::map::row::{Mapped, RecordMapping};
@@ -78,8 +78,9 @@ pub struct Rejects {
     pub examples: Vec<(u64, String, String)>,
 }
 
-/// Checks one file as `specs` claim it; with `db`, opened read-only, also what applying it
-/// would do to its source, as `stages` judge it. The error is one that would end a run.
+/// Checks one file as `specs` claim it, its leads mapped and enriched by `stages` as a run
+/// would; with `db`, opened read-only, also what applying it would do to its source, as
+/// `stages` judge it. The error is one that would end a run.
 pub fn check_file<'a>(
     specs: &'a Specs,
     input: &InputFile,
@@ -124,7 +125,7 @@ pub fn check_file<'a>(
         &mut sink,
         file.spec,
         known,
-        &[],
+        stages,
         &info,
         reader.as_mut(),
         &NoProgress,
@@ -143,7 +144,7 @@ pub fn check_file<'a>(
         }
         _ => None,
     };
-    let samples = samples(&file, &info)?;
+    let samples = samples(&file, &info, stages)?;
     checked(Verdict::Read(Box::new(ReadCheck {
         spec: file.spec,
         claimed_by: file.claimed_by,
@@ -200,8 +201,13 @@ fn source_state(
     Ok((None, known, before))
 }
 
-/// The first leads of the file, mapped as if its source had none (so that every one is).
-fn samples(file: &ClaimedFile, info: &FileInfo) -> Result<Vec<LeadRow>, RunError> {
+/// The first leads of the file, mapped (and enriched by `stages`) as if its source had none
+/// (so that every one is).
+fn samples(
+    file: &ClaimedFile,
+    info: &FileInfo,
+    stages: &[&dyn Stage],
+) -> Result<Vec<LeadRow>, RunError> {
     let Ok(mut reader) = open_checked(file, info)? else {
         return Ok(Vec::new());
     };
@@ -211,7 +217,8 @@ fn samples(file: &ClaimedFile, info: &FileInfo) -> Result<Vec<LeadRow>, RunError
         let Some(record) = reader.next_record().map_err(|e| read_error(info, e))? else {
             break;
         };
-        if let Mapped::Lead { row, .. } = mapping.map(record, record_hash(0, b""), &|_| {}) {
+        let enrich = |lead: &mut _| after_normalize(stages, file.spec, lead);
+        if let Mapped::Lead { row, .. } = mapping.map(record, record_hash(0, b""), &enrich) {
             samples.push(*row);
         }
     }

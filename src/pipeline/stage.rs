@@ -41,6 +41,11 @@ pub trait Stage: Sync {
     }
 }
 
+/// Hands a normalized lead to every stage's [`Stage::after_normalize`], in order.
+pub(crate) fn after_normalize(stages: &[&dyn Stage], spec: &Spec, lead: &mut MappedLead) {
+    stages.iter().for_each(|s| s.after_normalize(spec, lead));
+}
+
 /// A file's snapshot, read and not yet applied.
 #[derive(Debug)]
 pub struct Snapshot<'a> {

@@ -9,7 +9,7 @@ use crossbeam_channel::{Receiver, Sender};
 
 use super::fingerprint::{mapping_salt, record_hash};
 use super::report::{FileOutcome, FileReport};
-use super::stage::Stage;
+use super::stage::{Stage, after_normalize};
 use super::{Progress, RunError};
 use crate::lead::LEAD_COLUMNS;
 use crate::map::row::{Mapped, RecordMapping};
@@ -66,7 +66,7 @@ pub(crate) fn load_records(
     let (mapped, to_write) = crossbeam_channel::bounded(workers * 2);
     let salt = mapping_salt(spec, reader.header());
     let mapping = RecordMapping::new(spec, reader.header(), known);
-    let enrich = |lead: &mut _| stages.iter().for_each(|s| s.after_normalize(spec, lead));
+    let enrich = |lead: &mut _| after_normalize(stages, spec, lead);
     let mut report = FileReport::new(
         info.path.clone(),
         Some(spec.id.clone()),

@@ -168,13 +168,13 @@ const EMAIL_DOMAIN_PLACEHOLDERS: &[&str] = &[
     "domain.com",
 ];
 
-/// Whether an e-mail domain is one reserved for examples and tests (RFC 2606: `example.com`,
-/// a `.test` or `.invalid` name) or typed as a placeholder (`test.com`, `none.com`).
-pub fn is_placeholder_domain(domain: &str) -> bool {
-    let domain = domain.trim().trim_end_matches('.').to_lowercase();
+/// Whether a lower-cased e-mail domain is one reserved for examples and tests (RFC 2606:
+/// `example.com`, a `.test` or `.invalid` name) or typed as a placeholder (`test.com`,
+/// `none.com`).
+pub(crate) fn is_placeholder_domain(domain: &str) -> bool {
     const RESERVED_TOPS: [&str; 4] = ["test", "example", "invalid", "localhost"];
-    let top = domain.rsplit('.').next().unwrap_or("");
-    EMAIL_DOMAIN_PLACEHOLDERS.contains(&domain.as_str()) || RESERVED_TOPS.contains(&top)
+    let top = domain.rsplit('.').next().unwrap_or_default();
+    EMAIL_DOMAIN_PLACEHOLDERS.contains(&domain) || RESERVED_TOPS.contains(&top)
 }
 
 /// A placeholder local part (`test1@gmail.com`, `noemail@yahoo.com`) or one character
@@ -188,9 +188,7 @@ fn is_placeholder_email(value: &str) -> bool {
     let base = local.trim_end_matches(|c: char| c.is_ascii_digit());
     let mut chars = local.chars();
     let repeated = chars.next().is_none_or(|first| chars.all(|c| c == first));
-    repeated
-        || EMAIL_LOCAL_PLACEHOLDERS.contains(&base)
-        || EMAIL_DOMAIN_PLACEHOLDERS.contains(&domain)
+    repeated || EMAIL_LOCAL_PLACEHOLDERS.contains(&base) || is_placeholder_domain(domain)
 }
 
 #[cfg(test)]
